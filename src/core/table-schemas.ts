@@ -1,0 +1,87 @@
+/**
+ * The warehouse tables, defined once (contract §4). BigQuery and DuckDB both build their DDL from
+ * these lists, so a column can never differ between them.
+ */
+
+export type ColumnType = 'STRING' | 'INTEGER' | 'TIMESTAMP' | 'DATE';
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  /** Every column is NULLABLE, so the tables accept rows from the pipeline this one replaces. */
+  mode: 'NULLABLE';
+  description?: string;
+}
+
+const col = (name: string, type: ColumnType, description?: string): Column =>
+  description === undefined ? { name, type, mode: 'NULLABLE' } : { name, type, mode: 'NULLABLE', description };
+
+/** `events.events_function`, partitioned by DAY on `event_timestamp`. */
+export const EVENT_COLUMNS: readonly Column[] = [
+  col('analytics_environment', 'STRING'),
+  col('batch_id', 'STRING'),
+  col('event_id', 'STRING'),
+  col('event_index', 'INTEGER'),
+  col('event_source', 'STRING'),
+  col('event_class', 'STRING'),
+  col('event_type', 'STRING'),
+  col('session_id', 'STRING'),
+  col('build_version', 'STRING'),
+  col('event_environment', 'STRING'),
+  col('event_timestamp', 'TIMESTAMP'),
+  col('received_timestamp', 'TIMESTAMP'),
+  col('inserted_timestamp', 'TIMESTAMP'),
+  col('job_name', 'STRING'),
+  col('event_attributes', 'STRING'),
+];
+
+/**
+ * `logs.events_logs_function` and `logs.events_debug_function`, partitioned by DAY on `event_ds`.
+ * `file_generation` is new (NULLABLE, as the contract allows): with `file_path` it identifies the
+ * exact object version a log row speaks of, which is what the once-only ledger keys on.
+ */
+export const LOG_COLUMNS: readonly Column[] = [
+  col('job_name', 'STRING'),
+  col('processed_timestamp', 'TIMESTAMP'),
+  col('batch_id', 'STRING'),
+  col('analytics_environment', 'STRING'),
+  col('event_category', 'STRING'),
+  col('event_time', 'STRING'),
+  col('event_ds', 'DATE'),
+  col('event', 'STRING'),
+  col('file_path', 'STRING'),
+  col('file_generation', 'STRING', 'Object generation of file_path; with it, identifies one ingested file version'),
+];
+
+export const EVENTS_PARTITION_COLUMN = 'event_timestamp';
+export const LOGS_PARTITION_COLUMN = 'event_ds';
+
+/** Dataset and table names; the defaults are the replaced pipeline's. */
+export interface TableNames {
+  eventsDataset: string;
+  eventsTable: string;
+  logsDataset: string;
+  logsTable: string;
+  debugTable: string;
+}
+
+export const DEFAULT_TABLE_NAMES: Readonly<TableNames> = {
+  eventsDataset: 'events',
+  eventsTable: 'events_function',
+  logsDataset: 'logs',
+  logsTable: 'events_logs_function',
+  debugTable: 'events_debug_function',
+};
+
+/** BigQuery's rules for dataset and table ids (letters, digits, underscores; at most 1024). */
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]{0,1023}$/;
+
+/** Throws naming the bad field when a dataset or table name is not a valid identifier. */
+export function validateTableNames(names: TableNames): TableNames {
+  for (const [key, value] of Object.entries(names)) {
+    if (!NAME_RE.test(value)) {
+      throw new Error(`invalid ${key} "${value}": use letters, digits and underscores, starting with a letter or _`);
+    }
+  }
+  return names;
+}

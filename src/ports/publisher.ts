@@ -1,0 +1,22 @@
+import type { SourceObject } from './source.js';
+
+export type SendResult =
+  | { status: 'published'; messageId: string }
+  | { status: 'ingested'; events: number; debug: number }
+  | { status: 'already-ingested' };
+
+/**
+ * Where a backfill sends each selected file: a Pub/Sub topic (a notification the ingest function
+ * handles) or direct ingestion into a warehouse. Implementations: `src/gcp/pubsub-publisher.ts`,
+ * `src/engine/direct-publisher.ts`.
+ */
+export interface Publisher {
+  /** `pubsub:projects/P/topics/T` or `direct:<warehouse url>`. */
+  readonly url: string;
+  /** How many `send` calls the engine keeps in flight at once. */
+  readonly concurrency: number;
+  /** Sends one file. Resolves once it is durably out (acknowledged by Pub/Sub, or committed). */
+  send(object: SourceObject, runId: string): Promise<SendResult>;
+  /** Waits for everything in flight and releases resources. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,32 @@
+/** One object (file) in a source. */
+export interface SourceObject {
+  /** Object name relative to the bucket root, `/`-separated: `data_type=json/…/event_time=0-8/…`. */
+  name: string;
+  size: number;
+  /** GCS generation; for a local file, its mtime in microseconds. With the name, identifies one version. */
+  generation: string;
+  /** ISO 8601 time of the last change. */
+  updated: string;
+}
+
+/**
+ * Where event files are read from: a GCS bucket (`gs://bucket`) or a folder that mirrors one.
+ * Implementations: `src/gcp/gcs-source.ts`, `src/local/folder-source.ts`.
+ */
+export interface Source {
+  /** `gs://bucket` or `file:///abs/folder`. */
+  readonly url: string;
+  /** The bucket name; for a folder, its absolute path. */
+  readonly bucket: string;
+  /** Every object whose name starts with `prefix`, at any depth, following every page. */
+  list(prefix: string, signal?: AbortSignal): AsyncIterable<SourceObject>;
+  /**
+   * The values of the next `key=value` level below `prefix` (which ends in `/`), sorted:
+   * `discover('data_type=json/')` → `['staging', 'testing']` for `analytics_environment=…` folders.
+   */
+  discover(prefix: string, signal?: AbortSignal): Promise<string[]>;
+  /** The object's bytes as stored (no transparent decompression), streamed. */
+  read(name: string, generation?: string): AsyncIterable<Uint8Array>;
+  /** How logs name the file: `gs://bucket/name`, or the local file's absolute path. */
+  filePath(name: string): string;
+}
