@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { isMatch } from 'date-fns';
+import { parseObjectName } from './partition-layout.js';
+import type { LogRow, Micros } from './rows.js';
+
+/** What the parser and the log rows need to know about the file being ingested. */
+export interface FileContext {
+  /** Bucket name, or the local folder's absolute path. */
+  bucket: string;
+  /** Object name relative to the bucket root. */
+  name: string;
+  /** `gs://bucket/name` or the local path: the logs' `file_path`. */
+  filePath: string;
+  generation: string;
+  /** Written to `job_name`: the function's name or the backfill run. */
+  jobName: string;
+  /** `inserted_timestamp` / `processed_timestamp`: one instant for the whole file. */
+  insertedAt: Micros;
+}
+
+/** md5 hex of the object name's last two `/` segments (contract §3, `batch_id`). */
+export function batchIdOf(name: string): string {
+  const lastTwo = name.split('/').slice(-2).join('/');
+  return createHash('md5').update(lastTwo, 'utf8').digest('hex');
+}
+
+/** The path's `event_ds` when it is a real calendar date, else null. */
+export function eventDsOf(ds: string | undefined): string | null {
+  return ds !== undefined && isMatch(ds, 'yyyy-MM-dd') && /^\d{4}-\d{2}-\d{2}$/.test(ds) ? ds : null;
+}
+
+/** A row for the logs or debug table about this file, `event` holding a status or rejected text. */
+export function logRow(ctx: FileContext, event: string): LogRow {
+  const path = parseObjectName(ctx.name);
+  return {
+    job_name: ctx.jobName,
+    processed_timestamp: ctx.insertedAt,
+    batch_id: batchIdOf(ctx.name),
+    analytics_environment: path.environment ?? null,
+    event_category: path.category ?? null,
+    event_time: path.time ?? null,
+    event_ds: eventDsOf(path.ds),
+    event,
+    file_path: ctx.filePath,
+    file_generation: ctx.generation,
+  };
+}
