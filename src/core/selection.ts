@@ -1,0 +1,110 @@
+import { addDays, differenceInCalendarDays, format, isMatch, parseISO } from 'date-fns';
+import { UsageError } from './errors.js';
+import { KNOWN_ENVIRONMENTS, TIME_BUCKETS, type Partition, type TimeBucket } from './partition-layout.js';
+
+/** `all`, or an explicit list. */
+export type AllOr<T> = 'all' | readonly T[];
+
+/** What the operator asked for (contract §1): environments × categories × dates × time buckets. */
+export interface Selection {
+  dataType: string;
+  environments: AllOr<string>;
+  categories: AllOr<string>;
+  /** Inclusive `YYYY-MM-DD` range. */
+  start: string;
+  stop: string;
+  times: AllOr<TimeBucket>;
+}
+
+/** A selection whose `all`s were replaced by the values that exist in the source. */
+export interface ResolvedSelection {
+  dataType: string;
+  environments: string[];
+  categories: string[];
+  start: string;
+  stop: string;
+  times: TimeBucket[];
+}
+
+const SAFE_VALUE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** Parses a comma-separated flag value into `all` or a de-duplicated list. */
+export function parseList(flag: string, raw: string | undefined): AllOr<string> {
+  if (raw === undefined || raw.trim() === '') throw new UsageError(`${flag} is required (a comma-separated list, or all)`);
+  const items = [...new Set(raw.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
+  if (items.length === 0) throw new UsageError(`${flag} is empty: give a comma-separated list, or all`);
+  if (items.includes('all')) return 'all';
+  for (const item of items) {
+    if (!SAFE_VALUE.test(item)) throw new UsageError(`${flag}: "${item}" is not a valid value (letters, digits, _ . -)`);
+  }
+  return items;
+}
+
+export function parseEnvironments(raw: string | undefined, flag = '--analytics-environment'): AllOr<string> {
+  const list = parseList(flag, raw);
+  if (list === 'all') return list;
+  for (const env of list) {
+    if (!(KNOWN_ENVIRONMENTS as readonly string[]).includes(env)) {
+      throw new UsageError(`${flag}: unknown environment "${env}" (known: ${KNOWN_ENVIRONMENTS.join(', ')}, or all)`);
+    }
+  }
+  return list;
+}
+
+export function parseTimes(raw: string | undefined, flag = '--event-time'): AllOr<TimeBucket> {
+  const list = parseList(flag, raw ?? 'all');
+  if (list === 'all') return list;
+  for (const t of list) {
+    if (!(TIME_BUCKETS as readonly string[]).includes(t)) {
+      throw new UsageError(`${flag}: unknown time bucket "${t}" (known: ${TIME_BUCKETS.join(', ')}, or all)`);
+    }
+  }
+  return list as TimeBucket[];
+}
+
+/** Checks a `YYYY-MM-DD` flag value is a real calendar date. */
+export function parseDate(flag: string, raw: string | undefined): string {
+  if (raw === undefined || raw === '') throw new UsageError(`${flag} is required (YYYY-MM-DD)`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || !isMatch(raw, 'yyyy-MM-dd')) {
+    throw new UsageError(`${flag}: "${raw}" is not a date (use YYYY-MM-DD)`);
+  }
+  return raw;
+}
+
+/** Validates the date range: stop not before start. */
+export function checkRange(start: string, stop: string, startFlag = '--event-ds-start', stopFlag = '--event-ds-stop'): void {
+  if (differenceInCalendarDays(parseISO(stop), parseISO(start)) < 0) {
+    throw new UsageError(`${stopFlag} ${stop} is before ${startFlag} ${start}`);
+  }
+}
+
+/** Every date of the inclusive range, as `YYYY-MM-DD`. */
+export function datesOf(start: string, stop: string): string[] {
+  const first = parseISO(start);
+  const days = differenceInCalendarDays(parseISO(stop), first);
+  const out: string[] = [];
+  for (let i = 0; i <= days; i++) out.push(format(addDays(first, i), 'yyyy-MM-dd'));
+  return out;
+}
+
+/** The number of partitions a resolved selection covers. */
+export function partitionCount(s: ResolvedSelection): number {
+  return s.environments.length * s.categories.length * datesOf(s.start, s.stop).length * s.times.length;
+}
+
+/** Every partition of a resolved selection, in a stable order (environment, category, date, time). */
+export function* partitionsOf(s: ResolvedSelection): Generator<Partition> {
+  const dates = datesOf(s.start, s.stop);
+  for (const environment of s.environments) {
+    for (const category of s.categories) {
+      for (const ds of dates) {
+        for (const time of s.times) yield { dataType: s.dataType, environment, category, ds, time };
+      }
+    }
+  }
+}
+
+/** The same selection with `all` times expanded; environments and categories must be resolved by the caller. */
+export function allTimes(times: AllOr<TimeBucket>): TimeBucket[] {
+  return times === 'all' ? [...TIME_BUCKETS] : [...times];
+}

@@ -1,0 +1,50 @@
+import { parseEvents } from '../core/event-parser.js';
+import { logRow, type FileContext } from '../core/file-context.js';
+import { dateToMicros } from '../core/rows.js';
+import type { Source } from '../ports/source.js';
+import { INGESTED_EVENT, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
+
+export interface IngestFileOptions {
+  source: Source;
+  warehouse: Warehouse;
+  name: string;
+  generation: string;
+  jobName: string;
+  now?: () => Date;
+}
+
+export interface IngestFileResult {
+  outcome: WriteOutcome;
+  events: number;
+  debug: number;
+}
+
+/**
+ * Streams one file from the source through the shared parser into the warehouse, whole or not at
+ * all. The ledger row (`ingested …`) is the last row of the file's last batch, so it only exists
+ * when everything before it landed. Used by direct backfills and by the ingest function alike.
+ */
+export async function ingestFile(opts: IngestFileOptions): Promise<IngestFileResult> {
+  const now = opts.now ?? (() => new Date());
+  const ctx: FileContext = {
+    bucket: opts.source.bucket,
+    name: opts.name,
+    filePath: opts.source.filePath(opts.name),
+    generation: opts.generation,
+    jobName: opts.jobName,
+    insertedAt: dateToMicros(now()),
+  };
+  const counts = { events: 0, debug: 0 };
+  async function* batches(): AsyncGenerator<RowBatch> {
+    yield { events: [], debug: [], logs: [logRow(ctx, 'parse_initiated')] };
+    for await (const batch of parseEvents(opts.source.read(opts.name, opts.generation), ctx)) {
+      counts.events += batch.events.length;
+      counts.debug += batch.debug.length;
+      yield { events: batch.events, debug: batch.debug, logs: [] };
+    }
+    const status = `${INGESTED_EVENT}: ${counts.events} events, ${counts.debug} debug rows`;
+    yield { events: [], debug: [], logs: [logRow(ctx, status)] };
+  }
+  const outcome = await opts.warehouse.writeFile({ filePath: ctx.filePath, generation: ctx.generation }, batches());
+  return { outcome, ...counts };
+}

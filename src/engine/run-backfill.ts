@@ -1,0 +1,117 @@
+import type { Publisher, SendResult } from '../ports/publisher.js';
+import type { SourceObject } from '../ports/source.js';
+import type { BackfillPlan } from './plan-backfill.js';
+import { mapConcurrent } from './map-concurrent.js';
+import type { FileStatus, RunRecord } from './run-record.js';
+
+/** What the run reports as it goes; the CLI prints it, the wizard draws it. */
+export type RunEvent =
+  | { type: 'file'; object: SourceObject; status: FileStatus; error?: string }
+  | { type: 'progress'; progress: RunProgress };
+
+export interface RunProgress {
+  total: number;
+  totalBytes: number;
+  done: number;
+  doneBytes: number;
+  failed: number;
+  elapsedMs: number;
+}
+
+export interface RunFailure {
+  name: string;
+  generation: string;
+  error: string;
+}
+
+export interface RunSummary {
+  runId: string;
+  recordPath: string;
+  counts: Record<FileStatus, number>;
+  failures: RunFailure[];
+  /** Files never attempted because the run was interrupted. */
+  notSent: number;
+  interrupted: boolean;
+  elapsedMs: number;
+  bytes: number;
+}
+
+export interface RunOptions {
+  plan: BackfillPlan;
+  publisher: Publisher;
+  record: RunRecord;
+  runId: string;
+  /** Aborting stops new sends; what is in flight finishes and is recorded. */
+  signal?: AbortSignal;
+  onEvent?: (e: RunEvent) => void;
+  now?: () => number;
+}
+
+/** Sends every planned file through the publisher, recording each outcome as it is known. */
+export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
+  const now = opts.now ?? (() => performance.now());
+  const started = now();
+  const files = opts.plan.partitions.flatMap((p) => p.toSend);
+  const counts: Record<FileStatus, number> = { published: 0, ingested: 0, 'already-ingested': 0, failed: 0 };
+  const failures: RunFailure[] = [];
+  const progress: RunProgress = {
+    total: files.length,
+    totalBytes: opts.plan.totals.bytesToSend,
+    done: 0,
+    doneBytes: 0,
+    failed: 0,
+    elapsedMs: 0,
+  };
+
+  const sendOne = async (object: SourceObject) => {
+    try {
+      return { object, result: await opts.publisher.send(object, opts.runId) };
+    } catch (error) {
+      return { object, error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+
+  let attempted = 0;
+  for await (const outcome of mapConcurrent(files, Math.max(1, opts.publisher.concurrency), sendOne, opts.signal)) {
+    attempted++;
+    const { object } = outcome;
+    const status: FileStatus = 'result' in outcome && outcome.result ? outcome.result.status : 'failed';
+    counts[status]++;
+    if (status === 'failed') {
+      const error = 'error' in outcome && outcome.error !== undefined ? outcome.error : 'unknown error';
+      failures.push({ name: object.name, generation: object.generation, error });
+      progress.failed++;
+      opts.record.append({ type: 'file', name: object.name, generation: object.generation, status, error });
+      opts.onEvent?.({ type: 'file', object, status, error });
+    } else {
+      const result = (outcome as { result: SendResult }).result;
+      opts.record.append({ type: 'file', name: object.name, generation: object.generation, ...lineDetails(result) });
+      opts.onEvent?.({ type: 'file', object, status });
+    }
+    progress.done++;
+    progress.doneBytes += object.size;
+    progress.elapsedMs = now() - started;
+    opts.onEvent?.({ type: 'progress', progress: { ...progress } });
+  }
+
+  const interrupted = opts.signal?.aborted ?? false;
+  const notSent = files.length - attempted;
+  opts.record.append({ type: 'end', at: new Date().toISOString(), interrupted, counts, notSent });
+  opts.record.close();
+  return {
+    runId: opts.runId,
+    recordPath: opts.record.path,
+    counts,
+    failures,
+    notSent,
+    interrupted,
+    elapsedMs: now() - started,
+    bytes: progress.doneBytes,
+  };
+}
+
+function lineDetails(result: SendResult) {
+  if (result.status === 'published') return { status: result.status, messageId: result.messageId };
+  if (result.status === 'ingested') return { status: result.status, events: result.events, debug: result.debug };
+  return { status: result.status };
+}

@@ -1,0 +1,119 @@
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UserError } from '../core/errors.js';
+import type { ResolvedSelection } from '../core/selection.js';
+
+export type FileStatus = 'published' | 'ingested' | 'already-ingested' | 'failed';
+
+/** The first line of a record: enough to repeat or resume the run. */
+export interface RunHeader {
+  type: 'start';
+  runId: string;
+  createdAt: string;
+  source: string;
+  publisher: string;
+  warehouse?: string;
+  selection: ResolvedSelection;
+  reprocess: boolean;
+  planned: number;
+  /** The run this one resumes, if any. */
+  resumes?: string;
+}
+
+export interface FileLine {
+  type: 'file';
+  name: string;
+  generation: string;
+  status: FileStatus;
+  messageId?: string;
+  events?: number;
+  debug?: number;
+  error?: string;
+}
+
+export interface EndLine {
+  type: 'end';
+  at: string;
+  interrupted: boolean;
+  counts: Record<FileStatus, number>;
+  notSent: number;
+}
+
+/** Where run records go unless `--record-dir` says otherwise. */
+export function defaultRecordDir(env: NodeJS.ProcessEnv = process.env): string {
+  const state = env.XDG_STATE_HOME ?? join(env.HOME ?? homedir(), '.local', 'state');
+  return join(state, 'analytics-backfill', 'runs');
+}
+
+/**
+ * An append-only NDJSON journal of one run: a header, a line per file as its outcome is known,
+ * and an end line. Each line is written with one `write` call as it happens, so a run killed at
+ * any point leaves a record that is true up to its last line.
+ */
+export class RunRecord {
+  private fd: number | undefined;
+
+  private constructor(readonly path: string) {}
+
+  static create(dir: string, header: RunHeader): RunRecord {
+    mkdirSync(dir, { recursive: true });
+    const record = new RunRecord(resolve(dir, `${header.runId}.ndjson`));
+    record.fd = openSync(record.path, 'wx');
+    record.append(header);
+    return record;
+  }
+
+  append(line: RunHeader | FileLine | EndLine): void {
+    if (this.fd === undefined) return;
+    writeSync(this.fd, `${JSON.stringify(line)}\n`);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+export interface ReadRecord {
+  header: RunHeader;
+  files: FileLine[];
+  end?: EndLine;
+}
+
+/** Reads a record written by `RunRecord`; a torn last line (killed mid-write) is ignored. */
+export function readRunRecord(pathOrId: string, dir: string): ReadRecord {
+  const path = existsSync(pathOrId) ? pathOrId : join(dir, `${pathOrId}.ndjson`);
+  if (!existsSync(path)) throw new UserError(`run record "${pathOrId}" not found`, `Look in ${dir} for the run's .ndjson file.`, 2);
+  const lines = readFileSync(path, 'utf8').split('\n');
+  let header: RunHeader | undefined;
+  const files: FileLine[] = [];
+  let end: EndLine | undefined;
+  for (const text of lines) {
+    if (text.trim() === '') continue;
+    let line: RunHeader | FileLine | EndLine;
+    try {
+      line = JSON.parse(text) as RunHeader | FileLine | EndLine;
+    } catch {
+      continue;
+    }
+    if (line.type === 'start') header = line;
+    else if (line.type === 'file') files.push(line);
+    else if (line.type === 'end') end = line;
+  }
+  if (!header) throw new UserError(`run record ${path} has no header line`, 'It is not a run record of this tool.', 2);
+  return end ? { header, files, end } : { header, files };
+}
+
+/** The keys (`name#generation`) of files a record shows as sent or landed. */
+export function sentKeys(records: readonly ReadRecord[]): Set<string> {
+  const done = new Set<string>();
+  for (const r of records) for (const f of r.files) if (f.status !== 'failed') done.add(`${f.name}#${f.generation}`);
+  return done;
+}
+
+/** A sortable, unique-enough run id: `20260301-142233-a1b2`. */
+export function newRunId(now = new Date(), random = Math.random): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${Math.floor(random() * 0xffff).toString(16).padStart(4, '0')}`;
+}
