@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Local Google Cloud emulators for development and the integration tests.
+#
+#   scripts/emulators.sh install   # build fake-gcs-server and bigquery-emulator (cached), check the Pub/Sub emulator
+#   scripts/emulators.sh start     # start all three on free loopback ports, write .emulators/env
+#   scripts/emulators.sh status    # which are running, and where
+#   scripts/emulators.sh stop      # stop what `start` started
+#
+# `start` and `stop` take an optional list of emulators: gcs, bigquery, pubsub (default: all).
+# Everything listens on 127.0.0.1 only. State (pid files, logs, env file) lives in
+# $EMULATORS_DIR (default: <repo>/.emulators). Source the env file to point the clients at them:
+#
+#   set -a; . .emulators/env; set +a
+#
+# The integration tests do not need this script running: they start their own emulators
+# (test/helpers/emulators.ts) and only need the binaries `install` provides.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="${EMULATORS_DIR:-$ROOT/.emulators}"
+PROJECT="${EMULATOR_PROJECT:-local-project}"
+FAKE_GCS_VERSION="v1.55.1"
+BQ_EMULATOR_VERSION="v0.8.1"
+
+gobin() {
+  local gopath
+  gopath="$(go env GOPATH 2>/dev/null || echo "$HOME/go")"
+  echo "${GOBIN:-$gopath/bin}"
+}
+
+find_bin() { # name → path or empty
+  local name="$1"
+  if [[ -x "$(gobin)/$name" ]]; then echo "$(gobin)/$name"; return; fi
+  command -v "$name" 2>/dev/null || true
+}
+
+pubsub_bin() {
+  local sdk
+  sdk="$(gcloud info --format='value(installation.sdk_root)' 2>/dev/null || true)"
+  for dir in "$sdk" /usr/lib/google-cloud-sdk /usr/share/google-cloud-sdk /google-cloud-sdk; do
+    if [[ -n "$dir" && -x "$dir/platform/pubsub-emulator/bin/cloud-pubsub-emulator" ]]; then
+      echo "$dir/platform/pubsub-emulator/bin/cloud-pubsub-emulator"
+      return
+    fi
+  done
+}
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+wait_http() { # url seconds
+  local url="$1" deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    if ((SECONDS > deadline)); then return 1; fi
+    sleep 0.2
+  done
+}
+
+install() {
+  command -v go >/dev/null || { echo "go is required to build the emulators" >&2; exit 1; }
+  local bin
+  bin="$(gobin)"
+  mkdir -p "$bin"
+  if [[ -x "$bin/fake-gcs-server" ]]; then
+    echo "fake-gcs-server: $bin/fake-gcs-server (cached)"
+  else
+    echo "fake-gcs-server: building $FAKE_GCS_VERSION"
+    CGO_ENABLED=0 go install "github.com/fsouza/fake-gcs-server@$FAKE_GCS_VERSION"
+  fi
+  if [[ -x "$bin/bigquery-emulator" ]]; then
+    echo "bigquery-emulator: $bin/bigquery-emulator (cached)"
+  else
+    # `go install …@version` fails for this module (its version list is refused), so download
+    # the module and build its command from the module cache. One build at a time: it is heavy.
+    echo "bigquery-emulator: building $BQ_EMULATOR_VERSION (several minutes)"
+    mkdir -p "$STATE"
+    (
+      flock 9
+      if [[ ! -x "$bin/bigquery-emulator" ]]; then
+        GOFLAGS=-mod=mod go mod download "github.com/goccy/bigquery-emulator@$BQ_EMULATOR_VERSION"
+        cd "$(go env GOMODCACHE)/github.com/goccy/bigquery-emulator@$BQ_EMULATOR_VERSION"
+        CGO_ENABLED=0 go build -o "$bin/bigquery-emulator.tmp" ./cmd/bigquery-emulator
+        mv "$bin/bigquery-emulator.tmp" "$bin/bigquery-emulator"
+      fi
+    ) 9>"$STATE/.bigquery-build.lock"
+  fi
+  if [[ -n "$(pubsub_bin)" ]] && command -v java >/dev/null; then
+    echo "pubsub emulator: $(pubsub_bin)"
+  else
+    echo "pubsub emulator: missing. Install the Cloud SDK's pubsub emulator component" \
+      "(Debian package google-cloud-cli-pubsub-emulator) and a Java runtime (default-jre-headless)." >&2
+    exit 1
+  fi
+}
+
+is_running() { # name
+  local pidfile="$STATE/$1.pid"
+  [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+launch() { # name cmd...
+  local name="$1"; shift
+  mkdir -p "$STATE"
+  # setsid: each emulator leads its own process group, so `stop` ends it with its children (java).
+  setsid "$@" >"$STATE/$name.log" 2>&1 </dev/null &
+  echo $! >"$STATE/$name.pid"
+}
+
+start_one() {
+  local name="$1" port
+  if is_running "$name"; then echo "$name: already running"; return; fi
+  port="$(free_port)"
+  case "$name" in
+    gcs)
+      local bin; bin="$(find_bin fake-gcs-server)"
+      [[ -n "$bin" ]] || { echo "fake-gcs-server not installed: run $0 install" >&2; exit 1; }
+      launch gcs "$bin" -scheme http -host 127.0.0.1 -port "$port" -backend memory \
+        -external-url "http://127.0.0.1:$port" -log-level error
+      wait_http "http://127.0.0.1:$port/storage/v1/b" 30 || { echo "gcs: did not start, see $STATE/gcs.log" >&2; exit 1; }
+      echo "STORAGE_EMULATOR_ENDPOINT=http://127.0.0.1:$port" >"$STATE/gcs.env"
+      ;;
+    bigquery)
+      local bin grpc; bin="$(find_bin bigquery-emulator)"
+      [[ -n "$bin" ]] || { echo "bigquery-emulator not installed: run $0 install" >&2; exit 1; }
+      grpc="$(free_port)"
+      launch bigquery "$bin" --project="$PROJECT" --host=127.0.0.1 --port="$port" --grpc-port="$grpc"
+      wait_http "http://127.0.0.1:$port/bigquery/v2/projects/$PROJECT/datasets" 60 ||
+        { echo "bigquery: did not start, see $STATE/bigquery.log" >&2; exit 1; }
+      printf 'BIGQUERY_EMULATOR_ENDPOINT=http://127.0.0.1:%s\nBIGQUERY_EMULATOR_GRPC=127.0.0.1:%s\nBIGQUERY_EMULATOR_PROJECT=%s\n' \
+        "$port" "$grpc" "$PROJECT" >"$STATE/bigquery.env"
+      ;;
+    pubsub)
+      local bin; bin="$(pubsub_bin)"
+      [[ -n "$bin" ]] || { echo "pubsub emulator not installed: run $0 install" >&2; exit 1; }
+      launch pubsub "$bin" --host=127.0.0.1 --port="$port"
+      wait_http "http://127.0.0.1:$port/" 60 || { echo "pubsub: did not start, see $STATE/pubsub.log" >&2; exit 1; }
+      printf 'PUBSUB_EMULATOR_HOST=127.0.0.1:%s\nPUBSUB_PROJECT_ID=%s\n' "$port" "$PROJECT" >"$STATE/pubsub.env"
+      ;;
+    *) echo "unknown emulator: $name (gcs, bigquery, pubsub)" >&2; exit 2 ;;
+  esac
+  echo "$name: started on 127.0.0.1:$port (pid $(cat "$STATE/$name.pid"))"
+}
+
+write_env() {
+  mkdir -p "$STATE"
+  cat "$STATE"/*.env 2>/dev/null >"$STATE/env.tmp" || true
+  mv "$STATE/env.tmp" "$STATE/env"
+}
+
+stop_one() {
+  local name="$1" pidfile="$STATE/$1.pid"
+  if [[ -f "$pidfile" ]]; then
+    local pid; pid="$(cat "$pidfile")"
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL -- "-$pid" 2>/dev/null || true
+      echo "$name: stopped"
+    fi
+    rm -f "$pidfile"
+  fi
+  rm -f "$STATE/$name.env"
+}
+
+status() {
+  local name
+  for name in gcs bigquery pubsub; do
+    if is_running "$name"; then echo "$name: running (pid $(cat "$STATE/$name.pid")) $(tr '\n' ' ' <"$STATE/$name.env" 2>/dev/null)"
+    else echo "$name: stopped"; fi
+  done
+}
+
+cmd="${1:-}"
+shift || true
+names=("$@")
+if ((${#names[@]} == 0)); then names=(gcs bigquery pubsub); fi
+case "$cmd" in
+  install) install ;;
+  start) for n in "${names[@]}"; do start_one "$n"; done; write_env; echo "env: $STATE/env" ;;
+  stop) for n in "${names[@]}"; do stop_one "$n"; done; write_env ;;
+  status) status ;;
+  *) echo "usage: $0 install|start|stop|status [gcs|bigquery|pubsub ...]" >&2; exit 2 ;;
+esac
