@@ -19,6 +19,8 @@ export interface RunHeader {
   planned: number;
   /** The run this one resumes, if any. */
   resumes?: string;
+  /** The request as the CLI or wizard gave it, so `--resume` can repeat it exactly. */
+  request?: unknown;
 }
 
 export interface FileLine {

@@ -21,13 +21,18 @@ const CHUNK_ROWS = 2048; // DuckDB's vector size: one data chunk holds at most t
  * The embedded warehouse: one DuckDB file with schemas `events` and `logs` named like BigQuery's
  * datasets. One connection, so writes are serialised; each file is one transaction.
  */
-export async function createDuckDbWarehouse(path: string, names: TableNames = DEFAULT_TABLE_NAMES): Promise<Warehouse> {
+export async function createDuckDbWarehouse(
+  path: string,
+  names: TableNames = DEFAULT_TABLE_NAMES,
+  options: { readOnly?: boolean } = {},
+): Promise<Warehouse> {
   validateTableNames(names);
   const file = resolve(path);
-  mkdirSync(dirname(file), { recursive: true });
+  const readOnly = options.readOnly ?? false;
+  if (!readOnly) mkdirSync(dirname(file), { recursive: true });
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(file);
+    instance = await DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY' } : {});
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new UserError(`--warehouse duckdb:${path}: cannot open (${reason})`, 'Is another backfill using this file?');
@@ -47,7 +52,7 @@ export async function createDuckDbWarehouse(path: string, names: TableNames = DE
   };
 
   const ensureTables = async () => {
-    if (ready) return;
+    if (ready || readOnly) return;
     for (const t of [events, logs, debug]) {
       await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quote(t.schema)}`);
       await connection.run(createTableSql(t.schema, t.table, t.columns));
@@ -71,6 +76,11 @@ export async function createDuckDbWarehouse(path: string, names: TableNames = DE
       await serial(ensureTables);
       const found = new Set<string>();
       const paths = [...new Set(files.map((f) => f.filePath))];
+      const tableExists = await connection.runAndReadAll(
+        'SELECT 1 FROM information_schema.tables WHERE table_schema = $schema AND table_name = $table',
+        { schema: logs.schema, table: logs.table },
+      );
+      if (tableExists.currentRowCount === 0) return found; // read-only on a warehouse never written
       for (let i = 0; i < paths.length; i += 10_000) {
         const reader = await serial(() =>
           connection.runAndReadAll(
@@ -86,6 +96,7 @@ export async function createDuckDbWarehouse(path: string, names: TableNames = DE
       return found;
     },
     writeFile(fileKey, batches) {
+      if (readOnly) return Promise.reject(new Error(`${file} was opened read-only`));
       return serial(async (): Promise<WriteOutcome> => {
         await ensureTables();
         await connection.run('BEGIN TRANSACTION');

@@ -1,0 +1,82 @@
+import { planBackfill, type BackfillPlan, type PlanProgress } from '../engine/plan-backfill.js';
+import { runBackfill, type RunEvent, type RunSummary } from '../engine/run-backfill.js';
+import { newRunId, RunRecord } from '../engine/run-record.js';
+import type { Source } from '../ports/source.js';
+import type { Warehouse } from '../ports/warehouse.js';
+import type { BackfillRequest } from './backfill-request.js';
+import type { CloudFactories } from './cloud-factories.js';
+import { openPublisher, openSource, openWarehouse } from './open-ports.js';
+
+export interface SessionOptions {
+  cloud: CloudFactories;
+  recordDir: string;
+  dryRun: boolean;
+  /** A source already opened for this bucket (the wizard opens it to discover values). */
+  source?: Source;
+  /** `name#generation` of files a resumed run already sent. */
+  exclude?: ReadonlySet<string>;
+  /** The run id this run resumes. */
+  resumes?: string;
+}
+
+/** One backfill from plan to run: the steps the `--yes` CLI and the wizard both take. */
+export interface BackfillSession {
+  source: Source;
+  warehouse: Warehouse | undefined;
+  plan(signal?: AbortSignal, onProgress?: (p: PlanProgress) => void): Promise<BackfillPlan>;
+  run(plan: BackfillPlan, signal?: AbortSignal, onEvent?: (e: RunEvent) => void): Promise<RunSummary>;
+  close(): Promise<void>;
+}
+
+/** Opens the source and warehouse of a request. A dry run opens nothing it could write to. */
+export async function openSession(req: BackfillRequest, opts: SessionOptions): Promise<BackfillSession> {
+  const source = opts.source ?? (await openSource(req.bucket, req.project, opts.cloud));
+  const warehouse = await openWarehouse(req.warehouse, req.project, opts.cloud, { readOnly: opts.dryRun });
+  const closeAll = async () => {
+    await warehouse?.close();
+  };
+  return {
+    source,
+    warehouse,
+    plan: (signal, onProgress) =>
+      planBackfill({
+        source,
+        ...(warehouse ? { warehouse } : {}),
+        selection: req.selection,
+        reprocess: req.reprocess,
+        ...(opts.exclude ? { exclude: opts.exclude } : {}),
+        ...(signal ? { signal } : {}),
+        ...(onProgress ? { onProgress } : {}),
+      }),
+    async run(plan, signal, onEvent) {
+      const runId = newRunId();
+      const publisher = await openPublisher({
+        topic: req.topic,
+        project: req.project,
+        source,
+        warehouse,
+        jobName: (id) => req.jobName ?? `analytics-backfill-${id}`,
+        cloud: opts.cloud,
+      });
+      const record = RunRecord.create(opts.recordDir, {
+        type: 'start',
+        runId,
+        createdAt: new Date().toISOString(),
+        source: source.url,
+        publisher: publisher.url,
+        ...(warehouse ? { warehouse: warehouse.url } : {}),
+        selection: plan.selection,
+        reprocess: req.reprocess,
+        planned: plan.totals.toSend,
+        ...(opts.resumes !== undefined ? { resumes: opts.resumes } : {}),
+        request: req,
+      });
+      try {
+        return await runBackfill({ plan, publisher, record, runId, ...(signal ? { signal } : {}), ...(onEvent ? { onEvent } : {}) });
+      } finally {
+        await publisher.close();
+      }
+    },
+    close: closeAll,
+  };
+}

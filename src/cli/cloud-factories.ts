@@ -1,0 +1,14 @@
+import type { Publisher } from '../ports/publisher.js';
+import type { Source } from '../ports/source.js';
+import type { Warehouse } from '../ports/warehouse.js';
+
+/**
+ * How the CLI reaches Google Cloud. The clients are imported lazily, so a folder-to-DuckDB run
+ * (and the wizard's first screen) never pays for loading them. Tests pass factories that point
+ * the same implementations at the emulators.
+ */
+export interface CloudFactories {
+  gcsSource(bucket: string, project: string | undefined): Promise<Source>;
+  bigQueryWarehouse(project: string | undefined, options: { readOnly: boolean }): Promise<Warehouse>;
+  pubsubPublisher(topic: string, project: string | undefined, source: Source): Promise<Publisher>;
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { BugError, UserError } from '../core/errors.js';
+import { defaultRecordDir } from '../engine/run-record.js';
+import { requestFromOptions } from './backfill-request.js';
+import type { CloudFactories } from './cloud-factories.js';
+import { defaultCloudFactories } from './default-cloud.js';
+import { HELP_TEXT } from './help-text.js';
+import { parseArgs } from './parse-args.js';
+import { resumeRequest } from './resume-request.js';
+import { runNonInteractive } from './run-non-interactive.js';
+
+/** The process around the CLI: streams, environment, and the Ctrl-C signal. `bin/` builds it. */
+export interface CliIo {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+  /** Aborts on the first Ctrl-C. */
+  interrupt: AbortSignal;
+  cloud?: CloudFactories;
+}
+
+/**
+ * The top-level handler: runs the CLI and turns every outcome into an exit code and, on failure,
+ * one line on stderr. Never calls `process.exit` itself.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    io.stderr.write(`${errorLine(error)}\n`);
+    if (error instanceof UserError) return error.exitCode;
+    if (io.interrupt.aborted) return 130;
+    return 1;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const opts = parseArgs(argv, io.env);
+  if (opts.help) {
+    io.stdout.write(HELP_TEXT);
+    return 0;
+  }
+  if (opts.version) {
+    io.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const cloud = io.cloud ?? defaultCloudFactories(io.env);
+  const recordDir = opts.recordDir ?? defaultRecordDir(io.env);
+  const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true && !opts.yes && !opts.json;
+
+  if (opts.resume !== undefined) {
+    const { request, exclude, resumes } = resumeRequest(opts.resume, recordDir);
+    return runNonInteractive(
+      request,
+      { cloud, recordDir, dryRun: opts.dryRun, exclude, resumes },
+      { stdout: io.stdout, stderr: io.stderr, interrupt: io.interrupt, json: opts.json },
+    );
+  }
+  if (interactive) {
+    const { runWizardFromCli } = await import('./run-wizard-from-cli.js');
+    return runWizardFromCli(opts, { cloud, recordDir, io });
+  }
+  const request = requestFromOptions(opts);
+  return runNonInteractive(
+    request,
+    { cloud, recordDir, dryRun: opts.dryRun },
+    { stdout: io.stdout, stderr: io.stderr, interrupt: io.interrupt, json: opts.json },
+  );
+}
+
+/** One line for stderr: what went wrong and, for the operator's errors, what to do next. */
+export function errorLine(error: unknown): string {
+  if (error instanceof UserError) return `analytics-backfill: ${error.message}${error.hint ? `. ${error.hint}` : ''}`;
+  if (error instanceof BugError) return `analytics-backfill: internal error (a bug, please report it): ${error.message}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `analytics-backfill: ${message.split('\n')[0] ?? message}`;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { UsageError } from '../core/errors.js';
+import { createDirectPublisher } from '../engine/direct-publisher.js';
+import { createDuckDbWarehouse } from '../local/duckdb-warehouse.js';
+import { createFolderSource } from '../local/folder-source.js';
+import type { Publisher } from '../ports/publisher.js';
+import type { Source } from '../ports/source.js';
+import type { Warehouse } from '../ports/warehouse.js';
+import type { CloudFactories } from './cloud-factories.js';
+
+/** The warehouse a run uses when `--warehouse` is not given. */
+export function defaultWarehouse(bucket: string): string {
+  return bucket.startsWith('gs://') ? 'bigquery' : 'duckdb:analytics-backfill.duckdb';
+}
+
+/** `gs://bucket` → the GCS source; anything else is a folder that mirrors a bucket. */
+export async function openSource(bucket: string, project: string | undefined, cloud: CloudFactories): Promise<Source> {
+  if (bucket.startsWith('gs://')) {
+    const name = bucket.slice('gs://'.length).replace(/\/+$/, '');
+    if (!/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(name)) throw new UsageError(`--gcs-bucket: "${bucket}" is not a valid bucket name`);
+    return cloud.gcsSource(name, project);
+  }
+  return createFolderSource(bucket);
+}
+
+/**
+ * Opens the warehouse named by `--warehouse`. For a dry run nothing may be written: a DuckDB file
+ * is opened read-only, and one that does not exist yet means nothing is ingested (undefined).
+ */
+export async function openWarehouse(
+  spec: string,
+  project: string | undefined,
+  cloud: CloudFactories,
+  options: { readOnly: boolean },
+): Promise<Warehouse | undefined> {
+  if (spec.startsWith('duckdb:')) {
+    const path = spec.slice('duckdb:'.length);
+    if (options.readOnly && !existsSync(path)) return undefined;
+    return createDuckDbWarehouse(path, undefined, options);
+  }
+  const bqProject = spec.startsWith('bigquery:') ? spec.slice('bigquery:'.length) : project;
+  return cloud.bigQueryWarehouse(bqProject, options);
+}
+
+/** `--topic` → Pub/Sub notifications; otherwise direct ingestion into the warehouse. */
+export async function openPublisher(opts: {
+  topic: string | undefined;
+  project: string | undefined;
+  source: Source;
+  warehouse: Warehouse | undefined;
+  jobName: (runId: string) => string;
+  cloud: CloudFactories;
+}): Promise<Publisher> {
+  if (opts.topic !== undefined) return opts.cloud.pubsubPublisher(opts.topic, opts.project, opts.source);
+  if (opts.warehouse === undefined) throw new UsageError('no warehouse to ingest into', 'Pass --warehouse duckdb:PATH or bigquery[:PROJECT].');
+  // DuckDB takes one writer; BigQuery's inserts overlap well.
+  const concurrency = opts.warehouse.url.startsWith('duckdb:') ? 1 : 8;
+  return createDirectPublisher({ source: opts.source, warehouse: opts.warehouse, jobName: opts.jobName, concurrency });
+}

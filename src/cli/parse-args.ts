@@ -1,0 +1,121 @@
+import { parseArgs as parseNodeArgs } from 'node:util';
+import { UsageError } from '../core/errors.js';
+import type { TimeBucket } from '../core/partition-layout.js';
+import { checkRange, parseDate, parseEnvironments, parseList, parseTimes, type AllOr } from '../core/selection.js';
+
+/** Everything the command line can say. Selection fields are undefined when not given. */
+export interface CliOptions {
+  bucket?: string;
+  topic?: string;
+  project?: string;
+  warehouse?: string;
+  environments?: AllOr<string>;
+  categories?: AllOr<string>;
+  start?: string;
+  stop?: string;
+  times?: AllOr<TimeBucket>;
+  dataType: string;
+  reprocess: boolean;
+  resume?: string;
+  recordDir?: string;
+  jobName?: string;
+  yes: boolean;
+  dryRun: boolean;
+  json: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+/** The flags, with the original backfill script's names first so operators' scripts carry over. */
+export const FLAGS = {
+  'gcs-bucket': { type: 'string', short: 'b' },
+  topic: { type: 'string', short: 't' },
+  gcp: { type: 'string', short: 'p' },
+  'analytics-environment': { type: 'string', short: 'e' },
+  'event-category': { type: 'string', short: 'c' },
+  'event-ds-start': { type: 'string', short: 's' },
+  'event-ds-stop': { type: 'string', short: 'u' },
+  'event-time': { type: 'string', short: 'T' },
+  warehouse: { type: 'string', short: 'w' },
+  'data-type': { type: 'string' },
+  reprocess: { type: 'boolean' },
+  resume: { type: 'string' },
+  'record-dir': { type: 'string' },
+  'job-name': { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  'dry-run': { type: 'boolean', short: 'n' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+/**
+ * Parses and validates the command line. Every bad value is refused here, before any work, with a
+ * message naming the flag. `env` supplies defaults: ANALYTICS_BACKFILL_BUCKET, GOOGLE_CLOUD_PROJECT.
+ */
+export function parseArgs(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): CliOptions {
+  let parsed;
+  try {
+    parsed = parseNodeArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new UsageError(oneLine(error));
+  }
+  const v = parsed.values;
+  const opts: CliOptions = {
+    dataType: v['data-type'] ?? 'json',
+    reprocess: v.reprocess ?? false,
+    yes: v.yes ?? false,
+    dryRun: v['dry-run'] ?? false,
+    json: v.json ?? false,
+    help: v.help ?? false,
+    version: v.version ?? false,
+  };
+  const bucket = v['gcs-bucket'] ?? env.ANALYTICS_BACKFILL_BUCKET;
+  if (bucket !== undefined) opts.bucket = nonEmpty('--gcs-bucket', bucket);
+  if (v.topic !== undefined) opts.topic = nonEmpty('--topic', v.topic);
+  const project = v.gcp ?? env.GOOGLE_CLOUD_PROJECT ?? env.GCLOUD_PROJECT;
+  if (project !== undefined) opts.project = checkProject(project);
+  if (v.warehouse !== undefined) opts.warehouse = checkWarehouse(v.warehouse);
+  if (v['analytics-environment'] !== undefined) opts.environments = parseEnvironments(v['analytics-environment']);
+  if (v['event-category'] !== undefined) opts.categories = parseList('--event-category', v['event-category']);
+  if (v['event-ds-start'] !== undefined) opts.start = parseDate('--event-ds-start', v['event-ds-start']);
+  if (v['event-ds-stop'] !== undefined) opts.stop = parseDate('--event-ds-stop', v['event-ds-stop']);
+  if (opts.start !== undefined && opts.stop !== undefined) checkRange(opts.start, opts.stop);
+  if (v['event-time'] !== undefined) opts.times = parseTimes(v['event-time']);
+  if (!['json', 'unknown'].includes(opts.dataType)) throw new UsageError(`--data-type: "${opts.dataType}" is not json or unknown`);
+  if (v.resume !== undefined) opts.resume = nonEmpty('--resume', v.resume);
+  if (v['record-dir'] !== undefined) opts.recordDir = nonEmpty('--record-dir', v['record-dir']);
+  if (v['job-name'] !== undefined) opts.jobName = nonEmpty('--job-name', v['job-name']);
+  if (opts.topic !== undefined && opts.bucket !== undefined && !opts.bucket.startsWith('gs://')) {
+    throw new UsageError('--topic needs a gs:// bucket: the ingest function reads files from Cloud Storage', 'Drop --topic to ingest a folder directly.');
+  }
+  return opts;
+}
+
+function nonEmpty(flag: string, value: string): string {
+  if (value.trim() === '') throw new UsageError(`${flag} is empty`);
+  return value.trim();
+}
+
+/** GCP project ids: 6–30 lowercase letters, digits and hyphens (domain-scoped ids allowed). */
+function checkProject(project: string): string {
+  if (!/^([a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(project)) {
+    throw new UsageError(`--gcp: "${project}" is not a valid project id`);
+  }
+  return project;
+}
+
+function checkWarehouse(raw: string): string {
+  if (/^duckdb:.+/.test(raw)) return raw;
+  const bq = /^bigquery(?::(.+))?$/.exec(raw);
+  if (bq) {
+    if (bq[1] !== undefined) checkProject(bq[1]);
+    return raw;
+  }
+  throw new UsageError(`--warehouse: "${raw}" is not duckdb:PATH or bigquery[:PROJECT]`);
+}
+
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n')[0] ?? text).replace(/^Unknown option '(.+)'.*$/, 'unknown flag $1');
+}
