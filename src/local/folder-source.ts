@@ -64,7 +64,13 @@ export async function createFolderSource(location: string): Promise<Source> {
         .sort();
     },
     read(name) {
-      return createReadStream(pathOf(name), { highWaterMark: 1 << 20 });
+      const path = pathOf(name);
+      return (async function* () {
+        // A name may pass through a symlink inside the folder: check where it really leads.
+        const real = await realpath(path);
+        if (relative(realRoot, real).startsWith('..')) throw new UserError(`object "${name}" links outside ${realRoot}`);
+        yield* createReadStream(real, { highWaterMark: 1 << 20 });
+      })();
     },
     filePath(name) {
       return pathOf(name);

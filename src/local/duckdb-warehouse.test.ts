@@ -1,0 +1,94 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import type { EventRow, LogRow } from '../core/rows.js';
+import type { RowBatch } from '../ports/warehouse.js';
+import { createDuckDbWarehouse } from './duckdb-warehouse.js';
+
+const event = (id: string): EventRow => ({
+  analytics_environment: 'testing', batch_id: 'b', event_id: id, event_index: 7n, event_source: null,
+  event_class: 'session', event_type: null, session_id: 's', build_version: null, event_environment: null,
+  event_timestamp: 1_772_323_200_123_456n, received_timestamp: null, inserted_timestamp: 1_772_323_300_000_000n,
+  job_name: 'test', event_attributes: '{"a":1}',
+});
+const log = (path: string, event: string): LogRow => ({
+  job_name: 'test', processed_timestamp: 1_772_323_300_000_000n, batch_id: 'b', analytics_environment: 'testing',
+  event_category: 'c', event_time: '0-8', event_ds: '2026-03-01', event, file_path: path, file_generation: '1',
+});
+
+async function* batches(path: string, n: number, fail = false): AsyncGenerator<RowBatch> {
+  yield { events: Array.from({ length: n }, (_, i) => event(`e${i}`)), debug: [log(path, 'not json')], logs: [log(path, 'parse_initiated')] };
+  if (fail) throw new Error('source went away');
+  yield { events: [], debug: [], logs: [log(path, 'ingested: n events')] };
+}
+
+async function query(file: string, sql: string) {
+  const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  const rows = (await connection.runAndReadAll(sql)).getRowsJS();
+  connection.closeSync();
+  instance.closeSync();
+  return rows;
+}
+
+describe('DuckDB warehouse', () => {
+  it('creates the contract tables with matching types', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
+    const wh = await createDuckDbWarehouse(file);
+    await wh.ensureTables();
+    await wh.close();
+    const cols = await query(file, "SELECT table_schema || '.' || table_name, column_name, data_type FROM information_schema.columns ORDER BY ALL");
+    const types = Object.fromEntries(cols.map(([t, c, d]) => [`${String(t)}.${String(c)}`, d]));
+    expect(types['events.events_function.event_timestamp']).toBe('TIMESTAMP WITH TIME ZONE');
+    expect(types['events.events_function.event_index']).toBe('BIGINT');
+    expect(types['logs.events_logs_function.event_ds']).toBe('DATE');
+    expect(types['logs.events_debug_function.file_path']).toBe('VARCHAR');
+  });
+
+  it('writes a file once: a second write of the same generation adds nothing', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
+    const wh = await createDuckDbWarehouse(file);
+    const key = { filePath: '/b/f', generation: '1' };
+    expect(await wh.writeFile(key, batches('/b/f', 3000))).toBe('written');
+    expect(await wh.writeFile(key, batches('/b/f', 3000))).toBe('already-ingested');
+    expect(await wh.ingested([key, { filePath: '/b/f', generation: '2' }])).toEqual(new Set(['/b/f#1']));
+    await wh.close();
+    expect(await query(file, 'SELECT count(*), min(event_timestamp)::VARCHAR FROM events.events_function')).toEqual([[3000n, '2026-03-01 00:00:00.123456+00']]);
+    expect(await query(file, 'SELECT count(*) FROM logs.events_debug_function')).toEqual([[1n]]);
+  });
+
+  it('leaves nothing of a file whose rows fail half-way, so a retry lands it whole', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
+    const wh = await createDuckDbWarehouse(file);
+    const key = { filePath: '/b/g', generation: '1' };
+    await expect(wh.writeFile(key, batches('/b/g', 10, true))).rejects.toThrow('source went away');
+    expect(await wh.ingested([key])).toEqual(new Set());
+    expect(await wh.writeFile(key, batches('/b/g', 10))).toBe('written');
+    await wh.close();
+    expect(await query(file, 'SELECT count(*) FROM events.events_function')).toEqual([[10n]]);
+    expect(await query(file, 'SELECT count(*) FROM logs.events_logs_function')).toEqual([[2n]]);
+  });
+
+  it('opens read-only without creating a file or tables', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wh-'));
+    const file = join(dir, 'w.duckdb');
+    const wh = await createDuckDbWarehouse(file);
+    await wh.ensureTables();
+    await wh.close();
+    const ro = await createDuckDbWarehouse(file, undefined, { readOnly: true });
+    expect(await ro.ingested([{ filePath: '/x', generation: '1' }])).toEqual(new Set());
+    await expect(ro.writeFile({ filePath: '/x', generation: '1' }, batches('/x', 1))).rejects.toThrow(/read-only/);
+    await ro.close();
+    expect(existsSync(join(dir, 'other.duckdb'))).toBe(false);
+  });
+
+  it('refuses invalid table names before touching the file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
+    await expect(
+      createDuckDbWarehouse(file, { eventsDataset: 'events; drop', eventsTable: 'e', logsDataset: 'l', logsTable: 'l', debugTable: 'd' }),
+    ).rejects.toThrow(/invalid eventsDataset/);
+    expect(existsSync(file)).toBe(false);
+  });
+});
