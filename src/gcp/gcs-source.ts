@@ -1,0 +1,93 @@
+import type { Readable } from 'node:stream';
+import type { File, Storage } from '@google-cloud/storage';
+import type { Source, SourceObject } from '../ports/source.js';
+
+export interface GcsSourceOptions {
+  storage: Storage;
+  /** The bucket name, or `gs://bucket`. */
+  bucket: string;
+  /** Objects per listing page (GCS allows at most 1000). */
+  pageSize?: number;
+}
+
+/** The bucket of a `gs://bucket[/…]` URL, or the bare name as given. */
+export function bucketName(bucketOrUrl: string): string {
+  const m = /^gs:\/\/([^/]+)\/?/.exec(bucketOrUrl);
+  return m?.[1] ?? bucketOrUrl;
+}
+
+/** The object listing page types, as the client returns them with `autoPaginate: false`. */
+type PageQuery = { prefix: string; pageToken?: string; maxResults: number; autoPaginate: false; delimiter?: string; fields?: string };
+
+function toObject(file: File): SourceObject {
+  const md = file.metadata;
+  return {
+    name: file.name,
+    size: Number(md.size ?? 0),
+    generation: String(md.generation ?? file.generation ?? ''),
+    updated: String(md.updated ?? md.timeCreated ?? ''),
+  };
+}
+
+/**
+ * A GCS bucket as a source. Listing follows every page itself (`autoPaginate: false` and the
+ * page token), so memory holds one page at a time however many objects there are.
+ */
+export function createGcsSource(opts: GcsSourceOptions): Source {
+  const name = bucketName(opts.bucket);
+  const bucket = opts.storage.bucket(name);
+  const pageSize = Math.min(Math.max(opts.pageSize ?? 1000, 1), 1000);
+
+  async function page(query: PageQuery): Promise<{ files: File[]; next?: string; prefixes: string[] }> {
+    const [files, nextQuery, response] = (await bucket.getFiles(query)) as unknown as [
+      File[],
+      { pageToken?: string } | null | undefined,
+      { prefixes?: string[] } | undefined,
+    ];
+    const next = nextQuery?.pageToken;
+    return next ? { files, next, prefixes: response?.prefixes ?? [] } : { files, prefixes: response?.prefixes ?? [] };
+  }
+
+  return {
+    url: `gs://${name}`,
+    bucket: name,
+    async *list(prefix, signal) {
+      let pageToken: string | undefined;
+      do {
+        signal?.throwIfAborted();
+        const query: PageQuery = { prefix, maxResults: pageSize, autoPaginate: false };
+        if (pageToken) query.pageToken = pageToken;
+        const { files, next } = await page(query);
+        for (const f of files) {
+          if (f.name.endsWith('/') && Number(f.metadata.size ?? 0) === 0) continue; // folder placeholders
+          yield toObject(f);
+        }
+        pageToken = next;
+      } while (pageToken);
+    },
+    async discover(prefix, signal) {
+      const values = new Set<string>();
+      let pageToken: string | undefined;
+      do {
+        signal?.throwIfAborted();
+        const query: PageQuery = { prefix, delimiter: '/', maxResults: pageSize, autoPaginate: false };
+        if (pageToken) query.pageToken = pageToken;
+        const { next, prefixes } = await page(query);
+        for (const p of prefixes) {
+          const segment = p.slice(prefix.length).replace(/\/$/, '');
+          const eq = segment.indexOf('=');
+          if (eq > 0 && eq < segment.length - 1) values.add(segment.slice(eq + 1));
+        }
+        pageToken = next;
+      } while (pageToken);
+      return [...values].sort();
+    },
+    read(objectName, generation) {
+      const file = generation ? bucket.file(objectName, { generation }) : bucket.file(objectName);
+      return file.createReadStream({ decompress: false }) as Readable & AsyncIterable<Uint8Array>;
+    },
+    filePath(objectName) {
+      return `gs://${name}/${objectName}`;
+    },
+  };
+}
