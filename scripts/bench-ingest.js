@@ -1,0 +1,61 @@
+// Issue 2's benchmark: one 256 MiB NDJSON file ingested into DuckDB by the CLI, against a bare
+// readline + JSON.parse pass over the same file. Prints a JSON line of figures.
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sampleEvent } from '../dist/demo/sample-bucket.js';
+import { measure } from './bench-lib.js';
+
+const MIB = Number(process.env.BENCH_INGEST_MIB ?? 256);
+const root = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
+const bucket = join(root, 'bucket');
+const name = 'data_type=json/analytics_environment=testing/event_category=bench/event_ds=2026-03-01/event_time=0-8/session-1/20260301T030000Z-000001';
+const file = join(bucket, ...name.split('/'));
+mkdirSync(dirname(file), { recursive: true });
+
+// Write the file with backpressure so the generator itself stays small.
+let seed = 7;
+const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const out = createWriteStream(file);
+let bytes = 0;
+let events = 0;
+const at = new Date('2026-03-01T03:00:00Z');
+while (bytes < MIB * 1024 * 1024) {
+  const line = `${JSON.stringify(sampleEvent(random, 'testing', 'bench', 'session-1', at, events))}\n`;
+  bytes += Buffer.byteLength(line);
+  events++;
+  if (!out.write(line)) await new Promise((r) => out.once('drain', r));
+}
+await new Promise((r) => out.end(r));
+
+const baselineScript = `
+  const rl = require('node:readline').createInterface({ input: require('node:fs').createReadStream(${JSON.stringify(file)}), crlfDelay: Infinity });
+  let n = 0; rl.on('line', (l) => { if (l) { JSON.parse(l); n++; } }); rl.on('close', () => console.log(n));`;
+const baseline = await measure(['-e', baselineScript]);
+const bin = fileURLToPath(new URL('../bin/analytics-backfill.js', import.meta.url));
+const db = join(root, 'bench.duckdb');
+const ingest = await measure([
+  bin, '--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--analytics-environment', 'testing',
+  '--event-category', 'bench', '--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-01',
+  '--record-dir', join(root, 'runs'), '--yes', '--json',
+]);
+if (ingest.code !== 0) {
+  console.error(ingest.stderr);
+  process.exit(1);
+}
+const summary = JSON.parse(ingest.stdout);
+const figures = {
+  bench: 'ingest-256MiB-duckdb',
+  fileMiB: +(statSync(file).size / 1048576).toFixed(1),
+  events,
+  baselineSeconds: +baseline.seconds.toFixed(2),
+  baselineRssMiB: +baseline.rssMiB.toFixed(0),
+  ingestSeconds: +ingest.seconds.toFixed(2),
+  ingestRssMiB: +ingest.rssMiB.toFixed(0),
+  ratio: +(ingest.seconds / baseline.seconds).toFixed(2),
+  ingested: summary.run?.counts?.ingested,
+  limits: { ratio: 4, rssMiB: 300 },
+};
+console.log(JSON.stringify(figures));
+rmSync(root, { recursive: true, force: true });

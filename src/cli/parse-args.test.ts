@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../core/errors.js';
+import { commandLine, missingFlags, requestFromOptions } from './backfill-request.js';
+import { parseArgs } from './parse-args.js';
+
+const full = [
+  '--gcs-bucket', 'gs://events', '--topic', 'ingest', '--gcp', 'my-project',
+  '--analytics-environment', 'testing,staging', '--event-category', 'all',
+  '--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-03', '--event-time', '0-8,16-24',
+];
+
+describe('parseArgs', () => {
+  it('keeps the original backfill script flags', () => {
+    const opts = parseArgs(full, {});
+    expect(opts).toMatchObject({
+      bucket: 'gs://events', topic: 'ingest', project: 'my-project', environments: ['testing', 'staging'],
+      categories: 'all', start: '2026-03-01', stop: '2026-03-03', times: ['0-8', '16-24'],
+    });
+  });
+
+  it('accepts short aliases', () => {
+    const opts = parseArgs(['-b', 'gs://events', '-e', 'all', '-c', 'a', '-s', '2026-03-01', '-u', '2026-03-01', '-y'], {});
+    expect(opts).toMatchObject({ bucket: 'gs://events', environments: 'all', categories: ['a'], yes: true });
+  });
+
+  it('takes the bucket and project from the environment', () => {
+    expect(parseArgs([], { ANALYTICS_BACKFILL_BUCKET: './b', GOOGLE_CLOUD_PROJECT: 'env-project' })).toMatchObject({ bucket: './b', project: 'env-project' });
+  });
+
+  it('refuses a topic with a local folder: the function reads from Cloud Storage', () => {
+    expect(() => parseArgs(['--gcs-bucket', './b', '--topic', 't'], {})).toThrow(/--topic needs a gs:\/\/ bucket/);
+  });
+
+  it('refuses bad project ids and warehouses', () => {
+    expect(() => parseArgs(['--gcp', 'X'], {})).toThrow(/--gcp: "X" is not a valid project id/);
+    expect(() => parseArgs(['--warehouse', 'bigquery:Bad_Project'], {})).toThrow(UsageError);
+  });
+
+  it('lists every missing choice for a non-interactive run', () => {
+    const opts = parseArgs(['--gcs-bucket', './b', '--event-category', 'a'], {});
+    expect(missingFlags(opts)).toEqual(['--analytics-environment', '--event-ds-start', '--event-ds-stop']);
+    expect(() => requestFromOptions(opts)).toThrow(/missing --analytics-environment, --event-ds-start, --event-ds-stop/);
+  });
+
+  it('round-trips a request through the equivalent command line', () => {
+    const request = requestFromOptions(parseArgs(full, {}));
+    const line = commandLine(request);
+    expect(line).toBe(
+      'npx analytics-backfill --gcs-bucket gs://events --topic ingest --gcp my-project --warehouse bigquery ' +
+        '--analytics-environment testing,staging --event-category all --event-ds-start 2026-03-01 --event-ds-stop 2026-03-03 ' +
+        '--event-time 0-8,16-24 --yes',
+    );
+    const again = requestFromOptions(parseArgs(line.split(' ').slice(2), {}));
+    expect(again).toEqual(request);
+  });
+});

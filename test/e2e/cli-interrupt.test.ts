@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeSampleBucket } from '../../src/demo/sample-bucket.js';
+import { countRows, queryDuckDb } from '../helpers/duckdb-query.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
+
+/** Polls until `check` holds, so the test reacts to the run's progress instead of sleeping. */
+async function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('an interrupted backfill', () => {
+  it('stops on Ctrl-C, says how to resume, and the resume lands the rest without duplicates', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-int-'));
+    const bucket = join(dir, 'bucket');
+    const tally = writeSampleBucket(bucket, {
+      environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-10',
+      times: ['0-8', '8-16', '16-24'], filesPerPartition: 10, eventsPerFile: 200, seed: 5,
+    });
+    const db = join(dir, 'w.duckdb');
+    const records = join(dir, 'runs');
+    const args = ['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--analytics-environment', 'testing',
+      '--event-category', 'all', '--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-10', '--record-dir', records, '--yes'];
+
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const fileLines = () => {
+      if (!existsSync(records)) return 0;
+      const [name] = readdirSync(records);
+      return name ? readFileSync(join(records, name), 'utf8').split('\n').filter((l) => l.includes('"type":"file"')).length : 0;
+    };
+    await until(() => fileLines() >= 20);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stdout).toMatch(/Interrupted in .*: 0 published, \d+ ingested, .* \d+ not sent/);
+    const resume = /Resume with: npx analytics-backfill (.*)$/m.exec(stdout)?.[1];
+    expect(resume).toBeDefined();
+    const landed = await countRows(db, 'events.events_function');
+    expect(landed).toBeGreaterThan(0);
+    expect(landed).toBeLessThan(tally.events);
+    expect(landed % 200).toBe(0); // whole files only
+
+    const resumed = await runCli(resume!.split(' '));
+    expect(resumed.code).toBe(0);
+    expect(await countRows(db, 'events.events_function')).toBe(tally.events);
+    const [[distinct]] = (await queryDuckDb(db, 'SELECT count(DISTINCT event_id) FROM events.events_function')) as [[bigint]];
+    expect(Number(distinct)).toBe(tally.events);
+    expect(await countRows(db, 'logs.events_logs_function')).toBe(tally.files * 2);
+  });
+});
