@@ -1,0 +1,10 @@
+/** Where the splitters hand what they find in the text. */
+export interface CandidateSink {
+  /**
+   * A parsed candidate. `source` is JSON text that parses to it (`index` −1), or to an array whose
+   * element `index` it is (an NDJSON line holding an array).
+   */
+  candidate(value: unknown, source: string, index: number): void;
+  /** Text that is no candidate (invalid JSON, an over-long line): one debug row. */
+  reject(text: string): void;
+}

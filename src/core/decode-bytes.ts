@@ -1,0 +1,154 @@
+/**
+ * Bytes to text (contract §2.1–2.2): gzip recognised by its magic bytes and inflated as a stream,
+ * UTF-8 with U+FFFD for invalid sequences, a leading BOM dropped, `\r\n` turned into `\n`.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+
+/** Something wrong with the bytes themselves; it becomes one debug row after the text read so far. */
+export interface DecodeProblem {
+  message: string;
+  /** Reading stopped at a point of our choosing, so the text yielded last ends mid-line: drop that line. */
+  cut: boolean;
+}
+
+export interface DecodeOptions {
+  /** Stop inflating a gzip file past this many bytes of content. */
+  maxInflatedBytes: number;
+}
+
+/** Text is decoded this many bytes at a time, so one huge input chunk never becomes one huge string. */
+const SLICE_BYTES = 256 * 1024;
+const INFLATE_CHUNK_BYTES = 64 * 1024;
+
+/** Whether bytes start with the gzip magic `1f 8b`. */
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/**
+ * The file's text, in pieces of at most SLICE_BYTES bytes' worth. Problems with the bytes are pushed
+ * to `problems` rather than thrown; only a failure of `bytes` itself (the source) is thrown.
+ */
+export async function* decodeText(
+  bytes: AsyncIterable<Uint8Array>,
+  options: DecodeOptions,
+  problems: DecodeProblem[],
+): AsyncGenerator<string> {
+  const it = bytes[Symbol.asyncIterator]();
+  try {
+    let head: Uint8Array = new Uint8Array(0);
+    let done = false;
+    while (head.length < 2) {
+      const r = await it.next();
+      if (r.done === true) {
+        done = true;
+        break;
+      }
+      head = head.length === 0 ? r.value : concat(head, r.value);
+    }
+    const source = withHead(head, done ? undefined : it);
+    const text = new TextNormaliser();
+    const chunks = isGzip(head) ? inflate(source, options.maxInflatedBytes, problems) : source;
+    for await (const chunk of chunks) {
+      for (let at = 0; at < chunk.length; at += SLICE_BYTES) {
+        const s = text.push(chunk.subarray(at, Math.min(chunk.length, at + SLICE_BYTES)));
+        if (s !== '') yield s;
+      }
+    }
+    const last = text.end();
+    if (last !== '') yield last;
+  } finally {
+    await it.return?.();
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+async function* withHead(head: Uint8Array, rest: AsyncIterator<Uint8Array> | undefined): AsyncGenerator<Uint8Array> {
+  if (head.length > 0) yield head;
+  if (rest === undefined) return;
+  for (;;) {
+    const r = await rest.next();
+    if (r.done === true) return;
+    yield r.value;
+  }
+}
+
+/** UTF-8 (U+FFFD for bad sequences, leading BOM dropped) with `\r\n` as `\n`, across chunk edges. */
+class TextNormaliser {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+  private pendingCR = false;
+
+  push(bytes: Uint8Array): string {
+    return this.normalise(this.decoder.decode(bytes, { stream: true }), false);
+  }
+
+  end(): string {
+    return this.normalise(this.decoder.decode(), true);
+  }
+
+  private normalise(s: string, last: boolean): string {
+    if (this.pendingCR) {
+      s = `\r${s}`;
+      this.pendingCR = false;
+    }
+    if (!s.includes('\r')) return s;
+    if (!last && s.endsWith('\r')) {
+      this.pendingCR = true;
+      s = s.slice(0, -1);
+    }
+    return s.replaceAll('\r\n', '\n');
+  }
+}
+
+async function* inflate(
+  source: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  problems: DecodeProblem[],
+): AsyncGenerator<Uint8Array> {
+  let sourceFailed = false;
+  let sourceError: unknown;
+  async function* guarded(): AsyncGenerator<Uint8Array> {
+    try {
+      yield* source;
+    } catch (error) {
+      sourceFailed = true;
+      sourceError = error;
+      throw error;
+    }
+  }
+  const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
+  const piping = pipeline(Readable.from(guarded(), { objectMode: false }), gunzip).catch(() => undefined);
+  let total = 0;
+  try {
+    for await (const out of gunzip as AsyncIterable<Buffer>) {
+      total += out.length;
+      if (total > maxBytes) {
+        yield out.subarray(0, out.length - (total - maxBytes));
+        problems.push({
+          message: `gzip: the content inflates to more than maxInflatedBytes (${maxBytes} bytes); the rest of the file was not read`,
+          cut: true,
+        });
+        return;
+      }
+      yield out;
+    }
+  } catch (error) {
+    if (sourceFailed) throw sourceError;
+    const reason = error instanceof Error ? error.message : String(error);
+    problems.push({
+      message: `gzip: ${reason} after ${total} bytes of content; the rest of the file was not read`,
+      cut: false,
+    });
+  } finally {
+    gunzip.destroy();
+    await piping;
+  }
+}

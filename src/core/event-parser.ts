@@ -1,0 +1,151 @@
+/**
+ * The shared event parser: one event file's bytes to `events` rows and debug rows (contract §2–3).
+ * Streams: memory stays bounded by the batch size and the longest candidate, whatever the file size.
+ * Never throws on bad content; only a failure of the byte source itself is thrown.
+ */
+import type { CandidateSink } from './candidate-sink.js';
+import { type DecodeProblem, decodeText } from './decode-bytes.js';
+import { NEEDS_EXACT, type RowDefaults, toEventRow } from './event-columns.js';
+import { type FileContext, batchIdOf, logRow } from './file-context.js';
+import { isLossy, mayHoldLossyNumber, parseExact } from './json-exact.js';
+import { parseObjectName } from './partition-layout.js';
+import type { EventRow, LogRow } from './rows.js';
+import { CandidateSplitter } from './split-candidates.js';
+
+export interface ParsedBatch {
+  events: EventRow[];
+  /** One row per rejected candidate or line: `logRow(ctx, text)`. */
+  debug: LogRow[];
+}
+
+export interface ParseOptions {
+  /** Rows (events + debug) per batch; every batch but the last holds exactly this many. Default 1000. */
+  batchRows?: number;
+  /** Longest line, array element or whole-document object, in UTF-8 bytes. Default 16 MiB. */
+  maxLineBytes?: number;
+  /** Stop inflating a gzip file past this many bytes of content. Default 4 GiB. */
+  maxInflatedBytes?: number;
+}
+
+export const DEFAULT_BATCH_ROWS = 1000;
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_INFLATED_BYTES = 4 * 1024 * 1024 * 1024;
+
+/** Parses one event file. A blank file yields no batch at all. */
+export async function* parseEvents(
+  bytes: AsyncIterable<Uint8Array>,
+  ctx: FileContext,
+  options: ParseOptions = {},
+): AsyncGenerator<ParsedBatch> {
+  const rows = new RowCollector(ctx, positive(options.batchRows, DEFAULT_BATCH_ROWS));
+  const splitter = new CandidateSplitter(rows, {
+    maxLineBytes: positive(options.maxLineBytes, DEFAULT_MAX_LINE_BYTES),
+  });
+  const problems: DecodeProblem[] = [];
+  const decodeOptions = { maxInflatedBytes: positive(options.maxInflatedBytes, DEFAULT_MAX_INFLATED_BYTES) };
+  for await (const text of decodeText(bytes, decodeOptions, problems)) {
+    splitter.push(text);
+    yield* rows.takeFull();
+  }
+  splitter.end(problems.some((p) => p.cut));
+  for (const problem of problems) rows.reject(problem.message);
+  yield* rows.takeFull();
+  const last = rows.takeRest();
+  if (last !== undefined) yield last;
+}
+
+function positive(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+}
+
+/** Turns candidates into rows and cuts them into batches of exactly `batchRows`. */
+class RowCollector implements CandidateSink {
+  private events: EventRow[] = [];
+  private debug: LogRow[] = [];
+  private count = 0;
+  private full: ParsedBatch[] = [];
+  private readonly defaults: RowDefaults;
+  private readonly debugTemplate: LogRow;
+
+  constructor(
+    ctx: FileContext,
+    private readonly batchRows: number,
+  ) {
+    this.defaults = {
+      analyticsEnvironment: parseObjectName(ctx.name).environment ?? null,
+      batchId: batchIdOf(ctx.name),
+      jobName: ctx.jobName,
+      insertedAt: ctx.insertedAt,
+    };
+    this.debugTemplate = logRow(ctx, '');
+  }
+
+  candidate(value: unknown, source: string, index: number): void {
+    try {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        this.reject(candidateText(value, source, index));
+        return;
+      }
+      let row = toEventRow(value as Record<string, unknown>, this.defaults, false);
+      if (row === NEEDS_EXACT) {
+        row = toEventRow(exactCandidate(source, index) as Record<string, unknown>, this.defaults, true);
+      }
+      if (row === null || row === NEEDS_EXACT) this.reject(candidateText(value, source, index));
+      else this.add(row);
+    } catch {
+      // A safety net only: nothing above is known to throw on any JSON value.
+      this.reject(candidateText(value, source, index));
+    }
+  }
+
+  reject(text: string): void {
+    const row = { ...this.debugTemplate };
+    row.event = text;
+    this.debug.push(row);
+    this.bump();
+  }
+
+  takeFull(): ParsedBatch[] {
+    const full = this.full;
+    if (full.length > 0) this.full = [];
+    return full;
+  }
+
+  takeRest(): ParsedBatch | undefined {
+    if (this.count === 0) return undefined;
+    const batch = { events: this.events, debug: this.debug };
+    this.events = [];
+    this.debug = [];
+    this.count = 0;
+    return batch;
+  }
+
+  private add(row: EventRow): void {
+    this.events.push(row);
+    this.bump();
+  }
+
+  private bump(): void {
+    if (++this.count < this.batchRows) return;
+    this.full.push({ events: this.events, debug: this.debug });
+    this.events = [];
+    this.debug = [];
+    this.count = 0;
+  }
+}
+
+/** The candidate again, with numbers whose digits `JSON.parse` lost kept as their source text. */
+function exactCandidate(source: string, index: number): unknown {
+  const exact = parseExact(source);
+  return index < 0 ? exact : (exact as unknown[])[index];
+}
+
+/** A rejected candidate's text: its source, or for an element of an array line, its compact JSON. */
+function candidateText(value: unknown, source: string, index: number): string {
+  if (index < 0) return source;
+  const text = JSON.stringify(value);
+  if ((typeof value === 'number' && isLossy(value)) || mayHoldLossyNumber(text)) {
+    return JSON.stringify(exactCandidate(source, index));
+  }
+  return text;
+}

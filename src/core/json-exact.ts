@@ -1,0 +1,49 @@
+/**
+ * Exact JSON numbers. `JSON.parse` turns every number into a double, which loses digits of
+ * integers beyond 2^53 (int64 ids, nanosecond timestamps). When a value needs them, the candidate is
+ * parsed again keeping those numbers' source text (`JSON.rawJSON`), which `JSON.stringify` writes
+ * back verbatim.
+ */
+
+/** A number kept as its source text: what `JSON.rawJSON` returns. */
+export interface RawJson {
+  readonly rawJSON: string;
+}
+
+interface JsonWithRaw {
+  rawJSON(text: string): RawJson;
+  isRawJSON(value: unknown): value is RawJson;
+}
+
+const JSONX = JSON as unknown as JSON & JsonWithRaw;
+
+/** True for a number whose double is not exactly what its source text said (or might not be). */
+export function isLossy(n: number): boolean {
+  return !Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n));
+}
+
+export function isRawJson(value: unknown): value is RawJson {
+  return typeof value === 'object' && value !== null && JSONX.isRawJSON(value);
+}
+
+function keepLossyNumbers(_key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value === 'number' && isLossy(value) && context?.source !== undefined) {
+    return JSONX.rawJSON(context.source);
+  }
+  return value;
+}
+
+/** Parses JSON text (known to be valid) keeping lossy numbers as RawJson. */
+export function parseExact(text: string): unknown {
+  return JSON.parse(text, keepLossyNumbers as (this: unknown, key: string, value: unknown) => unknown);
+}
+
+/**
+ * Whether compact JSON text may hold a number written with lost digits: a run of 16 or more digits or
+ * an exponent (`1e+21`). Strings that look like that only cost an exact re-parse, never a wrong result.
+ */
+const LOSSY_HINT = /\d{16}|e\+/;
+
+export function mayHoldLossyNumber(json: string): boolean {
+  return LOSSY_HINT.test(json);
+}

@@ -1,0 +1,112 @@
+/**
+ * Contract §2.3–2.4: which text is one whole JSON document and which is NDJSON.
+ *
+ * The first non-blank line decides: if it starts with `[` or `{` and is not valid JSON on its own, a
+ * document starts there and is scanned as a stream (JsonDocument). Otherwise, and for good once a
+ * document turns out malformed, every line is parsed on its own (NdjsonLines). After a complete
+ * document, the text that follows (if any is not blank) is decided afresh the same way.
+ */
+import type { CandidateSink } from './candidate-sink.js';
+import { JsonDocument } from './json-document.js';
+import { NdjsonLines } from './ndjson-lines.js';
+import { isJsonSpace, utf8Exceeds } from './text-limits.js';
+
+export interface SplitOptions {
+  /** Longest line, array element or whole-document object, in UTF-8 bytes. */
+  maxLineBytes: number;
+}
+
+export class CandidateSplitter {
+  private mode: 'detect' | 'lines' | 'document' = 'detect';
+  /** Detect mode: text from the first non-blank character on. */
+  private head = '';
+  /** Detect mode: how much of `head` is known to hold no newline. */
+  private headScanned = 0;
+  private readonly lines: NdjsonLines;
+  private document: JsonDocument | undefined;
+
+  constructor(
+    private readonly sink: CandidateSink,
+    private readonly options: SplitOptions,
+  ) {
+    this.lines = new NdjsonLines(sink, options.maxLineBytes);
+  }
+
+  push(text: string): void {
+    while (text !== '') {
+      if (this.mode === 'lines') {
+        this.lines.push(text);
+        return;
+      }
+      if (this.mode === 'detect') {
+        text = this.detect(text);
+        continue;
+      }
+      const state = this.document!.push(text);
+      if (state.state === 'open') return;
+      this.document = undefined;
+      this.mode = state.state === 'done' ? 'detect' : 'lines';
+      text = state.rest;
+    }
+  }
+
+  /** The text ended. `discardPartial`: the reader stopped mid-text, drop whatever is unfinished. */
+  end(discardPartial: boolean): void {
+    if (discardPartial) {
+      this.lines.end(true);
+    } else {
+      this.push('\n'); // completes a last line without one; blank for a document
+      if (this.mode === 'document') {
+        const state = this.document!.end();
+        this.mode = 'lines';
+        if (state.state !== 'open') this.lines.push(state.rest);
+      }
+      this.lines.end(false);
+    }
+    this.mode = 'detect';
+    this.head = '';
+    this.headScanned = 0;
+    this.document = undefined;
+  }
+
+  /** Detect mode: consumes text, may switch mode; returns the text the new mode should read. */
+  private detect(text: string): string {
+    if (this.head === '') {
+      let i = 0;
+      while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++;
+      if (i === text.length) return '';
+      text = i === 0 ? text : text.slice(i);
+      const c = text.charCodeAt(0);
+      if (c !== 91 && c !== 123) {
+        this.mode = 'lines';
+        return text;
+      }
+    }
+    this.head += text;
+    const nl = this.head.indexOf('\n', this.headScanned);
+    if (nl === -1) {
+      this.headScanned = this.head.length;
+      if (!utf8Exceeds(this.head, this.options.maxLineBytes)) return '';
+      return this.start('document'); // a first line this long can only be a streamed document
+    }
+    return this.start(parsesAlone(this.head.slice(0, nl)) ? 'lines' : 'document');
+  }
+
+  private start(mode: 'lines' | 'document'): string {
+    const text = this.head;
+    this.head = '';
+    this.headScanned = 0;
+    this.mode = mode;
+    if (mode === 'document') this.document = new JsonDocument(this.sink, this.options.maxLineBytes);
+    return text;
+  }
+}
+
+function parsesAlone(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
