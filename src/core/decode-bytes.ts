@@ -32,11 +32,11 @@ export function isGzip(head: Uint8Array): boolean {
  * to `problems` rather than thrown; only a failure of `bytes` itself (the source) is thrown.
  */
 export async function* decodeText(
-  bytes: AsyncIterable<Uint8Array>,
+  bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: DecodeOptions,
   problems: DecodeProblem[],
 ): AsyncGenerator<string> {
-  const it = bytes[Symbol.asyncIterator]();
+  const it = Symbol.asyncIterator in bytes ? bytes[Symbol.asyncIterator]() : syncToAsync(bytes[Symbol.iterator]());
   try {
     let head: Uint8Array = new Uint8Array(0);
     let done = false;
@@ -62,6 +62,13 @@ export async function* decodeText(
   } finally {
     await it.return?.();
   }
+}
+
+function syncToAsync(it: Iterator<Uint8Array>): AsyncIterator<Uint8Array> {
+  return {
+    next: () => Promise.resolve(it.next()),
+    return: () => Promise.resolve(it.return?.() ?? { done: true, value: undefined }),
+  };
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

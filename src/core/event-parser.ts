@@ -33,7 +33,7 @@ export const DEFAULT_MAX_INFLATED_BYTES = 4 * 1024 * 1024 * 1024;
 
 /** Parses one event file. A blank file yields no batch at all. */
 export async function* parseEvents(
-  bytes: AsyncIterable<Uint8Array>,
+  bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   ctx: FileContext,
   options: ParseOptions = {},
 ): AsyncGenerator<ParsedBatch> {

@@ -42,8 +42,18 @@ export function parseExact(text: string): unknown {
  * Whether compact JSON text may hold a number written with lost digits: a run of 16 or more digits or
  * an exponent (`1e+21`). Strings that look like that only cost an exact re-parse, never a wrong result.
  */
-const LOSSY_HINT = /\d{16}|e\+/;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 export function mayHoldLossyNumber(json: string): boolean {
-  return LOSSY_HINT.test(json);
+  // Any run of 16 digits covers exactly one index ≡ 15 (mod 16): probe those, then measure the run.
+  const n = json.length;
+  for (let i = 15; i < n; i += 16) {
+    if (!isDigit(json.charCodeAt(i))) continue;
+    let a = i;
+    while (a > 0 && isDigit(json.charCodeAt(a - 1))) a--;
+    let b = i + 1;
+    while (b < n && isDigit(json.charCodeAt(b))) b++;
+    if (b - a >= 16) return true;
+  }
+  return json.includes('e+');
 }

@@ -28,9 +28,10 @@ export function toTimestamp(value: unknown): Micros | null {
 function fromNumber(n: number): Micros | null {
   if (Number.isSafeInteger(n)) {
     // |n| < 2^53 < 1e17: seconds, milliseconds or microseconds.
-    if (n < 1e11) return inRange(BigInt(n) * 1_000_000n);
-    if (n < 1e14) return inRange(BigInt(n) * 1000n);
-    return inRange(BigInt(n));
+    const scale = n < 1e11 ? 1_000_000 : n < 1e14 ? 1000 : 1;
+    const m = n * scale;
+    if (Number.isSafeInteger(m)) return BigInt(m); // |m| < 2^53 µs is well inside 0001..9999
+    return inRange(BigInt(n) * BigInt(scale));
   }
   if (!Number.isFinite(n)) return null;
   // The shortest text that reads back as this double: the digits the sender wrote, in practice.
@@ -140,10 +141,14 @@ function readDate(s: string): [number, number] | null {
   return [daysFromCivil(y, m, d), i];
 }
 
-/** floor(0.<fraction> × unit) for a fraction's digits. */
-function fractionOf(fraction: string, unitMicros: number): number {
-  if (unitMicros === 1_000_000) return Number(fraction.slice(0, 6).padEnd(6, '0'));
-  const f = fraction.slice(0, 20);
+/** floor(0.<digits of s from `at`, `run` long> × unit), in microseconds. */
+function fractionOf(s: string, at: number, run: number, unitMicros: number): number {
+  if (unitMicros === 1_000_000) {
+    let v = 0;
+    for (let k = 0; k < 6; k++) v = v * 10 + (k < run ? s.charCodeAt(at + k) - 48 : 0);
+    return v;
+  }
+  const f = s.slice(at, at + Math.min(run, 20));
   return Number((BigInt(f) * BigInt(unitMicros)) / 10n ** BigInt(f.length));
 }
 
@@ -182,7 +187,7 @@ function fromIso(s: string): Micros | null {
     if (dot === 46 || dot === 44) {
       const run = digitRun(s, i + 1);
       if (run === 0) return null;
-      micros = fractionOf(s.slice(i + 1, i + 1 + run), unit);
+      micros = fractionOf(s, i + 1, run, unit);
       i += 1 + run;
     }
     secs += h * 3600 + mi * 60 + sec;
@@ -203,5 +208,7 @@ function fromIso(s: string): Micros | null {
     } else if (z === 32 && s.slice(i) === ' UTC') i += 4;
   }
   if (i !== n) return null;
+  const total = secs * 1_000_000 + micros;
+  if (Number.isSafeInteger(total)) return BigInt(total); // |total| < 2^53 µs is inside 0001..9999
   return inRange(BigInt(secs) * 1_000_000n + BigInt(micros));
 }
