@@ -1,0 +1,250 @@
+/**
+ * The ingest function's work, as a factory that touches no globals: given how to open a bucket, a
+ * warehouse, the configuration and a logger, it returns the CloudEvent handler. `index.ts` wires
+ * it to real clients; tests call it in-process.
+ *
+ * Outcomes, as the trigger sees them:
+ * - resolves: the file landed, was already in the ledger, or was refused for good (a bucket or
+ *   prefix outside the allowed ones, not an event file, the object gone). Refusals get a row in
+ *   the logs table. The message is acknowledged.
+ * - throws: anything else (BigQuery or GCS unavailable, rate limits, a crash half-way). Nothing of
+ *   the file was written (the warehouse writes whole or not at all), so the trigger's retry starts
+ *   it again from scratch; the retry policy and the dead-letter topic bound the attempts.
+ */
+
+import { PermanentFileError, TransientError } from '../core/errors.js';
+import { logRow, type FileContext } from '../core/file-context.js';
+import { partitionOf } from '../core/partition-layout.js';
+import { dateToMicros } from '../core/rows.js';
+import { ingestFile, type IngestFileOptions, type IngestFileResult } from '../engine/ingest-file.js';
+import type { Source } from '../ports/source.js';
+import { ledgerKey, type FileKey, type Warehouse } from '../ports/warehouse.js';
+import { decodeTrigger, UnrecognisedTrigger, type FileTrigger, type TriggerEvent } from './decode-trigger.js';
+import { refusal, type FunctionConfig } from './function-config.js';
+import { createLogger, errorFields, type Logger } from './structured-logger.js';
+
+export interface IngestHandlerDeps {
+  /** The source for one bucket (a GCS source in production; a folder in tests). Called once per bucket. */
+  openSource(bucket: string): Source | Promise<Source>;
+  warehouse: Warehouse;
+  config: Pick<FunctionConfig, 'allowedBuckets' | 'allowedPrefixes' | 'jobName'>;
+  log?: Logger;
+  /** The per-file work; default the shared {@link ingestFile}. */
+  ingest?: (opts: IngestFileOptions) => Promise<IngestFileResult>;
+  now?: () => Date;
+}
+
+export type HandleOutcome =
+  | { status: 'ingested'; filePath: string; generation: string; events: number; debug: number }
+  | { status: 'already-ingested'; filePath: string; generation: string }
+  | { status: 'refused'; filePath: string; generation: string | undefined; reason: string }
+  | { status: 'ignored'; reason: string };
+
+export type IngestHandler = (event: TriggerEvent) => Promise<HandleOutcome>;
+
+/** Status prefix of the logs row written for a refused file. */
+export const REFUSED_EVENT = 'refused';
+
+/** Whether an error (or one in its cause chain) says the object or its generation does not exist. */
+export function isNotFound(error: unknown): boolean {
+  for (let e: unknown = error, i = 0; e !== undefined && e !== null && i < 6; i++) {
+    const x = e as { code?: unknown; status?: unknown; response?: { status?: unknown } };
+    if (x.code === 404 || x.code === '404' || x.status === 404 || x.response?.status === 404 || x.code === 'ENOENT') return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function findInChain<T extends Error>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
+  for (let e: unknown = error, i = 0; e !== undefined && e !== null && i < 6; i++) {
+    if (e instanceof type) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Corrupt compressed data will not decompress on any retry. */
+function isCorruptData(error: unknown): boolean {
+  for (let e: unknown = error, i = 0; e !== undefined && e !== null && i < 6; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'ERR_ZLIB_INITIALIZATION_FAILED')) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** BigQuery says a dataset or table is missing: someone dropped it since this instance created it. */
+function isMissingTable(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : String(error);
+  return /Not found: (Table|Dataset)/i.test(text);
+}
+
+/** The source, with a missing object (or generation) turned into a permanent failure. */
+function guardedSource(source: Source, name: string, generation: string): Source {
+  const read = (objectName: string, gen?: string): AsyncIterable<Uint8Array> => ({
+    async *[Symbol.asyncIterator]() {
+      try {
+        yield* source.read(objectName, gen);
+      } catch (error) {
+        if (isNotFound(error)) {
+          throw new PermanentFileError(`object ${source.filePath(name)} generation ${generation} no longer exists`, { cause: error });
+        }
+        throw error;
+      }
+    },
+  });
+  return {
+    url: source.url,
+    bucket: source.bucket,
+    list: (p, s) => source.list(p, s),
+    discover: (p, s) => source.discover(p, s),
+    read,
+    filePath: (n) => source.filePath(n),
+  };
+}
+
+export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
+  const log = deps.log ?? createLogger();
+  const ingest = deps.ingest ?? ingestFile;
+  const now = deps.now ?? (() => new Date());
+  const { warehouse, config } = deps;
+  const sources = new Map<string, Promise<Source>>();
+  /** Files this instance is working on now: a concurrent duplicate waits for the same work. */
+  const inFlight = new Map<string, Promise<HandleOutcome>>();
+  let tables: Promise<void> | undefined;
+
+  /** Datasets and tables, created once per instance; a failure is retried by the next call. */
+  const ensureTables = (): Promise<void> => {
+    tables ??= warehouse.ensureTables().catch((error: unknown) => {
+      tables = undefined;
+      throw error;
+    });
+    return tables;
+  };
+
+  const sourceFor = (bucket: string): Promise<Source> => {
+    let s = sources.get(bucket);
+    if (!s) {
+      s = Promise.resolve(deps.openSource(bucket));
+      s.catch(() => sources.delete(bucket));
+      sources.set(bucket, s);
+    }
+    return s;
+  };
+
+  /** Writes the refusal to the logs table (unless the file already landed) and resolves. */
+  async function refuse(trigger: FileTrigger, filePath: string, generation: string | undefined, reason: string, flog: Logger): Promise<HandleOutcome> {
+    await ensureTables();
+    const ctx: FileContext = {
+      bucket: trigger.bucket,
+      name: trigger.name,
+      filePath,
+      generation: generation ?? '',
+      jobName: config.jobName,
+      insertedAt: dateToMicros(now()),
+    };
+    const row = logRow(ctx, `${REFUSED_EVENT}: ${reason}`);
+    if (generation === undefined) row.file_generation = null;
+    const key: FileKey = { filePath, generation: generation ?? '' };
+    const outcome = await warehouse.writeFile(key, (async function* () {
+      yield { events: [], debug: [], logs: [row] };
+    })());
+    if (outcome === 'already-ingested') {
+      flog.info('file already ingested; nothing to do', { outcome });
+      return { status: 'already-ingested', filePath, generation: generation ?? '' };
+    }
+    flog.warning(`file refused, not retried: ${reason}`, { outcome: 'refused', reason });
+    return { status: 'refused', filePath, generation, reason };
+  }
+
+  /** The live generation of an object, for triggers that name none; undefined when it is gone. */
+  async function liveGeneration(source: Source, name: string): Promise<string | undefined> {
+    for await (const o of source.list(name)) if (o.name === name) return o.generation;
+    return undefined;
+  }
+
+  async function work(trigger: FileTrigger, flog: Logger): Promise<HandleOutcome> {
+    const { bucket, name } = trigger;
+    const gsPath = `gs://${bucket}/${name}`;
+    const refused = refusal(config, bucket, name);
+    if (refused) return refuse(trigger, gsPath, trigger.generation, refused, flog);
+    if (name.endsWith('/') || partitionOf(name) === undefined) {
+      return refuse(trigger, gsPath, trigger.generation, 'not an event file: the name is not inside a data_type=…/event_time=… folder', flog);
+    }
+    const source = await sourceFor(bucket);
+    const filePath = source.filePath(name);
+    let generation = trigger.generation;
+    if (generation === undefined) {
+      generation = await liveGeneration(source, name);
+      if (generation === undefined) return refuse(trigger, filePath, undefined, 'object not found', flog);
+      flog.info('resolved the live generation of a message without one', { generation });
+    }
+    const key = ledgerKey({ filePath, generation });
+    const running = inFlight.get(key);
+    if (running) {
+      flog.info('the same file is being ingested by this instance; waiting for it');
+      return running;
+    }
+    const gen = generation;
+    const job = (async (): Promise<HandleOutcome> => {
+      await ensureTables();
+      const started = performance.now();
+      flog.info('ingesting file', { generation: gen });
+      try {
+        const result = await ingest({ source: guardedSource(source, name, gen), warehouse, name, generation: gen, jobName: config.jobName, now });
+        const seconds = +((performance.now() - started) / 1000).toFixed(3);
+        if (result.outcome === 'already-ingested') {
+          flog.info('file already ingested; nothing written', { generation: gen, outcome: result.outcome, seconds });
+          return { status: 'already-ingested', filePath, generation: gen };
+        }
+        flog.info('file ingested', { generation: gen, outcome: result.outcome, events: result.events, debug_rows: result.debug, seconds });
+        return { status: 'ingested', filePath, generation: gen, events: result.events, debug: result.debug };
+      } catch (error) {
+        const permanent = findInChain(error, PermanentFileError);
+        if (permanent) return refuse(trigger, filePath, gen, permanent.message, flog);
+        if (isCorruptData(error)) return refuse(trigger, filePath, gen, `unreadable content (${(error as Error).message})`, flog);
+        if (isMissingTable(error)) tables = undefined; // recreate on the retry
+        throw error;
+      }
+    })();
+    inFlight.set(key, job);
+    try {
+      return await job;
+    } finally {
+      inFlight.delete(key);
+    }
+  }
+
+  return async function handle(event: TriggerEvent): Promise<HandleOutcome> {
+    let trigger;
+    try {
+      trigger = decodeTrigger(event);
+    } catch (error) {
+      if (!(error instanceof UnrecognisedTrigger)) throw error;
+      log.error(`unrecognised event acknowledged without work: ${error.message}`, { event_id: event?.id, event_type: event?.type, outcome: 'unrecognised' });
+      return { status: 'ignored', reason: error.message };
+    }
+    if (trigger.kind === 'ignore') {
+      log.info(`event ignored: ${trigger.reason}`, { message_id: trigger.messageId, outcome: 'ignored' });
+      return { status: 'ignored', reason: trigger.reason };
+    }
+    const flog = log.child({
+      file: `gs://${trigger.bucket}/${trigger.name}`,
+      ...(trigger.generation ? { generation: trigger.generation } : {}),
+      trigger: trigger.shape,
+      ...(trigger.messageId ? { message_id: trigger.messageId } : {}),
+      ...(trigger.backfillRunId ? { backfill_run_id: trigger.backfillRunId } : {}),
+    });
+    try {
+      return await work(trigger, flog);
+    } catch (error) {
+      const transient = findInChain(error, TransientError) !== undefined;
+      flog.error(`ingest failed; the trigger will retry: ${error instanceof Error ? error.message : String(error)}`, {
+        outcome: 'retry',
+        transient,
+        ...errorFields(error),
+      });
+      throw error;
+    }
+  };
+}
