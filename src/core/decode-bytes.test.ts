@@ -1,0 +1,78 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { type DecodeProblem, decodeText, isGzip } from './decode-bytes.js';
+
+async function decode(chunks: Uint8Array[], maxInflatedBytes = 1 << 30): Promise<{ text: string; problems: DecodeProblem[] }> {
+  const problems: DecodeProblem[] = [];
+  let text = '';
+  for await (const s of decodeText(chunks, { maxInflatedBytes }, problems)) text += s;
+  return { text, problems };
+}
+
+/** Every split of the bytes into single-byte chunks, the worst case for state across chunk edges. */
+const bytewise = (b: Uint8Array): Uint8Array[] => Array.from(b, (x) => Uint8Array.of(x));
+
+describe('decodeText (contract §2.1–2.2)', () => {
+  it('recognises gzip by its magic bytes, whatever else is true', async () => {
+    const gz = gzipSync('{"a":1}\n');
+    expect(isGzip(gz)).toBe(true);
+    expect((await decode([gz])).text).toBe('{"a":1}\n');
+    expect((await decode(bytewise(gz))).text).toBe('{"a":1}\n');
+    expect(isGzip(Buffer.from('{"a":1}'))).toBe(false);
+  });
+
+  it('reads concatenated gzip members as one text', async () => {
+    expect((await decode([Buffer.concat([gzipSync('a\n'), gzipSync('b\n')])])).text).toBe('a\nb\n');
+  });
+
+  it('drops a leading BOM only', async () => {
+    expect((await decode([Buffer.from('\ufeffab\ufeff')])).text).toBe('ab\ufeff');
+    expect((await decode(bytewise(Buffer.from('\ufeffab')))).text).toBe('ab');
+    expect((await decode([gzipSync('\ufeffab')])).text).toBe('ab');
+  });
+
+  it('turns \\r\\n into \\n, also across chunk edges, and keeps a lone \\r', async () => {
+    expect((await decode([Buffer.from('a\r\nb\r\n')])).text).toBe('a\nb\n');
+    expect((await decode(bytewise(Buffer.from('a\r\nb\r\nc\r')))).text).toBe('a\nb\nc\r');
+    expect((await decode([Buffer.from('a\rb')])).text).toBe('a\rb');
+  });
+
+  it('replaces invalid UTF-8 with U+FFFD and joins sequences split across chunks', async () => {
+    expect((await decode([Uint8Array.of(0x61, 0xff, 0x62, 0xc3)])).text).toBe('a\ufffdb\ufffd');
+    expect((await decode(bytewise(Buffer.from('é€😀')))).text).toBe('é€😀');
+  });
+
+  it('yields nothing for an empty file', async () => {
+    expect(await decode([])).toEqual({ text: '', problems: [] });
+    expect(await decode([new Uint8Array(0), new Uint8Array(0)])).toEqual({ text: '', problems: [] });
+  });
+
+  it('reports a truncated gzip once, after the text it could read', async () => {
+    const gz = gzipSync('line one\nline two\n'.repeat(50));
+    const { text, problems } = await decode([gz.subarray(0, gz.length - 10)]);
+    expect(text.startsWith('line one\nline two\n')).toBe(true);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.cut).toBe(false);
+    expect(problems[0]?.message).toMatch(/^gzip: unexpected end of file/);
+  });
+
+  it('stops inflating past maxInflatedBytes with one problem', async () => {
+    const { text, problems } = await decode([gzipSync('x'.repeat(10_000))], 100);
+    expect(text).toBe('x'.repeat(100));
+    expect(problems).toEqual([{ message: expect.stringMatching(/maxInflatedBytes \(100 bytes\)/), cut: true }]);
+  });
+
+  it('throws when the source itself fails (not a content problem), gzip or not', async () => {
+    async function* failing(first: Uint8Array): AsyncGenerator<Uint8Array> {
+      yield first;
+      throw new Error('socket hang up');
+    }
+    const problems: DecodeProblem[] = [];
+    const drain = async (source: AsyncIterable<Uint8Array>) => {
+      for await (const _ of decodeText(source, { maxInflatedBytes: 1 << 30 }, problems));
+    };
+    await expect(drain(failing(Buffer.from('abc')))).rejects.toThrow('socket hang up');
+    await expect(drain(failing(gzipSync('abc')))).rejects.toThrow('socket hang up');
+    expect(problems).toEqual([]);
+  });
+});
