@@ -98,7 +98,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
   }
 
   const jobName = nonEmpty(env, 'JOB_NAME') ?? nonEmpty(env, 'K_SERVICE') ?? DEFAULT_JOB_NAME;
-  if (jobName.length > 1024 || /[\u0000-\u001f]/.test(jobName)) throw new UserError('JOB_NAME is too long or holds control characters');
+  if (jobName.length > 1024 || [...jobName].some((ch) => ch.charCodeAt(0) < 0x20)) throw new UserError('JOB_NAME is too long or holds control characters');
 
   return { project, location: nonEmpty(env, 'BIGQUERY_LOCATION'), tables, allowedBuckets, allowedPrefixes, jobName };
 }
