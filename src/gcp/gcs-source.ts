@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { File, Storage } from '@google-cloud/storage';
-import type { Source, SourceObject } from '../ports/source.js';
+import type { NotifiedObject, ObjectDetails } from '../core/storage-notification.js';
+import type { Source } from '../ports/source.js';
 
 export interface GcsSourceOptions {
   storage: Storage;
@@ -16,16 +17,27 @@ export function bucketName(bucketOrUrl: string): string {
   return m?.[1] ?? bucketOrUrl;
 }
 
-/** The object listing page types, as the client returns them with `autoPaginate: false`. */
+/** The object listing query, as the client returns them with `autoPaginate: false`. */
 type PageQuery = { prefix: string; pageToken?: string; maxResults: number; autoPaginate: false; delimiter?: string; fields?: string };
 
-function toObject(file: File): SourceObject {
+function toObject(file: File): NotifiedObject {
   const md = file.metadata;
+  const details: ObjectDetails = {};
+  if (md.metageneration !== undefined) details.metageneration = String(md.metageneration);
+  if (md.contentType) details.contentType = md.contentType;
+  if (md.contentEncoding) details.contentEncoding = md.contentEncoding;
+  if (md.timeCreated) details.timeCreated = md.timeCreated;
+  if (md.storageClass) details.storageClass = md.storageClass;
+  if (md.md5Hash) details.md5Hash = md.md5Hash;
+  if (md.crc32c) details.crc32c = md.crc32c;
+  if (md.etag) details.etag = md.etag;
   return {
     name: file.name,
     size: Number(md.size ?? 0),
     generation: String(md.generation ?? file.generation ?? ''),
     updated: String(md.updated ?? md.timeCreated ?? ''),
+    // Extra, for notifications that carry the real object's hashes and content type.
+    details,
   };
 }
 

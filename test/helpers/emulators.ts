@@ -11,6 +11,9 @@ import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
+// Loopback only: never let the Google clients probe the cloud metadata server for credentials.
+process.env.METADATA_SERVER_DETECTION ??= 'none';
+
 export type EmulatorName = 'gcs' | 'bigquery' | 'pubsub';
 
 export const EMULATOR_PROJECT = 'local-project';
