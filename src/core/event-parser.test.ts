@@ -1,0 +1,252 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { type ParseOptions, parseEvents } from './event-parser.js';
+import { type FileContext, batchIdOf, logRow } from './file-context.js';
+import type { EventRow } from './rows.js';
+
+const ctx: FileContext = {
+  bucket: 'bkt',
+  name: 'data_type=json/analytics_environment=staging/event_category=game/event_ds=2024-05-01/event_time=0-8/sess-1/20240501T000000-000001',
+  filePath: 'gs://bkt/data_type=json/…/20240501T000000-000001',
+  generation: '17',
+  jobName: 'backfill-run-1',
+  insertedAt: 1714521600000000n,
+};
+
+interface Parsed {
+  events: EventRow[];
+  debug: string[];
+  batches: number[];
+}
+
+async function parse(content: string | Uint8Array | Uint8Array[], options?: ParseOptions): Promise<Parsed> {
+  const chunks = Array.isArray(content) ? content : [typeof content === 'string' ? Buffer.from(content) : content];
+  const out: Parsed = { events: [], debug: [], batches: [] };
+  for await (const batch of parseEvents(chunks, ctx, options)) {
+    out.events.push(...batch.events);
+    out.debug.push(...batch.debug.map((r) => r.event ?? ''));
+    out.batches.push(batch.events.length + batch.debug.length);
+  }
+  return out;
+}
+
+const classes = (p: Parsed): (string | null)[] => p.events.map((e) => e.event_class);
+
+describe('NDJSON (contract §2.4)', () => {
+  it('parses each non-blank line on its own; an invalid line is one debug row holding its text', async () => {
+    const p = await parse('{"eventClass":"a"}\n\n   \n{"eventClass": nope}\n{"eventClass":"b"}\n');
+    expect(classes(p)).toEqual(['a', 'b']);
+    expect(p.debug).toEqual(['{"eventClass": nope}']);
+  });
+
+  it('takes a last line without a newline', async () => {
+    expect(classes(await parse('{"eventClass":"a"}\n{"eventClass":"b"}'))).toEqual(['a', 'b']);
+  });
+
+  it('yields the elements of a line holding an array as candidates', async () => {
+    const p = await parse('{"eventClass":"a"}\n[{"eventClass":"b"},{"eventClass":"c"},7,{"x":1}]\n[]\n');
+    expect(classes(p)).toEqual(['a', 'b', 'c']);
+    expect(p.debug).toEqual(['7', '{"x":1}']);
+  });
+
+  it('rejects candidates that are not objects (§2.6)', async () => {
+    const p = await parse('{"eventClass":"a"}\n"text"\n42\nnull\ntrue\n[[1]]\n');
+    expect(classes(p)).toEqual(['a']);
+    expect(p.debug).toEqual(['"text"', '42', 'null', 'true', '[1]']);
+  });
+
+  it('rejects candidates whose event class is missing, null or "" (§2.7)', async () => {
+    const p = await parse('{"eventClass":"a"}\n{"eventId":"1"}\n{"eventClass":null}\n{"event_class":""}\n{"eventClass":null,"event_class":"b"}\n');
+    expect(classes(p)).toEqual(['a', 'b']);
+    expect(p.debug).toEqual(['{"eventId":"1"}', '{"eventClass":null}', '{"event_class":""}']);
+  });
+
+  it('ignores a polluted Object.prototype', async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.eventClass = 'polluted';
+    try {
+      const p = await parse('{"eventId":"1"}\n{"__proto__":{"eventClass":"x"}}\n');
+      expect(p.events).toEqual([]);
+      expect(p.debug).toHaveLength(2);
+    } finally {
+      delete proto.eventClass;
+    }
+  });
+
+  it('makes a line longer than maxLineBytes one truncated debug row, and goes on', async () => {
+    const long = `{"eventClass":"${'x'.repeat(5000)}"}`;
+    for (const chunks of [[Buffer.from(`${long}\n{"eventClass":"b"}\n`)], Array.from(Buffer.from(`${long}\n{"eventClass":"b"}\n`), (b) => Uint8Array.of(b))]) {
+      const p = await parse(`{"eventClass":"a"}\n`);
+      expect(classes(p)).toEqual(['a']);
+      const q = await parse(chunks, { maxLineBytes: 1000 });
+      expect(classes(q)).toEqual(['b']);
+      expect(q.debug).toHaveLength(1);
+      expect(q.debug[0]).toBe(`${long.slice(0, 1000)}… [truncated: the line is longer than maxLineBytes (1000 bytes)]`);
+    }
+  });
+
+  it('counts maxLineBytes in UTF-8 bytes', async () => {
+    const line = `{"eventClass":"${'é'.repeat(10)}"}`; // 27 characters, 37 bytes
+    for (const text of [line, `${line}\n`, `{"eventClass":"a"}\n${line}\n`]) {
+      expect(classes(await parse(text, { maxLineBytes: 37 }))).toContain('é'.repeat(10));
+      expect((await parse(text, { maxLineBytes: 36 })).debug).toHaveLength(1);
+    }
+  });
+});
+
+describe('bytes (contract §2.1, 2.2, 2.5)', () => {
+  const ndjson = '{"eventClass":"a"}\n{"eventClass":"b"}\n';
+
+  it('inflates gzip by its magic bytes, whatever the object name', async () => {
+    expect(classes(await parse(gzipSync(ndjson)))).toEqual(['a', 'b']);
+    expect(ctx.name.endsWith('.gz')).toBe(false);
+  });
+
+  it('drops a BOM and reads \\r\\n as \\n', async () => {
+    const p = await parse('\ufeff{"eventClass":"a"}\r\n{"eventClass": x}\r\n\r\n{"eventClass":"b"}\r\n');
+    expect(classes(p)).toEqual(['a', 'b']);
+    expect(p.debug).toEqual(['{"eventClass": x}']);
+  });
+
+  it('reads invalid UTF-8 as U+FFFD: inside a string it is data, elsewhere the line is a debug row', async () => {
+    const bytes = Buffer.concat([Buffer.from('{"eventClass":"a'), Uint8Array.of(0xff), Buffer.from('"}\n{'), Uint8Array.of(0xc3), Buffer.from('}\n')]);
+    const p = await parse(bytes);
+    expect(classes(p)).toEqual(['a\ufffd']);
+    expect(p.debug).toEqual(['{\ufffd}']);
+  });
+
+  it('yields nothing for an empty or blank file', async () => {
+    expect(await parse('')).toEqual({ events: [], debug: [], batches: [] });
+    expect(await parse(' \n\n\t\r\n')).toEqual({ events: [], debug: [], batches: [] });
+    expect(await parse(gzipSync(''))).toEqual({ events: [], debug: [], batches: [] });
+  });
+
+  it('keeps the events read before a gzip is cut off, then one debug row saying why', async () => {
+    const gz = gzipSync(ndjson.repeat(2000));
+    const p = await parse(gz.subarray(0, gz.length >> 1));
+    expect(p.events.length).toBeGreaterThan(100);
+    expect(p.debug.at(-1)).toMatch(/^gzip: unexpected end of file after \d+ bytes of content/);
+  });
+
+  it('stops past maxInflatedBytes with one debug row, dropping the line it cut', async () => {
+    const p = await parse(gzipSync(ndjson.repeat(100)), { maxInflatedBytes: 50 });
+    expect(classes(p)).toEqual(['a', 'b']);
+    expect(p.debug).toEqual(['gzip: the content inflates to more than maxInflatedBytes (50 bytes); the rest of the file was not read']);
+  });
+});
+
+describe('one whole JSON document (contract §2.3)', () => {
+  const events = [{ eventClass: 'a' }, { eventClass: 'b', eventAttributes: { nested: [1, { deep: '}]' }] } }, 5, { eventClass: '' }];
+
+  it('parses a pretty-printed array element by element', async () => {
+    const text = JSON.stringify(events, null, 2);
+    for (const chunks of [[Buffer.from(text)], Array.from(Buffer.from(text), (b) => Uint8Array.of(b))]) {
+      const p = await parse(chunks);
+      expect(classes(p)).toEqual(['a', 'b']);
+      expect(p.events[1]?.event_attributes).toBe('{"nested":[1,{"deep":"}]"}]}');
+      expect(p.debug).toEqual(['5', '{\n    "eventClass": ""\n  }']);
+    }
+  });
+
+  it('parses a pretty-printed object as one candidate', async () => {
+    const p = await parse(`\n\n${JSON.stringify({ eventClass: 'a', eventAttributes: { x: '{[' } }, null, 4)}\n\n`);
+    expect(classes(p)).toEqual(['a']);
+    expect(p.events[0]?.event_attributes).toBe('{"x":"{["}');
+    expect(p.debug).toEqual([]);
+  });
+
+  it('parses a one-line array (no newline at all), and a huge one streamed past maxLineBytes', async () => {
+    const many = Array.from({ length: 500 }, (_, i) => ({ eventClass: `c${i}` }));
+    expect(classes(await parse(JSON.stringify(many)))).toHaveLength(500);
+    const q = await parse(JSON.stringify(many), { maxLineBytes: 100 });
+    expect(classes(q)).toHaveLength(500);
+    expect(q.debug).toEqual([]);
+  });
+
+  it('makes an element that is not valid JSON one debug row, keeping the others', async () => {
+    const p = await parse('[\n  {"eventClass":"a"},\n  {"eventClass": nope},\n  {"eventClass":"b"}\n]\n');
+    expect(classes(p)).toEqual(['a', 'b']);
+    expect(p.debug).toEqual(['{"eventClass": nope}']);
+  });
+
+  it('skips empty elements such as a trailing comma', async () => {
+    const p = await parse('[\n  {"eventClass":"a"},\n]\n');
+    expect(classes(p)).toEqual(['a']);
+    expect(p.debug).toEqual([]);
+  });
+
+  it('falls back to NDJSON from the first untaken character when an array is cut short', async () => {
+    const p = await parse('[\n  {"eventClass":"a"},\n  {"eventClass":"b"\n');
+    expect(classes(p)).toEqual(['a']);
+    expect(p.debug).toEqual(['  {"eventClass":"b"']); // lines as they are
+  });
+
+  it('falls back to NDJSON for the whole text when an object document is malformed', async () => {
+    const p = await parse('{"eventClass": broken,\n{"eventClass":"b"}\n');
+    expect(classes(p)).toEqual(['b']);
+    expect(p.debug).toEqual(['{"eventClass": broken,']);
+    const q = await parse('{\n  "eventClass": "a",\n  "x": nope\n}\n');
+    expect(q.events).toEqual([]);
+    expect(q.debug).toEqual(['{', '  "eventClass": "a",', '  "x": nope', '}']);
+  });
+
+  it('falls back to NDJSON when an element is longer than maxLineBytes', async () => {
+    const p = await parse(`[\n{"eventClass":"a"},\n{"eventClass":"${'x'.repeat(300)}"}\n]\n`, { maxLineBytes: 100 });
+    expect(classes(p)).toEqual(['a']);
+    expect(p.debug).toHaveLength(2);
+    expect(p.debug[0]).toMatch(/^\{"eventClass":"x+… \[truncated/);
+    expect(p.debug[1]).toBe(']');
+  });
+
+  it('reads what follows a complete document afresh', async () => {
+    const p = await parse('[{"eventClass":"a"},\n {"eventClass":"b"}]\n{"eventClass":"c"}\nnot json\n');
+    expect(classes(p)).toEqual(['a', 'b', 'c']);
+    expect(p.debug).toEqual(['not json']);
+    const q = await parse('{\n "eventClass": "a"\n}\n{\n "eventClass": "b"\n}\n');
+    expect(classes(q)).toEqual(['a', 'b']);
+  });
+
+  it('does not take a document when the first line is valid JSON alone', async () => {
+    const p = await parse('{"eventClass":"a"}\n{\n"eventClass":"b"\n}\n');
+    expect(classes(p)).toEqual(['a']);
+    expect(p.debug).toEqual(['{', '"eventClass":"b"', '}']);
+  });
+});
+
+describe('rows', () => {
+  it('fills job_name, inserted_timestamp and the path fallbacks from the file context', async () => {
+    const [e] = (await parse('{"eventClass":"a"}\n')).events;
+    expect(e).toMatchObject({
+      job_name: 'backfill-run-1',
+      inserted_timestamp: ctx.insertedAt,
+      analytics_environment: 'staging',
+      batch_id: batchIdOf(ctx.name),
+    });
+  });
+
+  it('builds each debug row with logRow(ctx, text)', async () => {
+    const parsed = parseEvents([Buffer.from('nope\n')], ctx);
+    const batches = [];
+    for await (const b of parsed) batches.push(b);
+    expect(batches).toEqual([{ events: [], debug: [logRow(ctx, 'nope')] }]);
+  });
+
+  it('cuts batches of exactly batchRows rows, events and debug rows together', async () => {
+    const lines = Array.from({ length: 25 }, (_, i) => (i % 5 === 0 ? 'bad' : `{"eventClass":"c${i}"}`)).join('\n');
+    const p = await parse(lines, { batchRows: 10 });
+    expect(p.batches).toEqual([10, 10, 5]);
+    expect(p.events).toHaveLength(20);
+    expect(p.debug).toHaveLength(5);
+  });
+
+  it('keeps events in file order across batches', async () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => `{"eventClass":"c","eventIndex":${i}}`).join('\n');
+    const p = await parse(lines);
+    expect(p.batches).toEqual([1000, 1000, 1000]);
+    expect(p.events.map((e) => e.event_index)).toEqual(Array.from({ length: 3000 }, (_, i) => BigInt(i)));
+  });
+
+  it('keeps every digit of a big integer in an array-line element rejected as a debug row', async () => {
+    expect((await parse('[12345678901234567890]\n')).debug).toEqual(['12345678901234567890']);
+  });
+});
