@@ -134,6 +134,7 @@ describe('STRING coercion', () => {
     const r = row('{"eventClass":"c","eventId":12345678901234567890,"eventAttributes":{"id":98765432109876543210,"f":0.5}}');
     expect(r?.event_id).toBe('12345678901234567890');
     expect(r?.event_attributes).toBe('{"id":98765432109876543210,"f":0.5}');
+    expect(row('{"eventClass":"c","eventId":1e400,"sessionId":-0}')).toMatchObject({ event_id: '1e400', session_id: '0' });
   });
 
   it('writes event_attributes given as a string as is (not re-encoded)', () => {
