@@ -1,0 +1,39 @@
+import type { CloudFactories } from '../cli/cloud-factories.js';
+import { DEFAULT_TABLE_NAMES, type TableNames } from '../core/table-schemas.js';
+
+/**
+ * The Google Cloud adapters behind the CLI's factory interface. Each client library is imported
+ * only when first used. Emulators are used when their variables are set (what
+ * `scripts/emulators.sh start` writes to .emulators/env):
+ *
+ * - STORAGE_EMULATOR_ENDPOINT  `http://127.0.0.1:PORT` (fake-gcs-server; passed as apiEndpoint)
+ * - BIGQUERY_EMULATOR_ENDPOINT `http://127.0.0.1:PORT`, with BIGQUERY_EMULATOR_PROJECT
+ * - PUBSUB_EMULATOR_HOST       `127.0.0.1:PORT`, with PUBSUB_PROJECT_ID
+ *
+ * Otherwise Application Default Credentials and the given project apply.
+ */
+export function gcpCloudFactories(env: NodeJS.ProcessEnv = process.env, tables: TableNames = DEFAULT_TABLE_NAMES): CloudFactories {
+  return {
+    async gcsSource(bucket, project) {
+      const [{ createGcsSource }, clients] = await Promise.all([import('./gcs-source.js'), import('./gcp-clients.js')]);
+      const storage = env.STORAGE_EMULATOR_ENDPOINT
+        ? clients.emulatorStorage(env.STORAGE_EMULATOR_ENDPOINT, project)
+        : new (await import('@google-cloud/storage')).Storage(project ? { projectId: project } : {});
+      return createGcsSource({ storage, bucket });
+    },
+    async bigQueryWarehouse(project) {
+      const [{ createBigQueryWarehouse }, clients] = await Promise.all([import('./bigquery-warehouse.js'), import('./gcp-clients.js')]);
+      const bigquery = env.BIGQUERY_EMULATOR_ENDPOINT
+        ? clients.emulatorBigQuery(env.BIGQUERY_EMULATOR_ENDPOINT, project ?? env.BIGQUERY_EMULATOR_PROJECT ?? 'local-project')
+        : new (await import('@google-cloud/bigquery')).BigQuery(project ? { projectId: project } : {});
+      return createBigQueryWarehouse({ bigquery, tables });
+    },
+    async pubsubPublisher(topic, project, source) {
+      const [{ createPubSubPublisher }, clients] = await Promise.all([import('./pubsub-publisher.js'), import('./gcp-clients.js')]);
+      const pubsub = env.PUBSUB_EMULATOR_HOST
+        ? clients.emulatorPubSub(env.PUBSUB_EMULATOR_HOST, project ?? env.PUBSUB_PROJECT_ID ?? 'local-project')
+        : new (await import('@google-cloud/pubsub')).PubSub(project ? { projectId: project } : {});
+      return createPubSubPublisher({ pubsub, topic, bucket: source.bucket });
+    },
+  };
+}
