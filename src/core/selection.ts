@@ -1,4 +1,8 @@
-import { addDays, differenceInCalendarDays, format, isMatch, parseISO } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
+import { isValid } from 'date-fns/isValid';
+import { lightFormat } from 'date-fns/lightFormat';
+import { parseISO } from 'date-fns/parseISO';
 import { UsageError } from './errors.js';
 import { KNOWN_ENVIRONMENTS, TIME_BUCKETS, type Partition, type TimeBucket } from './partition-layout.js';
 
@@ -65,7 +69,7 @@ export function parseTimes(raw: string | undefined, flag = '--event-time'): AllO
 /** Checks a `YYYY-MM-DD` flag value is a real calendar date. */
 export function parseDate(flag: string, raw: string | undefined): string {
   if (raw === undefined || raw === '') throw new UsageError(`${flag} is required (YYYY-MM-DD)`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || !isMatch(raw, 'yyyy-MM-dd')) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || !isValid(parseISO(raw))) {
     throw new UsageError(`${flag}: "${raw}" is not a date (use YYYY-MM-DD)`);
   }
   return raw;
@@ -83,7 +87,7 @@ export function datesOf(start: string, stop: string): string[] {
   const first = parseISO(start);
   const days = differenceInCalendarDays(parseISO(stop), first);
   const out: string[] = [];
-  for (let i = 0; i <= days; i++) out.push(format(addDays(first, i), 'yyyy-MM-dd'));
+  for (let i = 0; i <= days; i++) out.push(lightFormat(addDays(first, i), 'yyyy-MM-dd'));
   return out;
 }
 

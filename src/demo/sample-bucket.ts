@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { addHours, parseISO } from 'date-fns';
+import { addHours } from 'date-fns/addHours';
+import { parseISO } from 'date-fns/parseISO';
 import { objectName, type Partition, type TimeBucket } from '../core/partition-layout.js';
 import { datesOf } from '../core/selection.js';
 

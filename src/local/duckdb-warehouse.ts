@@ -132,6 +132,7 @@ export async function createDuckDbWarehouse(
 
 /** Appends rows column-wise in data chunks: far fewer native calls than value by value. */
 function appendRows(appender: DuckDBAppender, columns: readonly Column[], rows: readonly (EventRow | LogRow)[]): void {
+  // No flush here: the appender flushes itself every ~200k rows and on close, so memory stays bounded.
   for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
     const slice = rows.slice(start, start + CHUNK_ROWS);
     const chunk = DuckDBDataChunk.create(
@@ -143,6 +144,5 @@ function appendRows(appender: DuckDBAppender, columns: readonly Column[], rows: 
     );
     appender.appendDataChunk(chunk);
   }
-  appender.flushSync();
 }
 

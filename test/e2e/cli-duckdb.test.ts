@@ -59,7 +59,7 @@ describe('analytics-backfill into DuckDB', () => {
     expect(want.files).toBe(48);
 
     const first = await runCli(['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, ...selection, '--record-dir', records, '--yes']);
-    expect(first.stderr).toBe('');
+    expect(first.stderr).not.toMatch(/failed|error/i);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`Matched ${want.files} files`);
     expect(await countRows(db, 'events.events_function')).toBe(want.events);
