@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type DecodeProblem, decodeText, isGzip } from './decode-bytes.js';
 
@@ -74,5 +74,72 @@ describe('decodeText (contract §2.1–2.2)', () => {
     await expect(drain(failing(Buffer.from('abc')))).rejects.toThrow('socket hang up');
     await expect(drain(failing(gzipSync('abc')))).rejects.toThrow('socket hang up');
     expect(problems).toEqual([]);
+  });
+});
+
+/** A gzip member built by hand, with optional header fields. */
+function member(text: string, opts: { extra?: boolean; name?: boolean; comment?: boolean; hcrc?: boolean; badCrc?: boolean } = {}): Buffer {
+  const flags = (opts.hcrc ? 2 : 0) | (opts.extra ? 4 : 0) | (opts.name ? 8 : 0) | (opts.comment ? 16 : 0);
+  const parts: Buffer[] = [Buffer.from([0x1f, 0x8b, 8, flags, 0, 0, 0, 0, 0, 255])];
+  if (opts.extra) parts.push(Buffer.from([3, 0, 0xaa, 0xbb, 0xcc]));
+  if (opts.name) parts.push(Buffer.from('events.ndjson\0'));
+  if (opts.comment) parts.push(Buffer.from('a comment\0'));
+  if (opts.hcrc) parts.push(Buffer.from([0x12, 0x34]));
+  const body = Buffer.from(text);
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE((crc32(body) ^ (opts.badCrc ? 1 : 0)) >>> 0, 0);
+  trailer.writeUInt32LE(body.length, 4);
+  return Buffer.concat([...parts, deflateRawSync(body), trailer]);
+}
+
+describe('gzip members', () => {
+  const text = '{"a":1}\n'.repeat(20_000);
+
+  it('reads optional header fields (extra, name, comment, header CRC)', async () => {
+    const gz = member('x\n', { extra: true, name: true, comment: true, hcrc: true });
+    expect(await decode([gz])).toEqual({ text: 'x\n', problems: [] });
+    expect(await decode(bytewise(gz))).toEqual({ text: 'x\n', problems: [] });
+  });
+
+  it('keeps all the content when bytes that are not gzip follow the last member', async () => {
+    const { text: out, problems } = await decode([Buffer.concat([gzipSync(text), Buffer.from('garbage!!!')])]);
+    expect(out).toBe(text);
+    expect(problems).toEqual([{ message: 'gzip: bytes after the last gzip member are not gzip data; they were ignored', cut: false }]);
+    expect((await decode([Buffer.concat([gzipSync('a\n'), Buffer.from('x')])])).text).toBe('a\n');
+  });
+
+  it('ignores zero padding after the last member, and reads many members', async () => {
+    const gz = Buffer.concat([gzipSync('a\n'), Buffer.alloc(1000), member('b\n', { name: true }), gzipSync(''), gzipSync('c\n'), Buffer.alloc(3)]);
+    expect(await decode([gz])).toEqual({ text: 'a\nb\nc\n', problems: [] });
+    expect(await decode(bytewise(gz))).toEqual({ text: 'a\nb\nc\n', problems: [] });
+  });
+
+  it('reports a CRC mismatch after the content', async () => {
+    const { text: out, problems } = await decode([member('a\n', { badCrc: true })]);
+    expect(out).toBe('a\n');
+    expect(problems).toEqual([
+      { message: 'gzip: member 1 fails its CRC or length check (its content may be corrupt); the rest of the file was not read', cut: false },
+    ]);
+  });
+
+  it('reports a file cut in the header, the body or the trailer', async () => {
+    const gz = gzipSync(text);
+    for (const [end, what] of [
+      [5, /^gzip: unexpected end of file in a gzip header$/],
+      [gz.length >> 1, /^gzip: unexpected end of file after \d+ bytes of content; the rest of the file was not read$/],
+      [gz.length - 3, /^gzip: unexpected end of file after 160000 bytes of content; the rest of the file was not read$/],
+    ] as const) {
+      const { problems } = await decode([gz.subarray(0, end)]);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]?.message).toMatch(what);
+    }
+  });
+
+  it('reports corrupt deflate data once and keeps what came before', async () => {
+    const gz = Buffer.from(gzipSync(text));
+    gz.writeUInt8(gz.readUInt8(gz.length - 30) ^ 0xff, gz.length - 30);
+    const { problems } = await decode([gz]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toMatch(/^gzip: .* after \d+ bytes of content|^gzip: member 1 fails/);
   });
 });

@@ -2,9 +2,7 @@
  * Bytes to text (contract §2.1–2.2): gzip recognised by its magic bytes and inflated as a stream,
  * UTF-8 with U+FFFD for invalid sequences, a leading BOM dropped, `\r\n` turned into `\n`.
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { gunzipMembers } from './gzip-members.js';
 
 /** Something wrong with the bytes themselves; it becomes one debug row after the text read so far. */
 export interface DecodeProblem {
@@ -20,7 +18,6 @@ export interface DecodeOptions {
 
 /** Text is decoded this many bytes at a time, so one huge input chunk never becomes one huge string. */
 const SLICE_BYTES = 256 * 1024;
-const INFLATE_CHUNK_BYTES = 64 * 1024;
 
 /** Whether bytes start with the gzip magic `1f 8b`. */
 export function isGzip(head: Uint8Array): boolean {
@@ -50,7 +47,7 @@ export async function* decodeText(
     }
     const source = withHead(head, done ? undefined : it);
     const text = new TextNormaliser();
-    const chunks = isGzip(head) ? inflate(source, options.maxInflatedBytes, problems) : source;
+    const chunks = isGzip(head) ? gunzipMembers(source, options.maxInflatedBytes, problems) : source;
     for await (const chunk of chunks) {
       for (let at = 0; at < chunk.length; at += SLICE_BYTES) {
         const s = text.push(chunk.subarray(at, Math.min(chunk.length, at + SLICE_BYTES)));
@@ -112,50 +109,5 @@ class TextNormaliser {
       s = s.slice(0, -1);
     }
     return s.replaceAll('\r\n', '\n');
-  }
-}
-
-async function* inflate(
-  source: AsyncIterable<Uint8Array>,
-  maxBytes: number,
-  problems: DecodeProblem[],
-): AsyncGenerator<Uint8Array> {
-  let sourceFailed = false;
-  let sourceError: unknown;
-  async function* guarded(): AsyncGenerator<Uint8Array> {
-    try {
-      yield* source;
-    } catch (error) {
-      sourceFailed = true;
-      sourceError = error;
-      throw error;
-    }
-  }
-  const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
-  const piping = pipeline(Readable.from(guarded(), { objectMode: false }), gunzip).catch(() => undefined);
-  let total = 0;
-  try {
-    for await (const out of gunzip as AsyncIterable<Buffer>) {
-      total += out.length;
-      if (total > maxBytes) {
-        yield out.subarray(0, out.length - (total - maxBytes));
-        problems.push({
-          message: `gzip: the content inflates to more than maxInflatedBytes (${maxBytes} bytes); the rest of the file was not read`,
-          cut: true,
-        });
-        return;
-      }
-      yield out;
-    }
-  } catch (error) {
-    if (sourceFailed) throw sourceError;
-    const reason = error instanceof Error ? error.message : String(error);
-    problems.push({
-      message: `gzip: ${reason} after ${total} bytes of content; the rest of the file was not read`,
-      cut: false,
-    });
-  } finally {
-    gunzip.destroy();
-    await piping;
   }
 }

@@ -89,7 +89,9 @@ export class CandidateSplitter {
       if (!utf8Exceeds(this.head, this.options.maxLineBytes)) return '';
       return this.start('document'); // a first line this long can only be a streamed document
     }
-    return this.start(parsesAlone(this.head.slice(0, nl)) ? 'lines' : 'document');
+    const first = this.head.slice(0, nl);
+    const alone = !utf8Exceeds(first, this.options.maxLineBytes) && parsesAlone(first);
+    return this.start(alone ? 'lines' : 'document');
   }
 
   private start(mode: 'lines' | 'document'): string {

@@ -37,7 +37,8 @@ describe('Unix numbers (contract §3, timestamps)', () => {
   it('keeps fractions exact to the microsecond, flooring what is below', () => {
     expect(toTimestamp(1714566896.123456)).toBe(1714566896123456n);
     expect(toTimestamp('1714566896.5')).toBe(1714566896500000n);
-    expect(toTimestamp(1714566896123.4567)).toBe(1714566896123456n);
+    expect(toTimestamp(1714566896123.25)).toBe(1714566896123250n);
+    expect(toTimestamp('1714566896123.4567')).toBe(1714566896123456n);
     expect(toTimestamp('-1.5')).toBe(-1500000n);
     expect(toTimestamp('-0.0000001')).toBe(-1n);
     expect(toTimestamp('1.714566896e9')).toBe(1714566896000000n);
