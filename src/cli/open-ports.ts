@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import { createDirectPublisher } from '../engine/direct-publisher.js';
-import { createDuckDbWarehouse } from '../local/duckdb-warehouse.js';
 import { createFolderSource } from '../local/folder-source.js';
 import type { Publisher } from '../ports/publisher.js';
 import type { Source } from '../ports/source.js';
@@ -36,6 +35,8 @@ export async function openWarehouse(
   if (spec.startsWith('duckdb:')) {
     const path = spec.slice('duckdb:'.length);
     if (options.readOnly && !existsSync(path)) return undefined;
+    // Loaded on use: DuckDB's native library is not needed for --help or the wizard's first screen.
+    const { createDuckDbWarehouse } = await import('../local/duckdb-warehouse.js');
     return createDuckDbWarehouse(path, undefined, options);
   }
   const bqProject = spec.startsWith('bigquery:') ? spec.slice('bigquery:'.length) : project;
