@@ -44,6 +44,8 @@ export type IngestHandler = (event: TriggerEvent) => Promise<HandleOutcome>;
 
 /** Status prefix of the logs row written for a refused file. */
 export const REFUSED_EVENT = 'refused';
+/** Appended to the generation in the ledger key of a refusal's write. */
+export const REFUSAL_KEY_SUFFIX = ':refused';
 
 /** Whether an error (or one in its cause chain) says the object or its generation does not exist. */
 export function isNotFound(error: unknown): boolean {
@@ -145,15 +147,14 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     };
     const row = logRow(ctx, `${REFUSED_EVENT}: ${reason}`);
     if (generation === undefined) row.file_generation = null;
-    const key: FileKey = { filePath, generation: generation ?? '' };
+    // Keyed apart from the file itself: a warehouse that makes writes once-only by key (BigQuery's
+    // job ids) must not count a refusal as the file's one write, or the file could never land once
+    // the configuration allows it. A repeated refusal of the same version may add no second row.
+    const key: FileKey = { filePath, generation: `${generation ?? ''}${REFUSAL_KEY_SUFFIX}` };
     const outcome = await warehouse.writeFile(key, (async function* () {
       yield { events: [], debug: [], logs: [row] };
     })());
-    if (outcome === 'already-ingested') {
-      flog.info('file already ingested; nothing to do', { outcome });
-      return { status: 'already-ingested', filePath, generation: generation ?? '' };
-    }
-    flog.warning(`file refused, not retried: ${reason}`, { outcome: 'refused', reason });
+    flog.warning(`file refused, not retried: ${reason}`, { outcome: 'refused', reason, ...(outcome === 'already-ingested' ? { note: 'refusal already recorded' } : {}) });
     return { status: 'refused', filePath, generation, reason };
   }
 

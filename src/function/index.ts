@@ -1,0 +1,54 @@
+/**
+ * The Cloud Run functions (gen2) entry point: `--entry-point=ingest`, a CloudEvent function.
+ * The only module that touches globals: it reads the environment, builds the real clients and
+ * registers the handler with the functions framework. Everything else is in ingest-handler.ts.
+ */
+
+import * as functions from '@google-cloud/functions-framework';
+import { createGcsSource } from '../gcp/gcs-source.js';
+import { createBigQueryWarehouse } from '../gcp/bigquery-warehouse.js';
+import { createClients } from './clients.js';
+import { readConfig, type FunctionConfig } from './function-config.js';
+import { createIngestHandler } from './ingest-handler.js';
+import { createLogger, errorFields, levelFromEnv } from './structured-logger.js';
+
+// Loopback-only runs (emulators) must never wait on the cloud metadata server for credentials.
+if (process.env.BIGQUERY_EMULATOR_ENDPOINT && process.env.STORAGE_EMULATOR_ENDPOINT) process.env.METADATA_SERVER_DETECTION ??= 'none';
+
+const log = createLogger({ level: levelFromEnv(process.env.LOG_LEVEL) });
+
+let config: FunctionConfig;
+try {
+  config = readConfig(process.env);
+} catch (error) {
+  // Fails the start (and so the deployment) with the reason in the logs.
+  log.error(`configuration error: ${error instanceof Error ? error.message : String(error)}`, errorFields(error));
+  throw error;
+}
+
+const clients = createClients(config, process.env);
+const warehouse = createBigQueryWarehouse({
+  bigquery: clients.bigquery,
+  tables: config.tables,
+  ...(config.location ? { location: config.location } : {}),
+});
+
+const handle = createIngestHandler({
+  openSource: (bucket) => createGcsSource({ storage: clients.storage, bucket }),
+  warehouse,
+  config,
+  log,
+});
+
+log.info('ingest function ready', {
+  job_name: config.jobName,
+  allowed_buckets: config.allowedBuckets,
+  allowed_prefixes: config.allowedPrefixes,
+  tables: config.tables,
+  storage: clients.targets.storage,
+  bigquery: clients.targets.bigquery,
+});
+
+functions.cloudEvent('ingest', async (event: functions.CloudEvent<unknown>) => {
+  await handle(event);
+});
