@@ -1,7 +1,8 @@
 import { parseISO } from 'date-fns/parseISO';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_MICROS, MIN_MICROS, daysFromCivil, toTimestamp } from './timestamps.js';
+import { daysFromCivil } from './calendar.js';
+import { MAX_MICROS, MIN_MICROS, toTimestamp } from './timestamps.js';
 
 const raw = (text: string): unknown => (JSON as unknown as { rawJSON(t: string): unknown }).rawJSON(text);
 const iso = (s: string): bigint => BigInt(Date.parse(s)) * 1000n;

@@ -7,6 +7,7 @@
  * date-fns as an oracle for the millisecond part.
  */
 import { type Decimal, floorScaled, parseDecimal } from './decimal.js';
+import { daysFromCivil, daysInMonth, isLeap, isoWeekOne } from './calendar.js';
 import { isRawJson } from './json-exact.js';
 import type { Micros } from './rows.js';
 
@@ -75,26 +76,6 @@ function digitRun(s: string, at: number): number {
   let i = at;
   while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
   return i - at;
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
-}
-
-const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const daysInMonth = (y: number, m: number): number => (m === 2 && isLeap(y) ? 29 : (DAYS_IN_MONTH[m - 1] ?? 0));
-
-/** Monday of ISO week 1 of year y, in days since the epoch. */
-function isoWeekOne(y: number): number {
-  const jan4 = daysFromCivil(y, 1, 4);
-  const weekday = (((jan4 + 3) % 7) + 7) % 7; // 0 = Monday
-  return jan4 - weekday;
 }
 
 /** Reads the date part; returns [days since epoch, index after it] or null. */
