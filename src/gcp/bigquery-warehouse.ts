@@ -309,21 +309,20 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
     let lastError = '';
     for (let attempt = 1; attempt <= 200; attempt++) {
       const id = `${stem}_a${attempt}`;
-      let md = await getJob(id);
-      if (md === undefined) {
-        let insertError: unknown;
-        try {
-          await bq.createJob({
-            jobId: id,
-            ...(opts.location ? { location: opts.location } : {}),
-            configuration: {
-              labels: { abf_writer: nonce },
-              query: { query: sql, useLegacySql: false, parameterMode: 'NAMED', queryParameters },
-            },
-          });
-        } catch (err) {
-          insertError = err;
-        }
+      // Create first (the usual case: the id is new); look the id up only when that fails.
+      let md: JobMetadata | undefined;
+      try {
+        const [job] = await bq.createJob({
+          jobId: id,
+          ...(opts.location ? { location: opts.location } : {}),
+          configuration: {
+            labels: { abf_writer: nonce },
+            query: { query: sql, useLegacySql: false, parameterMode: 'NAMED', queryParameters },
+          },
+        });
+        md = job.metadata?.status?.state === 'DONE' ? (job.metadata as JobMetadata) : await waitDone(job);
+      } catch (insertError) {
+        // Taken already (409; the emulator says 400 "already created"), failed, or never created.
         md = await getJob(id);
         if (md === undefined) {
           // The insert did not create the job (network, quota, 5xx): same id again, after a pause.
