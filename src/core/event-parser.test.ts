@@ -39,6 +39,11 @@ describe('NDJSON (contract §2.4)', () => {
     expect(p.debug).toEqual(['{"eventClass": nope}']);
   });
 
+  it('keeps a line as it is in its debug row, leading spaces included (the first line too)', async () => {
+    expect((await parse('\n  \n   not json \n  also not\n')).debug).toEqual(['   not json ', '  also not']);
+    expect((await parse([Buffer.from('\n '), Buffer.from(' '), Buffer.from(' x\n')])).debug).toEqual(['   x']);
+  });
+
   it('takes a last line without a newline', async () => {
     expect(classes(await parse('{"eventClass":"a"}\n{"eventClass":"b"}'))).toEqual(['a', 'b']);
   });

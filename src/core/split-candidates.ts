@@ -22,6 +22,8 @@ export class CandidateSplitter {
   private head = '';
   /** Detect mode: how much of `head` is known to hold no newline. */
   private headScanned = 0;
+  /** Detect mode: the spaces before `head` on its line. */
+  private indent = '';
   private readonly lines: NdjsonLines;
   private document: JsonDocument | undefined;
 
@@ -66,6 +68,7 @@ export class CandidateSplitter {
     this.mode = 'detect';
     this.head = '';
     this.headScanned = 0;
+    this.indent = '';
     this.document = undefined;
   }
 
@@ -74,12 +77,15 @@ export class CandidateSplitter {
     if (this.head === '') {
       let i = 0;
       while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++;
+      const lineStart = text.lastIndexOf('\n', i - 1) + 1;
+      // Blank lines are dropped; the spaces that start the first non-blank line are kept for it.
+      this.indent = lineStart > 0 ? text.slice(lineStart, i) : this.indent + text.slice(0, i);
       if (i === text.length) return '';
       text = i === 0 ? text : text.slice(i);
       const c = text.charCodeAt(0);
       if (c !== 91 && c !== 123) {
         this.mode = 'lines';
-        return text;
+        return this.takeIndent() + text;
       }
     }
     this.head += text;
@@ -94,8 +100,15 @@ export class CandidateSplitter {
     return this.start(alone ? 'lines' : 'document');
   }
 
+  private takeIndent(): string {
+    const indent = this.indent;
+    this.indent = '';
+    return indent;
+  }
+
   private start(mode: 'lines' | 'document'): string {
-    const text = this.head;
+    const indent = this.takeIndent();
+    const text = mode === 'lines' ? indent + this.head : this.head;
     this.head = '';
     this.headScanned = 0;
     this.mode = mode;
