@@ -103,8 +103,14 @@ describe('bytes (contract §2.1, 2.2, 2.5)', () => {
   const ndjson = '{"eventClass":"a"}\n{"eventClass":"b"}\n';
 
   it('inflates gzip by its magic bytes, whatever the object name', async () => {
-    expect(classes(await parse(gzipSync(ndjson)))).toEqual(['a', 'b']);
-    expect(ctx.name.endsWith('.gz')).toBe(false);
+    const named = async (name: string, bytes: Uint8Array): Promise<(string | null)[]> => {
+      const out: (string | null)[] = [];
+      for await (const b of parseEvents([bytes], { ...ctx, name })) out.push(...b.events.map((e) => e.event_class));
+      return out;
+    };
+    expect(await named('a/events.json', gzipSync(ndjson))).toEqual(['a', 'b']);
+    expect(await named('a/events', gzipSync(ndjson))).toEqual(['a', 'b']);
+    expect(await named('a/events.json.gz', Buffer.from(ndjson))).toEqual(['a', 'b']);
   });
 
   it('drops a BOM and reads \\r\\n as \\n', async () => {
