@@ -184,7 +184,9 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     const running = inFlight.get(key);
     if (running) {
       flog.info('the same file is being ingested by this instance; waiting for it');
-      return running;
+      const r = await running;
+      flog.info('concurrent duplicate delivery: the other invocation handled the file', { outcome: `duplicate-${r.status}` });
+      return r;
     }
     const gen = generation;
     const job = (async (): Promise<HandleOutcome> => {
