@@ -1,5 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 // The launcher: builds the process's streams and Ctrl-C handling, runs the CLI, exits with its code.
+// The flag: Node sizes the young generation from the machine's memory (up to ~100 MiB on large
+// hosts); the parser's garbage is short-lived, so a small one bounds peak RSS at no cost in speed.
 const controller = new AbortController();
 process.on('SIGINT', () => {
   if (controller.signal.aborted) process.exit(130); // a second Ctrl-C quits at once

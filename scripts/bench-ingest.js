@@ -39,7 +39,7 @@ const ingest = await measure([
   bin, '--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--analytics-environment', 'testing',
   '--event-category', 'bench', '--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-01',
   '--record-dir', join(root, 'runs'), '--yes', '--json',
-]);
+], { exec: true });
 if (ingest.code !== 0) {
   console.error(ingest.stderr);
   process.exit(1);

@@ -7,13 +7,18 @@ import { fileURLToPath } from 'node:url';
 
 const PRELOAD = fileURLToPath(new URL('./report-rss.cjs', import.meta.url));
 
-/** Runs `node args…`, returning seconds, peak RSS in MiB, exit code and output. */
-export function measure(args, { env = {}, cwd } = {}) {
+/**
+ * Runs `node args…` (or, with `exec`, the executable `args[0]` itself, as npx would, so its shebang
+ * applies), returning seconds, peak RSS in MiB, exit code and output.
+ */
+export function measure(args, { env = {}, cwd, exec = false } = {}) {
   const rssFile = join(mkdtempSync(join(tmpdir(), 'rss-')), 'rss');
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', PRELOAD, ...args], {
-      env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile },
+    const [command, argv] = exec ? [args[0], args.slice(1)] : [process.execPath, ['--require', PRELOAD, ...args]];
+    const nodeOptions = exec ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${PRELOAD}`.trim() } : {};
+    const child = spawn(command, argv, {
+      env: { ...process.env, ...env, ...nodeOptions, BENCH_RSS_FILE: rssFile },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(cwd ? { cwd } : {}),
     });

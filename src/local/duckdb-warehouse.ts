@@ -16,6 +16,7 @@ import { addColumnSql, createTableSql, DUCKDB_TYPES, quote } from './duckdb-tabl
 import { toDuckValue } from './duckdb-values.js';
 
 const CHUNK_ROWS = 2048; // DuckDB's vector size: one data chunk holds at most this many rows.
+const FLUSH_ROWS = 16_384;
 
 /**
  * The embedded warehouse: one DuckDB file with schemas `events` and `logs` named like BigQuery's
@@ -24,7 +25,7 @@ const CHUNK_ROWS = 2048; // DuckDB's vector size: one data chunk holds at most t
 export async function createDuckDbWarehouse(
   path: string,
   names: TableNames = DEFAULT_TABLE_NAMES,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean; memoryLimit?: string } = {},
 ): Promise<Warehouse> {
   validateTableNames(names);
   const file = resolve(path);
@@ -32,7 +33,11 @@ export async function createDuckDbWarehouse(
   if (!readOnly) mkdirSync(dirname(file), { recursive: true });
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY' } : {});
+    // A small memory limit makes DuckDB spill a large file's uncommitted rows to disk instead of
+    // holding them: the backfill's memory stays bounded whatever the file size.
+    // One thread: each extra thread brings its own allocator arena, tens of MiB of RSS.
+    const settings: Record<string, string> = { memory_limit: options.memoryLimit ?? '16MB', threads: '1' };
+    instance = await DuckDBInstance.create(file, readOnly ? { ...settings, access_mode: 'READ_ONLY' } : settings);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new UserError(`--warehouse duckdb:${path}: cannot open (${reason})`, 'Is another backfill using this file?');
@@ -108,10 +113,20 @@ export async function createDuckDbWarehouse(
           const eventsOut = await connection.createAppender(events.table, events.schema);
           const debugOut = await connection.createAppender(debug.table, debug.schema);
           const logsOut = await connection.createAppender(logs.table, logs.schema);
+          // One reusable chunk per table: native chunk memory would otherwise wait for the GC.
+          const eventChunk = DuckDBDataChunk.create(EVENT_COLUMNS.map((c) => DUCKDB_TYPES[c.type].type));
+          const logChunk = DuckDBDataChunk.create(LOG_COLUMNS.map((c) => DUCKDB_TYPES[c.type].type));
+          let unflushed = 0;
           for await (const batch of batches) {
-            appendRows(eventsOut, EVENT_COLUMNS, batch.events);
-            appendRows(debugOut, LOG_COLUMNS, batch.debug);
-            appendRows(logsOut, LOG_COLUMNS, batch.logs);
+            appendRows(eventsOut, eventChunk, EVENT_COLUMNS, batch.events);
+            unflushed += batch.events.length;
+            // Hand rows to DuckDB often enough that neither side buffers much of a large file.
+            if (unflushed >= FLUSH_ROWS) {
+              eventsOut.flushSync();
+              unflushed = 0;
+            }
+            appendRows(debugOut, logChunk, LOG_COLUMNS, batch.debug);
+            appendRows(logsOut, logChunk, LOG_COLUMNS, batch.logs);
           }
           for (const a of [eventsOut, debugOut, logsOut]) a.closeSync();
           await connection.run('COMMIT');
@@ -131,18 +146,14 @@ export async function createDuckDbWarehouse(
 }
 
 /** Appends rows column-wise in data chunks: far fewer native calls than value by value. */
-function appendRows(appender: DuckDBAppender, columns: readonly Column[], rows: readonly (EventRow | LogRow)[]): void {
-  // No flush here: the appender flushes itself every ~200k rows and on close, so memory stays bounded.
+function appendRows(appender: DuckDBAppender, chunk: DuckDBDataChunk, columns: readonly Column[], rows: readonly (EventRow | LogRow)[]): void {
+  if (rows.length === 0) return;
   for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
     const slice = rows.slice(start, start + CHUNK_ROWS);
-    const chunk = DuckDBDataChunk.create(
-      columns.map((c) => DUCKDB_TYPES[c.type].type),
-      slice.length,
-    );
+    chunk.reset();
     chunk.setColumns(
       columns.map((c) => slice.map((row): DuckDBValue => toDuckValue(c.type, (row as unknown as Record<string, unknown>)[c.name]))),
     );
     appender.appendDataChunk(chunk);
   }
 }
-
