@@ -1,0 +1,60 @@
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { EnvironmentStep } from './EnvironmentStep.js';
+import { KEY, press, waitForFrame } from './testing/frames.js';
+
+afterEach(cleanup);
+
+describe('EnvironmentStep', () => {
+  it('lists the known environments, marking those in the bucket, present ones first', async () => {
+    const { lastFrame } = render(<EnvironmentStep present={['staging', 'testing']} onSubmit={() => {}} />);
+    const frame = await waitForFrame(lastFrame, 'in bucket');
+    const lines = frame.split('\n');
+    const row = (env: string) => lines.findIndex((l) => l.includes(env));
+    expect(lines[row('staging')]).toMatch(/staging\s+in bucket/);
+    expect(lines[row('testing')]).toMatch(/testing\s+in bucket/);
+    expect(lines[row('production')]).toMatch(/production\s+not in bucket/);
+    expect(row('staging')).toBeLessThan(row('production'));
+  });
+
+  it('shows a spinner while looking', async () => {
+    const { lastFrame } = render(<EnvironmentStep present={undefined} onSubmit={() => {}} />);
+    await waitForFrame(lastFrame, 'Looking in the bucket');
+  });
+
+  it('refuses to go on with nothing selected, then submits what space selected', async () => {
+    const onSubmit = vi.fn();
+    const { lastFrame, stdin } = render(<EnvironmentStep present={['staging', 'testing']} onSubmit={onSubmit} />);
+    await waitForFrame(lastFrame, 'in bucket');
+    await press(stdin, KEY.enter);
+    await waitForFrame(lastFrame, 'Choose at least one');
+    expect(onSubmit).not.toHaveBeenCalled();
+    await press(stdin, KEY.down, KEY.space);
+    await waitForFrame(lastFrame, '1 of 5 selected');
+    expect(lastFrame()).not.toContain('Choose at least one');
+    await press(stdin, KEY.enter);
+    expect(onSubmit).toHaveBeenCalledWith(['staging']);
+  });
+
+  it('selects every environment in the bucket with a, and none with a again', async () => {
+    const onSubmit = vi.fn();
+    const { lastFrame, stdin } = render(<EnvironmentStep present={['staging', 'testing']} onSubmit={onSubmit} />);
+    await waitForFrame(lastFrame, '0 of 5 selected');
+    await press(stdin, 'a');
+    await waitForFrame(lastFrame, '2 of 5 selected');
+    await press(stdin, 'a');
+    await waitForFrame(lastFrame, '0 of 5 selected');
+    await press(stdin, 'a', KEY.enter);
+    expect(onSubmit).toHaveBeenCalledWith(['testing', 'staging']);
+  });
+
+  it('keeps an earlier choice and goes back on esc', async () => {
+    const onBack = vi.fn();
+    const { lastFrame, stdin } = render(<EnvironmentStep present={['staging', 'testing']} defaultValue={['testing']} onSubmit={() => {}} onBack={onBack} />);
+    await waitForFrame(lastFrame, '1 of 5 selected');
+    expect(lastFrame()).toContain('esc back');
+    await press(stdin, KEY.esc);
+    await vi.waitFor(() => expect(onBack).toHaveBeenCalledOnce());
+  });
+});

@@ -1,0 +1,68 @@
+import type { TimeBucket } from '../core/partition-layout.js';
+import type { AllOr, Selection } from '../core/selection.js';
+import type { BackfillPlan, PlanProgress } from '../engine/plan-backfill.js';
+import type { RunEvent, RunSummary } from '../engine/run-backfill.js';
+import type { Source } from '../ports/source.js';
+
+/**
+ * What the wizard gathers. Every field the command line gave is fixed and its step is skipped;
+ * the rest start empty (or from `defaults`) and are chosen on screen.
+ */
+export interface WizardInput {
+  bucket?: string;
+  environments?: AllOr<string>;
+  categories?: AllOr<string>;
+  start?: string;
+  stop?: string;
+  times?: AllOr<TimeBucket>;
+  dataType: string;
+  reprocess: boolean;
+}
+
+/** A complete choice: enough for the engine to plan and run, and for the equivalent command line. */
+export interface WizardChoices {
+  bucket: string;
+  selection: Selection;
+  reprocess: boolean;
+}
+
+/**
+ * Everything the wizard needs from the outside world. The composition root (src/cli) builds it
+ * from the same session the `--yes` path uses, so both modes run one engine.
+ */
+export interface WizardDeps {
+  /** Opens a bucket (`gs://…`) or folder; a rejection with a message is shown under the input. */
+  openSource(bucket: string): Promise<Source>;
+  /** Plans the backfill (lists, asks the warehouse what already landed). */
+  plan(choices: WizardChoices, source: Source, signal: AbortSignal, onProgress: (p: PlanProgress) => void): Promise<BackfillPlan>;
+  /** Runs a plan; aborting `signal` stops new sends and lets what is in flight finish. */
+  run(choices: WizardChoices, plan: BackfillPlan, signal: AbortSignal, onEvent: (e: RunEvent) => void): Promise<RunSummary>;
+  /** The same backfill as one non-interactive command line (with --yes). */
+  commandLine(choices: WizardChoices): string;
+  /** The command that resumes an interrupted or partly failed run. */
+  resumeCommand(summary: RunSummary): string;
+  /** Where files go, for the header: `duckdb:/path`, `bigquery:project`, `Pub/Sub topic …`. */
+  destination: string;
+  /** Prefill for the bucket when no flag gave one (e.g. the last run's bucket). */
+  suggestedBucket?: string;
+  /** Today's date for the presets (tests pin it). Defaults to the clock. */
+  today?: () => Date;
+  /** Above this many files to send, the preview warns (default 10 000). */
+  largeSelection?: number;
+}
+
+/** How the wizard ended. */
+export type WizardResult =
+  /** A run happened (completed, partly failed, or interrupted by one Ctrl-C). */
+  | { kind: 'ran'; choices: WizardChoices; plan: BackfillPlan; summary: RunSummary }
+  /** The operator left before anything was sent (Ctrl-C or q). */
+  | { kind: 'cancelled' }
+  /** A second Ctrl-C during a run: quit at once, without waiting for files in flight. */
+  | { kind: 'quit' };
+
+/** The process exit code for a wizard outcome: 0 done, 1 some files failed, 130 interrupted or cancelled. */
+export function exitCodeOf(result: WizardResult): number {
+  if (result.kind !== 'ran') return 130;
+  if (result.summary.interrupted) return 130;
+  return result.summary.counts.failed > 0 ? 1 : 0;
+}
