@@ -1,0 +1,72 @@
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DateRangeStep } from './DateRangeStep.js';
+import { KEY, press, type, waitForFrame } from './testing/frames.js';
+
+afterEach(cleanup);
+const NOW = new Date('2026-03-15T12:00:00Z');
+
+describe('DateRangeStep', () => {
+  it('validates as you type: incomplete, impossible, out of order, then the day count', async () => {
+    const onSubmit = vi.fn();
+    const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />);
+    await waitForFrame(lastFrame, 'In the bucket: 2026-03-01 to 2026-03-10');
+    await type(stdin, '2026-02');
+    await waitForFrame(lastFrame, 'keep typing: YYYY-MM-DD');
+    await type(stdin, '-30');
+    await waitForFrame(lastFrame, '2026-02-30 is not a calendar date');
+    await press(stdin, KEY.enter);
+    expect(onSubmit).not.toHaveBeenCalled();
+    await press(stdin, KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace);
+    await type(stdin, '3-09');
+    await waitForFrame(lastFrame, (f) => !f.includes('not a calendar date'));
+    await press(stdin, KEY.enter); // start is valid: on to stop
+    await waitForFrame(lastFrame, /› Stop/);
+    await type(stdin, '2026-03-01');
+    await waitForFrame(lastFrame, 'The stop date 2026-03-01 is before the start date 2026-03-09.');
+    await press(stdin, KEY.enter);
+    expect(onSubmit).not.toHaveBeenCalled();
+    await press(stdin, KEY.backspace);
+    await type(stdin, '2');
+    await waitForFrame(lastFrame, 'The stop date 2026-03-02 is before');
+    await press(stdin, KEY.backspace, KEY.backspace, KEY.backspace);
+    await type(stdin, '-12');
+    await waitForFrame(lastFrame, '4 days');
+    await press(stdin, KEY.enter);
+    await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('2026-03-09', '2026-03-12'));
+  });
+
+  it('fills both dates from a preset, including the span of dates in the bucket', async () => {
+    const onSubmit = vi.fn();
+    const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />);
+    const frame = await waitForFrame(lastFrame, 'Every date in the bucket');
+    expect(frame).toMatch(/Yesterday\s+2026-03-14/);
+    expect(frame).toMatch(/Last 7 days\s+2026-03-09 to 2026-03-15/);
+    expect(frame).toMatch(/This month\s+2026-03-01 to 2026-03-15/);
+    await press(stdin, KEY.up); // from Start, up wraps to the last preset
+    await waitForFrame(lastFrame, /› Every date in the bucket/);
+    expect(lastFrame()).toContain('enter use preset');
+    await press(stdin, KEY.enter);
+    await waitForFrame(lastFrame, '10 days');
+    expect(lastFrame()).toMatch(/› Start\s+2026-03-01/);
+    expect(lastFrame()).toMatch(/Stop\s+2026-03-10/);
+    await press(stdin, KEY.enter);
+    await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('2026-03-01', '2026-03-10'));
+  });
+
+  it('warns when the range misses every date in the bucket, and goes back on esc keeping earlier dates', async () => {
+    const onBack = vi.fn();
+    const { lastFrame, stdin } = render(
+      <DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} defaultStart="2026-04-01" defaultStop="2026-04-02" onSubmit={() => {}} onBack={onBack} />,
+    );
+    await waitForFrame(lastFrame, '2 days  — no data in the bucket in this range');
+    await press(stdin, KEY.esc);
+    await vi.waitFor(() => expect(onBack).toHaveBeenCalledOnce());
+  });
+
+  it('shows a spinner while the dates in the bucket are looked up', async () => {
+    const { lastFrame } = render(<DateRangeStep now={NOW} span={undefined} onSubmit={() => {}} />);
+    const frame = await waitForFrame(lastFrame, 'Looking for the dates in the bucket');
+    expect(frame).not.toContain('Every date in the bucket');
+  });
+});
