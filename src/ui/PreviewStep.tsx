@@ -1,0 +1,106 @@
+import { Box, Text } from 'ink';
+import Spinner from 'ink-spinner';
+import { formatBytes, formatCount } from '../core/format.js';
+import type { BackfillPlan, PartitionPlan, PlanProgress } from '../engine/plan-backfill.js';
+import { useTint } from './color.js';
+import { BACK, QUIT, type KeyHint } from './KeyHelp.js';
+import { previewWarnings } from './preview-warnings.js';
+import { ScrollList } from './ScrollList.js';
+import { StepFrame } from './StepFrame.js';
+import { useScroll } from './use-scroll.js';
+import { useStepKeys } from './use-step-keys.js';
+import { useTerminalSize } from './use-terminal-size.js';
+
+export interface PreviewStepProps {
+  /** Undefined while listing. */
+  plan: BackfillPlan | undefined;
+  progress?: PlanProgress | undefined;
+  error?: string | undefined;
+  largeSelection: number;
+  context?: string;
+  onSubmit: () => void;
+  onBack: () => void;
+  onToggleReprocess: () => void;
+}
+
+const NUM = 8;
+const cell = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
+const num = (s: string) => s.padStart(NUM);
+
+/** The preview: per partition and in total, files, bytes, already ingested and to send; then warnings. */
+export function PreviewStep(props: PreviewStepProps) {
+  const tint = useTint();
+  const { rows, columns } = useTerminalSize();
+  const plan = props.plan;
+  const warnings = plan ? previewWarnings(plan, props.largeSelection) : [];
+  const height = Math.max(3, rows - 13 - warnings.length);
+  const scroll = useScroll(plan?.partitions.length ?? 0, height);
+  const canSend = plan !== undefined && plan.totals.toSend > 0;
+
+  useStepKeys({
+    onBack: props.onBack,
+    extra: (input, key) => {
+      if (!plan || scroll.onKey(input, key)) return;
+      if (input === 'r' && plan.totals.alreadyIngested > 0) props.onToggleReprocess();
+      else if (key.return && canSend) props.onSubmit();
+    },
+  });
+
+  const envW = 11;
+  const timeW = 5;
+  const dateW = 10;
+  const catW = Math.max(8, Math.min(24, columns - 1 - envW - dateW - timeW - 4 * NUM - 8));
+  const header = `${cell('environment', envW)} ${cell('category', catW)} ${cell('date', dateW)} ${cell('time', timeW)} ${num('files')} ${num('bytes')} ${num('already')} ${num('to send')}`;
+  const row = (p: PartitionPlan) =>
+    `${cell(p.partition.environment, envW)} ${cell(p.partition.category, catW)} ${cell(p.partition.ds, dateW)} ${cell(p.partition.time, timeW)} ` +
+    `${num(formatCount(p.matched))} ${num(formatBytes(p.bytes))} ${num(formatCount(p.alreadyIngested))} ${num(formatCount(p.toSend.length))}`;
+
+  const hints: KeyHint[] = [
+    ...(canSend ? [{ key: 'enter', does: 'continue' }] : []),
+    ...(plan && plan.partitions.length > height ? [{ key: '↑↓ pgup/pgdn', does: 'scroll' }] : []),
+    ...(plan && plan.totals.alreadyIngested > 0 ? [{ key: 'r', does: plan.reprocess ? 'skip ingested' : 'reprocess' }] : []),
+    BACK,
+    QUIT,
+  ];
+
+  return (
+    <StepFrame title="Preview" {...(props.context ? { context: props.context } : {})} hints={hints}>
+      {props.error !== undefined ? (
+        <Text color={tint('red')}>Could not list the selection: {props.error}</Text>
+      ) : !plan ? (
+        <Text>
+          <Spinner /> Listing files…
+          {props.progress ? ` ${formatCount(props.progress.listedPartitions)}/${formatCount(props.progress.totalPartitions)} partitions, ${formatCount(props.progress.matched)} files so far` : ''}
+        </Text>
+      ) : (
+        <Box flexDirection="column">
+          <Text bold wrap="truncate-end">
+            {header}
+          </Text>
+          <ScrollList
+            items={plan.partitions}
+            offset={scroll.offset}
+            height={height}
+            render={(p, i) => (
+              <Text key={i} wrap="truncate-end">
+                {row(p)}
+              </Text>
+            )}
+          />
+          <Text bold wrap="truncate-end">
+            {`${cell(`Total: ${formatCount(plan.totals.partitions)} partitions`, envW + catW + dateW + timeW + 3)} ${num(formatCount(plan.totals.matched))} ${num(formatBytes(plan.totals.bytes))} ${num(formatCount(plan.totals.alreadyIngested))} ${num(formatCount(plan.totals.toSend))}`}
+          </Text>
+          <Text>
+            To send: {formatCount(plan.totals.toSend)} files, {formatBytes(plan.totals.bytesToSend)}
+          </Text>
+          {warnings.map((w) => (
+            <Text key={w.text} color={tint(w.level === 'warning' ? 'yellow' : 'cyan')}>
+              {w.level === 'warning' ? 'Warning: ' : 'Note: '}
+              {w.text}
+            </Text>
+          ))}
+        </Box>
+      )}
+    </StepFrame>
+  );
+}

@@ -1,0 +1,59 @@
+import type { TimeBucket } from '../../core/partition-layout.js';
+import { totalsOf, type BackfillPlan, type PartitionPlan } from '../../engine/plan-backfill.js';
+import type { RunSummary } from '../../engine/run-backfill.js';
+
+export interface PartSpec {
+  env?: string;
+  category?: string;
+  ds: string;
+  time?: TimeBucket;
+  files: number;
+  /** Bytes per file. */
+  size?: number;
+  already?: number;
+}
+
+/** An in-memory plan for display tests: each partition's files named and sized from the spec. */
+export function planOf(parts: readonly PartSpec[], reprocess = false): BackfillPlan {
+  const partitions: PartitionPlan[] = parts.map((s) => {
+    const partition = { dataType: 'json', environment: s.env ?? 'testing', category: s.category ?? 'gameplay', ds: s.ds, time: s.time ?? '0-8' };
+    const files = Array.from({ length: s.files }, (_, i) => ({
+      name: `data_type=json/analytics_environment=${partition.environment}/event_category=${partition.category}/event_ds=${s.ds}/event_time=${partition.time}/s/${i}`,
+      size: s.size ?? 1000,
+      generation: '1',
+      updated: '2026-03-01T00:00:00Z',
+    }));
+    const toSend = reprocess ? files : files.slice(s.already ?? 0);
+    return {
+      partition,
+      matched: files.length,
+      bytes: files.reduce((n, f) => n + f.size, 0),
+      alreadyIngested: s.already ?? 0,
+      toSend,
+      bytesToSend: toSend.reduce((n, f) => n + f.size, 0),
+    };
+  });
+  const envs = [...new Set(partitions.map((p) => p.partition.environment))];
+  const cats = [...new Set(partitions.map((p) => p.partition.category))];
+  return {
+    source: 'file:///bucket',
+    selection: { dataType: 'json', environments: envs, categories: cats, start: '2026-03-01', stop: '2026-03-31', times: ['0-8', '8-16', '16-24'] },
+    reprocess,
+    partitions: partitions.filter((p) => p.matched > 0),
+    totals: totalsOf(partitions),
+  };
+}
+
+export function summaryOf(over: Partial<RunSummary> = {}): RunSummary {
+  return {
+    runId: '20260315-120000-abcd',
+    recordPath: '/state/runs/20260315-120000-abcd.ndjson',
+    counts: { published: 0, ingested: 0, 'already-ingested': 0, failed: 0 },
+    failures: [],
+    notSent: 0,
+    interrupted: false,
+    elapsedMs: 12_000,
+    bytes: 0,
+    ...over,
+  };
+}

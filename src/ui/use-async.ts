@@ -1,0 +1,38 @@
+import { useEffect, useState } from 'react';
+
+export type AsyncState<T> = { status: 'idle' } | { status: 'loading' } | { status: 'done'; value: T } | { status: 'failed'; error: string };
+
+/**
+ * Runs `load` whenever `key` changes (undefined `load` means nothing to do), aborting the previous
+ * run, and reports its state. Results of an aborted run are dropped.
+ */
+export function useAsync<T>(load: ((signal: AbortSignal) => Promise<T>) | undefined, key: string): AsyncState<T> {
+  const [state, setState] = useState<{ key: string; state: AsyncState<T> }>({ key: '', state: { status: 'idle' } });
+  useEffect(() => {
+    if (!load) {
+      setState({ key, state: { status: 'idle' } });
+      return;
+    }
+    const controller = new AbortController();
+    setState({ key, state: { status: 'loading' } });
+    load(controller.signal).then(
+      (value) => {
+        if (!controller.signal.aborted) setState({ key, state: { status: 'done', value } });
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted) setState({ key, state: { status: 'failed', error: messageOf(error) } });
+      },
+    );
+    return () => controller.abort();
+    // `load` is a new closure every render; `key` says when it means something new.
+  }, [key, load === undefined]);
+  // Until the effect for a new key has run, the old result must not show.
+  return state.key === key ? state.state : load ? { status: 'loading' } : { status: 'idle' };
+}
+
+/** One line for the screen from any thrown value. */
+export function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const hint = error instanceof Error && 'hint' in error && typeof error.hint === 'string' ? `. ${error.hint}` : '';
+  return `${text.split('\n')[0] ?? text}${hint}`;
+}
