@@ -1,0 +1,44 @@
+import { ConfirmInput } from '@inkjs/ui';
+import { Box, Text } from 'ink';
+import { formatBytes, formatCount } from '../core/format.js';
+import type { PlanTotals } from '../engine/plan-backfill.js';
+import { BACK, QUIT } from './KeyHelp.js';
+import { StepFrame } from './StepFrame.js';
+import { useStepKeys } from './use-step-keys.js';
+
+export interface ConfirmStepProps {
+  totals: PlanTotals;
+  source: string;
+  destination: string;
+  reprocess: boolean;
+  /** The same backfill as a command line, so it can go into a script instead. */
+  commandLine: string;
+  context?: string;
+  onConfirm: () => void;
+  onBack: () => void;
+}
+
+/** The last stop before anything is sent: what goes where, and the equivalent command line. */
+export function ConfirmStep(props: ConfirmStepProps) {
+  useStepKeys({ onBack: props.onBack });
+  const t = props.totals;
+  return (
+    <StepFrame title="Confirm" {...(props.context ? { context: props.context } : {})} hints={[{ key: 'y/enter', does: 'start' }, { key: 'n', does: 'back to preview' }, BACK, QUIT]}>
+      <Text>
+        Send <Text bold>{formatCount(t.toSend)} files</Text> ({formatBytes(t.bytesToSend)}) from {props.source}
+      </Text>
+      <Text>
+        to <Text bold>{props.destination}</Text>
+        {props.reprocess ? ', reprocessing files already ingested' : ''}?
+      </Text>
+      <Box marginTop={1} flexDirection="column">
+        <Text dimColor>The same from a script:</Text>
+        <Text>{props.commandLine}</Text>
+      </Box>
+      <Box marginTop={1}>
+        <Text>Start the backfill? </Text>
+        <ConfirmInput defaultChoice="confirm" onConfirm={props.onConfirm} onCancel={props.onBack} />
+      </Box>
+    </StepFrame>
+  );
+}
