@@ -147,6 +147,9 @@ describe.skipIf(!emulatorsAvailable('Pub/Sub publisher', ['pubsub']))('Pub/Sub p
         Array.from({ length: publisher.concurrency }, async () => {
           while (next < files.length) {
             const f = files[next++]!;
+            // Sends already in flight race the stop; later ones start once it is done, so the
+            // cut lands mid-run however loaded the machine is.
+            if (stopping) await stopping;
             try {
               const r = await publisher.send(f, 'run-cut');
               if (r.status === 'published') published.set(f.name, r.messageId);
