@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { File, Storage } from '@google-cloud/storage';
+import { PermanentFileError, TransientError } from '../core/errors.js';
 import type { NotifiedObject, ObjectDetails } from '../core/storage-notification.js';
 import type { Source } from '../ports/source.js';
 
@@ -94,9 +95,21 @@ export function createGcsSource(opts: GcsSourceOptions): Source {
       } while (pageToken);
       return [...values].sort();
     },
-    read(objectName, generation) {
+    async *read(objectName, generation) {
       const file = generation ? bucket.file(objectName, { generation }) : bucket.file(objectName);
-      return file.createReadStream({ decompress: false }) as Readable & AsyncIterable<Uint8Array>;
+      const stream = file.createReadStream({ decompress: false }) as Readable & AsyncIterable<Uint8Array>;
+      try {
+        for await (const chunk of stream) yield chunk;
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        const where = `gs://${name}/${objectName}${generation ? `#${generation}` : ''}`;
+        if (code === 404) throw new PermanentFileError(`${where} no longer exists (deleted or overwritten)`);
+        if (code === 403) throw new PermanentFileError(`${where}: permission denied`);
+        if (code === 429 || (typeof code === 'number' && code >= 500)) throw new TransientError(`${where}: ${(err as Error).message}`);
+        throw err;
+      } finally {
+        stream.destroy();
+      }
     },
     filePath(objectName) {
       return `gs://${name}/${objectName}`;

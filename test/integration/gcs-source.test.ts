@@ -103,6 +103,10 @@ describe.skipIf(!emulatorsAvailable('GCS source', ['gcs']))('GCS source against 
     expect(bytes[0]).toBe(0x1f);
     expect(bytes[1]).toBe(0x8b);
     expect(bytes.equals(first)).toBe(true);
+    // A generation that is gone is a permanent failure for that file, not a crash.
+    await expect(async () => {
+      for await (const _ of source.read(name, '12345')) void _;
+    }).rejects.toThrow(/no longer exists/);
     expect(source.filePath(name)).toBe(`gs://${BUCKET}/${name}`);
     expect(source.url).toBe(`gs://${BUCKET}`);
   });
