@@ -52,10 +52,22 @@ function pubsubBin(): string | undefined {
   return undefined;
 }
 
+const memo = <T>(f: () => T): (() => T) => {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = f();
+      done = true;
+    }
+    return value;
+  };
+};
+
 const binaries: Record<EmulatorName, () => string | undefined> = {
-  gcs: () => onPath('fake-gcs-server'),
-  bigquery: () => onPath('bigquery-emulator'),
-  pubsub: pubsubBin,
+  gcs: memo(() => onPath('fake-gcs-server')),
+  bigquery: memo(() => onPath('bigquery-emulator')),
+  pubsub: memo(pubsubBin),
 };
 
 /**
@@ -108,6 +120,18 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
+/** Process groups this worker started and has not stopped: killed if the worker exits first. */
+const running = new Set<number>();
+process.once('exit', () => {
+  for (const pgid of running) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 async function launch(name: EmulatorName, args: (port: number, grpc: number) => string[], health: (port: number) => string, endpoint: (port: number) => string): Promise<RunningEmulator> {
   const bin = binaries[name]();
   if (!bin) throw new Error(`${name} emulator is not installed: run scripts/emulators.sh install`);
@@ -121,7 +145,14 @@ async function launch(name: EmulatorName, args: (port: number, grpc: number) => 
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const pgid = child.pid;
+  if (pgid !== undefined) running.add(pgid);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      if (pgid !== undefined) running.delete(pgid);
+      resolve();
+    }),
+  );
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
     try {
