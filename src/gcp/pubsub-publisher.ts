@@ -48,7 +48,9 @@ export function createPubSubPublisher(opts: PubSubPublisherOptions): Publisher {
       maxMilliseconds: opts.batchMaxMilliseconds ?? 20,
       maxBytes: 9 * 1024 * 1024,
     },
-    // The engine bounds in-flight sends; this bounds the client's buffer the same way.
+    // Flow control: the engine keeps at most `concurrency` sends in flight, and each send is one
+    // publishMessage whose own promise gives that file's message id (the client's
+    // flowControlled() wrapper would not). These limits cap the client for any other user.
     flowControlOptions: { maxOutstandingMessages: concurrency * 2, maxOutstandingBytes: 256 * 1024 * 1024 },
     gaxOpts: {
       retry: {
