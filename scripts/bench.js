@@ -1,0 +1,36 @@
+// `npm run bench`: every benchmark, one after another (they would skew each other in parallel).
+// Each prints one JSON line of figures; this prints them as they come and a summary at the end.
+// BENCH_ONLY=ingest,parser runs a subset. Emulator benchmarks need `scripts/emulators.sh install`.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const BENCHES = [
+  ['parser', 'bench-parser.js', 'the shared parser alone vs readline + JSON.parse'],
+  ['ingest', 'bench-ingest.js', 'a 256 MiB file through the CLI into DuckDB (issue 2: ≤4× baseline, ≤300 MiB)'],
+  ['ui', 'bench-ui.js', 'time to the wizard\'s first screen (issue 5: <400 ms)'],
+  ['cloud', 'bench-cloud.js', 'GCS listing and Pub/Sub publishing on the emulators, vs gcloud storage ls'],
+  ['function', 'bench-function.js', 'the ingest function end to end on the emulators (files/s, events/s, RSS)'],
+  ['load', 'bench-load.js', 'backfills of 1k, 10k and 100k files through the emulators'],
+];
+const only = process.env.BENCH_ONLY?.split(',');
+const results = [];
+for (const [name, file, what] of BENCHES) {
+  if (only && !only.includes(name)) continue;
+  const path = fileURLToPath(new URL(`./${file}`, import.meta.url));
+  if (!existsSync(path)) continue;
+  console.error(`\n== ${name}: ${what}`);
+  const lines = [];
+  const code = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (d) => {
+      process.stdout.write(d);
+      lines.push(...String(d).split('\n').filter((l) => l.startsWith('{')));
+    });
+    child.on('close', resolve);
+  });
+  results.push({ name, code, figures: lines.map((l) => JSON.parse(l)) });
+}
+console.error('\n== summary');
+for (const r of results) console.error(`${r.name.padEnd(9)} ${r.code === 0 ? 'ok    ' : `FAILED (exit ${r.code})`} ${r.figures.map((f) => JSON.stringify(f)).join(' ')}`);
+process.exitCode = results.some((r) => r.code !== 0) ? 1 : 0;
