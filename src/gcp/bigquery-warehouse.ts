@@ -135,6 +135,16 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * The job id stem of one write (`part`: `all`, or `events_p0`, …) of one file into these tables: the
+ * same for every writer, the backfill and the function alike. Attempt `n` runs as `<stem>_a<n>`.
+ */
+export function writeJobStem(prefix: string, project: string, names: TableNames, file: FileKey, part: string): string {
+  const tables = [names.eventsDataset, names.eventsTable, names.logsDataset, names.logsTable, names.debugTable];
+  const h = createHash('sha256').update(JSON.stringify([project, tables, file.filePath, file.generation])).digest('hex').slice(0, 40);
+  return `${prefix}_${h}_${part}`;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -264,14 +274,7 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
     return found;
   }
 
-  /** The job id stem of one write of one file into these tables: the same for every writer. */
-  function jobStem(file: FileKey, part: string): string {
-    const h = createHash('sha256')
-      .update(JSON.stringify([project(), names, file.filePath, file.generation]))
-      .digest('hex')
-      .slice(0, 40);
-    return `${prefix}_${h}_${part}`;
-  }
+  const jobStem = (file: FileKey, part: string) => writeJobStem(prefix, project(), names, file, part);
 
   async function waitDone(job: Job): Promise<JobMetadata> {
     for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
@@ -282,14 +285,26 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
   }
 
   async function getJob(id: string): Promise<JobMetadata | undefined> {
+    const job = bq.job(id, opts.location ? { location: opts.location } : {});
+    let md: JobMetadata;
     try {
-      const job = bq.job(id, opts.location ? { location: opts.location } : {});
-      const [md] = await job.getMetadata();
-      return md.status?.state === 'DONE' ? md : await waitDone(job);
+      [md] = await job.getMetadata();
     } catch (err) {
       if (errorCode(err) === 404) return undefined;
       throw err;
     }
+    if (md.status?.state !== 'DONE') md = await waitDone(job);
+    if (md.status?.errorResult) return md;
+    // A second opinion on success: the job's results fail when the job did. (The emulator's
+    // jobs.get reports every job as succeeded; BigQuery's results call agrees with its jobs.get.)
+    try {
+      await job.getQueryResults({ maxResults: 0, autoPaginate: false });
+    } catch (err) {
+      if (errorCode(err) === 404) return md;
+      const first = (err as { errors?: { reason?: string; message?: string }[] }).errors?.[0];
+      return { ...md, status: { ...md.status, state: 'DONE', errorResult: { reason: first?.reason ?? 'failed', message: first?.message ?? errorText(err) } } };
+    }
+    return md;
   }
 
   /**
@@ -322,8 +337,10 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
         });
         md = job.metadata?.status?.state === 'DONE' ? (job.metadata as JobMetadata) : await waitDone(job);
       } catch (insertError) {
-        // Taken already (409; the emulator says 400 "already created"), failed, or never created.
-        md = await getJob(id);
+        // Created but failed (the client throws on a finished job's errors), taken already (409;
+        // the emulator says 400 "already created"), or never created.
+        const resp = (insertError as { response?: JobMetadata }).response;
+        md = resp?.jobReference?.jobId === id && resp.status?.state === 'DONE' && resp.status.errorResult ? resp : await getJob(id);
         if (md === undefined) {
           // The insert did not create the job (network, quota, 5xx): same id again, after a pause.
           if (++failures > 6) throw new TransientError(`BigQuery job ${id} could not be created: ${errorText(insertError)}`);

@@ -4,7 +4,7 @@ import { batchIdOf, logRow, type FileContext } from '../../src/core/file-context
 import type { EventRow } from '../../src/core/rows.js';
 import { DEFAULT_TABLE_NAMES, type TableNames } from '../../src/core/table-schemas.js';
 import { emulatorBigQuery } from '../../src/gcp/gcp-clients.js';
-import { createBigQueryWarehouse } from '../../src/gcp/bigquery-warehouse.js';
+import { createBigQueryWarehouse, writeJobStem } from '../../src/gcp/bigquery-warehouse.js';
 import { INGESTED_EVENT, ledgerKey, type RowBatch } from '../../src/ports/warehouse.js';
 import { emulatorsAvailable, startBigQuery, type RunningEmulator } from '../helpers/emulators.js';
 
@@ -181,6 +181,25 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))('BigQue
     expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(80);
     expect(await count(`${t.logsDataset}.${t.debugTable}`)).toBe(1);
     expect(await count(`${t.logsDataset}.${t.logsTable}`, "STARTS_WITH(event, 'ingested')")).toBe(1);
+  });
+
+  it('moves past a job id whose earlier attempt failed', async () => {
+    const t = names('retry');
+    const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
+    await wh.ensureTables();
+    const ctx = ctxFor(NAME, '555');
+    const key = { filePath: ctx.filePath, generation: ctx.generation };
+    // An earlier attempt that failed (and so wrote nothing) holds the first id.
+    const stem = writeJobStem('abf', emu.project, t, key, 'all');
+    await bq.createQueryJob({ jobId: `${stem}_a1`, query: 'SELECT no_such_column FROM UNNEST([1]) AS x' }).catch(() => undefined);
+    await expect(bq.job(`${stem}_a1`).getQueryResults()).rejects.toThrow(/no_such_column/);
+    const events = Array.from({ length: 5 }, (_, i) => event(ctx, i));
+    expect(await wh.writeFile(key, fileBatches(ctx, events, []))).toBe('written');
+    const [second] = await bq.job(`${stem}_a2`).getMetadata();
+    expect(second.configuration.labels.abf_writer).toMatch(/^[0-9a-f]{24}$/);
+    expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(5);
+    expect(await wh.writeFile(key, fileBatches(ctx, events, []))).toBe('already-ingested');
+    expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(5);
   });
 
   it('a file larger than one job lands in parts, resumes after a crash without duplicates', async () => {
