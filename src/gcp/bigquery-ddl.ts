@@ -61,7 +61,7 @@ function readColumn(c: Column): string {
     case 'TIMESTAMP':
       return `TIMESTAMP(${v})`;
     case 'DATE':
-      return `DATE(${v})`;
+      return `CAST(${v} AS DATE)`;
   }
 }
 

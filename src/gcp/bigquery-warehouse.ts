@@ -255,7 +255,7 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
       // The partition filter lets BigQuery read only the days these files belong to.
       const sorted = [...days].sort();
       const dayFilter = [
-        ...(sorted.length > 0 ? ['event_ds BETWEEN DATE(@first_day) AND DATE(@last_day)'] : []),
+        ...(sorted.length > 0 ? ['event_ds BETWEEN CAST(@first_day AS DATE) AND CAST(@last_day AS DATE)'] : []),
         ...(anyNullDay ? ['event_ds IS NULL'] : []),
       ].join(' OR ');
       const sql =
