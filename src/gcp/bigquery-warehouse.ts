@@ -231,7 +231,7 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
         const [rows] = await bq.query({ query: sql, params, useLegacySql: false, ...(opts.location ? { location: opts.location } : {}) });
         return rows as Record<string, unknown>[];
       } catch (err) {
-        if (errorCode(err) === 404 && attempt < 8) {
+        if (errorCode(err) === 404 && attempt < 5) {
           await sleep(250 * 2 ** attempt);
           continue;
         }
@@ -242,6 +242,10 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
 
   async function ingested(files: readonly FileKey[]): Promise<Set<string>> {
     const found = new Set<string>();
+    if (files.length === 0) return found;
+    // No logs table yet (a preview against a fresh project): nothing has landed.
+    const [exists] = await bq.dataset(names.logsDataset).table(names.logsTable).exists();
+    if (!exists) return found;
     const wanted = new Set(files.map(ledgerKey));
     for (let i = 0; i < files.length; i += ledgerChunk) {
       const chunk = files.slice(i, i + ledgerChunk);

@@ -82,6 +82,8 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))('BigQue
       timePartitioning: { type: 'DAY', field: 'event_ds' },
     });
     const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
+    // Before any table exists the ledger is simply empty (a preview on a fresh project).
+    expect(await createBigQueryWarehouse({ bigquery: bq, tables: names('fresh') }).ingested([{ filePath: `gs://b/${NAME}`, generation: '1' }])).toEqual(new Set());
     await wh.ensureTables();
     await wh.ensureTables(); // idempotent
     expect(wh.url).toBe(`bigquery:${emu.project}`);
