@@ -1,6 +1,6 @@
 import { MultiSelect } from '@inkjs/ui';
 import { Box, Text } from 'ink';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import Spinner from 'ink-spinner';
 import { useTint } from './color.js';
 import { BACK, QUIT, type KeyHint } from './KeyHelp.js';
@@ -40,15 +40,25 @@ export function MultiChoice(props: MultiChoiceProps) {
   const [selected, setSelected] = useState<string[]>(() => [...(props.defaultValue ?? [])]);
   const [generation, setGeneration] = useState(0);
   const [message, setMessage] = useState<string | undefined>();
+  // The selection as of the last key, and whether the list was just remounted by `a` and cannot
+  // hear keys yet: Enter pressed in that moment is handled here instead.
+  const selectedNow = useRef(selected);
+  const remounting = useRef(false);
+  useEffect(() => {
+    remounting.current = false;
+  }, [generation]);
   const options = props.options;
   const all = props.selectAll ?? options?.map((o) => o.value) ?? [];
 
   useStepKeys({
     onBack: props.onBack,
-    extra: (input) => {
+    extra: (input, key) => {
+      if (key.return && remounting.current) submit(selectedNow.current);
       if (input !== 'a' || !options) return;
-      const allChosen = all.length > 0 && all.every((v) => selected.includes(v));
-      setSelected(allChosen ? [] : [...all]);
+      const allChosen = all.length > 0 && all.every((v) => selectedNow.current.includes(v));
+      selectedNow.current = allChosen ? [] : [...all];
+      remounting.current = true;
+      setSelected(selectedNow.current);
       setMessage(undefined);
       setGeneration((g) => g + 1); // remount the list with the new selection
     },
@@ -92,6 +102,7 @@ export function MultiChoice(props: MultiChoiceProps) {
             defaultValue={selected}
             visibleOptionCount={visible}
             onChange={(v) => {
+              selectedNow.current = v;
               setSelected(v);
               setMessage(undefined);
             }}

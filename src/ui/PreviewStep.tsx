@@ -19,7 +19,7 @@ export interface PreviewStepProps {
   largeSelection: number;
   context?: string;
   onSubmit: () => void;
-  onBack: () => void;
+  onBack?: (() => void) | undefined;
   onToggleReprocess: () => void;
 }
 
@@ -59,7 +59,7 @@ export function PreviewStep(props: PreviewStepProps) {
     ...(canSend ? [{ key: 'enter', does: 'continue' }] : []),
     ...(plan && plan.partitions.length > height ? [{ key: '↑↓ pgup/pgdn', does: 'scroll' }] : []),
     ...(plan && plan.totals.alreadyIngested > 0 ? [{ key: 'r', does: plan.reprocess ? 'skip ingested' : 'reprocess' }] : []),
-    BACK,
+    ...(props.onBack ? [BACK] : []),
     QUIT,
   ];
 

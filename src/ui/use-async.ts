@@ -36,3 +36,13 @@ export function messageOf(error: unknown): string {
   const hint = error instanceof Error && 'hint' in error && typeof error.hint === 'string' ? `. ${error.hint}` : '';
   return `${text.split('\n')[0] ?? text}${hint}`;
 }
+
+/** The value of a finished load, else undefined. */
+export function valueOf<T>(state: AsyncState<T>): T | undefined {
+  return state.status === 'done' ? state.value : undefined;
+}
+
+/** `{ error }` for a failed load, else nothing: spread into a step's props. */
+export function errorOf(state: AsyncState<unknown>): { error?: string } {
+  return state.status === 'failed' ? { error: state.error } : {};
+}

@@ -1,3 +1,5 @@
+import { act } from 'react';
+
 /** Helpers for the wizard's ink-testing-library tests: keys as a terminal sends them, and waiting for frames. */
 
 export const KEY = {
@@ -34,11 +36,24 @@ export async function waitForFrame(lastFrame: () => string | undefined, m: Match
   }
 }
 
-/** Writes keys one at a time, waiting a turn between them so ink sees each as its own keypress. */
+/**
+ * Writes keys one at a time, each inside React's `act`, so the render it causes and the effects
+ * after it (where ink components register their key handlers) have all run before the next key:
+ * no key meets a handler from an earlier render. A lone Esc needs ink's next-tick flush, hence the turn.
+ */
 export async function press(stdin: { write(data: string): void }, ...keys: string[]): Promise<void> {
+  const g = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
   for (const k of keys) {
-    stdin.write(k);
-    await new Promise((r) => setTimeout(r, 15));
+    g.IS_REACT_ACT_ENVIRONMENT = true;
+    try {
+      await act(async () => {
+        await new Promise((r) => setImmediate(r)); // work React scheduled earlier (outside act) runs first
+        stdin.write(k);
+        await new Promise((r) => setImmediate(r));
+      });
+    } finally {
+      g.IS_REACT_ACT_ENVIRONMENT = false;
+    }
   }
 }
 

@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanup, render } from 'ink-testing-library';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { countRows } from '../../test/helpers/duckdb-query.js';
+import { writeSampleBucket, type SampleTally } from '../demo/sample-bucket.js';
+import { createDuckDbWarehouse } from '../local/duckdb-warehouse.js';
+import type { Warehouse } from '../ports/warehouse.js';
+import { engineDeps } from './testing/engine-deps.js';
+import { KEY, press, type, waitForFrame } from './testing/frames.js';
+import { Wizard } from './Wizard.js';
+import type { WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
+
+let dir: string;
+let bucket: string;
+let tally: SampleTally;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wizard-'));
+  bucket = join(dir, 'bucket');
+  tally = writeSampleBucket(bucket, {
+    environments: ['testing', 'staging'], categories: ['gameplay', 'economy'], start: '2026-03-01', stop: '2026-03-03',
+    times: ['0-8', '8-16'], filesPerPartition: 2, eventsPerFile: 5, seed: 3,
+  });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(cleanup);
+
+const BLANK: WizardInput = { dataType: 'json', reprocess: false };
+
+async function withWarehouse<T>(name: string, body: (w: Warehouse, records: string, db: string) => Promise<T>): Promise<T> {
+  const db = join(dir, `${name}.duckdb`);
+  const warehouse = await createDuckDbWarehouse(db);
+  try {
+    return await body(warehouse, join(dir, `${name}-runs`), db);
+  } finally {
+    await warehouse.close();
+  }
+}
+
+function mount(initial: WizardInput, deps: WizardDeps) {
+  const onExit = vi.fn<(r: WizardResult) => void>();
+  const onFail = vi.fn();
+  const app = render(<Wizard initial={initial} deps={deps} onExit={onExit} onFail={onFail} />);
+  return { ...app, onExit, onFail };
+}
+
+describe('Wizard', () => {
+  it('goes through a whole backfill of a folder into DuckDB, with a step back on the way', async () => {
+    const db = await withWarehouse('whole', async (warehouse, records, db) => {
+      const { lastFrame, stdin, onExit } = mount(BLANK, engineDeps(warehouse, records));
+      await waitForFrame(lastFrame, 'Bucket ›');
+      await type(stdin, bucket);
+      await press(stdin, KEY.enter);
+      let frame = await waitForFrame(lastFrame, 'in bucket');
+      expect(frame).toMatch(/testing\s+in bucket/);
+      expect(frame).toMatch(/staging\s+in bucket/);
+      expect(frame).toMatch(/production\s+not in bucket/);
+      await press(stdin, KEY.space, KEY.enter); // testing
+      frame = await waitForFrame(lastFrame, '0 of 2 selected');
+      expect(frame).toContain('economy');
+      expect(frame).toContain('gameplay');
+      await press(stdin, KEY.esc); // back: the environment stays chosen
+      await waitForFrame(lastFrame, '1 of 5 selected');
+      await press(stdin, KEY.enter);
+      await waitForFrame(lastFrame, '0 of 2 selected');
+      await press(stdin, KEY.down, KEY.space, KEY.enter); // gameplay
+      await waitForFrame(lastFrame, 'In the bucket: 2026-03-01 to 2026-03-03.');
+      await press(stdin, KEY.up);
+      await waitForFrame(lastFrame, /› Every date in the bucket/);
+      await press(stdin, KEY.enter);
+      await waitForFrame(lastFrame, '3 days');
+      await press(stdin, KEY.enter);
+      frame = await waitForFrame(lastFrame, 'Which times of day');
+      expect(frame).toContain('3 of 3 selected');
+      await press(stdin, KEY.enter);
+      frame = await waitForFrame(lastFrame, 'Total: 6 partitions');
+      // 2 files per partition, 3 days × 2 time buckets with files (16-24 has none)
+      expect(frame).toMatch(/Total: 6 partitions\s+12\s+[\d.]+ KiB\s+0\s+12/);
+      expect(frame).toContain(`${bucket} · testing · gameplay · 2026-03-01…2026-03-03 · 0-8,8-16,16-24 → duckdb:`);
+      await press(stdin, KEY.enter);
+      frame = await waitForFrame(lastFrame, 'Start the backfill?');
+      expect(frame.replace(/\s+/g, ' ')).toContain(`analytics-backfill --gcs-bucket ${bucket} --event-ds-start 2026-03-01 --event-ds-stop 2026-03-03 --yes`);
+      await press(stdin, KEY.enter);
+      frame = await waitForFrame(lastFrame, 'Done in');
+      expect(frame).toContain('12 ingested, 0 failed');
+      expect(frame).toContain(`Run record: ${records}`);
+      await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith(expect.objectContaining({ kind: 'ran' })));
+      return db;
+    });
+    expect(await countRows(db, 'events.events_function')).toBe(12 * 5);
+    expect(tally.files).toBe(48);
+  });
+
+  it('skips the steps the flags fixed, and the preview sees what is already ingested', async () => {
+    await withWarehouse('fixed', async (warehouse, records) => {
+      const initial: WizardInput = { ...BLANK, bucket, environments: ['staging'], categories: 'all', start: '2026-03-02', stop: '2026-03-02', times: ['8-16'] };
+      const first = mount(initial, engineDeps(warehouse, records));
+      let frame = await waitForFrame(first.lastFrame, 'Total: 2 partitions');
+      expect(frame).not.toContain('esc back');
+      await press(first.stdin, KEY.enter, KEY.enter);
+      await waitForFrame(first.lastFrame, 'Done in');
+      first.unmount();
+
+      const again = mount(initial, engineDeps(warehouse, records));
+      frame = await waitForFrame(again.lastFrame, 'Total: 2 partitions');
+      expect(frame).toMatch(/Total: 2 partitions\s+4\s+[\d.]+ KiB\s+4\s+0/);
+      expect(frame).toContain('Note: 4 files already ingested are skipped (r to reprocess them).');
+      await press(again.stdin, 'r');
+      frame = await waitForFrame(again.lastFrame, 'will be reprocessed');
+      expect(frame).toContain('To send: 4 files');
+    });
+  });
+
+  it('opens at the first open step, numbers the steps, and goes back only to open ones', async () => {
+    await withWarehouse('partial', async (warehouse, records) => {
+      const { lastFrame, stdin } = mount({ ...BLANK, bucket, start: '2026-03-01', stop: '2026-03-03' }, engineDeps(warehouse, records));
+      let frame = await waitForFrame(lastFrame, 'in bucket');
+      expect(frame).toContain('Environments (1/3)');
+      expect(frame).not.toContain('esc back');
+      await press(stdin, 'a', KEY.enter);
+      await waitForFrame(lastFrame, /Categories \(2\/3\)[\s\S]*0 of 2 selected/);
+      await press(stdin, 'a', KEY.enter);
+      await waitForFrame(lastFrame, 'Time buckets (3/3)'); // dates came from the flags
+      await press(stdin, KEY.esc);
+      frame = await waitForFrame(lastFrame, 'Categories (2/3)');
+      expect(frame).toContain('2 of 2 selected');
+    });
+  });
+
+  it('shows why a bucket from the flags does not open, and takes another', async () => {
+    await withWarehouse('bad', async (warehouse, records) => {
+      const { lastFrame, stdin } = mount({ ...BLANK, bucket: join(dir, 'nope') }, engineDeps(warehouse, records));
+      await waitForFrame(lastFrame, 'does not exist');
+      await press(stdin, ...Array.from({ length: 4 }, () => KEY.backspace));
+      await type(stdin, 'bucket');
+      await press(stdin, KEY.enter);
+      await waitForFrame(lastFrame, 'Which analytics environments?');
+    });
+  });
+
+  it('quits on Ctrl-C before anything is sent', async () => {
+    await withWarehouse('cancel', async (warehouse, records) => {
+      const { lastFrame, stdin, onExit } = mount({ ...BLANK, bucket }, engineDeps(warehouse, records));
+      await waitForFrame(lastFrame, 'in bucket');
+      await press(stdin, KEY.ctrlC);
+      await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith({ kind: 'cancelled' }));
+    });
+  });
+});

@@ -1,0 +1,175 @@
+import { useEffect, useRef, useState } from 'react';
+import type { BackfillPlan } from '../engine/plan-backfill.js';
+import type { RunSummary } from '../engine/run-backfill.js';
+import { CategoryStep } from './CategoryStep.js';
+import { ConfirmStep } from './ConfirmStep.js';
+import { DateRangeStep } from './DateRangeStep.js';
+import { EnvironmentStep } from './EnvironmentStep.js';
+import { PreviewStep } from './PreviewStep.js';
+import { RunStep } from './RunStep.js';
+import { SourceStep } from './SourceStep.js';
+import { SummaryStep } from './SummaryStep.js';
+import { TimeStep } from './TimeStep.js';
+import { errorOf, valueOf } from './use-async.js';
+import { useDiscovery } from './use-discovery.js';
+import { useInterrupt } from './use-interrupt.js';
+import { usePlanning } from './use-planning.js';
+import { useSource } from './use-source.js';
+import { choicesOf, contextLine, useWizardFlow, type StepId } from './use-wizard-flow.js';
+import type { WizardChoices, WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
+
+export interface WizardProps {
+  initial: WizardInput;
+  deps: WizardDeps;
+  /** The process's interrupt (an outside SIGINT); treated like Ctrl-C. */
+  interrupt?: AbortSignal;
+  onExit: (result: WizardResult) => void;
+  /** The run itself failed (not a file: the publisher or warehouse). */
+  onFail: (error: unknown) => void;
+}
+
+interface Ran {
+  choices: WizardChoices;
+  plan: BackfillPlan;
+  summary: RunSummary;
+}
+
+/** The whole flow: source → environments → categories → dates → times → preview → confirm → run → summary. */
+export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps) {
+  const flow = useWizardFlow(initial);
+  const { step, draft } = flow;
+  const src = useSource(flow, deps.openSource);
+  const found = useDiscovery(src.source, draft.dataType, draft.environments, draft.categories);
+  const choices = choicesOf(draft);
+  const planning = usePlanning(deps.plan, src.source, choices, step === 'preview' || step === 'confirm' || step === 'run');
+  const plan = valueOf(planning.state);
+  const runControl = useRef<AbortController | undefined>(undefined);
+  const [stopping, setStopping] = useState(false);
+  const [ran, setRan] = useState<Ran>();
+
+  useInterrupt(() => {
+    if (step === 'summary') return;
+    if (step !== 'run') return onExit({ kind: 'cancelled' });
+    if (!stopping) {
+      setStopping(true);
+      runControl.current?.abort();
+    } else onExit({ kind: 'quit' });
+  }, interrupt);
+
+  useEffect(() => {
+    if (step === 'summary' && ran) onExit({ kind: 'ran', ...ran });
+  }, [step, ran]);
+
+  const context = contextLine(draft, deps.destination);
+  const backFrom = (s: StepId) => (flow.previous(s) !== undefined ? () => flow.back(s) : undefined);
+  const common = (s: StepId) => ({ context, ...opt('position', flow.position(s)), ...opt('onBack', backFrom(s)) });
+
+  switch (step) {
+    case 'source':
+      return (
+        <SourceStep
+          defaultValue={draft.bucket ?? deps.suggestedBucket ?? ''}
+          {...opt('defaultFrom', draft.bucket === undefined && deps.suggestedBucket !== undefined ? 'the last run' : undefined)}
+          checking={src.checking}
+          {...opt('error', src.error)}
+          {...opt('position', flow.position('source'))}
+          onSubmit={src.open}
+        />
+      );
+    case 'environments':
+      return (
+        <EnvironmentStep
+          key="environments"
+          present={valueOf(found.environments)}
+          {...opt('defaultValue', Array.isArray(draft.environments) ? draft.environments : undefined)}
+          {...errorOf(found.environments)}
+          {...common('environments')}
+          onSubmit={(environments) => flow.next('environments', { environments })}
+        />
+      );
+    case 'categories':
+      return (
+        <CategoryStep
+          key="categories"
+          present={valueOf(found.categories)}
+          {...opt('defaultValue', Array.isArray(draft.categories) ? draft.categories : undefined)}
+          {...errorOf(found.categories)}
+          {...common('categories')}
+          onSubmit={(categories) => flow.next('categories', { categories })}
+        />
+      );
+    case 'dates':
+      return (
+        <DateRangeStep
+          now={(deps.today ?? (() => new Date()))()}
+          span={found.span.status === 'done' ? found.span.value : found.span.status === 'failed' ? null : undefined}
+          {...opt('defaultStart', draft.start)}
+          {...opt('defaultStop', draft.stop)}
+          {...common('dates')}
+          onSubmit={(start, stop) => flow.next('dates', { start, stop })}
+        />
+      );
+    case 'times':
+      return (
+        <TimeStep
+          {...opt('defaultValue', Array.isArray(draft.times) ? draft.times : undefined)}
+          {...common('times')}
+          onSubmit={(times) => flow.next('times', { times })}
+        />
+      );
+    case 'preview':
+      return (
+        <PreviewStep
+          plan={plan}
+          progress={planning.progress}
+          {...errorOf(planning.state)}
+          largeSelection={deps.largeSelection ?? 10_000}
+          context={context}
+          onSubmit={() => flow.go('confirm')}
+          {...opt('onBack', backFrom('preview'))}
+          onToggleReprocess={() => flow.update({ reprocess: !draft.reprocess })}
+        />
+      );
+    case 'confirm':
+      if (!plan || !choices) return null;
+      return (
+        <ConfirmStep
+          totals={plan.totals}
+          source={plan.source}
+          destination={deps.destination}
+          reprocess={plan.reprocess}
+          commandLine={deps.commandLine(choices)}
+          context={context}
+          onConfirm={() => {
+            runControl.current = new AbortController();
+            flow.go('run');
+          }}
+          onBack={() => flow.back('confirm')}
+        />
+      );
+    case 'run':
+      if (!plan || !choices || !runControl.current) return null;
+      return (
+        <RunStep
+          start={(onEvent) => deps.run(choices, plan, runControl.current!.signal, onEvent)}
+          total={plan.totals.toSend}
+          totalBytes={plan.totals.bytesToSend}
+          stopping={stopping}
+          context={context}
+          onDone={(summary) => {
+            setRan({ choices, plan, summary });
+            flow.go('summary');
+          }}
+          onFail={onFail}
+        />
+      );
+    case 'summary':
+      if (!ran) return null;
+      return <SummaryStep summary={ran.summary} commandLine={deps.commandLine(ran.choices)} resumeCommand={deps.resumeCommand(ran.summary)} context={context} />;
+  }
+}
+
+/** `{ [key]: value }` when the value is defined, else nothing (exactOptional-friendly spreading). */
+function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

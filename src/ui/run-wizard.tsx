@@ -1,0 +1,51 @@
+import { render } from 'ink';
+import { ColorProvider, colorAllowed } from './color.js';
+import { Wizard } from './Wizard.js';
+import type { WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
+
+export type { WizardChoices, WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
+export { exitCodeOf } from './wizard-types.js';
+export { lastRunBucket } from './last-run.js';
+
+/** The terminal the wizard draws on. Both streams must be TTYs: the CLI decides that before calling. */
+export interface WizardIo {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  /** For NO_COLOR. */
+  env: NodeJS.ProcessEnv;
+  /** The process's interrupt signal (an outside SIGINT); handled like Ctrl-C. */
+  interrupt?: AbortSignal;
+}
+
+/**
+ * Runs the interactive wizard until it ends: resolves with how it ended (see `WizardResult`,
+ * `exitCodeOf`), rejects when the run itself failed. The last frame (the summary) stays on the
+ * terminal. Ink draws on `io`; nothing here touches `process`.
+ */
+export function runWizard(initial: WizardInput, deps: WizardDeps, io: WizardIo): Promise<WizardResult> {
+  return new Promise<WizardResult>((resolve, reject) => {
+    let settled = false;
+    const finish = (settle: () => void) => {
+      if (settled) return;
+      settled = true;
+      // Let the frame that led here reach the terminal, then let go of it.
+      setImmediate(() => {
+        instance.unmount();
+        settle();
+      });
+    };
+    const instance = render(
+      <ColorProvider color={colorAllowed(io.env)}>
+        <Wizard
+          initial={initial}
+          deps={deps}
+          {...(io.interrupt ? { interrupt: io.interrupt } : {})}
+          onExit={(result) => finish(() => resolve(result))}
+          onFail={(error) => finish(() => reject(error))}
+        />
+      </ColorProvider>,
+      { stdin: io.stdin, stdout: io.stdout, ...(io.stderr ? { stderr: io.stderr } : {}), exitOnCtrlC: false, patchConsole: false },
+    );
+  });
+}

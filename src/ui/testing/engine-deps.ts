@@ -1,0 +1,37 @@
+import { createDirectPublisher } from '../../engine/direct-publisher.js';
+import { planBackfill } from '../../engine/plan-backfill.js';
+import { runBackfill } from '../../engine/run-backfill.js';
+import { newRunId, RunRecord } from '../../engine/run-record.js';
+import { createFolderSource } from '../../local/folder-source.js';
+import type { Warehouse } from '../../ports/warehouse.js';
+import type { WizardDeps } from '../wizard-types.js';
+
+/**
+ * Wizard dependencies on the real engine for tests: a folder source, the given warehouse (DuckDB)
+ * with direct ingestion, run records in `recordDir`. What the CLI's composition root does, minus flags.
+ */
+export function engineDeps(warehouse: Warehouse, recordDir: string, over: Partial<WizardDeps> = {}): WizardDeps {
+  return {
+    openSource: (bucket) => createFolderSource(bucket),
+    plan: (choices, source, signal, onProgress) => planBackfill({ source, warehouse, selection: choices.selection, reprocess: choices.reprocess, signal, onProgress }),
+    async run(choices, plan, signal, onEvent) {
+      const source = await createFolderSource(choices.bucket);
+      const runId = newRunId();
+      const publisher = createDirectPublisher({ source, warehouse, jobName: (id) => `wizard-test-${id}` });
+      const record = RunRecord.create(recordDir, {
+        type: 'start', runId, createdAt: new Date().toISOString(), source: source.url, publisher: publisher.url,
+        selection: plan.selection, reprocess: choices.reprocess, planned: plan.totals.toSend, request: choices,
+      });
+      try {
+        return await runBackfill({ plan, publisher, record, runId, signal, onEvent });
+      } finally {
+        await publisher.close();
+      }
+    },
+    commandLine: (c) => `analytics-backfill --gcs-bucket ${c.bucket} --event-ds-start ${c.selection.start} --event-ds-stop ${c.selection.stop} --yes`,
+    resumeCommand: (s) => `analytics-backfill --resume ${s.runId} --yes`,
+    destination: warehouse.url,
+    today: () => new Date('2026-03-15T12:00:00Z'),
+    ...over,
+  };
+}
