@@ -131,6 +131,11 @@ function errorCode(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** 409, or the emulator's 4xx/5xx saying the same in words. */
+function alreadyExists(err: unknown): boolean {
+  return errorCode(err) === 409 || /already (exists|created)/i.test(errorText(err));
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -181,7 +186,7 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
     try {
       await bq.createDataset(id, opts.location ? { location: opts.location } : {});
     } catch (err) {
-      if (errorCode(err) !== 409) throw err;
+      if (!alreadyExists(err)) throw err; // another writer created it meanwhile
     }
   }
 
@@ -193,7 +198,7 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
         await bq.dataset(s.dataset).createTable(s.table, tableMetadata(s));
         return;
       } catch (err) {
-        if (errorCode(err) !== 409) throw err;
+        if (!alreadyExists(err)) throw err; // another writer created it meanwhile
       }
     }
     // An existing table (perhaps the replaced pipeline's): check types, add missing NULLABLE columns.
