@@ -9,6 +9,7 @@ import { NEEDS_EXACT, type RowDefaults, toEventRow } from './event-columns.js';
 import { type FileContext, batchIdOf, logRow } from './file-context.js';
 import { isLossy, mayHoldLossyNumber, parseExact } from './json-exact.js';
 import { parseObjectName } from './partition-layout.js';
+import { DEFAULT_MAX_EVENT_BYTES, certainlyFits, oversizeText, rowBytes } from './row-size.js';
 import type { EventRow, LogRow } from './rows.js';
 import { CandidateSplitter } from './split-candidates.js';
 
@@ -25,11 +26,17 @@ export interface ParseOptions {
   maxLineBytes?: number;
   /** Stop inflating a gzip file past this many bytes of content. Default 4 GiB. */
   maxInflatedBytes?: number;
+  /**
+   * Largest row, as the UTF-8 bytes of its JSON text. An event over it becomes a debug row holding
+   * its start and the reason; a debug row over it keeps only its start. Default 4 MiB (BigQuery).
+   */
+  maxEventBytes?: number;
 }
 
 export const DEFAULT_BATCH_ROWS = 1000;
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_INFLATED_BYTES = 4 * 1024 * 1024 * 1024;
+export { DEFAULT_MAX_EVENT_BYTES };
 
 /** Parses one event file. A blank file yields no batch at all. */
 export async function* parseEvents(
@@ -37,7 +44,8 @@ export async function* parseEvents(
   ctx: FileContext,
   options: ParseOptions = {},
 ): AsyncGenerator<ParsedBatch> {
-  const rows = new RowCollector(ctx, positive(options.batchRows, DEFAULT_BATCH_ROWS));
+  const maxEventBytes = positive(options.maxEventBytes, DEFAULT_MAX_EVENT_BYTES);
+  const rows = new RowCollector(ctx, positive(options.batchRows, DEFAULT_BATCH_ROWS), maxEventBytes);
   const splitter = new CandidateSplitter(rows, {
     maxLineBytes: positive(options.maxLineBytes, DEFAULT_MAX_LINE_BYTES),
   });
@@ -70,6 +78,7 @@ class RowCollector implements CandidateSink {
   constructor(
     ctx: FileContext,
     private readonly batchRows: number,
+    private readonly maxEventBytes: number,
   ) {
     this.defaults = {
       analyticsEnvironment: parseObjectName(ctx.name).environment ?? null,
@@ -91,7 +100,8 @@ class RowCollector implements CandidateSink {
         row = toEventRow(exactCandidate(source, index) as Record<string, unknown>, this.defaults, true);
       }
       if (row === null || row === NEEDS_EXACT) this.reject(candidateText(value, source, index));
-      else this.add(row);
+      else if (certainlyFits(source.length, this.maxEventBytes)) this.add(row);
+      else this.addIfFits(row, value, source, index);
     } catch {
       // A safety net only: nothing above is known to throw on any JSON value.
       this.reject(candidateText(value, source, index));
@@ -101,6 +111,10 @@ class RowCollector implements CandidateSink {
   reject(text: string): void {
     const row = { ...this.debugTemplate };
     row.event = text;
+    if (!certainlyFits(text.length, this.maxEventBytes)) {
+      const size = rowBytes(row);
+      if (size > this.maxEventBytes) row.event = oversizeText(text, this.maxEventBytes, 'the rejected text', size);
+    }
     this.debug.push(row);
     this.bump();
   }
@@ -118,6 +132,13 @@ class RowCollector implements CandidateSink {
     this.debug = [];
     this.count = 0;
     return batch;
+  }
+
+  /** An event whose source is big: measured, and a short debug row instead when over the limit. */
+  private addIfFits(row: EventRow, value: unknown, source: string, index: number): void {
+    const size = rowBytes(row);
+    if (size <= this.maxEventBytes) this.add(row);
+    else this.reject(oversizeText(candidateText(value, source, index), this.maxEventBytes, 'the event', size));
   }
 
   private add(row: EventRow): void {
@@ -143,9 +164,13 @@ function exactCandidate(source: string, index: number): unknown {
 /** A rejected candidate's text: its source, or for an element of an array line, its compact JSON. */
 function candidateText(value: unknown, source: string, index: number): string {
   if (index < 0) return source;
-  const text = JSON.stringify(value);
-  if ((typeof value === 'number' && isLossy(value)) || mayHoldLossyNumber(text)) {
-    return JSON.stringify(exactCandidate(source, index));
+  try {
+    const text = JSON.stringify(value);
+    if ((typeof value === 'number' && isLossy(value)) || mayHoldLossyNumber(text)) {
+      return JSON.stringify(exactCandidate(source, index));
+    }
+    return text;
+  } catch {
+    return source; // nested too deep to write again: the whole line, which holds it, is kept instead
   }
-  return text;
 }
