@@ -39,7 +39,7 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
   const flow = useWizardFlow(initial);
   const { step, draft } = flow;
   const src = useSource(flow, deps.openSource);
-  const found = useDiscovery(src.source, draft.dataType, draft.environments, draft.categories);
+  const found = useDiscovery(step === 'environments' || step === 'categories' || step === 'dates' ? step : undefined, src.source, draft.dataType, draft.environments, draft.categories);
   const choices = choicesOf(draft);
   const planning = usePlanning(deps.plan, src.source, choices, step === 'preview' || step === 'confirm' || step === 'run');
   const plan = valueOf(planning.state);

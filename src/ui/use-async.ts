@@ -15,7 +15,9 @@ export function useAsync<T>(load: ((signal: AbortSignal) => Promise<T>) | undefi
     }
     const controller = new AbortController();
     setState({ key, state: { status: 'loading' } });
-    load(controller.signal).then(
+    Promise.resolve()
+      .then(() => load(controller.signal))
+      .then(
       (value) => {
         if (!controller.signal.aborted) setState({ key, state: { status: 'done', value } });
       },

@@ -14,13 +14,25 @@ export interface Discovery {
 
 const listOf = (v: AllOr<string> | undefined, all: string[] | undefined) => (v === 'all' ? all : v ? [...v] : undefined);
 
-export function useDiscovery(source: Source | undefined, dataType: string, environments: AllOr<string> | undefined, categories: AllOr<string> | undefined): Discovery {
-  const envState = useAsync(source ? (signal) => source.discover(levelPrefix([dataType]), signal) : undefined, `${source?.url}|${dataType}`);
+/** What the step on screen needs looked up: nothing is listed that no step shows. */
+export type DiscoveryNeed = 'environments' | 'categories' | 'dates' | undefined;
+
+export function useDiscovery(
+  need: DiscoveryNeed,
+  source: Source | undefined,
+  dataType: string,
+  environments: AllOr<string> | undefined,
+  categories: AllOr<string> | undefined,
+): Discovery {
+  // Environments are listed for their step, or when `all` stands for them in a later one.
+  const wantEnvs = need === 'environments' || (need !== undefined && environments === 'all');
+  const wantCats = need === 'categories' || (need === 'dates' && categories === 'all');
+  const envState = useAsync(source && wantEnvs ? (signal) => source.discover(levelPrefix([dataType]), signal) : undefined, `${source?.url}|${dataType}`);
   const presentEnvs = envState.status === 'done' ? envState.value : undefined;
   const envs = listOf(environments, presentEnvs);
 
   const catState = useAsync(
-    source && envs
+    source && envs && wantCats
       ? async (signal) => {
           const found = new Set<string>();
           for (const env of envs) for (const c of await source.discover(levelPrefix([dataType, env]), signal)) found.add(c);
@@ -32,7 +44,7 @@ export function useDiscovery(source: Source | undefined, dataType: string, envir
   const cats = listOf(categories, catState.status === 'done' ? catState.value : undefined);
 
   const span = useAsync(
-    source && envs && cats
+    source && envs && cats && need === 'dates'
       ? async (signal) => {
           const dates: string[] = [];
           for (const env of envs) for (const cat of cats) dates.push(...(await source.discover(levelPrefix([dataType, env, cat]), signal)));
