@@ -28,7 +28,7 @@ function stoppableDeps(onSignal: (s: AbortSignal) => void): WizardDeps {
       }),
     commandLine: () => 'CMD --yes',
     resumeCommand: (s) => `npx analytics-backfill --resume ${s.runId} --yes`,
-    destination: 'duckdb:w.duckdb',
+    destination: () => 'duckdb:w.duckdb',
   };
 }
 

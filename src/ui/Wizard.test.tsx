@@ -138,6 +138,16 @@ describe('Wizard', () => {
     });
   });
 
+  it('prefills the bucket it was given as a suggestion, saying where from', async () => {
+    await withWarehouse('suggested', async (warehouse, records) => {
+      const { lastFrame, stdin } = mount(BLANK, engineDeps(warehouse, records, { suggestedBucket: { bucket, from: 'the last run' } }));
+      const frame = await waitForFrame(lastFrame, 'Prefilled from the last run.');
+      expect(frame).toContain(`Bucket › ${bucket}`);
+      await press(stdin, KEY.enter);
+      await waitForFrame(lastFrame, 'in bucket');
+    });
+  });
+
   it('quits on Ctrl-C before anything is sent', async () => {
     await withWarehouse('cancel', async (warehouse, records) => {
       const { lastFrame, stdin, onExit } = mount({ ...BLANK, bucket }, engineDeps(warehouse, records));

@@ -60,7 +60,8 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
     if (step === 'summary' && ran) onExit({ kind: 'ran', ...ran });
   }, [step, ran]);
 
-  const context = contextLine(draft, deps.destination);
+  const destination = deps.destination(draft.bucket);
+  const context = contextLine(draft, destination);
   const backFrom = (s: StepId) => (flow.previous(s) !== undefined ? () => flow.back(s) : undefined);
   const common = (s: StepId) => ({ context, ...opt('position', flow.position(s)), ...opt('onBack', backFrom(s)) });
 
@@ -68,8 +69,8 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
     case 'source':
       return (
         <SourceStep
-          defaultValue={draft.bucket ?? deps.suggestedBucket ?? ''}
-          {...opt('defaultFrom', draft.bucket === undefined && deps.suggestedBucket !== undefined ? 'the last run' : undefined)}
+          defaultValue={draft.bucket ?? deps.suggestedBucket?.bucket ?? ''}
+          {...opt('defaultFrom', draft.bucket === undefined ? deps.suggestedBucket?.from : undefined)}
           checking={src.checking}
           {...opt('error', src.error)}
           {...opt('position', flow.position('source'))}
@@ -136,7 +137,7 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
         <ConfirmStep
           totals={plan.totals}
           source={plan.source}
-          destination={deps.destination}
+          destination={destination}
           reprocess={plan.reprocess}
           commandLine={deps.commandLine(choices)}
           context={context}

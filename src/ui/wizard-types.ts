@@ -41,10 +41,10 @@ export interface WizardDeps {
   commandLine(choices: WizardChoices): string;
   /** The command that resumes an interrupted or partly failed run. */
   resumeCommand(summary: RunSummary): string;
-  /** Where files go, for the header: `duckdb:/path`, `bigquery:project`, `Pub/Sub topic …`. */
-  destination: string;
-  /** Prefill for the bucket when no flag gave one (e.g. the last run's bucket). */
-  suggestedBucket?: string;
+  /** Where files from `bucket` go, for the header: `duckdb:/path`, `bigquery`, `Pub/Sub topic …`. */
+  destination(bucket: string | undefined): string;
+  /** Prefill for the bucket when no flag fixed it, and where it came from (`ANALYTICS_BACKFILL_BUCKET`, `the last run`). */
+  suggestedBucket?: { bucket: string; from: string };
   /** Today's date for the presets (tests pin it). Defaults to the clock. */
   today?: () => Date;
   /** Above this many files to send, the preview warns (default 10 000). */
