@@ -138,6 +138,33 @@ describe('ingest handler', () => {
     expect(lines.filter((l) => JSON.parse(l).severity === 'WARNING')).toHaveLength(5);
   });
 
+  it('keeps a refusal from using up the file\'s once-only write: allowed later, the file still lands', async () => {
+    // Like BigQuery's deterministic job ids: a warehouse that writes each ledger key at most once.
+    const keys = new Set<string>();
+    const onceByKey = (inner: Warehouse): Warehouse => ({
+      ...inner,
+      ensureTables: () => inner.ensureTables(),
+      ingested: (f) => inner.ingested(f),
+      writeFile: (f, b) => {
+        const k = `${f.filePath}#${f.generation}`;
+        if (keys.has(k)) return Promise.resolve('already-ingested');
+        keys.add(k);
+        return inner.writeFile(f, b);
+      },
+      close: () => inner.close(),
+    });
+    const event = await notification(GOOD);
+    await makeHandler(); // opens the DuckDB warehouse
+    const shared = onceByKey(warehouse);
+    const refusing = createIngestHandler({ openSource: () => createFolderSource(join(root, 'bucket')), warehouse: shared, config: { allowedBuckets: [BUCKET], allowedPrefixes: ['data_type=unknown/'], jobName: 'j' }, log: createLogger({ write: () => undefined }) });
+    expect(await refusing(event)).toMatchObject({ status: 'refused' });
+    expect(await refusing(event)).toMatchObject({ status: 'refused' });
+    const allowing = createIngestHandler({ openSource: () => createFolderSource(join(root, 'bucket')), warehouse: shared, config: { allowedBuckets: [BUCKET], allowedPrefixes: ['data_type=json/'], jobName: 'j' }, log: createLogger({ write: () => undefined }) });
+    expect(await allowing(event)).toMatchObject({ status: 'ingested', events: 2 });
+    expect(await rows("SELECT count(*) FROM logs.events_logs_function WHERE event LIKE 'refused%'")).toEqual([[1n]]);
+    expect(await queryDuckDb(db, 'SELECT count(*) FROM events.events_function')).toEqual([[2n]]);
+  });
+
   it('throws on a transient failure, writing nothing, so the retry lands the file once', async () => {
     let fail = 1;
     const handle = await makeHandler({
