@@ -171,11 +171,25 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
   const maxJobRows = opts.maxJobRows ?? 10_000;
   const ledgerChunk = opts.ledgerChunk ?? 2000;
   const prefix = opts.jobPrefix ?? 'abf';
+  const given = (): string | undefined => (bq.projectId && bq.projectId !== '{{projectId}}' ? bq.projectId : undefined);
+  let resolvedProject: string | undefined = given();
+  let resolving: Promise<void> | undefined;
+  /** The project, from the client or else from Application Default Credentials, once. */
+  const resolveProject = (): Promise<void> =>
+    (resolving ??= (async () => {
+      if (resolvedProject) return;
+      try {
+        resolvedProject = await bq.getProjectId();
+      } catch (err) {
+        resolving = undefined;
+        throw new UserError(`no BigQuery project: ${errorText(err)}`, 'Pass --warehouse bigquery:PROJECT or set GOOGLE_CLOUD_PROJECT.');
+      }
+    })());
   const project = (): string => {
-    const p = bq.projectId;
-    if (!p || p === '{{projectId}}') throw new UserError('no BigQuery project', 'Pass --warehouse bigquery:PROJECT or set GOOGLE_CLOUD_PROJECT.');
-    return p;
+    if (!resolvedProject) throw new BugError('BigQuery project used before it was resolved');
+    return resolvedProject;
   };
+  let logsTableSeen = false;
   const logsTable = () => qualified(project(), names.logsDataset, names.logsTable);
   let ensured: Promise<void> | undefined;
 
@@ -225,6 +239,7 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
   }
 
   async function ensureTables(): Promise<void> {
+    await resolveProject();
     for (const ds of new Set(specs.map((s) => s.dataset))) await ensureDataset(ds);
     for (const s of specs) await ensureTable(s);
   }
@@ -248,12 +263,24 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
   async function ingested(files: readonly FileKey[]): Promise<Set<string>> {
     const found = new Set<string>();
     if (files.length === 0) return found;
+    await resolveProject();
     // No logs table yet (a preview against a fresh project): nothing has landed.
-    const [exists] = await bq.dataset(names.logsDataset).table(names.logsTable).exists();
-    if (!exists) return found;
+    if (!logsTableSeen) {
+      [logsTableSeen] = await bq.dataset(names.logsDataset).table(names.logsTable).exists();
+      if (!logsTableSeen) return found;
+    }
     const wanted = new Set(files.map(ledgerKey));
-    for (let i = 0; i < files.length; i += ledgerChunk) {
-      const chunk = files.slice(i, i + ledgerChunk);
+    const chunks: FileKey[][] = [];
+    for (let i = 0; i < files.length; i += ledgerChunk) chunks.push(files.slice(i, i + ledgerChunk));
+    // A few chunks at a time: a plan of 100,000 files is 50 queries.
+    let nextChunk = 0;
+    const worker = async () => {
+      while (nextChunk < chunks.length) await lookup(chunks[nextChunk++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(4, chunks.length) }, worker));
+    return found;
+
+    async function lookup(chunk: FileKey[]): Promise<void> {
       const days = new Set<string>();
       let anyNullDay = false;
       for (const f of chunk) {
@@ -280,7 +307,6 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
         if (wanted.has(key)) found.add(key);
       }
     }
-    return found;
   }
 
   const jobStem = (file: FileKey, part: string) => writeJobStem(prefix, project(), names, file, part);
@@ -447,7 +473,7 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
 
   return {
     get url() {
-      return `bigquery:${project()}`;
+      return `bigquery:${resolvedProject ?? given() ?? '(default project)'}`;
     },
     async ensureTables() {
       ensured = ensureTables();
