@@ -38,10 +38,11 @@ export function topicPath(pubsub: PubSub, topic: string): string {
  * accounted for exactly.
  */
 export function createPubSubPublisher(opts: PubSubPublisherOptions): Publisher {
-  const name = topicPath(opts.pubsub, opts.topic);
   const concurrency = opts.concurrency ?? 1000;
   const rpcTimeout = opts.rpcTimeoutMs ?? 60_000;
-  const topic: Topic = opts.pubsub.topic(name);
+  // A bare id is left to the client, which fills in the project from ADC when it was not given.
+  const topic: Topic = opts.pubsub.topic(opts.topic);
+  const name = topic.name;
   topic.setPublishOptions({
     batching: {
       maxMessages: opts.batchMaxMessages ?? 500,
