@@ -14,6 +14,7 @@ import { runBackfill } from '../../src/engine/run-backfill.js';
 import { newRunId, readRunRecord, RunRecord, sentKeys } from '../../src/engine/run-record.js';
 import { emulatorBigQuery, emulatorPubSub, emulatorStorage } from '../../src/gcp/gcp-clients.js';
 import { createBigQueryWarehouse } from '../../src/gcp/bigquery-warehouse.js';
+import { gcpCloudFactories } from '../../src/gcp/gcp-factories.js';
 import { createGcsSource } from '../../src/gcp/gcs-source.js';
 import { createPubSubPublisher } from '../../src/gcp/pubsub-publisher.js';
 import type { Publisher } from '../../src/ports/publisher.js';
@@ -109,6 +110,39 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
     const [after] = await bq.query({ query: `SELECT COUNT(*) AS n FROM \`${bqEmu.project}.events.events_function\`` });
     expect(Number((after[0] as { n: number }).n)).toBe(2 * inSelection().length);
   }, 180_000);
+
+  it('gcpCloudFactories reach the emulators from the variables scripts/emulators.sh writes', async () => {
+    const ps = await startPubSub();
+    try {
+      const env = {
+        STORAGE_EMULATOR_ENDPOINT: gcs.endpoint,
+        BIGQUERY_EMULATOR_ENDPOINT: bqEmu.endpoint,
+        BIGQUERY_EMULATOR_PROJECT: bqEmu.project,
+        PUBSUB_EMULATOR_HOST: ps.endpoint,
+        PUBSUB_PROJECT_ID: ps.project,
+      };
+      const factories = gcpCloudFactories(env);
+      const src = await factories.gcsSource(`gs://${BUCKET}`, undefined);
+      expect(src.url).toBe(`gs://${BUCKET}`);
+      expect(await src.discover('data_type=json/')).toEqual(['live', 'staging']);
+      const wh = await factories.bigQueryWarehouse(undefined, { readOnly: true });
+      expect(wh.url).toBe(`bigquery:${bqEmu.project}`);
+      const one = names[0]!;
+      const listed = [];
+      for await (const o of src.list(one)) listed.push(o);
+      expect(await wh.ingested([{ filePath: src.filePath(one), generation: listed[0]!.generation }])).toBeInstanceOf(Set);
+      const pubsub = emulatorPubSub(ps.endpoint, ps.project);
+      await pubsub.createTopic('factory-topic');
+      const pub = await factories.pubsubPublisher('factory-topic', undefined, src);
+      expect(pub.url).toBe(`pubsub:projects/${ps.project}/topics/factory-topic`);
+      const r = await pub.send(listed[0]!, 'run-f');
+      expect(r.status).toBe('published');
+      await pub.close();
+      await pubsub.close();
+    } finally {
+      await ps.stop();
+    }
+  }, 120_000);
 
   it('a run interrupted by the Pub/Sub emulator stopping is resumed, sending only the rest', async () => {
     const received = new Map<string, number>();
