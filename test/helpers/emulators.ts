@@ -70,6 +70,11 @@ const binaries: Record<EmulatorName, () => string | undefined> = {
   pubsub: memo(pubsubBin),
 };
 
+/** The installed emulator executable, if any (for tests that start one with their own flags). */
+export function emulatorBinary(name: EmulatorName): string | undefined {
+  return binaries[name]();
+}
+
 /**
  * Whether the emulators a suite needs are installed. Call at collection time and pass the result
  * to `describe.skipIf(!…)`. Prints a loud warning when skipping; throws under REQUIRE_EMULATORS=1.
@@ -132,7 +137,7 @@ process.once('exit', () => {
   }
 });
 
-async function launch(name: EmulatorName, args: (port: number, grpc: number) => string[], health: (port: number) => string, endpoint: (port: number) => string): Promise<RunningEmulator> {
+async function launchOnce(name: EmulatorName, args: (port: number, grpc: number) => string[], health: (port: number) => string, endpoint: (port: number) => string): Promise<RunningEmulator> {
   const bin = binaries[name]();
   if (!bin) throw new Error(`${name} emulator is not installed: run scripts/emulators.sh install`);
   const port = await freePort();
@@ -172,11 +177,25 @@ async function launch(name: EmulatorName, args: (port: number, grpc: number) => 
   };
   try {
     await waitHttp(health(port), child, () => output, 90_000);
+    // Still ours? (Another process may have taken the port between freePort() and the bind.)
+    await new Promise((r) => setTimeout(r, 100));
+    if (child.exitCode !== null) throw new Error(`emulator exited (${child.exitCode}) right after start:\n${output}`);
   } catch (err) {
     await stop();
     throw err;
   }
   return { name, port, endpoint: endpoint(port), project: EMULATOR_PROJECT, stop };
+}
+
+/** Starts an emulator on fresh ports, trying again when it dies at start (a port taken meanwhile). */
+async function launch(...args: Parameters<typeof launchOnce>): Promise<RunningEmulator> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchOnce(...args);
+    } catch (err) {
+      if (attempt >= 3 || !/emulator exited/.test(String(err))) throw err;
+    }
+  }
 }
 
 export function startGcs(): Promise<RunningEmulator> {
