@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { File, Storage } from '@google-cloud/storage';
+import type { File, FileMetadata, Storage } from '@google-cloud/storage';
 import { PermanentFileError, TransientError } from '../core/errors.js';
 import type { NotifiedObject, ObjectDetails } from '../core/storage-notification.js';
 import type { Source } from '../ports/source.js';
@@ -21,8 +21,15 @@ export function bucketName(bucketOrUrl: string): string {
 /** The object listing query, as the client returns them with `autoPaginate: false`. */
 type PageQuery = { prefix: string; pageToken?: string; maxResults: number; autoPaginate: false; delimiter?: string; fields?: string };
 
-function toObject(file: File): NotifiedObject {
-  const md = file.metadata;
+/** A partial response: only what a listing needs (GCS otherwise sends every object's full resource). */
+const LIST_FIELDS =
+  'nextPageToken,items(name,size,generation,metageneration,updated,timeCreated,contentType,contentEncoding,storageClass,md5Hash,crc32c,etag)';
+
+/** A listed item: a File, or (with `fields`, as the client returns it then) the raw resource. */
+type Listed = File | FileMetadata;
+
+function toObject(item: Listed): NotifiedObject {
+  const md: FileMetadata = 'metadata' in item && item.metadata ? item.metadata : (item as FileMetadata);
   const details: ObjectDetails = {};
   if (md.metageneration !== undefined) details.metageneration = String(md.metageneration);
   if (md.contentType) details.contentType = md.contentType;
@@ -33,9 +40,9 @@ function toObject(file: File): NotifiedObject {
   if (md.crc32c) details.crc32c = md.crc32c;
   if (md.etag) details.etag = md.etag;
   return {
-    name: file.name,
+    name: String(md.name ?? (item as File).name),
     size: Number(md.size ?? 0),
-    generation: String(md.generation ?? file.generation ?? ''),
+    generation: String(md.generation ?? ''),
     updated: String(md.updated ?? md.timeCreated ?? ''),
     // Extra, for notifications that carry the real object's hashes and content type.
     details,
@@ -51,9 +58,9 @@ export function createGcsSource(opts: GcsSourceOptions): Source {
   const bucket = opts.storage.bucket(name);
   const pageSize = Math.min(Math.max(opts.pageSize ?? 1000, 1), 1000);
 
-  async function page(query: PageQuery): Promise<{ files: File[]; next?: string; prefixes: string[] }> {
+  async function page(query: PageQuery): Promise<{ files: Listed[]; next?: string; prefixes: string[] }> {
     const [files, nextQuery, response] = (await bucket.getFiles(query)) as unknown as [
-      File[],
+      Listed[],
       { pageToken?: string } | null | undefined,
       { prefixes?: string[] } | undefined,
     ];
@@ -68,12 +75,13 @@ export function createGcsSource(opts: GcsSourceOptions): Source {
       let pageToken: string | undefined;
       do {
         signal?.throwIfAborted();
-        const query: PageQuery = { prefix, maxResults: pageSize, autoPaginate: false };
+        const query: PageQuery = { prefix, maxResults: pageSize, autoPaginate: false, fields: LIST_FIELDS };
         if (pageToken) query.pageToken = pageToken;
         const { files, next } = await page(query);
         for (const f of files) {
-          if (f.name.endsWith('/') && Number(f.metadata.size ?? 0) === 0) continue; // folder placeholders
-          yield toObject(f);
+          const o = toObject(f);
+          if (o.name.endsWith('/') && o.size === 0) continue; // folder placeholders
+          yield o;
         }
         pageToken = next;
       } while (pageToken);
@@ -83,7 +91,7 @@ export function createGcsSource(opts: GcsSourceOptions): Source {
       let pageToken: string | undefined;
       do {
         signal?.throwIfAborted();
-        const query: PageQuery = { prefix, delimiter: '/', maxResults: pageSize, autoPaginate: false };
+        const query: PageQuery = { prefix, delimiter: '/', maxResults: pageSize, autoPaginate: false, fields: 'prefixes,nextPageToken' };
         if (pageToken) query.pageToken = pageToken;
         const { next, prefixes } = await page(query);
         for (const p of prefixes) {

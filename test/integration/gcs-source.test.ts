@@ -60,6 +60,8 @@ describe.skipIf(!emulatorsAvailable('GCS source', ['gcs']))('GCS source against 
     expect(expected.length).toBeGreaterThanOrEqual(2500);
     expect(new Set(listed.map((o) => o.name))).toEqual(new Set(expected));
     for (const o of listed.slice(0, 5)) {
+      // What a notification carries beyond the basics, from the same listing.
+      expect((o as { details?: Record<string, string> }).details).toMatchObject({ crc32c: expect.any(String), md5Hash: expect.any(String) });
       expect(o.size).toBeGreaterThan(0);
       expect(o.generation).toMatch(/^\d+$/);
       expect(Number.isNaN(Date.parse(o.updated))).toBe(false);
