@@ -32,9 +32,18 @@ export function runWizard(initial: WizardInput, deps: WizardDeps, io: WizardIo):
       // Let the frame that led here reach the terminal, then let go of it.
       setImmediate(() => {
         instance.unmount();
+        io.stdout.off('resize', onResize);
         settle();
       });
     };
+    // A narrower terminal re-wraps what is on screen, so erasing the last frame line by line (as ink
+    // does) leaves pieces of it behind: clear the screen first. Registered before ink's own listener.
+    let width = io.stdout.columns;
+    const onResize = () => {
+      if (io.stdout.columns < width) io.stdout.write('\u001B[2J\u001B[3J\u001B[H');
+      width = io.stdout.columns;
+    };
+    io.stdout.on('resize', onResize);
     const instance = render(
       <ColorProvider color={colorAllowed(io.env)}>
         <Wizard

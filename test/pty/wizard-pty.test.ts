@@ -1,0 +1,149 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeSampleBucket } from '../../src/demo/sample-bucket.js';
+import { countRows, queryDuckDb } from '../helpers/duckdb-query.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
+import { hasTmux, TmuxSession, unwrapBetween } from './tmux.js';
+
+/**
+ * The built CLI in a real pseudo-terminal (tmux), driven by keys and read off the screen: a whole
+ * backfill of a local bucket folder into DuckDB through the wizard, and a run stopped with Ctrl-C
+ * and resumed without duplicates. Needs `npm run build` first.
+ */
+const BUILT = existsSync(fileURLToPath(new URL('../../dist/ui/run-wizard.js', import.meta.url)));
+
+let session: TmuxSession | undefined;
+let dir: string | undefined;
+afterEach(() => {
+  session?.kill();
+  session = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** The screen's height: capture-pane ends every row, the last included, with a newline. */
+const rowsOf = (screen: string) => screen.replace(/\n$/, '').split('\n').length;
+
+function start(args: readonly string[], cwd: string, size = { columns: 80, rows: 24 }): TmuxSession {
+  session = TmuxSession.start([process.execPath, BIN, ...args], { cwd, env: { NO_COLOR: '1', XDG_STATE_HOME: join(cwd, 'state') }, ...size });
+  return session;
+}
+
+describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
+  it('backfills a bucket folder into DuckDB: chosen on screen, a step back, resized, rows landed', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wizard-pty-'));
+    const bucket = join(dir, 'bucket');
+    const tally = writeSampleBucket(bucket, {
+      environments: ['testing', 'staging'], categories: ['gameplay', 'economy'], start: '2026-03-01', stop: '2026-03-03',
+      times: ['0-8', '8-16'], filesPerPartition: 2, eventsPerFile: 5, seed: 11,
+    });
+    const db = join(dir, 'w.duckdb');
+    const t = start(['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--record-dir', join(dir, 'runs')], dir);
+
+    let screen = await t.waitFor('in bucket');
+    expect(screen).toContain('Environments (1/4)');
+    expect(screen).toMatch(/testing\s+in bucket/);
+    expect(screen).toMatch(/production\s+not in bucket/);
+    expect(screen).toContain('space select');
+    // eslint-disable-next-line no-control-regex -- looking for colour escapes on the screen
+    expect(t.screen(true)).not.toMatch(/\u001B\[(3[0-7]|9[0-7]|38;)/); // NO_COLOR
+    t.keys('Space');
+    await t.waitFor('1 of 5 selected');
+    t.keys('Enter');
+    await t.waitFor(/Categories \(2\/4\)[\s\S]*0 of 2 selected/);
+    t.keys('a');
+    await t.waitFor('2 of 2 selected');
+    t.keys('Enter');
+    await t.waitFor('In the bucket: 2026-03-01 to 2026-03-03.');
+    t.type('2026-03-0');
+    await t.waitFor('keep typing: YYYY-MM-DD');
+    t.type('2');
+    await t.waitFor(/› Start 2026-03-02/);
+    t.keys('Enter');
+    await t.waitFor(/› Stop/);
+    t.type('2026-03-01');
+    await t.waitFor('The stop date 2026-03-01 is before the start date 2026-03-02.');
+    t.keys('BSpace');
+    t.type('3');
+    await t.waitFor('2 days');
+    t.keys('Enter');
+    await t.waitFor('Time buckets (4/4)');
+    t.keys('Escape'); // back: the dates are kept
+    screen = await t.waitFor('Dates (3/4)');
+    expect(screen).toMatch(/Start 2026-03-02/);
+    expect(screen).toMatch(/Stop\s+2026-03-03/);
+    t.keys('Enter');
+    await t.waitFor('3 of 3 selected');
+    t.resize(100, 30); // wider: the key help fits whole
+    await t.waitFor((s) => rowsOf(s) === 30 && s.includes('enter next  ·  esc back  ·  ctrl-c quit'));
+    t.resize(80, 24); // back to 80×24: redrawn clean, the key help trimmed to the width
+    screen = await t.waitFor((s) => rowsOf(s) === 24 && s.includes('esc back  ·  ctrl-c …'));
+    expect(screen.match(/analytics-backfill ›/g)).toHaveLength(1);
+    t.keys('Enter');
+
+    screen = await t.waitFor('Total: 8 partitions');
+    // testing × 2 categories × 2 days × 2 time buckets with files, 2 files each
+    expect(screen).toMatch(/Total: 8 partitions\s+16\s+[\d.]+ KiB\s+0\s+16/);
+    expect(screen).toContain('To send: 16 files');
+    t.keys('Enter');
+    screen = await t.waitFor('Start the backfill?');
+    const command = unwrapBetween(screen, 'The same from a script:', 'Start the backfill?');
+    expect(command).toBe(
+      `npx analytics-backfill --gcs-bucket ${bucket} --warehouse duckdb:${db} --analytics-environment testing --event-category economy,gameplay ` +
+        '--event-ds-start 2026-03-02 --event-ds-stop 2026-03-03 --event-time 0-8,8-16,16-24 --yes',
+    );
+    t.keys('Enter');
+    screen = await t.waitFor('EXIT=', 30_000);
+    expect(screen).toContain('Done in');
+    expect(screen).toContain('16 ingested, 0 failed');
+    expect(screen).toContain(`Run record: ${join(dir, 'runs')}`);
+    expect(screen).toContain('EXIT=0');
+    expect(await countRows(db, 'events.events_function')).toBe(16 * 5);
+    expect(await queryDuckDb(db, 'SELECT DISTINCT analytics_environment FROM events.events_function')).toEqual([['testing']]);
+    expect(await queryDuckDb(db, 'SELECT min(event_ds)::VARCHAR, max(event_ds)::VARCHAR FROM logs.events_logs_function')).toEqual([['2026-03-02', '2026-03-03']]);
+    expect(tally.files).toBe(48);
+  });
+
+  it('stops on Ctrl-C, shows what went out and the resume command, and the resume lands the rest once', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wizard-pty-'));
+    const bucket = join(dir, 'bucket');
+    const tally = writeSampleBucket(bucket, {
+      environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-10',
+      times: ['0-8', '8-16', '16-24'], filesPerPartition: 10, eventsPerFile: 200, seed: 5,
+    });
+    const db = join(dir, 'w.duckdb');
+    const records = join(dir, 'runs');
+    const t = start(
+      ['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--record-dir', records, '--analytics-environment', 'testing',
+        '--event-category', 'all', '--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-10', '--event-time', 'all'],
+      dir,
+    );
+    let screen = await t.waitFor('Total: 30 partitions'); // every choice came from the flags
+    expect(screen).toMatch(/rows 1–\d+ of 30/); // the list scrolls inside 24 rows
+    t.keys('Enter');
+    await t.waitFor('Start the backfill?');
+    t.keys('Enter');
+    await t.waitFor((s) => Number(/(\d+)\/300 files/.exec(s)?.[1] ?? 0) >= 20, 30_000);
+    t.keys('C-c');
+    screen = await t.waitFor('EXIT=', 30_000);
+    expect(screen).toContain('EXIT=130');
+    const counts = /Interrupted after \S+: (\d+) ingested, 0 failed, (\d+) not sent/.exec(screen);
+    expect(counts).not.toBeNull();
+    const [ingested, notSent] = [Number(counts![1]), Number(counts![2])];
+    expect(ingested).toBeGreaterThan(0);
+    expect(ingested + notSent).toBe(300);
+    expect(screen).toContain(`${ingested} files went out; ${notSent} were not sent.`);
+    expect(await countRows(db, 'events.events_function')).toBe(ingested * 200);
+
+    const resume = unwrapBetween(screen, 'Resume (sends only what did not go out):', 'The same backfill from a script:');
+    expect(resume).toMatch(/^npx analytics-backfill --resume \S+ --record-dir \S+ --yes$/);
+    const resumed = await runCli(resume.split(' ').slice(2), {}, dir);
+    expect(resumed.code).toBe(0);
+    expect(await countRows(db, 'events.events_function')).toBe(tally.events);
+    const [[distinct]] = (await queryDuckDb(db, 'SELECT count(DISTINCT event_id) FROM events.events_function')) as [[bigint]];
+    expect(Number(distinct)).toBe(tally.events);
+  });
+});
