@@ -16,6 +16,15 @@ describe('date presets', () => {
   });
 });
 
+describe('date presets across a year boundary', () => {
+  it('take last month from the previous year and last 7 days across it', () => {
+    const by = Object.fromEntries(datePresets(new Date('2026-01-03T00:10:00Z')).map((p) => [p.label, `${p.start}..${p.stop}`]));
+    expect(by['Last month']).toBe('2025-12-01..2025-12-31');
+    expect(by['Last 7 days']).toBe('2025-12-28..2026-01-03');
+    expect(by.Yesterday).toBe('2026-01-02..2026-01-02');
+  });
+});
+
 describe('date validation', () => {
   it('waits while a date is being typed, and refuses what cannot become one', () => {
     expect(dateProblem('2026-0')?.incomplete).toBe(true);
@@ -23,10 +32,14 @@ describe('date validation', () => {
     expect(dateProblem('2026-02-30')?.message).toBe('2026-02-30 is not a calendar date');
     expect(dateProblem('yesterday')?.incomplete).toBe(false);
     expect(dateProblem('2026-03-01')).toBeUndefined();
+    expect(dateProblem('2024-02-29')).toBeUndefined();
+    expect(dateProblem('2026-02-29')?.message).toBe('2026-02-29 is not a calendar date');
+    expect(dateProblem('2026-13-01')?.incomplete).toBe(false);
   });
 
   it('checks the order and counts the days', () => {
     expect(checkRange('2026-03-01', '2026-03-10')).toEqual({ days: 10 });
+    expect(checkRange('2026-03-28', '2026-04-02')).toEqual({ days: 6 });
     expect(checkRange('2026-03-10', '2026-03-01').order).toMatch(/before the start/);
     expect(spanOf(['2026-03-02', 'junk', '2026-01-05', '2026-02-01'])).toEqual({ first: '2026-01-05', last: '2026-03-02' });
     expect(spanOf([])).toBeUndefined();

@@ -1,11 +1,16 @@
-import { addDays } from 'date-fns/addDays';
-import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
-import { endOfMonth } from 'date-fns/endOfMonth';
-import { isValid } from 'date-fns/isValid';
-import { lightFormat } from 'date-fns/lightFormat';
-import { parseISO } from 'date-fns/parseISO';
-import { startOfMonth } from 'date-fns/startOfMonth';
-import { subMonths } from 'date-fns/subMonths';
+// Plain UTC arithmetic on `YYYY-MM-DD` days instead of date-fns: the wizard's first screen loads
+// this module, and date-fns' per-function modules cost tens of milliseconds to load.
+const DAY_MS = 86_400_000;
+
+/** Milliseconds of a `YYYY-MM-DD` UTC day, or undefined when it is not a calendar date. */
+function dayOf(ymd: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+  if (!m) return undefined;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return ymdOf(ms) === ymd ? ms : undefined;
+}
+
+const ymdOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** A named date range the operator can pick instead of typing. */
 export interface DatePreset {
@@ -20,23 +25,17 @@ export interface DateSpan {
   last: string;
 }
 
-const ymd = (d: Date) => lightFormat(d, 'yyyy-MM-dd');
-
-/** The UTC calendar date of an instant (event_ds folders are UTC days), as a local-midnight Date for date-fns. */
-function utcDay(now: Date): Date {
-  return parseISO(now.toISOString().slice(0, 10));
-}
-
-/** Presets relative to today (UTC), and the span of dates that exist when it is known. */
+/** Presets relative to today (the UTC day: event_ds folders are UTC days), and the span of dates that exist when it is known. */
 export function datePresets(now: Date, span?: DateSpan): DatePreset[] {
-  const today = utcDay(now);
-  const lastMonth = subMonths(today, 1);
+  const y = now.getUTCFullYear();
+  const m = now.getUTCMonth();
+  const today = Date.UTC(y, m, now.getUTCDate());
   const presets: DatePreset[] = [
-    { label: 'Yesterday', start: ymd(addDays(today, -1)), stop: ymd(addDays(today, -1)) },
-    { label: 'Today', start: ymd(today), stop: ymd(today) },
-    { label: 'Last 7 days', start: ymd(addDays(today, -6)), stop: ymd(today) },
-    { label: 'This month', start: ymd(startOfMonth(today)), stop: ymd(today) },
-    { label: 'Last month', start: ymd(startOfMonth(lastMonth)), stop: ymd(endOfMonth(lastMonth)) },
+    { label: 'Yesterday', start: ymdOf(today - DAY_MS), stop: ymdOf(today - DAY_MS) },
+    { label: 'Today', start: ymdOf(today), stop: ymdOf(today) },
+    { label: 'Last 7 days', start: ymdOf(today - 6 * DAY_MS), stop: ymdOf(today) },
+    { label: 'This month', start: ymdOf(Date.UTC(y, m, 1)), stop: ymdOf(today) },
+    { label: 'Last month', start: ymdOf(Date.UTC(y, m - 1, 1)), stop: ymdOf(Date.UTC(y, m, 0)) },
   ];
   if (span) presets.push({ label: 'Every date in the bucket', start: span.first, stop: span.last });
   return presets;
@@ -45,7 +44,7 @@ export function datePresets(now: Date, span?: DateSpan): DatePreset[] {
 /** What is wrong with one date as typed; `incomplete` while it could still become a date. */
 export function dateProblem(value: string): { message: string; incomplete: boolean } | undefined {
   const v = value.trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return isValid(parseISO(v)) ? undefined : { message: `${v} is not a calendar date`, incomplete: false };
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return dayOf(v) !== undefined ? undefined : { message: `${v} is not a calendar date`, incomplete: false };
   if (/^\d{0,4}(-(\d{0,2}(-\d{0,1})?)?)?$/.test(v) || /^\d{4}-\d{2}-\d$/.test(v)) return { message: 'keep typing: YYYY-MM-DD', incomplete: true };
   return { message: `"${v}" is not a date: use YYYY-MM-DD`, incomplete: false };
 }
@@ -67,7 +66,7 @@ export function checkRange(start: string, stop: string): RangeCheck {
   if (a) out.start = a.message;
   if (b) out.stop = b.message;
   if (a || b) return out;
-  const days = differenceInCalendarDays(parseISO(stop.trim()), parseISO(start.trim())) + 1;
+  const days = Math.round(((dayOf(stop.trim()) ?? 0) - (dayOf(start.trim()) ?? 0)) / DAY_MS) + 1;
   if (days < 1) out.order = `The stop date ${stop.trim()} is before the start date ${start.trim()}.`;
   else out.days = days;
   return out;
