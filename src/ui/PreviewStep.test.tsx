@@ -68,7 +68,7 @@ describe('PreviewStep', () => {
   it('shows a listing failure and goes back on esc', async () => {
     const onBack = vi.fn();
     const { lastFrame, stdin } = render(<PreviewStep plan={undefined} error="permission denied" largeSelection={10} onSubmit={noop} onBack={onBack} onToggleReprocess={noop} />);
-    await waitForFrame(lastFrame, 'Could not list the selection: permission denied');
+    await waitForFrame(lastFrame, 'Could not plan the backfill: permission denied');
     await press(stdin, KEY.esc);
     await vi.waitFor(() => expect(onBack).toHaveBeenCalledOnce());
   });

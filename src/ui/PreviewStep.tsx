@@ -66,7 +66,7 @@ export function PreviewStep(props: PreviewStepProps) {
   return (
     <StepFrame title="Preview" {...(props.context ? { context: props.context } : {})} hints={hints}>
       {props.error !== undefined ? (
-        <Text color={tint('red')}>Could not list the selection: {props.error}</Text>
+        <Text color={tint('red')}>Could not plan the backfill: {props.error}</Text>
       ) : !plan ? (
         <Text>
           <Spinner /> Listing files…

@@ -35,7 +35,7 @@ export function StepFrame({ title, position, context, hints, children }: StepFra
       <Box flexDirection="column" marginTop={1} marginBottom={1}>
         {children}
       </Box>
-      <KeyHelp hints={hints} />
+      {hints.length > 0 && <KeyHelp hints={hints} />}
     </Box>
   );
 }

@@ -32,6 +32,16 @@ describe('SummaryStep', () => {
     expect(frame).toContain('npx analytics-backfill --resume 20260315-120000-abcd --yes');
   });
 
+  it('fits 24 rows however many files failed, pointing to the run record for the rest', async () => {
+    const failures = Array.from({ length: 50 }, (_, i) => ({ name: `data_type=json/f${i}`, generation: '1', error: 'refused' }));
+    const s = summaryOf({ counts: { published: 0, ingested: 0, 'already-ingested': 0, failed: 50 }, failures });
+    const { lastFrame } = render(<SummaryStep summary={s} commandLine={`npx analytics-backfill ${'--flag value '.repeat(15)}--yes`} resumeCommand="npx analytics-backfill --resume 20260315-120000-abcd --record-dir /state/runs --yes" />);
+    const frame = await waitForFrame(lastFrame, 'more in the run record');
+    expect(frame.split('\n').length).toBeLessThanOrEqual(24);
+    expect(frame).toContain('✗ data_type=json/f0: refused');
+    expect(frame).toContain('--resume 20260315-120000-abcd');
+  });
+
   it('reports an interrupted run: what went out and what did not', async () => {
     const s = summaryOf({ interrupted: true, notSent: 7, elapsedMs: 3000, counts: { published: 0, ingested: 5, 'already-ingested': 0, failed: 0 } });
     const { lastFrame } = render(<SummaryStep summary={s} commandLine="CMD" resumeCommand="RESUME-CMD" />);

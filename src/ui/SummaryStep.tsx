@@ -20,11 +20,14 @@ export interface SummaryStepProps {
  */
 export function SummaryStep({ summary: s, commandLine, resumeCommand, context }: SummaryStepProps) {
   const tint = useTint();
-  const { rows } = useTerminalSize();
+  const { rows, columns } = useTerminalSize();
   const c = s.counts;
   const sent = c.published + c.ingested + c['already-ingested'];
   const incomplete = c.failed > 0 || s.notSent > 0;
-  const room = Math.max(1, rows - 16);
+  // Failures get the rows the rest leaves free, so the whole summary fits the terminal.
+  const tall = (text: string) => Math.max(1, Math.ceil(text.length / Math.max(20, columns)));
+  const fixed = 10 + (s.interrupted ? 1 : 0) + tall(`Run record: ${s.recordPath}`) + tall(commandLine) + (incomplete ? 1 + tall(resumeCommand) : 0);
+  const room = Math.max(1, rows - fixed - 1);
   const failures = s.failures.slice(0, room);
   const parts = [
     c.ingested > 0 ? `${formatCount(c.ingested)} ingested` : '',
