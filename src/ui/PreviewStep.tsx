@@ -17,6 +17,8 @@ export interface PreviewStepProps {
   progress?: PlanProgress | undefined;
   error?: string | undefined;
   largeSelection: number;
+  /** A dry run: Enter ends the wizard here instead of going on to send. */
+  dryRun?: boolean;
   context?: string;
   onSubmit: () => void;
   onBack?: (() => void) | undefined;
@@ -35,7 +37,7 @@ export function PreviewStep(props: PreviewStepProps) {
   const warnings = plan ? previewWarnings(plan, props.largeSelection) : [];
   const height = Math.max(3, rows - 13 - warnings.length);
   const scroll = useScroll(plan?.partitions.length ?? 0, height);
-  const canSend = plan !== undefined && plan.totals.toSend > 0;
+  const canSend = plan !== undefined && (plan.totals.toSend > 0 || props.dryRun === true);
 
   useStepKeys({
     onBack: props.onBack,
@@ -56,7 +58,7 @@ export function PreviewStep(props: PreviewStepProps) {
     `${num(formatCount(p.matched))} ${num(formatBytes(p.bytes))} ${num(formatCount(p.alreadyIngested))} ${num(formatCount(p.toSend.length))}`;
 
   const hints: KeyHint[] = [
-    ...(canSend ? [{ key: 'enter', does: 'continue' }] : []),
+    ...(canSend ? [{ key: 'enter', does: props.dryRun ? 'finish (dry run: nothing is sent)' : 'continue' }] : []),
     ...(plan && plan.partitions.length > height ? [{ key: '↑↓ pgup/pgdn', does: 'scroll' }] : []),
     ...(plan && plan.totals.alreadyIngested > 0 ? [{ key: 'r', does: plan.reprocess ? 'skip ingested' : 'reprocess' }] : []),
     ...(props.onBack ? [BACK] : []),

@@ -148,6 +148,19 @@ describe('Wizard', () => {
     });
   });
 
+  it('ends a dry run at the preview, sending nothing', async () => {
+    const db = await withWarehouse('dry', async (warehouse, records, db) => {
+      const initial: WizardInput = { ...BLANK, dryRun: true, bucket, environments: ['testing'], categories: ['economy'], start: '2026-03-01', stop: '2026-03-01', times: 'all' };
+      const { lastFrame, stdin, onExit } = mount(initial, engineDeps(warehouse, records));
+      const frame = await waitForFrame(lastFrame, 'Total: 2 partitions');
+      expect(frame).toContain('enter finish (dry run: nothing is sent)');
+      await press(stdin, KEY.enter);
+      await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith(expect.objectContaining({ kind: 'previewed' })));
+      return db;
+    });
+    expect(await countRows(db, 'events.events_function')).toBe(0);
+  });
+
   it('quits on Ctrl-C before anything is sent', async () => {
     await withWarehouse('cancel', async (warehouse, records) => {
       const { lastFrame, stdin, onExit } = mount({ ...BLANK, bucket }, engineDeps(warehouse, records));

@@ -125,8 +125,9 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           progress={planning.progress}
           {...errorOf(planning.state)}
           largeSelection={deps.largeSelection ?? 10_000}
+          {...opt('dryRun', initial.dryRun)}
           context={context}
-          onSubmit={() => flow.go('confirm')}
+          onSubmit={() => (initial.dryRun && plan && choices ? onExit({ kind: 'previewed', choices, plan }) : flow.go('confirm'))}
           {...opt('onBack', backFrom('preview'))}
           onToggleReprocess={() => flow.update({ reprocess: !draft.reprocess })}
         />

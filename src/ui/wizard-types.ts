@@ -17,6 +17,8 @@ export interface WizardInput {
   times?: AllOr<TimeBucket>;
   dataType: string;
   reprocess: boolean;
+  /** `--dry-run`: the wizard ends at the preview; nothing is sent. */
+  dryRun?: boolean;
 }
 
 /** A complete choice: enough for the engine to plan and run, and for the equivalent command line. */
@@ -55,13 +57,16 @@ export interface WizardDeps {
 export type WizardResult =
   /** A run happened (completed, partly failed, or interrupted by one Ctrl-C). */
   | { kind: 'ran'; choices: WizardChoices; plan: BackfillPlan; summary: RunSummary }
-  /** The operator left before anything was sent (Ctrl-C or q). */
+  /** A dry run ended at the preview: nothing was sent. */
+  | { kind: 'previewed'; choices: WizardChoices; plan: BackfillPlan }
+  /** The operator left before anything was sent (Ctrl-C). */
   | { kind: 'cancelled' }
   /** A second Ctrl-C during a run: quit at once, without waiting for files in flight. */
   | { kind: 'quit' };
 
 /** The process exit code for a wizard outcome: 0 done, 1 some files failed, 130 interrupted or cancelled. */
 export function exitCodeOf(result: WizardResult): number {
+  if (result.kind === 'previewed') return 0;
   if (result.kind !== 'ran') return 130;
   if (result.summary.interrupted) return 130;
   return result.summary.counts.failed > 0 ? 1 : 0;
