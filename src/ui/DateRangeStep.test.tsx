@@ -43,8 +43,8 @@ describe('DateRangeStep', () => {
     expect(frame).toMatch(/Yesterday\s+2026-03-14/);
     expect(frame).toMatch(/Last 7 days\s+2026-03-09 to 2026-03-15/);
     expect(frame).toMatch(/This month\s+2026-03-01 to 2026-03-15/);
-    await press(stdin, KEY.up); // from Start, up wraps to the last preset
-    await waitForFrame(lastFrame, /› Every date in the bucket/);
+    await press(stdin, KEY.up); // from Start, up goes to the presets, the dates in the bucket first
+    await waitForFrame(lastFrame, /❯ Every date in the bucket/);
     expect(lastFrame()).toContain('enter use preset');
     await press(stdin, KEY.enter);
     await waitForFrame(lastFrame, '10 days');
@@ -52,6 +52,23 @@ describe('DateRangeStep', () => {
     expect(lastFrame()).toMatch(/Stop\s+2026-03-10/);
     await press(stdin, KEY.enter);
     await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('2026-03-01', '2026-03-10'));
+  });
+
+  it('moves between the fields and the presets with tab, and takes any preset', async () => {
+    const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={() => {}} />);
+    await waitForFrame(lastFrame, 'Presets (↑ or tab):');
+    await press(stdin, KEY.tab);
+    await waitForFrame(lastFrame, /› Stop/);
+    await press(stdin, KEY.tab);
+    await waitForFrame(lastFrame, /❯ Every date in the bucket/);
+    expect(lastFrame()).toContain('tab back to the dates');
+    await press(stdin, KEY.down, KEY.down, KEY.down);
+    await waitForFrame(lastFrame, /❯ Last 7 days/);
+    await press(stdin, KEY.enter);
+    const frame = await waitForFrame(lastFrame, '7 days');
+    expect(frame).toMatch(/› Start\s+2026-03-09/);
+    expect(frame).toMatch(/Stop\s+2026-03-15/);
+    expect(frame).not.toContain('no data in the bucket'); // 03-09..03-15 overlaps 03-01..03-10
   });
 
   it('warns when the range misses every date in the bucket, and goes back on esc keeping earlier dates', async () => {

@@ -1,10 +1,10 @@
-import { TextInput } from '@inkjs/ui';
+import { Select, TextInput } from '@inkjs/ui';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useState } from 'react';
 import { useTint } from './color.js';
 import { checkRange, datePresets, type DateSpan } from './date-range.js';
-import { BACK, QUIT } from './KeyHelp.js';
+import { BACK, QUIT, type KeyHint } from './KeyHelp.js';
 import { StepFrame } from './StepFrame.js';
 import { useStepKeys } from './use-step-keys.js';
 
@@ -20,43 +20,48 @@ export interface DateRangeStepProps {
   onBack?: () => void;
 }
 
+const START = 0;
+const STOP = 1;
+const PRESETS = 2;
+
 /**
- * The date range: two typed dates checked as you type, or a preset. ↑↓ (or tab) move between the
- * fields and the presets; Enter on a preset fills both fields; Enter on a field goes on when both are valid.
+ * The date range: two typed dates checked as you type, or a preset from a list. ↑↓ move between the
+ * two fields and on into the presets; tab cycles fields and presets. Enter on a preset fills both
+ * fields; Enter on a field goes on once both are valid.
  */
 export function DateRangeStep(props: DateRangeStepProps) {
   const tint = useTint();
   const [start, setStart] = useState(props.defaultStart ?? '');
   const [stop, setStop] = useState(props.defaultStop ?? '');
-  const [focus, setFocus] = useState(start === '' || stop !== '' ? 0 : 1);
+  const [focus, setFocus] = useState(start === '' || stop !== '' ? START : STOP);
   const [generation, setGeneration] = useState(0);
   const [tried, setTried] = useState(false);
   const presets = datePresets(props.now, props.span ?? undefined);
-  const rows = 2 + presets.length;
   const check = checkRange(start, stop);
   const valid = check.days !== undefined;
 
-  const apply = (index: number) => {
-    const preset = presets[index - 2];
+  const apply = (label: string) => {
+    const preset = presets.find((p) => p.label === label);
     if (!preset) return;
     setStart(preset.start);
     setStop(preset.stop);
-    setGeneration((g) => g + 1);
-    setFocus(0);
+    setGeneration((g) => g + 1); // refill the fields (and let the same preset be chosen again)
+    setFocus(START);
   };
   const enterOnField = () => {
     setTried(true);
     if (valid) props.onSubmit(start.trim(), stop.trim());
-    else if (focus === 0 && check.start === undefined) setFocus(1);
-    else if (focus === 1 && check.stop === undefined && check.start !== undefined) setFocus(0);
+    else if (focus === START && check.start === undefined) setFocus(STOP);
+    else if (focus === STOP && check.stop === undefined && check.start !== undefined) setFocus(START);
   };
 
   useStepKeys({
     onBack: props.onBack,
     extra: (_input, key) => {
-      if (key.downArrow || (key.tab && !key.shift)) setFocus((f) => (f + 1) % rows);
-      else if (key.upArrow || (key.tab && key.shift)) setFocus((f) => (f + rows - 1) % rows);
-      else if (key.return && focus >= 2) apply(focus);
+      if (key.tab) setFocus((f) => (f + (key.shift ? 2 : 1)) % 3);
+      else if (focus === PRESETS) return; // the list moves itself
+      else if (key.downArrow) setFocus((f) => f + 1);
+      else if (key.upArrow) setFocus((f) => (f === START ? PRESETS : f - 1));
     },
   });
 
@@ -70,37 +75,39 @@ export function DateRangeStep(props: DateRangeStepProps) {
       )}
     </Box>
   );
+  const hints: KeyHint[] = [
+    { key: focus === PRESETS ? '↑↓' : '↑↓ tab', does: focus === PRESETS ? 'choose' : 'fields/presets' },
+    ...(focus === PRESETS ? [{ key: 'tab', does: 'back to the dates' }] : []),
+    { key: 'enter', does: focus === PRESETS ? 'use preset' : 'next' },
+    ...(props.onBack ? [BACK] : []),
+    QUIT,
+  ];
 
   return (
-    <StepFrame
-      title="Dates"
-      {...(props.position ? { position: props.position } : {})}
-      {...(props.context ? { context: props.context } : {})}
-      hints={[{ key: '↑↓', does: 'move' }, { key: 'enter', does: focus >= 2 ? 'use preset' : 'next' }, ...(props.onBack ? [BACK] : []), QUIT]}
-    >
+    <StepFrame title="Dates" {...(props.position ? { position: props.position } : {})} {...(props.context ? { context: props.context } : {})} hints={hints}>
       <Text>Which event dates (event_ds, UTC, inclusive)?</Text>
-      {field('Start', 0, start, setStart, check.start)}
-      {field('Stop', 1, stop, setStop, check.stop)}
+      {field('Start', START, start, setStart, check.start)}
+      {field('Stop', STOP, stop, setStop, check.stop)}
       <Text color={tint(check.order ? 'yellow' : 'green')}>
         {check.order ?? (valid ? `${check.days} day${check.days === 1 ? '' : 's'}` : ' ')}
         {valid && props.span && (stop < props.span.first || start > props.span.last) ? '  — no data in the bucket in this range' : ''}
       </Text>
       <Box marginTop={1} flexDirection="column">
-        <Text dimColor>
-          {props.span === undefined ? '' : props.span === null ? 'No dates in the bucket for this selection.' : `In the bucket: ${props.span.first} to ${props.span.last}.`}
-        </Text>
-        {props.span === undefined && (
+        {props.span === undefined ? (
           <Text>
             <Spinner /> Looking for the dates in the bucket…
           </Text>
+        ) : (
+          <Text dimColor>{props.span === null ? 'No dates in the bucket for this selection.' : `In the bucket: ${props.span.first} to ${props.span.last}.`}</Text>
         )}
-        {presets.map((p, i) => (
-          <Text key={p.label} bold={focus === i + 2} color={focus === i + 2 ? tint('blue') : undefined}>
-            {focus === i + 2 ? '› ' : '  '}
-            {p.label.padEnd(26)}
-            <Text dimColor>{p.start === p.stop ? p.start : `${p.start} to ${p.stop}`}</Text>
-          </Text>
-        ))}
+        <Text bold={focus === PRESETS}>Presets{focus === PRESETS ? '' : ' (↑ or tab)'}:</Text>
+        <Select
+          key={`presets-${generation}-${presets.length}`}
+          options={presets.map((p) => ({ value: p.label, label: `${p.label.padEnd(26)}${p.start === p.stop ? p.start : `${p.start} to ${p.stop}`}` }))}
+          visibleOptionCount={presets.length}
+          isDisabled={focus !== PRESETS}
+          onChange={apply}
+        />
       </Box>
     </StepFrame>
   );

@@ -67,7 +67,7 @@ describe('Wizard', () => {
       await press(stdin, KEY.down, KEY.space, KEY.enter); // gameplay
       await waitForFrame(lastFrame, 'In the bucket: 2026-03-01 to 2026-03-03.');
       await press(stdin, KEY.up);
-      await waitForFrame(lastFrame, /› Every date in the bucket/);
+      await waitForFrame(lastFrame, /❯ Every date in the bucket/);
       await press(stdin, KEY.enter);
       await waitForFrame(lastFrame, '3 days');
       await press(stdin, KEY.enter);

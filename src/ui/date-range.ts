@@ -37,8 +37,8 @@ export function datePresets(now: Date, span?: DateSpan): DatePreset[] {
     { label: 'This month', start: ymdOf(Date.UTC(y, m, 1)), stop: ymdOf(today) },
     { label: 'Last month', start: ymdOf(Date.UTC(y, m - 1, 1)), stop: ymdOf(Date.UTC(y, m, 0)) },
   ];
-  if (span) presets.push({ label: 'Every date in the bucket', start: span.first, stop: span.last });
-  return presets;
+  // The dates that exist come first: the preset most backfills want.
+  return span ? [{ label: 'Every date in the bucket', start: span.first, stop: span.last }, ...presets] : presets;
 }
 
 /** What is wrong with one date as typed; `incomplete` while it could still become a date. */
