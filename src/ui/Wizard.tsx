@@ -47,13 +47,15 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
   const [stopping, setStopping] = useState(false);
   const [ran, setRan] = useState<Ran>();
 
+  // First Ctrl-C in a run: stop sending and wait for what is in flight. A second: quit at once.
+  // Before a run there is nothing to wait for. The abort signal (not state) says which it is, so
+  // two presses in one burst still count as two.
   useInterrupt(() => {
     if (step === 'summary') return;
     if (step !== 'run') return onExit({ kind: 'cancelled' });
-    if (!stopping) {
-      setStopping(true);
-      runControl.current?.abort();
-    } else onExit({ kind: 'quit' });
+    if (runControl.current?.signal.aborted) return onExit({ kind: 'quit' });
+    runControl.current?.abort();
+    setStopping(true);
   }, interrupt);
 
   useEffect(() => {
