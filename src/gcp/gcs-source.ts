@@ -3,6 +3,7 @@ import type { File, FileMetadata, Storage } from '@google-cloud/storage';
 import { PermanentFileError, TransientError } from '../core/errors.js';
 import type { NotifiedObject, ObjectDetails } from '../core/storage-notification.js';
 import type { Source } from '../ports/source.js';
+import { defaultReadIdleMs, idleGuarded } from './idle-read.js';
 
 export interface GcsSourceOptions {
   storage: Storage;
@@ -10,6 +11,8 @@ export interface GcsSourceOptions {
   bucket: string;
   /** Objects per listing page (GCS allows at most 1000). */
   pageSize?: number;
+  /** Longest wait for the next chunk of a download before it fails as transient (default 60 s, env GCS_READ_IDLE_MS). */
+  readIdleMs?: number;
 }
 
 /** The bucket of a `gs://bucket[/…]` URL, or the bare name as given. */
@@ -57,6 +60,7 @@ export function createGcsSource(opts: GcsSourceOptions): Source {
   const name = bucketName(opts.bucket);
   const bucket = opts.storage.bucket(name);
   const pageSize = Math.min(Math.max(opts.pageSize ?? 1000, 1), 1000);
+  const readIdleMs = opts.readIdleMs ?? defaultReadIdleMs();
 
   async function page(query: PageQuery): Promise<{ files: Listed[]; next?: string; prefixes: string[] }> {
     const [files, nextQuery, response] = (await bucket.getFiles(query)) as unknown as [
@@ -106,11 +110,12 @@ export function createGcsSource(opts: GcsSourceOptions): Source {
     async *read(objectName, generation) {
       const file = generation ? bucket.file(objectName, { generation }) : bucket.file(objectName);
       const stream = file.createReadStream({ decompress: false }) as Readable & AsyncIterable<Uint8Array>;
+      const where = `gs://${name}/${objectName}${generation ? `#${generation}` : ''}`;
       try {
-        for await (const chunk of stream) yield chunk;
+        yield* idleGuarded(stream, readIdleMs, where);
       } catch (err) {
+        if (err instanceof TransientError) throw err;
         const code = (err as { code?: unknown }).code;
-        const where = `gs://${name}/${objectName}${generation ? `#${generation}` : ''}`;
         if (code === 404) throw new PermanentFileError(`${where} no longer exists (deleted or overwritten)`);
         if (code === 403) throw new PermanentFileError(`${where}: permission denied`);
         if (code === 429 || (typeof code === 'number' && code >= 500)) throw new TransientError(`${where}: ${(err as Error).message}`);
