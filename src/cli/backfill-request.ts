@@ -69,3 +69,8 @@ export function commandLine(req: BackfillRequest): string {
   args.push('--yes');
   return args.map(shellQuote).join(' ');
 }
+
+/** The command that finishes an interrupted or partly failed run. */
+export function resumeCommand(runId: string, recordDir: string): string {
+  return ['npx', 'analytics-backfill', '--resume', runId, '--record-dir', recordDir, '--yes'].map(shellQuote).join(' ');
+}

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { formatBytes, formatCount, formatDuration } from '../core/format.js';
 import type { RunEvent } from '../engine/run-backfill.js';
-import type { BackfillRequest } from './backfill-request.js';
+import { resumeCommand, type BackfillRequest } from './backfill-request.js';
 import { openSession, type SessionOptions } from './backfill-session.js';
 import { previewText, summaryJson, summaryText } from './report.js';
 
@@ -32,7 +32,7 @@ export async function runNonInteractive(req: BackfillRequest, session: SessionOp
       return 0;
     }
     const summary = await opened.run(plan, io.interrupt, progressPrinter(err, io.now ?? (() => performance.now())));
-    const resume = `npx analytics-backfill --resume ${summary.runId} --record-dir ${session.recordDir} --yes`;
+    const resume = resumeCommand(summary.runId, session.recordDir);
     if (io.json) {
       err(summaryText(summary, resume));
       out(summaryJson(plan, summary, false));

@@ -1,19 +1,80 @@
-import { UsageError } from '../core/errors.js';
+import type { Source } from '../ports/source.js';
+import type { WizardChoices, WizardDeps, WizardInput, WizardResult } from '../ui/run-wizard.js';
+import { commandLine, resumeCommand, type BackfillRequest } from './backfill-request.js';
+import { openSession, type BackfillSession } from './backfill-session.js';
 import type { CloudFactories } from './cloud-factories.js';
 import type { CliIo } from './main.js';
-import { missingFlags, type BackfillRequest } from './backfill-request.js';
+import { defaultWarehouse, openSource } from './open-ports.js';
 import type { CliOptions } from './parse-args.js';
-import { runNonInteractive } from './run-non-interactive.js';
-import { requestFromOptions } from './backfill-request.js';
 
-/** Placeholder until the wizard lands: complete flags run as with --yes. */
+/**
+ * The interactive path: the wizard gathers what the flags left out, then plans and runs through the
+ * same session as `--yes`. Ink and React are loaded only here.
+ */
 export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFactories; recordDir: string; io: CliIo }): Promise<number> {
-  const missing = missingFlags(opts);
-  if (missing.length > 0) throw new UsageError(`missing ${missing.join(', ')}`);
-  const request: BackfillRequest = requestFromOptions(opts);
-  return runNonInteractive(
-    request,
-    { cloud: deps.cloud, recordDir: deps.recordDir, dryRun: opts.dryRun },
-    { stdout: deps.io.stdout, stderr: deps.io.stderr, interrupt: deps.io.interrupt, json: false },
-  );
+  const { runWizard, exitCodeOf, lastRunBucket } = await (await import('../ui/load-wizard.js')).loadWizard();
+  const { io, cloud, recordDir } = deps;
+  const warehouseOf = (bucket: string) => opts.warehouse ?? defaultWarehouse(bucket);
+  const requestOf = (c: WizardChoices): BackfillRequest => ({
+    bucket: c.bucket,
+    project: opts.project,
+    topic: opts.topic,
+    warehouse: warehouseOf(c.bucket),
+    selection: c.selection,
+    reprocess: c.reprocess,
+    jobName: opts.jobName,
+  });
+
+  // A session is bound to one request: a preview of new choices closes the last one and opens its own.
+  let current: { key: string; session: BackfillSession } | undefined;
+  const sessionFor = async (c: WizardChoices, source: Source | undefined) => {
+    const key = JSON.stringify(c);
+    if (current?.key === key) return current.session;
+    await current?.session.close();
+    current = undefined;
+    const session = await openSession(requestOf(c), { cloud, recordDir, dryRun: opts.dryRun, ...(source ? { source } : {}) });
+    current = { key, session };
+    return session;
+  };
+
+  // A bucket from ANALYTICS_BACKFILL_BUCKET (not the flag) only prefills the source step.
+  const fromEnv = opts.bucket !== undefined && opts.bucket === io.env.ANALYTICS_BACKFILL_BUCKET;
+  const last = lastRunBucket(recordDir);
+  const suggested =
+    fromEnv && opts.bucket !== undefined ? { bucket: opts.bucket, from: 'ANALYTICS_BACKFILL_BUCKET' } : last !== undefined ? { bucket: last, from: 'the last run' } : undefined;
+  const initial: WizardInput = {
+    dataType: opts.dataType,
+    reprocess: opts.reprocess,
+    dryRun: opts.dryRun,
+    ...(opts.bucket !== undefined && !fromEnv ? { bucket: opts.bucket } : {}),
+    ...(opts.environments !== undefined ? { environments: opts.environments } : {}),
+    ...(opts.categories !== undefined ? { categories: opts.categories } : {}),
+    ...(opts.start !== undefined ? { start: opts.start } : {}),
+    ...(opts.stop !== undefined ? { stop: opts.stop } : {}),
+    ...(opts.times !== undefined ? { times: opts.times } : {}),
+  };
+  const wizardDeps: WizardDeps = {
+    openSource: (bucket) => openSource(bucket, opts.project, cloud),
+    plan: async (c, source, signal, onProgress) => (await sessionFor(c, source)).plan(signal, onProgress),
+    run: async (c, plan, signal, onEvent) => (await sessionFor(c, undefined)).run(plan, signal, onEvent),
+    commandLine: (c) => commandLine(requestOf(c)),
+    resumeCommand: (s) => resumeCommand(s.runId, recordDir),
+    destination: (bucket) => (opts.topic !== undefined ? `Pub/Sub topic ${opts.topic}` : bucket === undefined ? (opts.warehouse ?? 'the warehouse') : warehouseOf(bucket)),
+    ...(suggested ? { suggestedBucket: suggested } : {}),
+  };
+
+  let result: WizardResult | undefined;
+  try {
+    result = await runWizard(initial, wizardDeps, {
+      stdin: io.stdin as NodeJS.ReadStream,
+      stdout: io.stdout as NodeJS.WriteStream,
+      env: io.env,
+      interrupt: io.interrupt,
+    });
+    if (result.kind === 'previewed') io.stdout.write(`Dry run: nothing was sent or written. The same from a script:\n${commandLine(requestOf(result.choices))} --dry-run\n`);
+    return exitCodeOf(result);
+  } finally {
+    // After a second Ctrl-C the process quits at once: files in flight are not waited for.
+    if (result?.kind !== 'quit') await current?.session.close();
+  }
 }
