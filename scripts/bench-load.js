@@ -1,0 +1,128 @@
+// Load benchmark (issue #6), on local emulators only (127.0.0.1): backfills of 1k, 10k and 100k
+// files, each through the built CLI exactly as an operator runs it (GCS → ledger in BigQuery →
+// one Pub/Sub notification per file). Needs `npm run build` and `scripts/emulators.sh install`.
+// For each size, one JSON line: our GCS listing rate (in process), the CLI's dry run (listing,
+// ledger, plan) and its real run (publishing), with seconds, files per second and the CLI's peak RSS.
+// The files are preloaded into fake-gcs-server from a folder (-data): uploading 100k objects one
+// by one takes the emulator tens of minutes. Sizes: BENCH_LOAD_SIZES (default 1000,10000,100000).
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measure } from './bench-lib.js';
+
+process.env.METADATA_SERVER_DETECTION ??= 'none'; // never probe the cloud metadata server
+
+const { emulatorPubSub, emulatorStorage, emulatorBigQuery } = await import('../dist/gcp/gcp-clients.js');
+const { createGcsSource } = await import('../dist/gcp/gcs-source.js');
+const { createBigQueryWarehouse } = await import('../dist/gcp/bigquery-warehouse.js');
+const { DEFAULT_TABLE_NAMES } = await import('../dist/core/table-schemas.js');
+
+const SIZES = (process.env.BENCH_LOAD_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const BUCKET = 'bench-load';
+const TOPIC = 'bench-load';
+const script = fileURLToPath(new URL('./emulators.sh', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/analytics-backfill.js', import.meta.url));
+const state = mkdtempSync(join(tmpdir(), 'bench-load-'));
+const envOf = { ...process.env, EMULATORS_DIR: state };
+const round = (x) => Math.round(x * 10) / 10;
+const DATES = Array.from({ length: 28 }, (_, i) => `2024-03-${String(i + 1).padStart(2, '0')}`);
+const TIMES = ['0-8', '8-16', '16-24'];
+
+/** N one-event files under category nN, spread over 28 days × 3 time buckets × 50 sessions. */
+function writeFiles(root, n) {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const dir = join(root, BUCKET, 'data_type=json', 'analytics_environment=live', `event_category=n${n}`, `event_ds=${DATES[i % 28]}`, `event_time=${TIMES[i % 3]}`, `s${i % 50}`);
+    if (i < 28 * 3 * 50) mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `20240301T000000Z-${String(i).padStart(6, '0')}`), `{"eventClass":"load","eventId":"${n}-${i}"}\n`);
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+function gcsBin() {
+  const dirs = [process.env.GOBIN, join(homedir(), 'go', 'bin'), ...(process.env.PATH ?? '').split(':')].filter(Boolean);
+  try {
+    dirs.unshift(join(execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim(), 'bin'));
+  } catch {
+    // no go
+  }
+  const found = dirs.map((d) => join(d, 'fake-gcs-server')).find((p) => existsSync(p));
+  if (!found) throw new Error('fake-gcs-server not installed: run scripts/emulators.sh install');
+  return found;
+}
+
+function readEnv() {
+  const out = {};
+  for (const line of readFileSync(join(state, 'env'), 'utf8').split('\n')) {
+    const i = line.indexOf('=');
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+async function startGcs(dataDir) {
+  const port = 40000 + Math.floor(Math.random() * 20000);
+  const child = spawn(gcsBin(), ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(port), '-backend', 'memory', '-data', dataDir, '-log-level', 'error'], { stdio: 'ignore', detached: true });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const t0 = performance.now();
+  for (;;) {
+    try {
+      if ((await fetch(`${endpoint}/storage/v1/b`)).ok) break;
+    } catch {
+      // loading
+    }
+    if (child.exitCode !== null) throw new Error('fake-gcs-server exited');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { endpoint, child, loadSeconds: (performance.now() - t0) / 1000 };
+}
+
+const data = join(state, 'data');
+const writeSeconds = SIZES.reduce((s, n) => s + writeFiles(data, n), 0);
+execFileSync('bash', [script, 'start', 'bigquery', 'pubsub'], { env: envOf, stdio: ['ignore', 'ignore', 'inherit'] });
+const gcs = await startGcs(data);
+try {
+  const env = { ...readEnv(), STORAGE_EMULATOR_ENDPOINT: gcs.endpoint, METADATA_SERVER_DETECTION: 'none' };
+  console.error(`bench-load: wrote ${SIZES.reduce((a, b) => a + b, 0)} files in ${round(writeSeconds)} s; fake-gcs-server loaded them in ${round(gcs.loadSeconds)} s`);
+  const storage = emulatorStorage(gcs.endpoint);
+  const bigquery = emulatorBigQuery(env.BIGQUERY_EMULATOR_ENDPOINT, env.BIGQUERY_EMULATOR_PROJECT);
+  const warehouse = createBigQueryWarehouse({ bigquery, tables: DEFAULT_TABLE_NAMES });
+  await warehouse.ensureTables(); // the ledger the CLI reads
+  await warehouse.close();
+  const pubsub = emulatorPubSub(env.PUBSUB_EMULATOR_HOST, env.PUBSUB_PROJECT_ID);
+  await pubsub.createTopic(TOPIC);
+  await pubsub.close();
+
+  for (const n of SIZES) {
+    const source = createGcsSource({ storage, bucket: BUCKET });
+    const t0 = performance.now();
+    let listed = 0;
+    for await (const _ of source.list(`data_type=json/analytics_environment=live/event_category=n${n}/`)) listed++;
+    const listSeconds = (performance.now() - t0) / 1000;
+
+    const args = [BIN, '--gcs-bucket', `gs://${BUCKET}`, '--gcp', 'local-project', '--warehouse', 'bigquery:local-project',
+      '--analytics-environment', 'live', '--event-category', `n${n}`, '--event-ds-start', DATES[0], '--event-ds-stop', DATES[27],
+      '--event-time', 'all', '--record-dir', join(state, 'runs'), '--yes', '--json'];
+    const dry = await measure([...args, '--dry-run'], { env });
+    const run = await measure([...args, '--topic', TOPIC], { env });
+    if (dry.code !== 0 || run.code !== 0) throw new Error(`CLI failed (${dry.code}, ${run.code}):\n${dry.stderr.slice(-2000)}\n${run.stderr.slice(-2000)}`);
+    const published = JSON.parse(run.stdout).run?.counts?.published;
+    console.log(JSON.stringify({
+      files: n,
+      listing: { listed, seconds: Math.round(listSeconds * 1000) / 1000, filesPerSecond: Math.round(listed / listSeconds) },
+      dryRun: { seconds: round(dry.seconds), filesPerSecond: Math.round(n / dry.seconds), peakRssMiB: round(dry.rssMiB) },
+      backfill: { published, seconds: round(run.seconds), filesPerSecond: Math.round(n / run.seconds), peakRssMiB: round(run.rssMiB) },
+    }));
+  }
+} finally {
+  try {
+    process.kill(-gcs.child.pid, 'SIGKILL');
+  } catch {
+    // gone
+  }
+  execFileSync('bash', [script, 'stop'], { env: envOf, stdio: 'ignore' });
+  rmSync(state, { recursive: true, force: true });
+}
+process.exit(0);
