@@ -2,13 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { BugError, UserError } from '../core/errors.js';
 import { defaultRecordDir } from '../engine/run-record.js';
-import { requestFromOptions } from './backfill-request.js';
 import type { CloudFactories } from './cloud-factories.js';
 import { defaultCloudFactories } from './default-cloud.js';
 import { HELP_TEXT } from './help-text.js';
 import { parseArgs } from './parse-args.js';
-import { resumeRequest } from './resume-request.js';
-import { runNonInteractive } from './run-non-interactive.js';
 
 /** The process around the CLI: streams, environment, and the Ctrl-C signal. `bin/` builds it. */
 export interface CliIo {
@@ -50,7 +47,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const recordDir = opts.recordDir ?? defaultRecordDir(io.env);
   const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true && !opts.yes && !opts.json;
 
+  if (interactive && opts.resume === undefined) {
+    const { runWizardFromCli } = await import('./run-wizard-from-cli.js');
+    return runWizardFromCli(opts, { cloud, recordDir, io });
+  }
+  // The non-interactive path is loaded only when taken, keeping the wizard's first screen quick.
+  const { runNonInteractive } = await import('./run-non-interactive.js');
   if (opts.resume !== undefined) {
+    const { resumeRequest } = await import('./resume-request.js');
     const { request, exclude, resumes } = resumeRequest(opts.resume, recordDir);
     return runNonInteractive(
       request,
@@ -58,10 +62,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       { stdout: io.stdout, stderr: io.stderr, interrupt: io.interrupt, json: opts.json },
     );
   }
-  if (interactive) {
-    const { runWizardFromCli } = await import('./run-wizard-from-cli.js');
-    return runWizardFromCli(opts, { cloud, recordDir, io });
-  }
+  const { requestFromOptions } = await import('./backfill-request.js');
   const request = requestFromOptions(opts);
   return runNonInteractive(
     request,
