@@ -4,6 +4,7 @@ import module from 'node:module';
  * Loads the wizard module with the process set up for a quick first screen. Call this (not a
  * static import of run-wizard) from the CLI: it must run before React and Ink are loaded.
  *
+ * - CI and CONTINUOUS_INTEGRATION hidden from Ink, which would otherwise not draw until exit.
  * - React's production builds (NODE_ENV=production unless set): a fraction of the development
  *   builds' size to parse, and no development-only checks.
  * - Node's on-disk compile cache, so the next start skips compiling the same JavaScript.
@@ -13,6 +14,10 @@ import module from 'node:module';
  */
 export async function loadWizard(): Promise<typeof import('./run-wizard.js')> {
   process.env.NODE_ENV ??= 'production';
+  // Ink draws only the final frame when CI is set. The wizard opens only on a terminal, where a
+  // person is watching, so Ink must not take it for a CI log.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
   module.enableCompileCache?.();
   slimInkImports();
   return import('./run-wizard.js');

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Source } from '../ports/source.js';
-import { exitCodeOf, runWizard, type WizardDeps } from './run-wizard.js';
+import { loadWizard } from './load-wizard.js';
+import type { WizardDeps } from './run-wizard.js';
 import { KEY } from './testing/frames.js';
 import { summaryOf } from './testing/plans.js';
 
@@ -13,6 +14,9 @@ function terminal(columns = 80, rows = 24) {
   const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin, ref: () => stdin, unref: () => stdin });
   return { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, drawn: () => drawn, raw: stdout };
 }
+
+// Loaded as the CLI loads it, so Ink draws frames even where CI is set (as in our own CI).
+const { exitCodeOf, runWizard } = await loadWizard();
 
 const until = async (check: () => boolean) => {
   const deadline = Date.now() + 5000;
