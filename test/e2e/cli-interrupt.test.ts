@@ -6,15 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { writeSampleBucket } from '../../src/demo/sample-bucket.js';
 import { countRows, queryDuckDb } from '../helpers/duckdb-query.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
-
-/** Polls until `check` holds, so the test reacts to the run's progress instead of sleeping. */
-async function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from '../helpers/until.js';
 
 describe('an interrupted backfill', () => {
   it('stops on Ctrl-C, says how to resume, and the resume lands the rest without duplicates', async () => {

@@ -11,18 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { writeSampleBucket } from '../../src/demo/sample-bucket.js';
 import { queryDuckDb } from '../helpers/duckdb-query.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
+import { until } from '../helpers/until.js';
 
 interface Line { type: string; name?: string; generation?: string; status?: string; events?: number; resumes?: string; runId?: string }
 const readRecord = (path: string): Line[] =>
   readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Line);
-
-async function until(check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('a backfill killed with SIGKILL', () => {
   it('leaves whole files and a true record; --resume lands exactly the rest', async () => {
