@@ -47,6 +47,10 @@ export async function createDuckDbWarehouse(
   const logs = { schema: names.logsDataset, table: names.logsTable, columns: LOG_COLUMNS };
   const debug = { schema: names.logsDataset, table: names.debugTable, columns: LOG_COLUMNS };
   const ledgerTable = `${quote(logs.schema)}.${quote(logs.table)}`;
+  // One reusable chunk per row shape for the warehouse's life (writes are serial): native chunk
+  // memory is freed only when the GC finalises its wrapper, so a chunk per file piled up ~1 MiB each.
+  let eventChunk: DuckDBDataChunk | undefined;
+  let logChunk: DuckDBDataChunk | undefined;
   let ready = false;
   let queue: Promise<unknown> = Promise.resolve();
   /** Runs `work` after every earlier write: one transaction at a time on the connection. */
@@ -113,9 +117,8 @@ export async function createDuckDbWarehouse(
           const eventsOut = await connection.createAppender(events.table, events.schema);
           const debugOut = await connection.createAppender(debug.table, debug.schema);
           const logsOut = await connection.createAppender(logs.table, logs.schema);
-          // One reusable chunk per table: native chunk memory would otherwise wait for the GC.
-          const eventChunk = DuckDBDataChunk.create(EVENT_COLUMNS.map((c) => DUCKDB_TYPES[c.type].type));
-          const logChunk = DuckDBDataChunk.create(LOG_COLUMNS.map((c) => DUCKDB_TYPES[c.type].type));
+          eventChunk ??= DuckDBDataChunk.create(EVENT_COLUMNS.map((c) => DUCKDB_TYPES[c.type].type));
+          logChunk ??= DuckDBDataChunk.create(LOG_COLUMNS.map((c) => DUCKDB_TYPES[c.type].type));
           let unflushed = 0;
           for await (const batch of batches) {
             appendRows(eventsOut, eventChunk, EVENT_COLUMNS, batch.events);
