@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PRELOAD = fileURLToPath(new URL('./report-rss.cjs', import.meta.url));
@@ -16,7 +16,10 @@ export function measure(args, { env = {}, cwd, exec = false } = {}) {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const [command, argv] = exec ? [args[0], args.slice(1)] : [process.execPath, ['--require', PRELOAD, ...args]];
-    const nodeOptions = exec ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${PRELOAD}`.trim() } : {};
+    // As npx would: this Node first on the PATH, so the bin's shebang finds it.
+    const nodeOptions = exec
+      ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${PRELOAD}`.trim(), PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` }
+      : {};
     const child = spawn(command, argv, {
       env: { ...process.env, ...env, ...nodeOptions, BENCH_RSS_FILE: rssFile },
       stdio: ['ignore', 'pipe', 'pipe'],
