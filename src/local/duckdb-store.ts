@@ -1,0 +1,152 @@
+import { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, listValue, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
+import { EVENT_COLUMNS, LOG_COLUMNS, type Column, type TableNames } from '../core/table-schemas.js';
+import { INGESTED_EVENT, type FileKey } from '../ports/warehouse.js';
+import { addColumnSql, createTableSql, DUCKDB_TYPES, quote } from './duckdb-tables.js';
+import { toDuckValue } from './duckdb-values.js';
+
+const CHUNK_ROWS = 2048; // DuckDB's vector size: one data chunk holds at most this many rows.
+
+export type TableKind = 'events' | 'debug' | 'logs';
+
+/** Rows of one table as columns (in the shared schema's order), the shape DuckDB appends fastest. */
+export type Columns = unknown[][];
+
+export interface StoreOptions {
+  readOnly: boolean;
+  memoryLimit: string;
+}
+
+/**
+ * The DuckDB file itself: tables, ledger queries and one transaction per file. It runs on the
+ * warehouse's worker thread (duckdb-worker.ts), so DuckDB's work overlaps with parsing.
+ */
+export class DuckDbStore {
+  private ready = false;
+  private appenders: Record<TableKind, DuckDBAppender> | undefined;
+  // One reusable chunk per row shape: native chunk memory is freed only when the GC finalises
+  // its wrapper, so a chunk per batch would pile up.
+  private readonly chunks = {
+    events: DuckDBDataChunk.create(EVENT_COLUMNS.map((c) => DUCKDB_TYPES[c.type].type)),
+    logs: DuckDBDataChunk.create(LOG_COLUMNS.map((c) => DUCKDB_TYPES[c.type].type)),
+  };
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly names: TableNames,
+    private readonly readOnly: boolean,
+  ) {}
+
+  static async open(file: string, names: TableNames, options: StoreOptions): Promise<DuckDbStore> {
+    // A small memory limit makes DuckDB spill instead of holding; one thread, because each extra
+    // thread brings its own allocator arena (tens of MiB of RSS).
+    const settings: Record<string, string> = { memory_limit: options.memoryLimit, threads: '1' };
+    const instance = await DuckDBInstance.create(file, options.readOnly ? { ...settings, access_mode: 'READ_ONLY' } : settings);
+    return new DuckDbStore(instance, await DuckDBConnection.create(instance), names, options.readOnly);
+  }
+
+  private tables() {
+    const n = this.names;
+    return {
+      events: { schema: n.eventsDataset, table: n.eventsTable, columns: EVENT_COLUMNS },
+      logs: { schema: n.logsDataset, table: n.logsTable, columns: LOG_COLUMNS },
+      debug: { schema: n.logsDataset, table: n.debugTable, columns: LOG_COLUMNS },
+    };
+  }
+
+  private get ledger(): string {
+    return `${quote(this.names.logsDataset)}.${quote(this.names.logsTable)}`;
+  }
+
+  async ensureTables(): Promise<void> {
+    if (this.ready || this.readOnly) return;
+    for (const t of Object.values(this.tables())) {
+      await this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${quote(t.schema)}`);
+      await this.connection.run(createTableSql(t.schema, t.table, t.columns));
+      for (const c of t.columns) await this.connection.run(addColumnSql(t.schema, t.table, c));
+    }
+    this.ready = true;
+  }
+
+  /** `[file_path, file_generation]` of the ledger rows among `paths`. */
+  async ingested(paths: readonly string[]): Promise<[string, string][]> {
+    await this.ensureTables();
+    const exists = await this.connection.runAndReadAll(
+      'SELECT 1 FROM information_schema.tables WHERE table_schema = $schema AND table_name = $table',
+      { schema: this.names.logsDataset, table: this.names.logsTable },
+    );
+    if (exists.currentRowCount === 0) return []; // read-only on a warehouse never written
+    const found: [string, string][] = [];
+    for (let i = 0; i < paths.length; i += 10_000) {
+      const reader = await this.connection.runAndReadAll(
+        `SELECT DISTINCT file_path, file_generation FROM ${this.ledger}
+         WHERE starts_with(event, $mark) AND file_path IN (SELECT unnest($paths))`,
+        { mark: INGESTED_EVENT, paths: listValue(paths.slice(i, i + 10_000)) },
+      );
+      for (const [path, generation] of reader.getRowsJS()) found.push([String(path), String(generation)]);
+    }
+    return found;
+  }
+
+  /** Starts a file's transaction; false (and nothing started) when the ledger already has it. */
+  async begin(file: FileKey): Promise<boolean> {
+    await this.ensureTables();
+    await this.connection.run('BEGIN TRANSACTION');
+    const reader = await this.connection.runAndReadAll(
+      `SELECT 1 FROM ${this.ledger} WHERE file_path = $path AND file_generation = $generation AND starts_with(event, $mark) LIMIT 1`,
+      { path: file.filePath, generation: file.generation, mark: INGESTED_EVENT },
+    );
+    if (reader.currentRowCount > 0) {
+      await this.connection.run('ROLLBACK');
+      return false;
+    }
+    const t = this.tables();
+    this.appenders = {
+      events: await this.connection.createAppender(t.events.table, t.events.schema),
+      debug: await this.connection.createAppender(t.debug.table, t.debug.schema),
+      logs: await this.connection.createAppender(t.logs.table, t.logs.schema),
+    };
+    return true;
+  }
+
+  /** Appends rows given as columns, in data chunks: far fewer native calls than value by value. */
+  append(kind: TableKind, columns: Columns): void {
+    const appender = this.appenders?.[kind];
+    if (!appender) throw new Error('append outside a file transaction');
+    const schema: readonly Column[] = kind === 'events' ? EVENT_COLUMNS : LOG_COLUMNS;
+    const chunk = kind === 'events' ? this.chunks.events : this.chunks.logs;
+    const rows = columns[0]?.length ?? 0;
+    for (let start = 0; start < rows; start += CHUNK_ROWS) {
+      chunk.reset();
+      chunk.setColumns(
+        schema.map((c, i) => (columns[i] ?? []).slice(start, start + CHUNK_ROWS).map((v): DuckDBValue => toDuckValue(c.type, v))),
+      );
+      appender.appendDataChunk(chunk);
+    }
+    // Hand rows to DuckDB as they come, so a large file's rows are not buffered twice.
+    if (kind === 'events') appender.flushSync();
+  }
+
+  async commit(): Promise<void> {
+    for (const a of Object.values(this.appenders ?? {})) a.closeSync();
+    this.appenders = undefined;
+    await this.connection.run('COMMIT');
+  }
+
+  async rollback(): Promise<void> {
+    for (const a of Object.values(this.appenders ?? {})) {
+      try {
+        a.closeSync();
+      } catch {
+        // an appender that failed to flush is rolled back with the transaction
+      }
+    }
+    this.appenders = undefined;
+    await this.connection.run('ROLLBACK').catch(() => undefined);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
