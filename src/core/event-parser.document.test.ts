@@ -1,36 +1,7 @@
 // Whole-document files (contract §2.3): pretty-printed arrays and objects, and their fallbacks.
 import { describe, expect, it } from 'vitest';
-import { type ParseOptions, parseEvents } from './event-parser.js';
-import type { FileContext } from './file-context.js';
-import type { EventRow } from './rows.js';
+import { classes, parse } from '../../test/helpers/parse-text.js';
 
-const ctx: FileContext = {
-  bucket: 'bkt',
-  name: 'data_type=json/analytics_environment=staging/event_category=game/event_ds=2024-05-01/event_time=0-8/sess-1/20240501T000000-000001',
-  filePath: 'gs://bkt/data_type=json/…/20240501T000000-000001',
-  generation: '17',
-  jobName: 'backfill-run-1',
-  insertedAt: 1714521600000000n,
-};
-
-interface Parsed {
-  events: EventRow[];
-  debug: string[];
-  batches: number[];
-}
-
-async function parse(content: string | Uint8Array | Uint8Array[], options?: ParseOptions): Promise<Parsed> {
-  const chunks = Array.isArray(content) ? content : [typeof content === 'string' ? Buffer.from(content) : content];
-  const out: Parsed = { events: [], debug: [], batches: [] };
-  for await (const batch of parseEvents(chunks, ctx, options)) {
-    out.events.push(...batch.events);
-    out.debug.push(...batch.debug.map((r) => r.event ?? ''));
-    out.batches.push(batch.events.length + batch.debug.length);
-  }
-  return out;
-}
-
-const classes = (p: Parsed): (string | null)[] => p.events.map((e) => e.event_class);
 
 describe('one whole JSON document (contract §2.3)', () => {
   const events = [{ eventClass: 'a' }, { eventClass: 'b', eventAttributes: { nested: [1, { deep: '}]' }] } }, 5, { eventClass: '' }];
