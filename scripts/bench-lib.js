@@ -9,7 +9,7 @@ const PRELOAD = fileURLToPath(new URL('./report-rss.cjs', import.meta.url));
 
 /**
  * Runs `node args…` (or, with `exec`, the executable `args[0]` itself, as npx would, so its shebang
- * applies), returning seconds, peak RSS in MiB, exit code and output.
+ * applies), returning seconds, peak RSS in MiB, CPU seconds (user + system), exit code and output.
  */
 export function measure(args, { env = {}, cwd, exec = false } = {}) {
   const rssFile = join(mkdtempSync(join(tmpdir(), 'rss-')), 'rss');
@@ -33,12 +33,15 @@ export function measure(args, { env = {}, cwd, exec = false } = {}) {
     child.on('close', (code) => {
       const seconds = (performance.now() - started) / 1000;
       let rssMiB = NaN;
+      let cpuSeconds = NaN;
       try {
-        rssMiB = Number(readFileSync(rssFile, 'utf8')) / 1024;
+        const [rssKiB, cpuMicros] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
+        rssMiB = (rssKiB ?? NaN) / 1024;
+        cpuSeconds = (cpuMicros ?? NaN) / 1e6;
       } catch {
         // the child died before its exit hook ran
       }
-      resolve({ code, seconds, rssMiB, stdout, stderr });
+      resolve({ code, seconds, rssMiB, cpuSeconds, stdout, stderr });
     });
   });
 }

@@ -2,11 +2,13 @@
 // files, each through the built CLI exactly as an operator runs it (GCS → ledger in BigQuery →
 // one Pub/Sub notification per file). Needs `npm run build` and `scripts/emulators.sh install`.
 // For each size and source, one JSON line: the source's listing rate (in process), the CLI's dry run
-// (listing, ledger, plan) and its real run (publishing), with seconds, files per second and the
-// CLI's peak RSS. Sources: fake-gcs-server (gs://), preloaded from a folder with -data, for sizes up
-// to BENCH_LOAD_GCS_MAX (default 10000: the emulator's in-memory store inserts in linear time, so
-// loading 100k objects takes it most of an hour); and the same files as a folder that mirrors the
-// bucket, for every size. Sizes: BENCH_LOAD_SIZES (default 1000,10000,100000).
+// (listing, ledger, plan) and its real run, with seconds, files per second, the CLI's CPU seconds
+// and peak RSS. Sources: fake-gcs-server (gs://, one bucket per size, filesystem backend: its
+// in-memory store inserts in linear time, so 100k objects would take it most of an hour to load),
+// and the same files as a folder, which the CLI ingests directly into DuckDB up to
+// BENCH_LOAD_DIRECT_MAX files. Every run is checked, and the bench fails on a wrong count: the CLI
+// reports exactly N sent, and a subscription on the topic receives exactly N notifications, one
+// per file, no duplicates. Sizes: BENCH_LOAD_SIZES (default 1000,10000,100000).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -22,12 +24,11 @@ const { createBigQueryWarehouse } = await import('../dist/gcp/bigquery-warehouse
 const { DEFAULT_TABLE_NAMES } = await import('../dist/core/table-schemas.js');
 
 const SIZES = (process.env.BENCH_LOAD_SIZES ?? '1000,10000,100000').split(',').map(Number);
-const GCS_MAX = Number(process.env.BENCH_LOAD_GCS_MAX ?? 10000);
-// Direct ingestion into DuckDB checks the ledger with a scan per file, so it slows as the ledger
-// grows (45,000 files: 7.5 min); past this size the folder's CLI run is a dry run only.
+// Direct ingestion into DuckDB is one transaction per file (about 100 files/s); past this size the
+// folder's CLI run is a dry run only.
 const DIRECT_MAX = Number(process.env.BENCH_LOAD_DIRECT_MAX ?? 10000);
-const BUCKET = 'bench-load';
-const TOPIC = 'bench-load';
+const bucketOf = (n) => `bench-load-n${n}`;
+const INPROCESS_TOPIC = 'bench-load-in-process'; // no subscription: the emulator drops what it gets
 const script = fileURLToPath(new URL('./emulators.sh', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/analytics-backfill.js', import.meta.url));
 const state = mkdtempSync(join(tmpdir(), 'bench-load-'));
@@ -36,12 +37,11 @@ const round = (x) => Math.round(x * 10) / 10;
 const DATES = Array.from({ length: 28 }, (_, i) => `2024-03-${String(i + 1).padStart(2, '0')}`);
 const TIMES = ['0-8', '8-16', '16-24'];
 
-/** N one-event files under category nN, spread over 28 days × 3 time buckets × 50 sessions. */
+/** N one-event files in their own bucket folder, spread over 28 days × 3 time buckets × 50 sessions. */
 function writeFiles(root, n) {
   const t0 = performance.now();
-  mkdirSync(join(root, BUCKET), { recursive: true });
   for (let i = 0; i < n; i++) {
-    const dir = join(root, BUCKET, 'data_type=json', 'analytics_environment=live', `event_category=n${n}`, `event_ds=${DATES[i % 28]}`, `event_time=${TIMES[i % 3]}`, `s${i % 50}`);
+    const dir = join(root, bucketOf(n), 'data_type=json', 'analytics_environment=live', 'event_category=load', `event_ds=${DATES[i % 28]}`, `event_time=${TIMES[i % 3]}`, `s${i % 50}`);
     if (i < 28 * 3 * 50) mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `20240301T000000Z-${String(i).padStart(6, '0')}`), `{"eventClass":"load","eventId":"${n}-${i}"}\n`);
   }
@@ -69,9 +69,11 @@ function readEnv() {
   return out;
 }
 
+/** fake-gcs-server on the filesystem backend, loading every bucket folder of `dataDir` at start. */
 async function startGcs(dataDir) {
   const port = 40000 + Math.floor(Math.random() * 20000);
-  const child = spawn(gcsBin(), ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(port), '-backend', 'memory', '-data', dataDir, '-log-level', 'error'], { stdio: 'ignore', detached: true });
+  const args = ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(port), '-backend', 'filesystem', '-filesystem-root', join(state, 'gcs-root'), '-data', dataDir, '-log-level', 'error'];
+  const child = spawn(gcsBin(), args, { stdio: 'ignore', detached: true });
   const endpoint = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
   for (;;) {
@@ -86,18 +88,44 @@ async function startGcs(dataDir) {
   return { endpoint, child, loadSeconds: (performance.now() - t0) / 1000 };
 }
 
-const data = join(state, 'data'); // what fake-gcs-server loads: only the sizes it can take
-const mirror = join(state, 'mirror'); // a folder that mirrors the bucket: every size
-let writeSeconds = 0;
-for (const n of SIZES) {
-  writeSeconds += writeFiles(mirror, n);
-  if (n <= GCS_MAX) writeSeconds += writeFiles(data, n);
+/**
+ * Receives what the CLI published until `expected` distinct messages arrived and nothing more came
+ * for `quietMs`: returns how many distinct messages, how many distinct object names among them,
+ * and how many names were not among `names`.
+ */
+async function drain(subscription, expected, names, quietMs = 3000) {
+  const messageIds = new Set();
+  const objects = new Set();
+  let strangers = 0;
+  let last = performance.now();
+  subscription.on('message', (m) => {
+    m.ack();
+    last = performance.now();
+    if (messageIds.has(m.id)) return; // a redelivery of the same message, not a duplicate publish
+    messageIds.add(m.id);
+    const name = m.attributes.objectId;
+    if (!names.has(name)) strangers++;
+    objects.add(name);
+  });
+  subscription.on('error', (e) => console.error(`bench-load: subscription: ${e.message}`));
+  while (messageIds.size < expected || performance.now() - last < quietMs) {
+    if (performance.now() - last > 60_000) break; // nothing for a minute: report what came
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await subscription.close();
+  return { messages: messageIds.size, objects: objects.size, strangers };
 }
+
+const data = join(state, 'data'); // each size's bucket: what fake-gcs-server loads, and the folder source
+let writeSeconds = 0;
+for (const n of SIZES) writeSeconds += writeFiles(data, n);
 execFileSync('bash', [script, 'start', 'bigquery', 'pubsub'], { env: envOf, stdio: ['ignore', 'ignore', 'inherit'] });
 const gcs = await startGcs(data);
+const failures = [];
 try {
   const env = { ...readEnv(), STORAGE_EMULATOR_ENDPOINT: gcs.endpoint, METADATA_SERVER_DETECTION: 'none' };
-  console.error(`bench-load: wrote the files in ${round(writeSeconds)} s; fake-gcs-server loaded ${SIZES.filter((n) => n <= GCS_MAX).reduce((a, b) => a + b, 0)} of them in ${round(gcs.loadSeconds)} s`);
+  const total = SIZES.reduce((a, b) => a + b, 0);
+  console.error(`bench-load: wrote ${total} files in ${round(writeSeconds)} s; fake-gcs-server loaded them in ${round(gcs.loadSeconds)} s`);
   const { createFolderSource } = await import('../dist/local/folder-source.js');
   const storage = emulatorStorage(gcs.endpoint);
   const bigquery = emulatorBigQuery(env.BIGQUERY_EMULATOR_ENDPOINT, env.BIGQUERY_EMULATOR_PROJECT);
@@ -105,19 +133,21 @@ try {
   await warehouse.ensureTables(); // the ledger the CLI reads
   await warehouse.close();
   const pubsub = emulatorPubSub(env.PUBSUB_EMULATOR_HOST, env.PUBSUB_PROJECT_ID);
-  await pubsub.createTopic(TOPIC);
+  await pubsub.createTopic(INPROCESS_TOPIC);
   const { createPubSubPublisher } = await import('../dist/gcp/pubsub-publisher.js');
 
-  const runs = SIZES.flatMap((n) => [...(n <= GCS_MAX ? [['gcs', n]] : []), ['folder', n]]);
-  for (const [kind, n] of runs) {
-    const source = kind === 'gcs' ? createGcsSource({ storage, bucket: BUCKET }) : await createFolderSource(join(mirror, BUCKET));
+  for (const [kind, n] of SIZES.flatMap((n) => [['gcs', n], ['folder', n]])) {
+    const bucket = bucketOf(n);
+    const prefix = 'data_type=json/analytics_environment=live/event_category=load/';
+    const source = kind === 'gcs' ? createGcsSource({ storage, bucket }) : await createFolderSource(join(data, bucket));
     const t0 = performance.now();
     const objects = [];
-    for await (const o of source.list(`data_type=json/analytics_environment=live/event_category=n${n}/`)) objects.push(o);
+    for await (const o of source.list(prefix)) objects.push(o);
     const listSeconds = (performance.now() - t0) / 1000;
+    if (objects.length !== n) failures.push(`${kind} ${n}: listed ${objects.length} files`);
 
     // Publishing alone, in process: one notification per listed file, as the engine sends them.
-    const publisher = createPubSubPublisher({ pubsub, topic: TOPIC, bucket: BUCKET });
+    const publisher = createPubSubPublisher({ pubsub, topic: INPROCESS_TOPIC, bucket });
     const t1 = performance.now();
     let next = 0;
     await Promise.all(Array.from({ length: publisher.concurrency }, async () => {
@@ -127,23 +157,43 @@ try {
     const publishSeconds = (performance.now() - t1) / 1000;
 
     // The CLI as an operator runs it: a dry run (listing, ledger, plan), then the backfill. From
-    // gs:// it publishes to the topic; a folder cannot feed the function, so it ingests into DuckDB.
-    const args = [BIN, '--gcs-bucket', kind === 'gcs' ? `gs://${BUCKET}` : join(mirror, BUCKET), '--gcp', 'local-project',
-      '--analytics-environment', 'live', '--event-category', `n${n}`, '--event-ds-start', DATES[0], '--event-ds-stop', DATES[27],
+    // gs:// it publishes to a topic that a subscription drains; a folder cannot feed the function,
+    // so it ingests into DuckDB.
+    const topic = `bench-load-${kind}-n${n}`;
+    const [created] = await pubsub.createTopic(topic);
+    const [subscription] = await created.createSubscription(`${topic}-check`, { ackDeadlineSeconds: 600 });
+    subscription.setOptions({ flowControl: { maxMessages: 5000, allowExcessMessages: false } });
+    const args = [BIN, '--gcs-bucket', kind === 'gcs' ? `gs://${bucket}` : join(data, bucket), '--gcp', 'local-project',
+      '--analytics-environment', 'live', '--event-category', 'load', '--event-ds-start', DATES[0], '--event-ds-stop', DATES[27],
       '--event-time', 'all', '--record-dir', join(state, 'runs'), '--yes', '--json'];
     const dry = await measure([...args, '--warehouse', 'bigquery:local-project', '--dry-run'], { env });
-    const real = kind === 'gcs' ? ['--warehouse', 'bigquery:local-project', '--topic', TOPIC] : ['--warehouse', `duckdb:${join(state, `n${n}.duckdb`)}`];
+    const real = kind === 'gcs' ? ['--warehouse', 'bigquery:local-project', '--topic', topic] : ['--warehouse', `duckdb:${join(state, `n${n}.duckdb`)}`];
     const skip = kind === 'folder' && n > DIRECT_MAX;
-    const run = skip ? { code: 0, stdout: '{}', seconds: NaN, rssMiB: NaN, stderr: '' } : await measure([...args, ...real], { env });
+    const run = skip ? { code: 0, stdout: '{}', seconds: NaN, rssMiB: NaN, cpuSeconds: NaN, stderr: '' } : await measure([...args, ...real], { env });
     if (dry.code !== 0 || run.code !== 0) throw new Error(`CLI failed (${dry.code}, ${run.code}):\n${dry.stderr.slice(-2000)}\n${run.stderr.slice(-2000)}`);
+    const plan = JSON.parse(dry.stdout);
     const counts = JSON.parse(run.stdout).run?.counts ?? {};
+    const sent = (counts.published ?? 0) + (counts.ingested ?? 0);
+    const planned = plan.files?.toSend;
+    if (planned !== n) failures.push(`${kind} ${n}: the dry run planned ${planned} files`);
+    if (!skip && (sent !== n || counts.failed !== 0)) failures.push(`${kind} ${n}: the CLI sent ${sent}, failed ${counts.failed}`);
+    let delivered;
+    if (kind === 'gcs') {
+      delivered = await drain(subscription, n, new Set(objects.map((o) => o.name)));
+      if (delivered.messages !== n || delivered.objects !== n || delivered.strangers !== 0) failures.push(`${kind} ${n}: the topic got ${JSON.stringify(delivered)}`);
+    } else {
+      await subscription.close();
+    }
+    await subscription.delete();
     console.log(JSON.stringify({
       source: kind,
       files: n,
       listing: { listed: objects.length, seconds: Math.round(listSeconds * 1000) / 1000, filesPerSecond: Math.round(objects.length / listSeconds) },
       publishing: { messages: objects.length, seconds: round(publishSeconds), messagesPerSecond: Math.round(objects.length / publishSeconds) },
-      cliDryRun: { seconds: round(dry.seconds), filesPerSecond: Math.round(n / dry.seconds), peakRssMiB: round(dry.rssMiB) },
-      cliBackfill: skip ? { skipped: `direct ingestion runs only up to BENCH_LOAD_DIRECT_MAX=${DIRECT_MAX} files` } : { mode: kind === 'gcs' ? 'publish' : 'direct-duckdb', sent: (counts.published ?? 0) + (counts.ingested ?? 0), seconds: round(run.seconds), filesPerSecond: Math.round(n / run.seconds), peakRssMiB: round(run.rssMiB) },
+      cliDryRun: { planned, seconds: round(dry.seconds), filesPerSecond: Math.round(n / dry.seconds), cpuSeconds: round(dry.cpuSeconds), peakRssMiB: round(dry.rssMiB) },
+      cliBackfill: skip
+        ? { skipped: `direct ingestion runs only up to BENCH_LOAD_DIRECT_MAX=${DIRECT_MAX} files` }
+        : { mode: kind === 'gcs' ? 'publish' : 'direct-duckdb', sent, seconds: round(run.seconds), filesPerSecond: Math.round(n / run.seconds), cpuSeconds: round(run.cpuSeconds), peakRssMiB: round(run.rssMiB), ...(delivered ? { delivered } : {}) },
     }));
   }
   await pubsub.close();
@@ -156,4 +206,9 @@ try {
   execFileSync('bash', [script, 'stop'], { env: envOf, stdio: 'ignore' });
   rmSync(state, { recursive: true, force: true });
 }
+if (failures.length) {
+  console.error(`bench-load: FAILED\n  ${failures.join('\n  ')}`);
+  process.exit(1);
+}
 process.exit(0);
+
