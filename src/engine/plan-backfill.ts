@@ -2,6 +2,7 @@ import { levelPrefix, partitionPrefix, type Partition } from '../core/partition-
 import { datesOf, type ResolvedSelection, type Selection } from '../core/selection.js';
 import type { Source, SourceObject } from '../ports/source.js';
 import { ledgerKey, type Warehouse } from '../ports/warehouse.js';
+import { LedgerLookups } from './ledger-lookups.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { resolveSelection } from './resolve-selection.js';
 
@@ -69,24 +70,26 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
     files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return { partition, files };
   };
+  // The ledger is asked while listing goes on, a chunk of files at a time.
+  const fileKey = (o: SourceObject) => ({ filePath: source.filePath(o.name), generation: o.generation });
+  const lookups = opts.warehouse ? new LedgerLookups(opts.warehouse) : undefined;
   for await (const result of mapConcurrent(partitions, opts.listConcurrency ?? 16, listOne, signal)) {
     listed.set(partitionPrefix(result.partition), result);
     progress.listedPartitions++;
     progress.matched += result.files.length;
     opts.onProgress?.({ ...progress });
+    await lookups?.add(result.files.map(fileKey));
   }
   signal?.throwIfAborted();
-
-  const all = [...listed.values()].flatMap((l) => l.files);
-  const keyOf = (o: SourceObject) => ledgerKey({ filePath: source.filePath(o.name), generation: o.generation });
-  const done = opts.warehouse ? await opts.warehouse.ingested(all.map((o) => ({ filePath: source.filePath(o.name), generation: o.generation }))) : new Set<string>();
+  const done = (await lookups?.done()) ?? new Set<string>();
 
   const plans: PartitionPlan[] = [];
   for (const partition of partitions) {
     const entry = listed.get(partitionPrefix(partition));
     if (!entry || entry.files.length === 0) continue;
-    const already = entry.files.filter((o) => done.has(keyOf(o)));
-    const toSend = entry.files.filter((o) => (opts.reprocess || !done.has(keyOf(o))) && !opts.exclude?.has(`${o.name}#${o.generation}`));
+    const isDone = entry.files.map((o) => done.size > 0 && done.has(ledgerKey(fileKey(o))));
+    const already = entry.files.filter((_, i) => isDone[i]);
+    const toSend = entry.files.filter((o, i) => (opts.reprocess || !isDone[i]) && !opts.exclude?.has(`${o.name}#${o.generation}`));
     plans.push({
       partition,
       matched: entry.files.length,

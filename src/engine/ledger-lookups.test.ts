@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ledgerKey, type FileKey, type Warehouse } from '../ports/warehouse.js';
+import { LedgerLookups } from './ledger-lookups.js';
+
+/** A ledger holding `landed`, answering after a tick, that records how it was asked. */
+function ledger(landed: readonly FileKey[], fail?: (call: number) => boolean) {
+  const keys = new Set(landed.map(ledgerKey));
+  const calls: number[] = [];
+  let running = 0;
+  let mostRunning = 0;
+  const warehouse: Warehouse = {
+    url: 'test:',
+    ensureTables: () => Promise.resolve(),
+    writeFile: () => Promise.reject(new Error('not used')),
+    close: () => Promise.resolve(),
+    async ingested(files) {
+      calls.push(files.length);
+      const call = calls.length;
+      mostRunning = Math.max(mostRunning, ++running);
+      await new Promise((r) => setTimeout(r, 2));
+      running--;
+      if (fail?.(call)) throw new Error(`ledger query ${call} failed`);
+      return new Set(files.map(ledgerKey).filter((k) => keys.has(k)));
+    },
+  };
+  return { warehouse, calls, mostRunning: () => mostRunning };
+}
+
+const files = (n: number, from = 0): FileKey[] =>
+  Array.from({ length: n }, (_, i) => ({ filePath: `gs://b/data_type=json/f${from + i}`, generation: String(from + i) }));
+
+describe('LedgerLookups', () => {
+  it('asks about every file once, in chunks, a few at a time, and finds exactly the landed ones', async () => {
+    const all = files(1050);
+    const landed = [all[3]!, all[499]!, all[1049]!];
+    const l = ledger(landed);
+    const lookups = new LedgerLookups(l.warehouse, 100, 3);
+    for (let i = 0; i < all.length; i += 70) await lookups.add(all.slice(i, i + 70)); // partitions of 70
+    const found = await lookups.done();
+    expect([...found].sort()).toEqual(landed.map(ledgerKey).sort());
+    expect(l.calls).toEqual([...Array<number>(10).fill(100), 50]);
+    expect(l.mostRunning()).toBeLessThanOrEqual(3);
+    expect(l.mostRunning()).toBeGreaterThan(1); // they do overlap
+  });
+
+  it('asks nothing for no files', async () => {
+    const l = ledger([]);
+    expect((await new LedgerLookups(l.warehouse).done()).size).toBe(0);
+    expect(l.calls).toEqual([]);
+  });
+
+  it('a failed ledger query fails the lookups, even when it failed while others ran', async () => {
+    const l = ledger([], (call) => call === 2);
+    const lookups = new LedgerLookups(l.warehouse, 10, 8);
+    await lookups.add(files(45));
+    await expect(lookups.done()).rejects.toThrow('ledger query 2 failed');
+  });
+});
