@@ -13,15 +13,19 @@
  */
 
 import { PermanentFileError, TransientError } from '../core/errors.js';
-import { logRow, type FileContext } from '../core/file-context.js';
 import { partitionOf } from '../core/partition-layout.js';
-import { dateToMicros } from '../core/rows.js';
 import { ingestFile, type IngestFileOptions, type IngestFileResult } from '../engine/ingest-file.js';
 import type { Source } from '../ports/source.js';
-import { ledgerKey, type FileKey, type Warehouse } from '../ports/warehouse.js';
+import { ledgerKey, type Warehouse } from '../ports/warehouse.js';
 import { decodeTrigger, UnrecognisedTrigger, type FileTrigger, type TriggerEvent } from './decode-trigger.js';
+import { findInChain, isCorruptData, isMissingTable } from './error-chain.js';
 import { refusal, type FunctionConfig } from './function-config.js';
+import { guardedSource } from './guarded-source.js';
+import { recordRefusal } from './refusal-record.js';
 import { createLogger, errorFields, type Logger } from './structured-logger.js';
+
+export { isNotFound } from './error-chain.js';
+export { REFUSAL_KEY_SUFFIX, REFUSED_EVENT } from './refusal-record.js';
 
 export interface IngestHandlerDeps {
   /** The source for one bucket (a GCS source in production; a folder in tests). Called once per bucket. */
@@ -41,69 +45,6 @@ export type HandleOutcome =
   | { status: 'ignored'; reason: string };
 
 export type IngestHandler = (event: TriggerEvent) => Promise<HandleOutcome>;
-
-/** Status prefix of the logs row written for a refused file. */
-export const REFUSED_EVENT = 'refused';
-/** Appended to the generation in the ledger key of a refusal's write. */
-export const REFUSAL_KEY_SUFFIX = ':refused';
-
-/** Whether an error (or one in its cause chain) says the object or its generation does not exist. */
-export function isNotFound(error: unknown): boolean {
-  for (let e: unknown = error, i = 0; e !== undefined && e !== null && i < 6; i++) {
-    const x = e as { code?: unknown; status?: unknown; response?: { status?: unknown } };
-    if (x.code === 404 || x.code === '404' || x.status === 404 || x.response?.status === 404 || x.code === 'ENOENT') return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
-function findInChain<T extends Error>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
-  for (let e: unknown = error, i = 0; e !== undefined && e !== null && i < 6; i++) {
-    if (e instanceof type) return e;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** Corrupt compressed data will not decompress on any retry. */
-function isCorruptData(error: unknown): boolean {
-  for (let e: unknown = error, i = 0; e !== undefined && e !== null && i < 6; i++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'ERR_ZLIB_INITIALIZATION_FAILED')) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
-/** BigQuery says a dataset or table is missing: someone dropped it since this instance created it. */
-function isMissingTable(error: unknown): boolean {
-  const text = error instanceof Error ? error.message : String(error);
-  return /Not found: (Table|Dataset)/i.test(text);
-}
-
-/** The source, with a missing object (or generation) turned into a permanent failure. */
-function guardedSource(source: Source, name: string, generation: string): Source {
-  const read = (objectName: string, gen?: string): AsyncIterable<Uint8Array> => ({
-    async *[Symbol.asyncIterator]() {
-      try {
-        yield* source.read(objectName, gen);
-      } catch (error) {
-        if (isNotFound(error)) {
-          throw new PermanentFileError(`object ${source.filePath(name)} generation ${generation} no longer exists`, { cause: error });
-        }
-        throw error;
-      }
-    },
-  });
-  return {
-    url: source.url,
-    bucket: source.bucket,
-    list: (p, s) => source.list(p, s),
-    discover: (p, s) => source.discover(p, s),
-    read,
-    filePath: (n) => source.filePath(n),
-  };
-}
 
 export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
   const log = deps.log ?? createLogger();
@@ -137,23 +78,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
   /** Writes the refusal to the logs table (unless the file already landed) and resolves. */
   async function refuse(trigger: FileTrigger, filePath: string, generation: string | undefined, reason: string, flog: Logger): Promise<HandleOutcome> {
     await ensureTables();
-    const ctx: FileContext = {
-      bucket: trigger.bucket,
-      name: trigger.name,
-      filePath,
-      generation: generation ?? '',
-      jobName: config.jobName,
-      insertedAt: dateToMicros(now()),
-    };
-    const row = logRow(ctx, `${REFUSED_EVENT}: ${reason}`);
-    if (generation === undefined) row.file_generation = null;
-    // Keyed apart from the file itself: a warehouse that makes writes once-only by key (BigQuery's
-    // job ids) must not count a refusal as the file's one write, or the file could never land once
-    // the configuration allows it. A repeated refusal of the same version may add no second row.
-    const key: FileKey = { filePath, generation: `${generation ?? ''}${REFUSAL_KEY_SUFFIX}` };
-    const outcome = await warehouse.writeFile(key, (async function* () {
-      yield { events: [], debug: [], logs: [row] };
-    })());
+    const outcome = await recordRefusal(warehouse, { trigger, filePath, generation, reason, jobName: config.jobName, now: now() });
     flog.warning(`file refused, not retried: ${reason}`, { outcome: 'refused', reason, ...(outcome === 'already-ingested' ? { note: 'refusal already recorded' } : {}) });
     return { status: 'refused', filePath, generation, reason };
   }
