@@ -14,5 +14,3 @@ export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Resolves after `ms` milliseconds: the pause between retries. */
-export const sleep = (ms: number): Promise<unknown> => new Promise((r) => setTimeout(r, ms));

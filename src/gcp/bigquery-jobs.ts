@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery, Job, JobMetadata } from '@google-cloud/bigquery';
 import { TransientError } from '../core/errors.js';
 import type { TableNames } from '../core/table-schemas.js';
 import type { FileKey } from '../ports/warehouse.js';
-import { errorCode, errorText, sleep } from './bigquery-errors.js';
+import { errorCode, errorText } from './bigquery-errors.js';
 
 /**
  * The job id stem of one write (`part`: `all`, or `events_p0`, …) of one file into these tables: the

@@ -1,9 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { BugError, UserError } from '../core/errors.js';
 import { validateTableNames, type TableNames } from '../core/table-schemas.js';
 import type { FileKey, RowBatch, Warehouse, WriteOutcome } from '../ports/warehouse.js';
 import { insertStatement, tableSpecs, type TableSpec } from './bigquery-ddl.js';
-import { errorCode, errorText, sleep } from './bigquery-errors.js';
+import { errorCode, errorText } from './bigquery-errors.js';
 import { createJobRunner, writeJobStem } from './bigquery-jobs.js';
 import { createLedgerLookup } from './bigquery-ledger.js';
 import { Cutter, encodeEvent, encodeLog, type Part } from './bigquery-rows.js';
