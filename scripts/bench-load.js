@@ -11,6 +11,7 @@
 // per file, no duplicates. Sizes: BENCH_LOAD_SIZES (default 1000,10000,100000).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,9 +70,21 @@ function readEnv() {
   return out;
 }
 
+/** A port nothing listens on now, as the OS hands them out. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** fake-gcs-server on the filesystem backend, loading every bucket folder of `dataDir` at start. */
 async function startGcs(dataDir) {
-  const port = 40000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const args = ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(port), '-backend', 'filesystem', '-filesystem-root', join(state, 'gcs-root'), '-data', dataDir, '-log-level', 'error'];
   const child = spawn(gcsBin(), args, { stdio: 'ignore', detached: true });
   const endpoint = `http://127.0.0.1:${port}`;
