@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, listValue, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
 import { EVENT_COLUMNS, LOG_COLUMNS, type Column, type TableNames } from '../core/table-schemas.js';
 import { INGESTED_EVENT, type FileKey } from '../ports/warehouse.js';
@@ -29,6 +30,15 @@ export class DuckDbStore {
     events: DuckDBDataChunk.create(EVENT_COLUMNS.map((c) => DUCKDB_TYPES[c.type].type)),
     logs: DuckDBDataChunk.create(LOG_COLUMNS.map((c) => DUCKDB_TYPES[c.type].type)),
   };
+
+  /**
+   * 48-bit hashes of every ledger key in the file, loaded once. DuckDB lets one process open a file
+   * for writing and every write goes through this store, so a key missing here is not in the
+   * ledger: the per-file check then costs no query (a scan of the logs table, which grows with
+   * every file). A hash that is present is confirmed by the query as before.
+   */
+  private ledgerHashes: Set<number> | undefined;
+  private current: FileKey | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -91,15 +101,19 @@ export class DuckDbStore {
   /** Starts a file's transaction; false (and nothing started) when the ledger already has it. */
   async begin(file: FileKey): Promise<boolean> {
     await this.ensureTables();
+    const hashes = await this.loadLedgerHashes();
     await this.connection.run('BEGIN TRANSACTION');
-    const reader = await this.connection.runAndReadAll(
-      `SELECT 1 FROM ${this.ledger} WHERE file_path = $path AND file_generation = $generation AND starts_with(event, $mark) LIMIT 1`,
-      { path: file.filePath, generation: file.generation, mark: INGESTED_EVENT },
-    );
-    if (reader.currentRowCount > 0) {
-      await this.connection.run('ROLLBACK');
-      return false;
+    if (hashes.has(ledgerHash(file.filePath, file.generation))) {
+      const reader = await this.connection.runAndReadAll(
+        `SELECT 1 FROM ${this.ledger} WHERE file_path = $path AND file_generation = $generation AND starts_with(event, $mark) LIMIT 1`,
+        { path: file.filePath, generation: file.generation, mark: INGESTED_EVENT },
+      );
+      if (reader.currentRowCount > 0) {
+        await this.connection.run('ROLLBACK');
+        return false;
+      }
     }
+    this.current = file;
     const t = this.tables();
     this.appenders = {
       events: await this.connection.createAppender(t.events.table, t.events.schema),
@@ -131,6 +145,22 @@ export class DuckDbStore {
     for (const a of Object.values(this.appenders ?? {})) a.closeSync();
     this.appenders = undefined;
     await this.connection.run('COMMIT');
+    if (this.current) this.ledgerHashes?.add(ledgerHash(this.current.filePath, this.current.generation));
+    this.current = undefined;
+  }
+
+  /** Reads the ledger's keys once, chunk by chunk, keeping only their hashes. */
+  private async loadLedgerHashes(): Promise<Set<number>> {
+    if (this.ledgerHashes) return this.ledgerHashes;
+    const hashes = new Set<number>();
+    const result = await this.connection.stream(`SELECT file_path, file_generation FROM ${this.ledger} WHERE starts_with(event, $mark)`, {
+      mark: INGESTED_EVENT,
+    });
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      for (const [path, generation] of chunk.getRows()) hashes.add(ledgerHash(String(path), String(generation)));
+    }
+    this.ledgerHashes = hashes;
+    return hashes;
   }
 
   async rollback(): Promise<void> {
@@ -142,6 +172,7 @@ export class DuckDbStore {
       }
     }
     this.appenders = undefined;
+    this.current = undefined;
     await this.connection.run('ROLLBACK').catch(() => undefined);
   }
 
@@ -149,4 +180,9 @@ export class DuckDbStore {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** A 48-bit hash of a ledger key: 100,000 files cost about 2 MiB to remember. */
+function ledgerHash(filePath: string, generation: string): number {
+  return createHash('sha1').update(filePath).update('#').update(generation).digest().readUIntBE(0, 6);
 }

@@ -59,6 +59,23 @@ describe('DuckDB warehouse', () => {
     expect(await query(file, 'SELECT count(*) FROM logs.events_debug_function')).toEqual([[1n]]);
   });
 
+  it('knows what an earlier run wrote: after reopening, only new files are written, each once', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
+    const a = { filePath: '/b/a', generation: '1' };
+    const b = { filePath: '/b/b', generation: '1' };
+    const first = await createDuckDbWarehouse(file);
+    expect(await first.writeFile(a, batches('/b/a', 5))).toBe('written');
+    await first.close();
+    const second = await createDuckDbWarehouse(file);
+    expect(await second.writeFile(a, batches('/b/a', 5))).toBe('already-ingested');
+    expect(await second.writeFile({ ...a, generation: '2' }, batches('/b/a', 7))).toBe('written'); // a new version of it
+    expect(await second.writeFile(b, batches('/b/b', 11))).toBe('written');
+    expect(await second.writeFile(b, batches('/b/b', 11))).toBe('already-ingested');
+    await second.close();
+    expect(await query(file, 'SELECT count(*) FROM events.events_function')).toEqual([[23n]]);
+    expect(await query(file, "SELECT count(*) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')")).toEqual([[3n]]);
+  });
+
   it('leaves nothing of a file whose rows fail half-way, so a retry lands it whole', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
     const wh = await createDuckDbWarehouse(file);
