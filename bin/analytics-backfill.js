@@ -24,4 +24,7 @@ const code = await main(process.argv.slice(2), {
   env: process.env,
   interrupt: controller.signal,
 });
+// Exit only once what was written has left: to a pipe, Node writes asynchronously, and exiting
+// at once cut a `--json` report piped to another program at 64 KiB.
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
 process.exit(code);
