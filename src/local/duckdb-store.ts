@@ -1,11 +1,15 @@
-import { createHash } from 'node:crypto';
 import { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, listValue, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
 import { EVENT_COLUMNS, LOG_COLUMNS, type Column, type TableNames } from '../core/table-schemas.js';
 import { INGESTED_EVENT, type FileKey } from '../ports/warehouse.js';
 import { addColumnSql, createTableSql, DUCKDB_TYPES, quote } from './duckdb-tables.js';
 import { toDuckValue } from './duckdb-values.js';
+import { ledgerHash } from './ledger-hash.js';
 
 const CHUNK_ROWS = 2048; // DuckDB's vector size: one data chunk holds at most this many rows.
+/** The memory limit while the file opens and while a checkpoint runs (both are brief). */
+const CHECKPOINT_MEMORY = '256MB';
+/** Files committed between checkpoints: the log stays around 1 MB. */
+const CHECKPOINT_EVERY_FILES = 2000;
 
 export type TableKind = 'events' | 'debug' | 'logs';
 
@@ -39,20 +43,27 @@ export class DuckDbStore {
    */
   private ledgerHashes: Set<number> | undefined;
   private current: FileKey | undefined;
+  private filesSinceCheckpoint = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly names: TableNames,
     private readonly readOnly: boolean,
+    private readonly memoryLimit: string,
   ) {}
 
   static async open(file: string, names: TableNames, options: StoreOptions): Promise<DuckDbStore> {
     // A small memory limit makes DuckDB spill instead of holding; one thread, because each extra
-    // thread brings its own allocator arena (tens of MiB of RSS).
-    const settings: Record<string, string> = { memory_limit: options.memoryLimit, threads: '1' };
+    // thread brings its own allocator arena (tens of MiB of RSS). Checkpoints are ours, not
+    // DuckDB's: one must pin what it writes, and under the small limit an automatic one failed
+    // (after ~37,000 small files, or replaying a killed run's log), invalidating the database.
+    // So the file opens (and replays its log) with room, and checkpoints get room while they run.
+    const settings: Record<string, string> = { memory_limit: CHECKPOINT_MEMORY, threads: '1', checkpoint_threshold: '1TB' };
     const instance = await DuckDBInstance.create(file, options.readOnly ? { ...settings, access_mode: 'READ_ONLY' } : settings);
-    return new DuckDbStore(instance, await DuckDBConnection.create(instance), names, options.readOnly);
+    const connection = await DuckDBConnection.create(instance);
+    await connection.run(`SET memory_limit = '${memoryLimitValue(options.memoryLimit)}'`);
+    return new DuckDbStore(instance, connection, names, options.readOnly, options.memoryLimit);
   }
 
   private tables() {
@@ -147,6 +158,20 @@ export class DuckDbStore {
     await this.connection.run('COMMIT');
     if (this.current) this.ledgerHashes?.add(ledgerHash(this.current.filePath, this.current.generation));
     this.current = undefined;
+    // The commit is durable; a checkpoint that fails leaves it in the log for the next one (or the
+    // next open), and a database it broke fails the next file loudly.
+    if (++this.filesSinceCheckpoint >= CHECKPOINT_EVERY_FILES) await this.checkpoint().catch(() => undefined);
+  }
+
+  /** Writes the log into the file, with memory to do it, then returns to the small limit. */
+  private async checkpoint(): Promise<void> {
+    this.filesSinceCheckpoint = 0;
+    await this.connection.run(`SET memory_limit = '${CHECKPOINT_MEMORY}'`);
+    try {
+      await this.connection.run('CHECKPOINT');
+    } finally {
+      await this.connection.run(`SET memory_limit = '${memoryLimitValue(this.memoryLimit)}'`);
+    }
   }
 
   /** Reads the ledger's keys once, chunk by chunk, keeping only their hashes. */
@@ -176,13 +201,15 @@ export class DuckDbStore {
     await this.connection.run('ROLLBACK').catch(() => undefined);
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    if (!this.readOnly && this.filesSinceCheckpoint > 0) await this.checkpoint().catch(() => undefined); // else at the next open
     this.connection.closeSync();
     this.instance.closeSync();
   }
 }
 
-/** A 48-bit hash of a ledger key: 100,000 files cost about 2 MiB to remember. */
-function ledgerHash(filePath: string, generation: string): number {
-  return createHash('sha1').update(filePath).update('#').update(generation).digest().readUIntBE(0, 6);
+/** The limit as DuckDB's SET takes it, refusing anything but a size (it is spliced into SQL). */
+function memoryLimitValue(limit: string): string {
+  if (!/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(limit)) throw new Error(`invalid DuckDB memory limit: ${limit}`);
+  return limit;
 }
