@@ -5,10 +5,11 @@
 // (listing, ledger, plan) and its real run, with seconds, files per second, the CLI's CPU seconds
 // and peak RSS. Sources: fake-gcs-server (gs://, one bucket per size, filesystem backend: its
 // in-memory store inserts in linear time, so 100k objects would take it most of an hour to load),
-// and the same files as a folder, which the CLI ingests directly into DuckDB up to
-// BENCH_LOAD_DIRECT_MAX files. Every run is checked, and the bench fails on a wrong count: the CLI
-// reports exactly N sent, and a subscription on the topic receives exactly N notifications, one
-// per file, no duplicates. Sizes: BENCH_LOAD_SIZES (default 1000,10000,100000).
+// and the same files as a folder, which the CLI ingests directly into DuckDB (up to
+// BENCH_LOAD_DIRECT_MAX files, default all of them). Every run is checked, and the bench fails on
+// a wrong count: the CLI reports exactly N sent; a subscription on the topic receives exactly N
+// notifications, one per file, no duplicates; DuckDB holds exactly N events, N distinct, and N
+// ledger rows. Sizes: BENCH_LOAD_SIZES (default 1000,10000,100000).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -25,9 +26,9 @@ const { createBigQueryWarehouse } = await import('../dist/gcp/bigquery-warehouse
 const { DEFAULT_TABLE_NAMES } = await import('../dist/core/table-schemas.js');
 
 const SIZES = (process.env.BENCH_LOAD_SIZES ?? '1000,10000,100000').split(',').map(Number);
-// Direct ingestion into DuckDB is one transaction per file (about 100 files/s); past this size the
-// folder's CLI run is a dry run only.
-const DIRECT_MAX = Number(process.env.BENCH_LOAD_DIRECT_MAX ?? 10000);
+// Direct ingestion into DuckDB is one transaction per file (about 150 files/s: 100k files take
+// ~11 minutes); past this size the folder's CLI run is a dry run only.
+const DIRECT_MAX = Number(process.env.BENCH_LOAD_DIRECT_MAX ?? 100000);
 const bucketOf = (n) => `bench-load-n${n}`;
 const INPROCESS_TOPIC = 'bench-load-in-process'; // no subscription: the emulator drops what it gets
 const script = fileURLToPath(new URL('./emulators.sh', import.meta.url));
@@ -80,6 +81,19 @@ function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Events, distinct events and ledger rows in a DuckDB file the CLI wrote. */
+async function landedInDuckDb(file) {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  const one = async (sql) => (await connection.runAndReadAll(sql)).getRowsJS()[0].map(Number);
+  const [events, distinct] = await one('SELECT count(*), count(DISTINCT event_id) FROM events.events_function');
+  const [ledger] = await one("SELECT count(*) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')");
+  connection.closeSync();
+  instance.closeSync();
+  return { events, distinct, ledger };
 }
 
 /** fake-gcs-server on the filesystem backend, loading every bucket folder of `dataDir` at start. */
@@ -202,6 +216,10 @@ try {
       if (delivered.messages !== n || delivered.objects !== n || delivered.strangers !== 0) failures.push(`${kind} ${n}: the topic got ${JSON.stringify(delivered)}`);
     } else {
       await subscription.close();
+      if (!skip) {
+        delivered = await landedInDuckDb(join(state, `n${n}.duckdb`));
+        if (delivered.events !== n || delivered.distinct !== n || delivered.ledger !== n) failures.push(`${kind} ${n}: DuckDB holds ${JSON.stringify(delivered)}`);
+      }
     }
     await subscription.delete();
     console.log(JSON.stringify({
@@ -212,7 +230,7 @@ try {
       cliDryRun: { planned, seconds: round(dry.seconds), filesPerSecond: Math.round(n / dry.seconds), cpuSeconds: round(dry.cpuSeconds), peakRssMiB: round(dry.rssMiB) },
       cliBackfill: skip
         ? { skipped: `direct ingestion runs only up to BENCH_LOAD_DIRECT_MAX=${DIRECT_MAX} files` }
-        : { mode: kind === 'gcs' ? 'publish' : 'direct-duckdb', sent, seconds: round(run.seconds), filesPerSecond: Math.round(n / run.seconds), cpuSeconds: round(run.cpuSeconds), peakRssMiB: round(run.rssMiB), ...(delivered ? { delivered } : {}) },
+        : { mode: kind === 'gcs' ? 'publish' : 'direct-duckdb', sent, seconds: round(run.seconds), filesPerSecond: Math.round(n / run.seconds), cpuSeconds: round(run.cpuSeconds), peakRssMiB: round(run.rssMiB), ...(delivered ? { [kind === 'gcs' ? 'delivered' : 'landed']: delivered } : {}) },
     }));
   }
   await pubsub.close();
