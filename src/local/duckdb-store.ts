@@ -50,6 +50,7 @@ export class DuckDbStore {
     private readonly connection: DuckDBConnection,
     private readonly names: TableNames,
     private readonly readOnly: boolean,
+    /** Checked by memoryLimitValue at open: it is spliced into SQL. */
     private readonly memoryLimit: string,
   ) {}
 
@@ -62,8 +63,9 @@ export class DuckDbStore {
     const settings: Record<string, string> = { memory_limit: CHECKPOINT_MEMORY, threads: '1', checkpoint_threshold: '1TB' };
     const instance = await DuckDBInstance.create(file, options.readOnly ? { ...settings, access_mode: 'READ_ONLY' } : settings);
     const connection = await DuckDBConnection.create(instance);
-    await connection.run(`SET memory_limit = '${memoryLimitValue(options.memoryLimit)}'`);
-    return new DuckDbStore(instance, connection, names, options.readOnly, options.memoryLimit);
+    const memoryLimit = memoryLimitValue(options.memoryLimit);
+    await connection.run(`SET memory_limit = '${memoryLimit}'`);
+    return new DuckDbStore(instance, connection, names, options.readOnly, memoryLimit);
   }
 
   private tables() {
@@ -170,7 +172,7 @@ export class DuckDbStore {
     try {
       await this.connection.run('CHECKPOINT');
     } finally {
-      await this.connection.run(`SET memory_limit = '${memoryLimitValue(this.memoryLimit)}'`);
+      await this.connection.run(`SET memory_limit = '${this.memoryLimit}'`);
     }
   }
 
