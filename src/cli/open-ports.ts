@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_GROUP_LIMITS } from '../core/group-writer.js';
 import { createDirectPublisher } from '../engine/direct-publisher.js';
 import { createFolderSource } from '../local/folder-source.js';
 import type { Publisher } from '../ports/publisher.js';
@@ -54,7 +55,8 @@ export async function openPublisher(opts: {
 }): Promise<Publisher> {
   if (opts.topic !== undefined) return opts.cloud.pubsubPublisher(opts.topic, opts.project, opts.source);
   if (opts.warehouse === undefined) throw new UsageError('no warehouse to ingest into', 'Pass --warehouse duckdb:PATH or bigquery[:PROJECT].');
-  // DuckDB takes one writer; BigQuery's inserts overlap well.
-  const concurrency = opts.warehouse.url.startsWith('duckdb:') ? 1 : 8;
+  // DuckDB commits a group of files at a time: two groups' worth in flight keeps reading going while
+  // one commits. BigQuery commits each file on its own (for now); its inserts overlap well.
+  const concurrency = opts.warehouse.url.startsWith('duckdb:') ? 2 * DEFAULT_GROUP_LIMITS.maxFiles : 8;
   return createDirectPublisher({ source: opts.source, warehouse: opts.warehouse, jobName: opts.jobName, concurrency });
 }

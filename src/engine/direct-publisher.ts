@@ -1,33 +1,48 @@
 import type { Publisher, SendResult } from '../ports/publisher.js';
 import type { Source, SourceObject } from '../ports/source.js';
-import type { Warehouse } from '../ports/warehouse.js';
+import type { GroupLimits, Warehouse } from '../ports/warehouse.js';
+import { ByteBudget } from './byte-budget.js';
 import { ingestFile } from './ingest-file.js';
+
+/** File bytes read and not yet committed, at most: what bounds memory however many files are in flight. */
+const DEFAULT_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
 
 /**
  * A publisher that ingests each file itself instead of notifying the function: the backfill
- * without Pub/Sub. `jobName` is written to `job_name` (e.g. `analytics-backfill/<run id>`).
+ * without Pub/Sub. Files share one writer, so many land per commit; each `send` resolves once its
+ * file's commit did. `jobName` is written to `job_name` (e.g. `analytics-backfill/<run id>`).
  */
 export function createDirectPublisher(opts: {
   source: Source;
   warehouse: Warehouse;
   jobName: (runId: string) => string;
   concurrency?: number;
+  limits?: Partial<GroupLimits>;
+  bytesInFlight?: number;
 }): Publisher {
+  const writer = opts.warehouse.openWriter(opts.limits);
+  const budget = new ByteBudget(opts.bytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT);
   return {
     url: `direct:${opts.warehouse.url}`,
     concurrency: opts.concurrency ?? 1,
     async send(object: SourceObject, runId: string): Promise<SendResult> {
-      const result = await ingestFile({
-        source: opts.source,
-        warehouse: opts.warehouse,
-        name: object.name,
-        generation: object.generation,
-        jobName: opts.jobName(runId),
-      });
-      return result.outcome === 'already-ingested'
-        ? { status: 'already-ingested' }
-        : { status: 'ingested', events: result.events, debug: result.debug };
+      const held = await budget.acquire(object.size);
+      try {
+        const result = await ingestFile({
+          source: opts.source,
+          warehouse: opts.warehouse,
+          writer,
+          name: object.name,
+          generation: object.generation,
+          jobName: opts.jobName(runId),
+        });
+        return result.outcome === 'already-ingested'
+          ? { status: 'already-ingested' }
+          : { status: 'ingested', events: result.events, debug: result.debug };
+      } finally {
+        budget.release(held);
+      }
     },
-    async close() {},
+    close: () => writer.close(),
   };
 }

@@ -2,11 +2,13 @@ import { parseEvents } from '../core/event-parser.js';
 import { logRow, type FileContext } from '../core/file-context.js';
 import { dateToMicros } from '../core/rows.js';
 import type { Source } from '../ports/source.js';
-import { INGESTED_EVENT, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
+import { INGESTED_EVENT, writeOneFile, type FileWriter, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
 
 export interface IngestFileOptions {
   source: Source;
   warehouse: Warehouse;
+  /** Where the file's rows go; without one, a commit of its own ({@link writeOneFile}). */
+  writer?: FileWriter;
   name: string;
   generation: string;
   jobName: string;
@@ -45,6 +47,7 @@ export async function ingestFile(opts: IngestFileOptions): Promise<IngestFileRes
     const status = `${INGESTED_EVENT}: ${counts.events} events, ${counts.debug} debug rows`;
     yield { events: [], debug: [], logs: [logRow(ctx, status)] };
   }
-  const outcome = await opts.warehouse.writeFile({ filePath: ctx.filePath, generation: ctx.generation }, batches());
+  const key = { filePath: ctx.filePath, generation: ctx.generation };
+  const outcome = opts.writer ? await opts.writer.write(key, batches()) : await writeOneFile(opts.warehouse, key, batches());
   return { outcome, ...counts };
 }

@@ -11,7 +11,7 @@ function ledger(landed: readonly FileKey[], fail?: (call: number) => boolean) {
   const warehouse: Warehouse = {
     url: 'test:',
     ensureTables: () => Promise.resolve(),
-    writeFile: () => Promise.reject(new Error('not used')),
+    openWriter: () => { throw new Error('not used'); },
     close: () => Promise.resolve(),
     async ingested(files) {
       calls.push(files.length);

@@ -51,7 +51,10 @@ async function makeHandler(overrides: Partial<IngestHandlerDeps> = {}) {
     url: inner.url,
     ensureTables: () => (calls.ensureTables++, inner.ensureTables()),
     ingested: (f) => inner.ingested(f),
-    writeFile: (f, b) => (calls.writeFile++, inner.writeFile(f, b)),
+    openWriter: (limits) => {
+      const w = inner.openWriter(limits);
+      return { write: (f, b) => (calls.writeFile++, w.write(f, b)), close: () => w.close() };
+    },
     close: () => inner.close(),
   };
   return createIngestHandler({
@@ -145,11 +148,17 @@ describe('ingest handler', () => {
       ...inner,
       ensureTables: () => inner.ensureTables(),
       ingested: (f) => inner.ingested(f),
-      writeFile: (f, b) => {
-        const k = `${f.filePath}#${f.generation}`;
-        if (keys.has(k)) return Promise.resolve('already-ingested');
-        keys.add(k);
-        return inner.writeFile(f, b);
+      openWriter: (limits) => {
+        const w = inner.openWriter(limits);
+        return {
+          write: (f, b) => {
+            const k = `${f.filePath}#${f.generation}`;
+            if (keys.has(k)) return Promise.resolve('already-ingested');
+            keys.add(k);
+            return w.write(f, b);
+          },
+          close: () => w.close(),
+        };
       },
       close: () => inner.close(),
     });
@@ -174,13 +183,19 @@ describe('ingest handler', () => {
           // Fail half-way through the file, as BigQuery being unavailable would.
           const flaky: Warehouse = {
             ...opts.warehouse,
-            writeFile: (key, batches) => opts.warehouse.writeFile(key, (async function* () {
-              let n = 0;
-              for await (const b of batches) {
-                if (n++ === 1) throw new TransientError('BigQuery: 503 backend error');
-                yield b;
-              }
-            })()),
+            openWriter: (limits) => {
+              const w = opts.warehouse.openWriter(limits);
+              return {
+                write: (key, batches) => w.write(key, (async function* () {
+                  let n = 0;
+                  for await (const b of batches) {
+                    if (n++ === 1) throw new TransientError('BigQuery: 503 backend error');
+                    yield b;
+                  }
+                })()),
+                close: () => w.close(),
+              };
+            },
           };
           return ingestFile({ ...opts, warehouse: flaky });
         }

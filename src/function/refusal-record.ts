@@ -1,6 +1,6 @@
 import { logRow, type FileContext } from '../core/file-context.js';
 import { dateToMicros } from '../core/rows.js';
-import type { FileKey, Warehouse, WriteOutcome } from '../ports/warehouse.js';
+import { writeOneFile, type FileKey, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
 import type { FileTrigger } from './decode-trigger.js';
 
 /** Status prefix of the logs row written for a refused file. */
@@ -38,7 +38,7 @@ export async function recordRefusal(warehouse: Warehouse, r: Refusal): Promise<W
   // job ids) must not count a refusal as the file's one write, or the file could never land once
   // the configuration allows it. A repeated refusal of the same version may add no second row.
   const key: FileKey = { filePath: r.filePath, generation: `${r.generation ?? ''}${REFUSAL_KEY_SUFFIX}` };
-  return warehouse.writeFile(key, (async function* () {
+  return writeOneFile(warehouse, key, (async function* () {
     yield { events: [], debug: [], logs: [row] };
   })());
 }

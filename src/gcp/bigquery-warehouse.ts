@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { BugError, UserError } from '../core/errors.js';
+import { createPerFileWriter } from '../core/group-writer.js';
 import { validateTableNames, type TableNames } from '../core/table-schemas.js';
 import type { FileKey, RowBatch, Warehouse, WriteOutcome } from '../ports/warehouse.js';
 import { insertStatement, tableSpecs, type TableSpec } from './bigquery-ddl.js';
@@ -178,7 +179,8 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
       await ensured;
     },
     ingested,
-    writeFile,
+    // One DML transaction per file until the staged design (issue 12) replaces it.
+    openWriter: () => createPerFileWriter(writeFile),
     async close() {},
   };
 }

@@ -8,13 +8,22 @@ import { ledgerHash } from './ledger-hash.js';
 const CHUNK_ROWS = 2048; // DuckDB's vector size: one data chunk holds at most this many rows.
 /** The memory limit while the file opens and while a checkpoint runs (both are brief). */
 const CHECKPOINT_MEMORY = '256MB';
-/** Files committed between checkpoints: the log stays around 1 MB. */
-const CHECKPOINT_EVERY_FILES = 2000;
+/** Files committed between checkpoints (the log stays around 10 MB for small files). */
+const CHECKPOINT_EVERY_FILES = 20_000;
 
 export type TableKind = 'events' | 'debug' | 'logs';
 
 /** Rows of one table as columns (in the shared schema's order), the shape DuckDB appends fastest. */
 export type Columns = unknown[][];
+
+/** A group of files for one transaction: each file's row counts, then every row as columns. */
+export interface GroupPayload {
+  /** `[file_path, generation, events, debug rows, log rows]`, in the order their rows come. */
+  files: [string, string, number, number, number][];
+  events: Columns;
+  debug: Columns;
+  logs: Columns;
+}
 
 export interface StoreOptions {
   readOnly: boolean;
@@ -127,19 +136,87 @@ export class DuckDbStore {
       }
     }
     this.current = file;
+    await this.appenderSet();
+    return true;
+  }
+
+  /**
+   * One transaction for a group of files: the ledger is asked once for the whole group (a query only
+   * for keys whose hash it holds), files already there or twice in the group are left out, and the
+   * rest land with their ledger rows. The outcome of each file, in order.
+   */
+  async commitGroup(group: GroupPayload): Promise<('written' | 'already-ingested')[]> {
+    await this.ensureTables();
+    const hashes = await this.loadLedgerHashes();
+    const outcomes = group.files.map((): 'written' | 'already-ingested' => 'written');
+    const seen = new Set<string>();
+    const hits: number[] = [];
+    group.files.forEach(([path, generation], i) => {
+      const key = `${path}#${generation}`;
+      if (seen.has(key)) outcomes[i] = 'already-ingested';
+      else if (hashes.has(ledgerHash(path, generation))) hits.push(i);
+      seen.add(key);
+    });
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      if (hits.length > 0) await this.markLanded(group, hits, outcomes);
+      const keep = outcomes.every((o) => o === 'written') ? undefined : outcomes.map((o) => o === 'written');
+      const appenders = await this.appenderSet();
+      (['events', 'debug', 'logs'] as const).forEach((kind, k) => {
+        const counts = group.files.map((f) => f[2 + k] as number);
+        this.appendColumns(kind, keep ? keepRows(group[kind], counts, keep) : group[kind]);
+      });
+      for (const a of Object.values(appenders)) a.flushSync();
+      await this.connection.run('COMMIT');
+    } catch (error) {
+      await this.rollback();
+      throw error;
+    }
+    group.files.forEach(([path, generation], i) => outcomes[i] === 'written' && hashes.add(ledgerHash(path, generation)));
+    this.filesSinceCheckpoint += group.files.length;
+    await this.maybeCheckpoint();
+    return outcomes;
+  }
+
+  /** Marks `already-ingested` the files among `candidates` that the ledger holds. */
+  private async markLanded(group: GroupPayload, candidates: number[], outcomes: string[]): Promise<void> {
+    const paths = candidates.map((i) => group.files[i]![0]);
+    const reader = await this.connection.runAndReadAll(
+      `SELECT DISTINCT file_path, file_generation FROM ${this.ledger}
+       WHERE starts_with(event, $mark) AND file_path IN (SELECT unnest($paths))`,
+      { mark: INGESTED_EVENT, paths: listValue(paths) },
+    );
+    const landed = new Set(reader.getRowsJS().map(([p, g]) => `${String(p)}#${String(g)}`));
+    for (const i of candidates) {
+      const [path, generation] = group.files[i]!;
+      if (landed.has(`${path}#${generation}`)) outcomes[i] = 'already-ingested';
+    }
+  }
+
+  /** The three appenders, made once and kept: each flush lands in the transaction then open. */
+  private async appenderSet(): Promise<Record<TableKind, DuckDBAppender>> {
+    if (this.appenders) return this.appenders;
     const t = this.tables();
     this.appenders = {
       events: await this.connection.createAppender(t.events.table, t.events.schema),
       debug: await this.connection.createAppender(t.debug.table, t.debug.schema),
       logs: await this.connection.createAppender(t.logs.table, t.logs.schema),
     };
-    return true;
+    return this.appenders;
   }
 
-  /** Appends rows given as columns, in data chunks: far fewer native calls than value by value. */
-  append(kind: TableKind, columns: Columns): void {
+  /** Appends rows of the file transaction `begin` opened, given as columns. */
+  async append(kind: TableKind, columns: Columns): Promise<void> {
+    if (!this.current) throw new Error('append outside a file transaction');
+    this.appendColumns(kind, columns);
+    // Hand a large file's rows to DuckDB as they come, so they are not buffered twice.
+    if (kind === 'events') (await this.appenderSet()).events.flushSync();
+  }
+
+  /** Rows as data chunks into the kept appender: far fewer native calls than value by value. */
+  private appendColumns(kind: TableKind, columns: Columns): void {
     const appender = this.appenders?.[kind];
-    if (!appender) throw new Error('append outside a file transaction');
+    if (!appender) throw new Error('no appender: appenderSet() first');
     const schema: readonly Column[] = kind === 'events' ? EVENT_COLUMNS : LOG_COLUMNS;
     const chunk = kind === 'events' ? this.chunks.events : this.chunks.logs;
     const rows = columns[0]?.length ?? 0;
@@ -150,19 +227,24 @@ export class DuckDbStore {
       );
       appender.appendDataChunk(chunk);
     }
-    // Hand rows to DuckDB as they come, so a large file's rows are not buffered twice.
-    if (kind === 'events') appender.flushSync();
   }
 
+  /** Commits the file transaction `begin` opened. */
   async commit(): Promise<void> {
-    for (const a of Object.values(this.appenders ?? {})) a.closeSync();
-    this.appenders = undefined;
+    for (const a of Object.values(await this.appenderSet())) a.flushSync();
     await this.connection.run('COMMIT');
     if (this.current) this.ledgerHashes?.add(ledgerHash(this.current.filePath, this.current.generation));
     this.current = undefined;
-    // The commit is durable; a checkpoint that fails leaves it in the log for the next one (or the
-    // next open), and a database it broke fails the next file loudly.
-    if (++this.filesSinceCheckpoint >= CHECKPOINT_EVERY_FILES) await this.checkpoint().catch(() => undefined);
+    this.filesSinceCheckpoint++;
+    await this.maybeCheckpoint();
+  }
+
+  /**
+   * The commit is durable; a checkpoint that fails leaves it in the log for the next one (or the
+   * next open), and a database it broke fails the next file loudly.
+   */
+  private async maybeCheckpoint(): Promise<void> {
+    if (this.filesSinceCheckpoint >= CHECKPOINT_EVERY_FILES) await this.checkpoint().catch(() => undefined);
   }
 
   /** Writes the log into the file, with memory to do it, then returns to the small limit. */
@@ -190,7 +272,14 @@ export class DuckDbStore {
     return hashes;
   }
 
+  /** Rolls back the open transaction; the appenders are dropped too, in case one holds a failed row. */
   async rollback(): Promise<void> {
+    this.dropAppenders();
+    this.current = undefined;
+    await this.connection.run('ROLLBACK').catch(() => undefined);
+  }
+
+  private dropAppenders(): void {
     for (const a of Object.values(this.appenders ?? {})) {
       try {
         a.closeSync();
@@ -199,11 +288,10 @@ export class DuckDbStore {
       }
     }
     this.appenders = undefined;
-    this.current = undefined;
-    await this.connection.run('ROLLBACK').catch(() => undefined);
   }
 
   async close(): Promise<void> {
+    this.dropAppenders();
     if (!this.readOnly && this.filesSinceCheckpoint > 0) await this.checkpoint().catch(() => undefined); // else at the next open
     this.connection.closeSync();
     this.instance.closeSync();
@@ -214,4 +302,17 @@ export class DuckDbStore {
 function memoryLimitValue(limit: string): string {
   if (!/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(limit)) throw new Error(`invalid DuckDB memory limit: ${limit}`);
   return limit;
+}
+
+/** The rows of the files marked in `keep`, given each file's row count, in order. */
+function keepRows(columns: Columns, counts: readonly number[], keep: readonly boolean[]): Columns {
+  return columns.map((values) => {
+    const out: unknown[] = [];
+    let at = 0;
+    counts.forEach((n, i) => {
+      if (keep[i]) for (let r = at; r < at + n; r++) out.push(values[r]);
+      at += n;
+    });
+    return out;
+  });
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import type { EventRow, LogRow } from '../core/rows.js';
-import type { RowBatch } from '../ports/warehouse.js';
+import { writeOneFile, type RowBatch } from '../ports/warehouse.js';
 import { createDuckDbWarehouse } from './duckdb-warehouse.js';
 
 const event = (id: string): EventRow => ({
@@ -51,8 +51,8 @@ describe('DuckDB warehouse', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
     const wh = await createDuckDbWarehouse(file);
     const key = { filePath: '/b/f', generation: '1' };
-    expect(await wh.writeFile(key, batches('/b/f', 3000))).toBe('written');
-    expect(await wh.writeFile(key, batches('/b/f', 3000))).toBe('already-ingested');
+    expect(await writeOneFile(wh, key, batches('/b/f', 3000))).toBe('written');
+    expect(await writeOneFile(wh, key, batches('/b/f', 3000))).toBe('already-ingested');
     expect(await wh.ingested([key, { filePath: '/b/f', generation: '2' }])).toEqual(new Set(['/b/f#1']));
     await wh.close();
     expect(await query(file, 'SELECT count(*), min(event_timestamp)::VARCHAR FROM events.events_function')).toEqual([[3000n, '2026-03-01 00:00:00.123456+00']]);
@@ -64,13 +64,13 @@ describe('DuckDB warehouse', () => {
     const a = { filePath: '/b/a', generation: '1' };
     const b = { filePath: '/b/b', generation: '1' };
     const first = await createDuckDbWarehouse(file);
-    expect(await first.writeFile(a, batches('/b/a', 5))).toBe('written');
+    expect(await writeOneFile(first, a, batches('/b/a', 5))).toBe('written');
     await first.close();
     const second = await createDuckDbWarehouse(file);
-    expect(await second.writeFile(a, batches('/b/a', 5))).toBe('already-ingested');
-    expect(await second.writeFile({ ...a, generation: '2' }, batches('/b/a', 7))).toBe('written'); // a new version of it
-    expect(await second.writeFile(b, batches('/b/b', 11))).toBe('written');
-    expect(await second.writeFile(b, batches('/b/b', 11))).toBe('already-ingested');
+    expect(await writeOneFile(second, a, batches('/b/a', 5))).toBe('already-ingested');
+    expect(await writeOneFile(second, { ...a, generation: '2' }, batches('/b/a', 7))).toBe('written'); // a new version of it
+    expect(await writeOneFile(second, b, batches('/b/b', 11))).toBe('written');
+    expect(await writeOneFile(second, b, batches('/b/b', 11))).toBe('already-ingested');
     await second.close();
     expect(await query(file, 'SELECT count(*) FROM events.events_function')).toEqual([[23n]]);
     expect(await query(file, "SELECT count(*) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')")).toEqual([[3n]]);
@@ -80,9 +80,9 @@ describe('DuckDB warehouse', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
     const wh = await createDuckDbWarehouse(file);
     const key = { filePath: '/b/g', generation: '1' };
-    await expect(wh.writeFile(key, batches('/b/g', 10, true))).rejects.toThrow('source went away');
+    await expect(writeOneFile(wh, key, batches('/b/g', 10, true))).rejects.toThrow('source went away');
     expect(await wh.ingested([key])).toEqual(new Set());
-    expect(await wh.writeFile(key, batches('/b/g', 10))).toBe('written');
+    expect(await writeOneFile(wh, key, batches('/b/g', 10))).toBe('written');
     await wh.close();
     expect(await query(file, 'SELECT count(*) FROM events.events_function')).toEqual([[10n]]);
     expect(await query(file, 'SELECT count(*) FROM logs.events_logs_function')).toEqual([[2n]]);
@@ -96,7 +96,7 @@ describe('DuckDB warehouse', () => {
     await wh.close();
     const ro = await createDuckDbWarehouse(file, undefined, { readOnly: true });
     expect(await ro.ingested([{ filePath: '/x', generation: '1' }])).toEqual(new Set());
-    await expect(ro.writeFile({ filePath: '/x', generation: '1' }, batches('/x', 1))).rejects.toThrow(/read-only/);
+    await expect(writeOneFile(ro, { filePath: '/x', generation: '1' }, batches('/x', 1))).rejects.toThrow(/read-only/);
     await ro.close();
     expect(existsSync(join(dir, 'other.duckdb'))).toBe(false);
   });

@@ -4,8 +4,9 @@ import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
 import type { EventRow, LogRow } from '../core/rows.js';
 import { DEFAULT_TABLE_NAMES, EVENT_COLUMNS, LOG_COLUMNS, validateTableNames, type Column, type TableNames } from '../core/table-schemas.js';
-import { ledgerKey, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
-import type { Columns, TableKind } from './duckdb-store.js';
+import { createGroupWriter, type GatheredFile, type GroupCommitter } from '../core/group-writer.js';
+import { ledgerKey, type FileKey, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
+import type { Columns, GroupPayload, TableKind } from './duckdb-store.js';
 
 /** Appends a file may have in flight to the worker: bounds memory, keeps both threads busy. */
 const IN_FLIGHT = 4;
@@ -75,6 +76,35 @@ export async function createDuckDbWarehouse(
     return next;
   };
 
+  const readOnlyError = () => new Error(`${file} was opened read-only`);
+
+  /** One file in its own transaction, its rows streamed to the worker a few batches ahead. */
+  const writeAlone = async (fileKey: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome> => {
+    if (!(await call<boolean>('begin', fileKey))) return 'already-ingested';
+    const inFlight: Promise<unknown>[] = [];
+    const send = async (kind: TableKind, rows: readonly (EventRow | LogRow)[], columns: readonly Column[]) => {
+      if (rows.length === 0) return;
+      const appended = call('append', kind, toColumns([rows], columns));
+      appended.catch(() => undefined); // awaited below; this keeps a failure from going unhandled meanwhile
+      inFlight.push(appended);
+      if (inFlight.length > IN_FLIGHT) await inFlight.shift();
+    };
+    try {
+      for await (const batch of batches) {
+        await send('events', batch.events, EVENT_COLUMNS);
+        await send('debug', batch.debug, LOG_COLUMNS);
+        await send('logs', batch.logs, LOG_COLUMNS);
+      }
+      await Promise.all(inFlight);
+      await call('commit');
+      return 'written';
+    } catch (error) {
+      await Promise.allSettled(inFlight);
+      await call('rollback').catch(() => undefined);
+      throw error;
+    }
+  };
+
   return {
     url: `duckdb:${file}`,
     ensureTables: () => serial(() => call('ensureTables')),
@@ -83,33 +113,12 @@ export async function createDuckDbWarehouse(
       const found = await serial(() => call<[string, string][]>('ingested', paths));
       return new Set(found.map(([filePath, generation]) => ledgerKey({ filePath, generation })));
     },
-    writeFile(fileKey, batches) {
-      if (readOnly) return Promise.reject(new Error(`${file} was opened read-only`));
-      return serial(async (): Promise<WriteOutcome> => {
-        if (!(await call<boolean>('begin', fileKey))) return 'already-ingested';
-        const inFlight: Promise<unknown>[] = [];
-        const send = async (kind: TableKind, rows: readonly (EventRow | LogRow)[], columns: readonly Column[]) => {
-          if (rows.length === 0) return;
-          const appended = call('append', kind, toColumns(rows, columns));
-          appended.catch(() => undefined); // awaited below; this keeps a failure from going unhandled meanwhile
-          inFlight.push(appended);
-          if (inFlight.length > IN_FLIGHT) await inFlight.shift();
-        };
-        try {
-          for await (const batch of batches) {
-            await send('events', batch.events, EVENT_COLUMNS);
-            await send('debug', batch.debug, LOG_COLUMNS);
-            await send('logs', batch.logs, LOG_COLUMNS);
-          }
-          await Promise.all(inFlight);
-          await call('commit');
-          return 'written';
-        } catch (error) {
-          await Promise.allSettled(inFlight);
-          await call('rollback').catch(() => undefined);
-          throw error;
-        }
-      });
+    openWriter(limits) {
+      const committer: GroupCommitter = {
+        commitGroup: (files) => (readOnly ? Promise.reject(readOnlyError()) : serial(() => call<WriteOutcome[]>('commitGroup', groupPayload(files)))),
+        writeAlone: (fileKey, batches) => (readOnly ? Promise.reject(readOnlyError()) : serial(() => writeAlone(fileKey, batches))),
+      };
+      return createGroupWriter(committer, limits);
     },
     async close() {
       await queue;
@@ -119,7 +128,23 @@ export async function createDuckDbWarehouse(
   };
 }
 
-/** Rows as columns in the schema's order: plain values, cheap to hand to the worker. */
-function toColumns(rows: readonly (EventRow | LogRow)[], columns: readonly Column[]): Columns {
-  return columns.map((c) => rows.map((row) => (row as unknown as Record<string, unknown>)[c.name] ?? null));
+/** Row lists as one set of columns in the schema's order: plain values, cheap to hand to the worker. */
+function toColumns(lists: readonly (readonly (EventRow | LogRow)[])[], columns: readonly Column[]): Columns {
+  return columns.map((c) => {
+    const values: unknown[] = [];
+    for (const rows of lists) for (const row of rows) values.push((row as unknown as Record<string, unknown>)[c.name] ?? null);
+    return values;
+  });
+}
+
+/** A gathered group as the worker takes it: each file's row counts, then all rows as columns. */
+function groupPayload(files: readonly GatheredFile[]): GroupPayload {
+  const count = (f: GatheredFile, kind: TableKind) => f.batches.reduce((n, b) => n + b[kind].length, 0);
+  const all = (kind: TableKind) => files.flatMap((f) => f.batches.map((b) => b[kind]));
+  return {
+    files: files.map((f) => [f.file.filePath, f.file.generation, count(f, 'events'), count(f, 'debug'), count(f, 'logs')]),
+    events: toColumns(all('events'), EVENT_COLUMNS),
+    debug: toColumns(all('debug'), LOG_COLUMNS),
+    logs: toColumns(all('logs'), LOG_COLUMNS),
+  };
 }

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TableNames } from '../core/table-schemas.js';
-import { DuckDbStore, type StoreOptions } from './duckdb-store.js';
+import { DuckDbStore, type GroupPayload, type StoreOptions } from './duckdb-store.js';
 
 /**
  * The DuckDB warehouse's worker thread: owns the DuckDB file and runs requests one at a time, in
@@ -8,7 +8,7 @@ import { DuckDbStore, type StoreOptions } from './duckdb-store.js';
  */
 interface Request {
   id: number;
-  op: 'ensureTables' | 'ingested' | 'begin' | 'append' | 'commit' | 'rollback' | 'close';
+  op: 'ensureTables' | 'ingested' | 'commitGroup' | 'begin' | 'append' | 'commit' | 'rollback' | 'close';
   args: unknown[];
 }
 
@@ -34,6 +34,7 @@ port.on('message', (request: Request) => {
       const result = await {
         ensureTables: () => s.ensureTables(),
         ingested: () => s.ingested(a[0] as string[]),
+        commitGroup: () => s.commitGroup(a[0] as GroupPayload),
         begin: () => s.begin(a[0] as { filePath: string; generation: string }),
         append: () => s.append(a[0] as 'events', a[1] as unknown[][]),
         commit: () => s.commit(),

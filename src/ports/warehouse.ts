@@ -16,6 +16,28 @@ export interface RowBatch {
 
 export type WriteOutcome = 'written' | 'already-ingested';
 
+/** When a writer commits the files it has gathered: whichever bound is reached first. */
+export interface GroupLimits {
+  /** Files per commit. */
+  maxFiles: number;
+  /** Bytes of rows per commit (as `estimateBatchBytes` counts them); a larger file is written alone. */
+  maxBytes: number;
+  /** How long the first file of a group waits for others before the group commits anyway. */
+  maxWaitMs: number;
+}
+
+/**
+ * Lands files, many per commit. Each file lands whole or not at all, its ledger row with its rows,
+ * and a file already in the ledger is never written twice. `write` resolves only once the file's
+ * outcome is committed, so whatever the caller records after it is true even if the process dies.
+ * A file whose batches throw fails alone (its promise rejects); the rest of its group still lands.
+ */
+export interface FileWriter {
+  write(file: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome>;
+  /** Commits what is gathered and waits for every write; the writer takes no more files. */
+  close(): Promise<void>;
+}
+
 /**
  * Where rows land: BigQuery or an embedded DuckDB file. Implementations:
  * `src/gcp/bigquery-warehouse.ts`, `src/local/duckdb-warehouse.ts`.
@@ -28,11 +50,21 @@ export interface Warehouse {
   /** Which of `files` already landed: the keys `ledgerKey(file)` of those in the ledger. */
   ingested(files: readonly FileKey[]): Promise<Set<string>>;
   /**
-   * Writes one file's batches whole or not at all. When the file is already in the ledger nothing
-   * is written and the batches are not consumed. A throw from `batches` aborts the write.
+   * A writer that groups files into commits within `limits` (the warehouse's own defaults where not
+   * given; a warehouse may commit smaller groups, down to one file per commit).
    */
-  writeFile(file: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome>;
+  openWriter(limits?: Partial<GroupLimits>): FileWriter;
   close(): Promise<void>;
+}
+
+/** Writes one file in a commit of its own: the function's path. */
+export async function writeOneFile(warehouse: Warehouse, file: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome> {
+  const writer = warehouse.openWriter({ maxFiles: 1 });
+  try {
+    return await writer.write(file, batches);
+  } finally {
+    await writer.close();
+  }
 }
 
 /** The key a file has in the ledger. */

@@ -5,7 +5,7 @@ import type { EventRow } from '../../src/core/rows.js';
 import { DEFAULT_TABLE_NAMES, type TableNames } from '../../src/core/table-schemas.js';
 import { emulatorBigQuery } from '../../src/gcp/gcp-clients.js';
 import { createBigQueryWarehouse, writeJobStem } from '../../src/gcp/bigquery-warehouse.js';
-import { INGESTED_EVENT, ledgerKey, type RowBatch } from '../../src/ports/warehouse.js';
+import { INGESTED_EVENT, ledgerKey, writeOneFile, type RowBatch } from '../../src/ports/warehouse.js';
 import { emulatorsAvailable, startBigQuery, type RunningEmulator } from '../helpers/emulators.js';
 
 const NAME = 'data_type=json/analytics_environment=staging/event_category=economy/event_ds=2024-03-01/event_time=0-8/sess-1/20240301T010203Z-000001';
@@ -113,7 +113,7 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))('BigQue
     });
     const key = { filePath: ctx.filePath, generation: ctx.generation };
     expect(await wh.ingested([key])).toEqual(new Set());
-    expect(await wh.writeFile(key, fileBatches(ctx, events, ['not json {', '[1,2]']))).toBe('written');
+    expect(await writeOneFile(wh, key, fileBatches(ctx, events, ['not json {', '[1,2]']))).toBe('written');
     expect(await wh.ingested([key, { filePath: ctx.filePath, generation: '999' }])).toEqual(new Set([ledgerKey(key)]));
 
     expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(120);
@@ -147,12 +147,12 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))('BigQue
       consumed = true;
       yield* fileBatches(ctx, events, []);
     }
-    expect(await wh.writeFile(key, spy())).toBe('already-ingested');
+    expect(await writeOneFile(wh, key, spy())).toBe('already-ingested');
     expect(consumed).toBe(false);
     expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(120);
     // A new generation of the same name is another file.
     const ctx2 = ctxFor(NAME, '1709254923000002');
-    expect(await wh.writeFile({ filePath: ctx2.filePath, generation: ctx2.generation }, fileBatches(ctx2, events.slice(0, 10).map((e) => ({ ...e })), []))).toBe('written');
+    expect(await writeOneFile(wh, { filePath: ctx2.filePath, generation: ctx2.generation }, fileBatches(ctx2, events.slice(0, 10).map((e) => ({ ...e })), []))).toBe('written');
     expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(130);
   });
 
@@ -163,10 +163,10 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))('BigQue
     const ctx = ctxFor(NAME, '42');
     const key = { filePath: ctx.filePath, generation: ctx.generation };
     const events = Array.from({ length: 300 }, (_, i) => event(ctx, i));
-    await expect(wh.writeFile(key, fileBatches(ctx, events, [], 50, 3))).rejects.toThrow('crash half-way');
+    await expect(writeOneFile(wh, key, fileBatches(ctx, events, [], 50, 3))).rejects.toThrow('crash half-way');
     expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(0);
     expect(await wh.ingested([key])).toEqual(new Set());
-    expect(await wh.writeFile(key, fileBatches(ctx, events, []))).toBe('written');
+    expect(await writeOneFile(wh, key, fileBatches(ctx, events, []))).toBe('written');
     expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(300);
   });
 
@@ -178,7 +178,7 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))('BigQue
     const ctx = ctxFor(NAME, '7');
     const key = { filePath: ctx.filePath, generation: ctx.generation };
     const events = Array.from({ length: 80 }, (_, i) => event(ctx, i));
-    const outcomes = await Promise.all([wh1.writeFile(key, fileBatches(ctx, events, ['x'])), wh2.writeFile(key, fileBatches({ ...ctx, jobName: 'fn' }, events, ['x']))]);
+    const outcomes = await Promise.all([writeOneFile(wh1, key, fileBatches(ctx, events, ['x'])), writeOneFile(wh2, key, fileBatches({ ...ctx, jobName: 'fn' }, events, ['x']))]);
     expect(outcomes.sort()).toEqual(['already-ingested', 'written']);
     expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(80);
     expect(await count(`${t.logsDataset}.${t.debugTable}`)).toBe(1);
@@ -196,11 +196,11 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))('BigQue
     await bq.createQueryJob({ jobId: `${stem}_a1`, query: 'SELECT no_such_column FROM UNNEST([1]) AS x' }).catch(() => undefined);
     await expect(bq.job(`${stem}_a1`).getQueryResults()).rejects.toThrow(/no_such_column/);
     const events = Array.from({ length: 5 }, (_, i) => event(ctx, i));
-    expect(await wh.writeFile(key, fileBatches(ctx, events, []))).toBe('written');
+    expect(await writeOneFile(wh, key, fileBatches(ctx, events, []))).toBe('written');
     const [second] = await bq.job(`${stem}_a2`).getMetadata();
     expect(second.configuration.labels.abf_writer).toMatch(/^[0-9a-f]{24}$/);
     expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(5);
-    expect(await wh.writeFile(key, fileBatches(ctx, events, []))).toBe('already-ingested');
+    expect(await writeOneFile(wh, key, fileBatches(ctx, events, []))).toBe('already-ingested');
     expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(5);
   });
 
@@ -213,13 +213,13 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))('BigQue
     const events = Array.from({ length: 700 }, (_, i) => event(ctx, i));
     const debug = Array.from({ length: 30 }, (_, i) => `bad line ${i}`);
     // First attempt dies after 5 batches of 50: some parts are in, the ledger row is not.
-    await expect(wh.writeFile(key, fileBatches(ctx, events, debug, 50, 5))).rejects.toThrow('crash half-way');
+    await expect(writeOneFile(wh, key, fileBatches(ctx, events, debug, 50, 5))).rejects.toThrow('crash half-way');
     const partial = await count(`${t.eventsDataset}.${t.eventsTable}`);
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(700);
     expect(await wh.ingested([key])).toEqual(new Set());
     // The retry (another run: other job name, other batch sizes) completes it, exactly once.
-    expect(await wh.writeFile(key, fileBatches({ ...ctx, jobName: 'retry-run' }, events, debug, 33))).toBe('written');
+    expect(await writeOneFile(wh, key, fileBatches({ ...ctx, jobName: 'retry-run' }, events, debug, 33))).toBe('written');
     expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(700);
     expect(await count(`${t.eventsDataset}.${t.eventsTable}`, 'event_index IS NOT NULL')).toBe(700);
     const [d] = await bq.query({ query: `SELECT COUNT(DISTINCT event_id) AS n FROM \`${emu.project}.${t.eventsDataset}.${t.eventsTable}\`` });
@@ -227,7 +227,7 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))('BigQue
     expect(await count(`${t.logsDataset}.${t.debugTable}`)).toBe(30);
     expect(await count(`${t.logsDataset}.${t.logsTable}`)).toBe(2);
     expect(await wh.ingested([key])).toEqual(new Set([ledgerKey(key)]));
-    expect(await wh.writeFile(key, fileBatches(ctx, events, debug))).toBe('already-ingested');
+    expect(await writeOneFile(wh, key, fileBatches(ctx, events, debug))).toBe('already-ingested');
     expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(700);
   });
 
@@ -239,7 +239,7 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))('BigQue
     for (const i of [3, 777, 1499]) {
       const f = files[i]!;
       const ctx = ctxFor(`${NAME}-${i}`, f.generation);
-      await wh.writeFile(f, fileBatches(ctx, [event(ctx, 1)], []));
+      await writeOneFile(wh, f, fileBatches(ctx, [event(ctx, 1)], []));
     }
     const got = await wh.ingested(files);
     expect(got).toEqual(new Set([3, 777, 1499].map((i) => ledgerKey(files[i]!))));

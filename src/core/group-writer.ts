@@ -1,0 +1,152 @@
+/**
+ * Many files per commit, each file whole or not at all: the grouping shared by the warehouses'
+ * writers. A file's rows are gathered in memory until its batches end; then it joins the open
+ * group. The group commits when it holds `maxFiles` files or `maxBytes` of rows, when its first
+ * file has waited `maxWaitMs`, or when no other file is still being read (nothing more could
+ * join it soon). A file whose rows pass `maxBytes` goes alone, streamed, in its own commit.
+ */
+import type { FileKey, FileWriter, GroupLimits, RowBatch, WriteOutcome } from '../ports/warehouse.js';
+
+export const DEFAULT_GROUP_LIMITS: GroupLimits = { maxFiles: 1000, maxBytes: 16 * 1024 * 1024, maxWaitMs: 1000 };
+
+/** One gathered file: its key and its rows, in order. */
+export interface GatheredFile {
+  file: FileKey;
+  batches: RowBatch[];
+  bytes: number;
+}
+
+/** What a warehouse does with a group; calls may overlap, the warehouse orders them. */
+export interface GroupCommitter {
+  /** One transaction for every file; the outcome of each, in order. Throws if nothing landed. */
+  commitGroup(files: readonly GatheredFile[]): Promise<WriteOutcome[]>;
+  /** One file in a transaction of its own, streamed: `batches` may be long. */
+  writeAlone(file: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome>;
+}
+
+/** Timers, passed in so tests can drive them. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+interface Waiting extends GatheredFile {
+  resolve(outcome: WriteOutcome): void;
+  reject(error: unknown): void;
+}
+
+/** A cheap upper-bound-ish size of a batch's rows: their strings' lengths plus a fixed cost per row. */
+export function estimateBatchBytes(batch: RowBatch): number {
+  let n = 0;
+  for (const rows of [batch.events, batch.debug, batch.logs] as const) {
+    for (const row of rows) {
+      n += 64;
+      for (const value of Object.values(row)) if (typeof value === 'string') n += value.length;
+    }
+  }
+  return n;
+}
+
+export function createGroupWriter(committer: GroupCommitter, limits: Partial<GroupLimits> = {}, timers: Timers = globalThis): FileWriter {
+  const max: GroupLimits = { ...DEFAULT_GROUP_LIMITS, ...limits };
+  let group: Waiting[] = [];
+  let groupBytes = 0;
+  let timer: unknown;
+  /** Writes still reading their batches. */
+  let reading = 0;
+  let closed = false;
+  const commits = new Set<Promise<void>>();
+
+  const commit = () => {
+    if (group.length === 0) return;
+    timers.clearTimeout(timer);
+    const files = group;
+    group = [];
+    groupBytes = 0;
+    const done = committer.commitGroup(files).then(
+      (outcomes) => files.forEach((f, i) => f.resolve(outcomes[i] ?? 'written')),
+      async (error: unknown) => {
+        if (files.length === 1) return files[0]!.reject(error);
+        // Something in one file's rows broke the group's commit: each again alone, so only it fails.
+        for (const f of files) await committer.commitGroup([f]).then((o) => f.resolve(o[0] ?? 'written'), f.reject);
+      },
+    );
+    const tracked = done.finally(() => commits.delete(tracked));
+    commits.add(tracked);
+  };
+
+  const maybeCommit = () => {
+    if (group.length >= max.maxFiles || groupBytes >= max.maxBytes || (reading === 0 && group.length > 0)) commit();
+  };
+
+  async function write(file: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome> {
+    if (closed) throw new Error('write after the writer was closed');
+    reading++;
+    const gathered: GatheredFile = { file, batches: [], bytes: 0 };
+    const iterator = batches[Symbol.asyncIterator]();
+    let alone = false;
+    try {
+      for (;;) {
+        const step = await iterator.next();
+        if (step.done === true) break;
+        gathered.batches.push(step.value);
+        gathered.bytes += estimateBatchBytes(step.value);
+        if (gathered.bytes > max.maxBytes || max.maxFiles <= 1) {
+          alone = true;
+          break;
+        }
+      }
+    } finally {
+      reading--;
+    }
+    if (alone) {
+      maybeCommit();
+      const rest = { [Symbol.asyncIterator]: () => iterator };
+      return committer.writeAlone(file, (async function* () {
+        yield* gathered.batches.splice(0);
+        yield* rest;
+      })());
+    }
+    return new Promise<WriteOutcome>((resolve, reject) => {
+      group.push({ ...gathered, resolve, reject });
+      groupBytes += gathered.bytes;
+      if (group.length === 1) timer = timers.setTimeout(commit, max.maxWaitMs);
+      maybeCommit();
+    });
+  }
+
+  return {
+    async write(file, batches) {
+      try {
+        return await write(file, batches);
+      } finally {
+        // A file that failed or went alone may have been the one the group waited for.
+        maybeCommit();
+      }
+    },
+    async close() {
+      closed = true;
+      commit();
+      while (commits.size > 0) await Promise.all(commits);
+    },
+  };
+}
+
+/** A writer that commits each file on its own, as `writeFile` does: for warehouses without groups. */
+export function createPerFileWriter(writeFile: (file: FileKey, batches: AsyncIterable<RowBatch>) => Promise<WriteOutcome>): FileWriter {
+  const pending = new Set<Promise<unknown>>();
+  let closed = false;
+  return {
+    write(file, batches) {
+      if (closed) return Promise.reject(new Error('write after the writer was closed'));
+      const written = writeFile(file, batches);
+      const tracked = written.catch(() => undefined).finally(() => pending.delete(tracked));
+      pending.add(tracked);
+      return written;
+    },
+    async close() {
+      closed = true;
+      await Promise.all(pending);
+    },
+  };
+}
