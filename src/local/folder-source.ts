@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UserError } from '../core/errors.js';
 import type { Source, SourceObject } from '../ports/source.js';
@@ -26,6 +26,34 @@ export async function createFolderSource(location: string): Promise<Source> {
     return path;
   };
 
+  /** Real paths of the folders files were read from, so each file costs no path resolution. */
+  const realDirs = new Map<string, string>();
+  const inside = (real: string) => !relative(realRoot, real).startsWith('..');
+
+  /**
+   * Opens a file for reading only if it really lies inside the folder: its folder's real path must
+   * (a name may pass through a symlink inside the folder), and the file itself must not be a
+   * symlink, unless that link too leads inside.
+   */
+  const openInside = (path: string, name: string): number => {
+    const dir = dirname(path);
+    let realDir = realDirs.get(dir);
+    if (realDir === undefined) {
+      realDir = realpathSync.native(dir);
+      if (realDirs.size >= 10_000) realDirs.clear();
+      realDirs.set(dir, realDir);
+    }
+    if (!inside(realDir)) throw new UserError(`object "${name}" links outside ${realRoot}`);
+    try {
+      return openSync(join(realDir, path.slice(dir.length + 1)), constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
+      const real = realpathSync.native(path);
+      if (!inside(real)) throw new UserError(`object "${name}" links outside ${realRoot}`);
+      return openSync(real, 'r');
+    }
+  };
+
   async function* walk(dir: string, signal?: AbortSignal): AsyncGenerator<SourceObject> {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -34,7 +62,8 @@ export async function createFolderSource(location: string): Promise<Source> {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) yield* walk(full, signal);
       else if (entry.isFile()) {
-        const s = await lstat(full, { bigint: true });
+        // Synchronous: a local lstat takes microseconds, a thread-pool round trip costs more than that.
+        const s = lstatSync(full, { bigint: true });
         yield {
           name: relative(realRoot, full).split(sep).join('/'),
           size: Number(s.size),
@@ -65,15 +94,38 @@ export async function createFolderSource(location: string): Promise<Source> {
     },
     read(name) {
       const path = pathOf(name);
-      return (async function* () {
-        // A name may pass through a symlink inside the folder: check where it really leads.
-        const real = await realpath(path);
-        if (relative(realRoot, real).startsWith('..')) throw new UserError(`object "${name}" links outside ${realRoot}`);
-        yield* createReadStream(real, { highWaterMark: 1 << 20 });
-      })();
+      return readFile(() => openInside(path, name));
     },
     filePath(name) {
       return pathOf(name);
     },
   };
 }
+
+/** Reads at most this much at once: a small file in one read, a large one streamed in bounded memory. */
+const READ_CHUNK = 1 << 20;
+
+/**
+ * An open file's bytes, then closes it: the size seen at open in reads of up to 1 MiB, each into a
+ * buffer of the size it needs, then one small read that finds the end (or that the file grew).
+ * Synchronous: most event files are a few KiB, and for those a thread-pool round trip per call (and
+ * a stream's fixed 1 MiB buffer) cost more than the reading itself.
+ */
+async function* readFile(openFile: () => number): AsyncGenerator<Uint8Array> {
+  const fd = openFile();
+  try {
+    let left = fstatSync(fd).size;
+    for (;;) {
+      const buffer = left > 0 ? Buffer.allocUnsafe(Math.min(left, READ_CHUNK)) : probe;
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      left = Math.max(0, left - bytesRead) || (buffer === probe ? READ_CHUNK : 0);
+      yield buffer === probe ? Buffer.from(buffer.subarray(0, bytesRead)) : buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Shared by every read for the end-of-file check; copied before anything leaves. */
+const probe = Buffer.alloc(16 * 1024);
