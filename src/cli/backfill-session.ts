@@ -32,14 +32,18 @@ export interface BackfillSession {
 export async function openSession(req: BackfillRequest, opts: SessionOptions): Promise<BackfillSession> {
   const source = opts.source ?? (await openSource(req.bucket, req.project, opts.cloud));
   const warehouse = await openWarehouse(req.warehouse, req.project, opts.cloud, { readOnly: opts.dryRun });
+  /** The last plan made: its journal is removed when another replaces it and at close. */
+  let last: BackfillPlan | undefined;
   const closeAll = async () => {
+    last?.discard();
     await warehouse?.close();
   };
   return {
     source,
     warehouse,
-    plan: (signal, onProgress) =>
-      planBackfill({
+    plan: async (signal, onProgress) => {
+      last?.discard();
+      last = await planBackfill({
         source,
         ...(warehouse ? { warehouse } : {}),
         selection: req.selection,
@@ -47,7 +51,11 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
         ...(opts.exclude ? { exclude: opts.exclude } : {}),
         ...(signal ? { signal } : {}),
         ...(onProgress ? { onProgress } : {}),
-      }),
+        // A dry run writes nothing: it keeps no list of files, only the counts.
+        ...(opts.dryRun ? {} : { journalDir: opts.recordDir }),
+      });
+      return last;
+    },
     async run(plan, signal, onEvent) {
       const runId = newRunId();
       const publisher = await openPublisher({

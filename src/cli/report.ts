@@ -11,7 +11,7 @@ export function previewText(plan: BackfillPlan, maxPartitions = 50): string {
   for (const p of shown) {
     lines.push(
       `  ${partitionPrefix(p.partition)}  ${formatCount(p.matched)} files, ${formatBytes(p.bytes)}, ` +
-        `${formatCount(p.alreadyIngested)} already ingested, ${formatCount(p.toSend.length)} to send`,
+        `${formatCount(p.alreadyIngested)} already ingested, ${formatCount(p.toSend)} to send`,
     );
   }
   if (plan.partitions.length > shown.length) lines.push(`  … and ${plan.partitions.length - shown.length} more partitions`);
@@ -62,7 +62,7 @@ export function summaryJson(plan: BackfillPlan, summary: RunSummary | undefined,
       matched: p.matched,
       bytes: p.bytes,
       alreadyIngested: p.alreadyIngested,
-      toSend: p.toSend.length,
+      toSend: p.toSend,
     })),
     ...(summary
       ? {

@@ -8,7 +8,6 @@ import { type DecodeProblem, decodeText } from './decode-bytes.js';
 import { NEEDS_EXACT, type RowDefaults, toEventRow } from './event-columns.js';
 import { type FileContext, batchIdOf, logRow } from './file-context.js';
 import { isLossy, mayHoldLossyNumber, parseExact } from './json-exact.js';
-import { parseObjectName } from './partition-layout.js';
 import { DEFAULT_MAX_EVENT_BYTES, certainlyFits, oversizeText, rowBytes } from './row-size.js';
 import type { EventRow, LogRow } from './rows.js';
 import { CandidateSplitter } from './split-candidates.js';
@@ -80,13 +79,13 @@ class RowCollector implements CandidateSink {
     private readonly batchRows: number,
     private readonly maxEventBytes: number,
   ) {
+    this.debugTemplate = logRow(ctx, '');
     this.defaults = {
-      analyticsEnvironment: parseObjectName(ctx.name).environment ?? null,
-      batchId: batchIdOf(ctx.name),
+      analyticsEnvironment: this.debugTemplate.analytics_environment,
+      batchId: this.debugTemplate.batch_id ?? batchIdOf(ctx.name),
       jobName: ctx.jobName,
       insertedAt: ctx.insertedAt,
     };
-    this.debugTemplate = logRow(ctx, '');
   }
 
   candidate(value: unknown, source: string, index: number): void {

@@ -34,6 +34,18 @@ export function eventDsOf(ds: string | undefined): string | null {
 
 /** A row for the logs or debug table about this file, `event` holding a status or rejected text. */
 export function logRow(ctx: FileContext, event: string): LogRow {
+  let template = templates.get(ctx);
+  if (template === undefined) {
+    template = templateOf(ctx);
+    templates.set(ctx, template);
+  }
+  return { ...template, event };
+}
+
+/** A file's log row less its `event`: computed once per file (an md5 and a date check). */
+const templates = new WeakMap<FileContext, LogRow>();
+
+function templateOf(ctx: FileContext): LogRow {
   const path = parseObjectName(ctx.name);
   return {
     job_name: ctx.jobName,
@@ -43,7 +55,7 @@ export function logRow(ctx: FileContext, event: string): LogRow {
     event_category: path.category ?? null,
     event_time: path.time ?? null,
     event_ds: eventDsOf(path.ds),
-    event,
+    event: null,
     file_path: ctx.filePath,
     file_generation: ctx.generation,
   };

@@ -34,10 +34,16 @@ describe('LedgerLookups', () => {
     const all = files(1050);
     const landed = [all[3]!, all[499]!, all[1049]!];
     const l = ledger(landed);
-    const lookups = new LedgerLookups(l.warehouse, 100, 3);
-    for (let i = 0; i < all.length; i += 70) await lookups.add(all.slice(i, i + 70)); // partitions of 70
-    const found = await lookups.done();
-    expect([...found].sort()).toEqual(landed.map(ledgerKey).sort());
+    const found: string[] = [];
+    const answered: string[] = [];
+    const lookups = new LedgerLookups<FileKey>(l.warehouse, (f) => f, (f, landed) => {
+      answered.push(ledgerKey(f));
+      if (landed) found.push(ledgerKey(f));
+    }, 100, 3);
+    for (const f of all) await lookups.add(f);
+    await lookups.done();
+    expect(found.sort()).toEqual(landed.map(ledgerKey).sort());
+    expect(answered.sort()).toEqual(all.map(ledgerKey).sort());
     expect(l.calls).toEqual([...Array<number>(10).fill(100), 50]);
     expect(l.mostRunning()).toBeLessThanOrEqual(3);
     expect(l.mostRunning()).toBeGreaterThan(1); // they do overlap
@@ -45,14 +51,25 @@ describe('LedgerLookups', () => {
 
   it('asks nothing for no files', async () => {
     const l = ledger([]);
-    expect((await new LedgerLookups(l.warehouse).done()).size).toBe(0);
+    await new LedgerLookups<FileKey>(l.warehouse, (f) => f, () => undefined).done();
     expect(l.calls).toEqual([]);
+  });
+
+  it('without a warehouse, answers "not landed" at once and asks nothing', async () => {
+    const answers: boolean[] = [];
+    const lookups = new LedgerLookups<FileKey>(undefined, (f) => f, (_f, landed) => answers.push(landed));
+    for (const f of files(3)) await lookups.add(f);
+    expect(answers).toEqual([false, false, false]);
+    await lookups.done();
   });
 
   it('a failed ledger query fails the lookups, even when it failed while others ran', async () => {
     const l = ledger([], (call) => call === 2);
-    const lookups = new LedgerLookups(l.warehouse, 10, 8);
-    await lookups.add(files(45));
-    await expect(lookups.done()).rejects.toThrow('ledger query 2 failed');
+    const lookups = new LedgerLookups<FileKey>(l.warehouse, (f) => f, () => undefined, 10, 8);
+    const all = async () => {
+      for (const f of files(45)) await lookups.add(f);
+      await lookups.done();
+    };
+    await expect(all()).rejects.toThrow('ledger query 2 failed');
   });
 });

@@ -1,46 +1,45 @@
-import type { FileKey, Warehouse } from '../ports/warehouse.js';
+import { ledgerKey, type FileKey, type Warehouse } from '../ports/warehouse.js';
 
 /**
- * Asks the warehouse's ledger about files while the plan is still listing: files are gathered into
- * chunks, and each full chunk is looked up at once, a few at a time. Listing and ledger queries
- * overlap, and only the chunks in flight are held, not a second copy of every file's key.
+ * Asks the warehouse's ledger about files while the plan is still listing: items are gathered into
+ * chunks, each full chunk is looked up at once, a few at a time, and every item is handed to
+ * `onResult` with whether it already landed. Only the chunks in flight are held: nothing grows with
+ * the number of files. Without a warehouse, every item is at once "not landed".
  */
-export class LedgerLookups {
-  private readonly found = new Set<string>();
+export class LedgerLookups<T> {
   private readonly inFlight = new Set<Promise<void>>();
-  private chunk: FileKey[] = [];
+  private chunk: T[] = [];
   private failed: { error: unknown } | undefined;
 
   constructor(
-    private readonly warehouse: Warehouse,
+    private readonly warehouse: Warehouse | undefined,
+    private readonly keyOf: (item: T) => FileKey,
+    private readonly onResult: (item: T, landed: boolean) => void,
     private readonly chunkSize = 2000,
     private readonly maxInFlight = 4,
   ) {}
 
-  /** Adds files to look up; waits only when enough lookups are already running. */
-  async add(files: readonly FileKey[]): Promise<void> {
-    for (const f of files) {
-      this.chunk.push(f);
-      if (this.chunk.length >= this.chunkSize) await this.flush();
-    }
+  /** Adds an item to look up; waits only when enough lookups are already running. */
+  async add(item: T): Promise<void> {
+    if (!this.warehouse) return this.onResult(item, false);
+    this.chunk.push(item);
+    if (this.chunk.length >= this.chunkSize) await this.flush();
   }
 
-  /** Waits for every lookup; resolves with the ledger keys of the files already ingested. */
-  async done(): Promise<ReadonlySet<string>> {
+  /** Waits until every item has had its result. */
+  async done(): Promise<void> {
     await this.flush();
     await Promise.all(this.inFlight);
     this.throwIfFailed();
-    return this.found;
   }
 
   private async flush(): Promise<void> {
-    if (this.chunk.length === 0) return;
-    const files = this.chunk;
+    if (this.chunk.length === 0 || !this.warehouse) return;
+    const items = this.chunk;
     this.chunk = [];
-    const lookup: Promise<void> = this.warehouse.ingested(files).then(
-      (keys) => {
-        for (const k of keys) this.found.add(k);
-      },
+    const keys = items.map(this.keyOf);
+    const lookup: Promise<void> = this.warehouse.ingested(keys).then(
+      (landed) => items.forEach((item, i) => this.onResult(item, landed.size > 0 && landed.has(ledgerKey(keys[i]!)))),
       (error: unknown) => {
         this.failed ??= { error };
       },
@@ -55,4 +54,3 @@ export class LedgerLookups {
     if (this.failed) throw this.failed.error;
   }
 }
-

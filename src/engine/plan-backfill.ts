@@ -1,7 +1,8 @@
 import { levelPrefix, partitionPrefix, type Partition } from '../core/partition-layout.js';
 import { datesOf, type ResolvedSelection, type Selection } from '../core/selection.js';
 import type { Source, SourceObject } from '../ports/source.js';
-import { ledgerKey, type Warehouse } from '../ports/warehouse.js';
+import type { Warehouse } from '../ports/warehouse.js';
+import { FileJournal } from './file-journal.js';
 import { LedgerLookups } from './ledger-lookups.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { resolveSelection } from './resolve-selection.js';
@@ -12,8 +13,8 @@ export interface PartitionPlan {
   matched: number;
   bytes: number;
   alreadyIngested: number;
-  /** The files to send: matched, less those already ingested unless reprocessing. */
-  toSend: SourceObject[];
+  /** How many files to send: matched, less those already ingested unless reprocessing. */
+  toSend: number;
   bytesToSend: number;
 }
 
@@ -34,6 +35,13 @@ export interface BackfillPlan {
   /** Partitions with at least one matched file, in selection order. */
   partitions: PartitionPlan[];
   totals: PlanTotals;
+  /**
+   * The files to send, read back from the plan's journal on disk (never all in memory). Absent
+   * for a plan made for a preview only (no `journalDir`).
+   */
+  files?: () => AsyncIterable<SourceObject>;
+  /** Removes the journal; the plan can no longer be run. */
+  discard(): void;
 }
 
 export interface PlanProgress {
@@ -50,12 +58,23 @@ export interface PlanOptions {
   reprocess?: boolean;
   /** `name#generation` of files to leave out whatever the ledger says (a resumed run's already-sent files). */
   exclude?: ReadonlySet<string>;
+  /** Where the journal of files to send is written; without it the plan is a preview only. */
+  journalDir?: string;
   listConcurrency?: number;
   signal?: AbortSignal;
   onProgress?: (p: PlanProgress) => void;
 }
 
-/** Lists the selection's partitions, asks the warehouse what already landed, and sums it up. */
+interface Listed {
+  object: SourceObject;
+  at: number;
+}
+
+/**
+ * Lists the selection's partitions, asks the warehouse what already landed, and sums it up. Files
+ * stream through: each is counted in its partition and, when it is to be sent, appended to the
+ * journal; memory holds only the lookups in flight, whatever the number of files.
+ */
 export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
   const { source, signal } = opts;
   const selection = await resolveSelection(source, opts.selection, signal);
@@ -63,47 +82,51 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
   const progress: PlanProgress = { listedPartitions: 0, totalPartitions: partitions.length, matched: 0 };
   opts.onProgress?.({ ...progress });
 
-  const listed = new Map<string, { partition: Partition; files: SourceObject[] }>();
-  const listOne = async (partition: Partition) => {
-    const files: SourceObject[] = [];
-    for await (const o of source.list(partitionPrefix(partition), signal)) files.push(o);
-    files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { partition, files };
+  const plans: PartitionPlan[] = partitions.map((partition) => ({ partition, matched: 0, bytes: 0, alreadyIngested: 0, toSend: 0, bytesToSend: 0 }));
+  const journal = opts.journalDir !== undefined ? FileJournal.create(opts.journalDir) : undefined;
+  try {
+    const lookups = new LedgerLookups<Listed>(
+      opts.warehouse,
+      ({ object }) => ({ filePath: source.filePath(object.name), generation: object.generation }),
+      ({ object, at }, landed) => {
+        const p = plans[at]!;
+        p.matched++;
+        p.bytes += object.size;
+        if (landed) p.alreadyIngested++;
+        if ((opts.reprocess || !landed) && !opts.exclude?.has(`${object.name}#${object.generation}`)) {
+          p.toSend++;
+          p.bytesToSend += object.size;
+          journal?.append(object);
+        }
+      },
+    );
+    // Listing and ledger queries overlap: each listed file joins a lookup chunk at once.
+    const listOne = async (at: number) => {
+      for await (const object of source.list(partitionPrefix(partitions[at]!), signal)) {
+        progress.matched++;
+        await lookups.add({ object, at });
+      }
+      progress.listedPartitions++;
+      opts.onProgress?.({ ...progress });
+    };
+    for await (const _ of mapConcurrent(partitions.keys(), opts.listConcurrency ?? 16, listOne, signal));
+    signal?.throwIfAborted();
+    await lookups.done();
+    journal?.finish();
+  } catch (error) {
+    journal?.remove();
+    throw error;
+  }
+  const kept = plans.filter((p) => p.matched > 0);
+  return {
+    source: source.url,
+    selection,
+    reprocess: opts.reprocess ?? false,
+    partitions: kept,
+    totals: totalsOf(kept),
+    ...(journal ? { files: () => journal.read() } : {}),
+    discard: () => journal?.remove(),
   };
-  // The ledger is asked while listing goes on, a chunk of files at a time.
-  const fileKey = (o: SourceObject) => ({ filePath: source.filePath(o.name), generation: o.generation });
-  const lookups = opts.warehouse ? new LedgerLookups(opts.warehouse) : undefined;
-  for await (const result of mapConcurrent(partitions, opts.listConcurrency ?? 16, listOne, signal)) {
-    listed.set(partitionPrefix(result.partition), result);
-    progress.listedPartitions++;
-    progress.matched += result.files.length;
-    opts.onProgress?.({ ...progress });
-    await lookups?.add(result.files.map(fileKey));
-  }
-  signal?.throwIfAborted();
-  const done = (await lookups?.done()) ?? new Set<string>();
-
-  const plans: PartitionPlan[] = [];
-  for (const partition of partitions) {
-    const entry = listed.get(partitionPrefix(partition));
-    if (!entry || entry.files.length === 0) continue;
-    const isDone = entry.files.map((o) => done.size > 0 && done.has(ledgerKey(fileKey(o))));
-    const already = entry.files.filter((_, i) => isDone[i]);
-    const toSend = entry.files.filter((o, i) => (opts.reprocess || !isDone[i]) && !opts.exclude?.has(`${o.name}#${o.generation}`));
-    plans.push({
-      partition,
-      matched: entry.files.length,
-      bytes: sum(entry.files),
-      alreadyIngested: already.length,
-      toSend,
-      bytesToSend: sum(toSend),
-    });
-  }
-  return { source: source.url, selection, reprocess: opts.reprocess ?? false, partitions: plans, totals: totalsOf(plans) };
-}
-
-function sum(files: readonly SourceObject[]): number {
-  return files.reduce((n, o) => n + o.size, 0);
 }
 
 export function totalsOf(plans: readonly PartitionPlan[]): PlanTotals {
@@ -112,7 +135,7 @@ export function totalsOf(plans: readonly PartitionPlan[]): PlanTotals {
     t.matched += p.matched;
     t.bytes += p.bytes;
     t.alreadyIngested += p.alreadyIngested;
-    t.toSend += p.toSend.length;
+    t.toSend += p.toSend;
     t.bytesToSend += p.bytesToSend;
   }
   return t;

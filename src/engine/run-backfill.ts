@@ -1,3 +1,4 @@
+import { BugError } from '../core/errors.js';
 import type { Publisher, SendResult } from '../ports/publisher.js';
 import type { SourceObject } from '../ports/source.js';
 import type { BackfillPlan } from './plan-backfill.js';
@@ -51,11 +52,12 @@ export interface RunOptions {
 export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
   const now = opts.now ?? (() => performance.now());
   const started = now();
-  const files = opts.plan.partitions.flatMap((p) => p.toSend);
+  if (!opts.plan.files) throw new BugError('runBackfill: the plan was made for a preview only (no journal)');
+  const files = opts.plan.files();
   const counts: Record<FileStatus, number> = { published: 0, ingested: 0, 'already-ingested': 0, failed: 0 };
   const failures: RunFailure[] = [];
   const progress: RunProgress = {
-    total: files.length,
+    total: opts.plan.totals.toSend,
     totalBytes: opts.plan.totals.bytesToSend,
     done: 0,
     doneBytes: 0,
@@ -95,7 +97,7 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
   }
 
   const interrupted = opts.signal?.aborted ?? false;
-  const notSent = files.length - attempted;
+  const notSent = opts.plan.totals.toSend - attempted;
   opts.record.append({ type: 'end', at: new Date().toISOString(), interrupted, counts, notSent });
   opts.record.close();
   return {

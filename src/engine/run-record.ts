@@ -50,11 +50,15 @@ export function defaultRecordDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * An append-only NDJSON journal of one run: a header, a line per file as its outcome is known,
- * and an end line. Each line is written with one `write` call as it happens, so a run killed at
- * any point leaves a record that is true up to its last line.
+ * and an end line. Lines appended in one turn of the event loop (a committed group's files) are
+ * written together by one `write` call right after it, so a run killed at any point leaves a record
+ * that is true up to its last line; at worst the lines of the last instant are missing, and the
+ * resume finds those files in the ledger.
  */
 export class RunRecord {
   private fd: number | undefined;
+  private pending: string[] = [];
+  private flushing = false;
 
   private constructor(readonly path: string) {}
 
@@ -68,10 +72,24 @@ export class RunRecord {
 
   append(line: RunHeader | FileLine | EndLine): void {
     if (this.fd === undefined) return;
-    writeSync(this.fd, `${JSON.stringify(line)}\n`);
+    this.pending.push(`${JSON.stringify(line)}\n`);
+    if (line.type !== 'file') this.flush();
+    else if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Writes the lines appended so far. */
+  flush(): void {
+    this.flushing = false;
+    if (this.fd === undefined || this.pending.length === 0) return;
+    writeSync(this.fd, this.pending.join(''));
+    this.pending = [];
   }
 
   close(): void {
+    this.flush();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }

@@ -55,7 +55,7 @@ export function PreviewStep(props: PreviewStepProps) {
   const header = `${cell('environment', envW)} ${cell('category', catW)} ${cell('date', dateW)} ${cell('time', timeW)} ${num('files')} ${num('bytes')} ${num('already')} ${num('to send')}`;
   const row = (p: PartitionPlan) =>
     `${cell(p.partition.environment, envW)} ${cell(p.partition.category, catW)} ${cell(p.partition.ds, dateW)} ${cell(p.partition.time, timeW)} ` +
-    `${num(formatCount(p.matched))} ${num(formatBytes(p.bytes))} ${num(formatCount(p.alreadyIngested))} ${num(formatCount(p.toSend.length))}`;
+    `${num(formatCount(p.matched))} ${num(formatBytes(p.bytes))} ${num(formatCount(p.alreadyIngested))} ${num(formatCount(p.toSend))}`;
 
   const hints: KeyHint[] = [
     ...(canSend ? [{ key: 'enter', does: props.dryRun ? 'finish (dry run: nothing is sent)' : 'continue' }] : []),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 export function lastRunBucket(recordDir: string): string | undefined {
   try {
     const newest = readdirSync(recordDir)
-      .filter((n) => n.endsWith('.ndjson'))
+      .filter((n) => n.endsWith('.ndjson') && !n.startsWith('.'))
       .sort()
       .at(-1);
     if (newest === undefined) return undefined;

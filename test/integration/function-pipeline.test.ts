@@ -4,6 +4,9 @@
  * delivers it), reads the files from fake-gcs-server and writes BigQuery; some messages are
  * delivered twice and some to two function instances at once, as Pub/Sub may.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BigQuery } from '@google-cloud/bigquery';
 import type { Message, PubSub } from '@google-cloud/pubsub';
 import type { Storage } from '@google-cloud/storage';
@@ -12,6 +15,7 @@ import { partitionPrefix } from '../../src/core/partition-layout.js';
 import type { Selection } from '../../src/core/selection.js';
 import { DEFAULT_TABLE_NAMES } from '../../src/core/table-schemas.js';
 import { planBackfill } from '../../src/engine/plan-backfill.js';
+import { planFiles } from '../helpers/plan-files.js';
 import { PUBSUB_PUBLISHED } from '../../src/function/decode-trigger.js';
 import { createIngestHandler, type HandleOutcome } from '../../src/function/ingest-handler.js';
 import { createLogger } from '../../src/function/structured-logger.js';
@@ -61,8 +65,8 @@ describe.skipIf(!emulatorsAvailable('ingest function pipeline on the emulators',
     const [topic] = await pubsub.createTopic('gcs-events');
     const [sub] = await topic.createSubscription('ingest-fn', { ackDeadlineSeconds: 120 });
     const source = createGcsSource({ storage, bucket: BUCKET });
-    const plan = await planBackfill({ source, selection: SELECTION });
-    const files = plan.partitions.flatMap((p) => p.toSend);
+    const plan = await planBackfill({ source, selection: SELECTION, journalDir: mkdtempSync(join(tmpdir(), 'fn-plan-')) });
+    const files = await planFiles(plan);
     expect(files).toHaveLength(names.length);
 
     const publisher = createPubSubPublisher({ pubsub, topic: 'gcs-events', bucket: BUCKET });

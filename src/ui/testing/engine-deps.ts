@@ -13,7 +13,7 @@ import type { WizardDeps } from '../wizard-types.js';
 export function engineDeps(warehouse: Warehouse, recordDir: string, over: Partial<WizardDeps> = {}): WizardDeps {
   return {
     openSource: (bucket) => createFolderSource(bucket),
-    plan: (choices, source, signal, onProgress) => planBackfill({ source, warehouse, selection: choices.selection, reprocess: choices.reprocess, signal, onProgress }),
+    plan: (choices, source, signal, onProgress) => planBackfill({ source, warehouse, selection: choices.selection, reprocess: choices.reprocess, signal, onProgress, journalDir: recordDir }),
     async run(choices, plan, signal, onEvent) {
       const source = await createFolderSource(choices.bucket);
       const runId = newRunId();

@@ -1,3 +1,4 @@
+import type { SourceObject } from '../../ports/source.js';
 import type { TimeBucket } from '../../core/partition-layout.js';
 import { totalsOf, type BackfillPlan, type PartitionPlan } from '../../engine/plan-backfill.js';
 import type { RunSummary } from '../../engine/run-backfill.js';
@@ -15,7 +16,7 @@ export interface PartSpec {
 
 /** An in-memory plan for display tests: each partition's files named and sized from the spec. */
 export function planOf(parts: readonly PartSpec[], reprocess = false): BackfillPlan {
-  const partitions: PartitionPlan[] = parts.map((s) => {
+  const partitions: (PartitionPlan & { files: SourceObject[] })[] = parts.map((s) => {
     const partition = { dataType: 'json', environment: s.env ?? 'testing', category: s.category ?? 'gameplay', ds: s.ds, time: s.time ?? '0-8' };
     const files = Array.from({ length: s.files }, (_, i) => ({
       name: `data_type=json/analytics_environment=${partition.environment}/event_category=${partition.category}/event_ds=${s.ds}/event_time=${partition.time}/s/${i}`,
@@ -29,8 +30,9 @@ export function planOf(parts: readonly PartSpec[], reprocess = false): BackfillP
       matched: files.length,
       bytes: files.reduce((n, f) => n + f.size, 0),
       alreadyIngested: s.already ?? 0,
-      toSend,
+      toSend: toSend.length,
       bytesToSend: toSend.reduce((n, f) => n + f.size, 0),
+      files: toSend,
     };
   });
   const envs = [...new Set(partitions.map((p) => p.partition.environment))];
@@ -39,8 +41,12 @@ export function planOf(parts: readonly PartSpec[], reprocess = false): BackfillP
     source: 'file:///bucket',
     selection: { dataType: 'json', environments: envs, categories: cats, start: '2026-03-01', stop: '2026-03-31', times: ['0-8', '8-16', '16-24'] },
     reprocess,
-    partitions: partitions.filter((p) => p.matched > 0),
+    partitions: partitions.filter((p) => p.matched > 0).map(({ files: _files, ...p }) => p),
     totals: totalsOf(partitions),
+    files: async function* () {
+      for (const p of partitions) yield* p.files;
+    },
+    discard: () => undefined,
   };
 }
 

@@ -1,0 +1,67 @@
+import { closeSync, createReadStream, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { SourceObject } from '../ports/source.js';
+
+/** Bytes gathered before one write. */
+const FLUSH_BYTES = 256 * 1024;
+
+/**
+ * The files a plan will send, on disk rather than in memory: one JSON line per file
+ * (`[name, size, generation, updated]`), written as the plan finds them, read back as the run sends
+ * them. What lets planning and running 10 million files fit the memory of 10 thousand.
+ */
+export class FileJournal {
+  private fd: number | undefined;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  count = 0;
+
+  private constructor(readonly path: string) {}
+
+  /** A new journal in `dir`, named so record listings skip it (a dotfile). */
+  static create(dir: string): FileJournal {
+    mkdirSync(dir, { recursive: true });
+    const journal = new FileJournal(join(dir, `.plan-${Date.now()}-${randomBytes(4).toString('hex')}.ndjson`));
+    journal.fd = openSync(journal.path, 'wx', 0o600);
+    return journal;
+  }
+
+  append(o: SourceObject): void {
+    const line = `${JSON.stringify([o.name, o.size, o.generation, o.updated])}\n`;
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    this.count++;
+    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+  }
+
+  /** Writes what is gathered and closes the file for writing. */
+  finish(): void {
+    this.flush();
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  /** The files, in the order they were appended. */
+  async *read(): AsyncGenerator<SourceObject> {
+    const lines = createInterface({ input: createReadStream(this.path), crlfDelay: Infinity });
+    for await (const line of lines) {
+      if (line === '') continue;
+      const [name, size, generation, updated] = JSON.parse(line) as [string, number, string, string];
+      yield { name, size, generation, updated };
+    }
+  }
+
+  remove(): void {
+    this.finish();
+    rmSync(this.path, { force: true });
+  }
+
+  private flush(): void {
+    if (this.fd === undefined || this.pending.length === 0) return;
+    writeSync(this.fd, this.pending.join(''));
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
