@@ -47,6 +47,27 @@ describe('DuckDB warehouse', () => {
     expect(types['logs.events_debug_function.file_path']).toBe('VARCHAR');
   });
 
+  it('lands a group in one commit, leaving out files the ledger has and a file given twice', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
+    const wh = await createDuckDbWarehouse(file);
+    const k = (i: number) => ({ filePath: `/b/g${i}`, generation: '1' });
+    expect(await writeOneFile(wh, k(0), batches('/b/g0', 5))).toBe('written');
+    const writer = wh.openWriter({ maxFiles: 100, maxWaitMs: 60_000 });
+    const outcomes = await Promise.all([
+      writer.write(k(0), batches('/b/g0', 5)), // in the ledger already
+      writer.write(k(1), batches('/b/g1', 7)),
+      writer.write(k(2), batches('/b/g2', 9, true)), // fails to read: fails alone
+      writer.write(k(3), batches('/b/g3', 11)),
+      writer.write(k(1), batches('/b/g1', 7)), // the same file again in the same group
+    ].map((p) => p.catch((e: Error) => e.message)));
+    await writer.close();
+    expect(outcomes).toEqual(['already-ingested', 'written', 'source went away', 'written', 'already-ingested']);
+    await wh.close();
+    expect(await query(file, 'SELECT count(*) FROM events.events_function')).toEqual([[5n + 7n + 11n]]);
+    const ledger = await query(file, "SELECT file_path, count(*) FROM logs.events_logs_function WHERE starts_with(event, 'ingested') GROUP BY ALL ORDER BY 1");
+    expect(ledger).toEqual([['/b/g0', 1n], ['/b/g1', 1n], ['/b/g3', 1n]]);
+  });
+
   it('writes a file once: a second write of the same generation adds nothing', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
     const wh = await createDuckDbWarehouse(file);

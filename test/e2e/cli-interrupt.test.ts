@@ -14,7 +14,7 @@ describe('an interrupted backfill', () => {
     const bucket = join(dir, 'bucket');
     const tally = writeSampleBucket(bucket, {
       environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-10',
-      times: ['0-8', '8-16', '16-24'], filesPerPartition: 10, eventsPerFile: 200, seed: 5,
+      times: ['0-8', '8-16', '16-24'], filesPerPartition: 150, eventsPerFile: 40, seed: 5,
     });
     const db = join(dir, 'w.duckdb');
     const records = join(dir, 'runs');
@@ -27,19 +27,19 @@ describe('an interrupted backfill', () => {
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     const fileLines = () => {
       if (!existsSync(records)) return 0;
-      const [name] = readdirSync(records);
+      const [name] = readdirSync(records).filter((n) => !n.startsWith('.')); // not a plan's journal
       return name ? readFileSync(join(records, name), 'utf8').split('\n').filter((l) => l.includes('"type":"file"')).length : 0;
     };
-    await until(() => fileLines() >= 20);
+    await until(() => fileLines() >= 1); // the first group committed
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(stdout).toMatch(/Interrupted in .*: 0 published, \d+ ingested, .* \d+ not sent/);
+    expect(stdout).toMatch(/Interrupted in .*: 0 published, [\d,]+ ingested, .* [\d,]+ not sent/);
     const resume = /Resume with: npx analytics-backfill (.*)$/m.exec(stdout)?.[1];
     expect(resume).toBeDefined();
     const landed = await countRows(db, 'events.events_function');
     expect(landed).toBeGreaterThan(0);
     expect(landed).toBeLessThan(tally.events);
-    expect(landed % 200).toBe(0); // whole files only
+    expect(landed % 40).toBe(0); // whole files only
 
     const resumed = await runCli(resume!.split(' '));
     expect(resumed.code).toBe(0);

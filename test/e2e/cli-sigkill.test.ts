@@ -23,9 +23,9 @@ describe('a backfill killed with SIGKILL', () => {
     const bucket = join(dir, 'bucket');
     const tally = writeSampleBucket(bucket, {
       environments: ['live'], categories: ['gameplay', 'economy'], start: '2026-03-01', stop: '2026-03-05',
-      times: ['0-8', '8-16', '16-24'], filesPerPartition: 4, eventsPerFile: 150, badEvery: 3, gzipEvery: 4, seed: 11,
+      times: ['0-8', '8-16', '16-24'], filesPerPartition: 100, eventsPerFile: 20, badEvery: 3, gzipEvery: 4, seed: 11,
     });
-    expect(tally).toMatchObject({ files: 120, events: 18_000, rejected: 80 });
+    expect(tally).toMatchObject({ files: 3000, events: 60_000 });
     const db = join(dir, 'w.duckdb');
     const records = join(dir, 'runs');
     const args = ['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--analytics-environment', 'live', '--event-category', 'all',
@@ -33,12 +33,12 @@ describe('a backfill killed with SIGKILL', () => {
 
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'ignore'] });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    const recordPath = () => (existsSync(records) ? readdirSync(records).map((n) => join(records, n))[0] : undefined);
+    const recordPath = () => (existsSync(records) ? readdirSync(records).filter((n) => !n.startsWith('.')).map((n) => join(records, n))[0] : undefined);
     const fileLines = () => {
       const p = recordPath();
       return p ? readRecord(p).filter((l) => l.type === 'file').length : 0;
     };
-    await until(() => fileLines() >= 15);
+    await until(() => fileLines() >= 1); // a group committed; the next ones are gathering or committing
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
@@ -46,34 +46,38 @@ describe('a backfill killed with SIGKILL', () => {
     const sent = first.filter((l) => l.type === 'file');
     expect(first[0]?.type).toBe('start');
     expect(first.some((l) => l.type === 'end')).toBe(false);
-    expect(sent.length).toBeGreaterThanOrEqual(15);
+    expect(sent.length).toBeGreaterThanOrEqual(1);
     expect(sent.length).toBeLessThan(tally.files);
     expect(sent.every((l) => l.status === 'ingested')).toBe(true);
 
     // Whole files only: every file in the ledger has all its events, and each file the record
-    // calls ingested is in the ledger (at most the one file in flight landed unrecorded).
+    // calls ingested is in the ledger. Files of a group whose commit the kill overtook may have
+    // landed unrecorded (the resume finds them in the ledger); at most two groups are in flight.
     const ledger = (await queryDuckDb(db, "SELECT file_path FROM logs.events_logs_function WHERE starts_with(event, 'ingested')")).map((r) => String(r[0]));
     expect(new Set(ledger).size).toBe(ledger.length);
     for (const l of sent) expect(ledger).toContain(join(bucket, ...l.name!.split('/')));
     expect(ledger.length - sent.length).toBeGreaterThanOrEqual(0);
-    expect(ledger.length - sent.length).toBeLessThanOrEqual(1);
+    expect(ledger.length - sent.length).toBeLessThanOrEqual(2000);
     const [[events]] = (await queryDuckDb(db, 'SELECT count(*) FROM events.events_function')) as [[bigint]];
-    expect(Number(events)).toBe(ledger.length * 150);
+    expect(Number(events)).toBe(ledger.length * 20);
 
     const runId = first[0]!.runId!;
     const resumed = await runCli(['--resume', runId, '--record-dir', records]);
     expect(resumed.code, resumed.stderr).toBe(0);
-    const second = readRecord(readdirSync(records).map((n) => join(records, n)).find((p) => !p.includes(runId))!);
+    const second = readRecord(readdirSync(records).filter((n) => !n.startsWith('.')).map((n) => join(records, n)).find((p) => !p.includes(runId))!);
     expect(second[0]).toMatchObject({ type: 'start', resumes: runId });
     const rest = second.filter((l) => l.type === 'file');
+    // Landed-but-unrecorded files are in the ledger: the resume's plan leaves them out too.
     expect(rest).toHaveLength(tally.files - ledger.length);
     expect(rest.every((l) => l.status === 'ingested')).toBe(true);
     expect(second.at(-1)).toMatchObject({ type: 'end', interrupted: false, notSent: 0, counts: { ingested: tally.files - ledger.length, failed: 0 } });
     const keys = new Set([...sent, ...rest].map((l) => l.name));
     expect(keys.size).toBe(sent.length + rest.length);
 
-    const [[total, distinct]] = (await queryDuckDb(db, 'SELECT count(*), count(DISTINCT event_id) FROM events.events_function')) as [[bigint, bigint]];
-    expect([Number(total), Number(distinct)]).toEqual([tally.events, tally.events]);
+    // The sample's event ids repeat across files, so exactness is counted per file: every file is in
+    // the ledger once (below) and the events add up to exactly the files' events, no more.
+    const [[total]] = (await queryDuckDb(db, 'SELECT count(*) FROM events.events_function')) as [[bigint]];
+    expect(Number(total)).toBe(tally.events);
     const [[debug]] = (await queryDuckDb(db, 'SELECT count(*) FROM logs.events_debug_function')) as [[bigint]];
     expect(Number(debug)).toBe(tally.rejected);
     const [[logs, landed]] = (await queryDuckDb(db, "SELECT count(*), count(DISTINCT file_path) FILTER (WHERE starts_with(event, 'ingested')) FROM logs.events_logs_function")) as [[bigint, bigint]];
