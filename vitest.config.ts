@@ -1,10 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three projects, each with an npm script: `unit` (src/, in process, seconds), `e2e` (the built CLI,
+ * tmux, hostile inputs: no emulator) and `emulators` (suites that start the local emulators).
+ * dist/ is rebuilt from the sources first (test/global-setup.ts), so no test runs stale output.
+ */
+const EMULATOR_SUITES = ['test/integration/**/*.test.ts', 'test/function/**/*.test.ts', 'test/faults/**/*.test.ts', 'test/security/bigquery-values.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'],
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'] } },
+      { extends: true, test: { name: 'e2e', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: EMULATOR_SUITES } },
+      { extends: true, test: { name: 'emulators', include: EMULATOR_SUITES } },
+    ],
   },
 });

@@ -13,7 +13,7 @@ const IN_FLIGHT = 4;
 
 /**
  * The worker's script. Run from the TypeScript sources (the tests), this module has no compiled
- * worker beside it, so the build's is used (`npm test` builds first).
+ * worker beside it, so the build's is used: test/global-setup.ts rebuilds dist/ before any test.
  */
 function workerUrl(): URL {
   const here = new URL(import.meta.url);
