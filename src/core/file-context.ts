@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-// Subpath imports: the date-fns barrel (or `isMatch`, which pulls in every parser and a locale)
-// costs 130-330 MiB of RSS and up to a second at start-up.
-import { isValid } from 'date-fns/isValid';
-import { parseISO } from 'date-fns/parseISO';
+import { daysInMonth } from './calendar.js';
 import { parseObjectName } from './partition-layout.js';
 import type { LogRow, Micros } from './rows.js';
 
@@ -29,7 +26,10 @@ export function batchIdOf(name: string): string {
 
 /** The path's `event_ds` when it is a real calendar date, else null. */
 export function eventDsOf(ds: string | undefined): string | null {
-  return ds !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(ds) && !ds.startsWith('0000') && isValid(parseISO(ds)) ? ds : null;
+  const m = ds === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(ds);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) ? ds! : null;
 }
 
 /** A row for the logs or debug table about this file, `event` holding a status or rejected text. */

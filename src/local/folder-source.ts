@@ -20,6 +20,8 @@ export async function createFolderSource(location: string): Promise<Source> {
 
   /** Resolves an object name inside the folder, refusing anything that would leave it. */
   const pathOf = (name: string): string => {
+    // The common case, cheaply: plain segments (no `.`, `..` or empty ones) cannot leave the folder.
+    if (sep === '/' && PLAIN_NAME.test(name)) return `${realRoot}/${name}`;
     const path = resolve(realRoot, ...name.split('/'));
     const rel = relative(realRoot, path);
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new UserError(`object name "${name}" is outside ${realRoot}`);
@@ -101,6 +103,9 @@ export async function createFolderSource(location: string): Promise<Source> {
     },
   };
 }
+
+/** `/`-separated segments, none empty, `.` or `..`, and no NUL: joined to the root, it stays inside. */
+const PLAIN_NAME = /^(?!\.\.?(?:\/|$))(?:[^/\0]+\/(?!\.\.?(?:\/|$)))*[^/\0]+$/;
 
 /** Reads at most this much at once: a small file in one read, a large one streamed in bounded memory. */
 const READ_CHUNK = 1 << 20;
