@@ -55,7 +55,7 @@ const figures = {
   ingestRssMiB: +ingest.rssMiB.toFixed(0),
   ratio: +(ingest.seconds / baseline.seconds).toFixed(2),
   ingested: summary.run?.counts?.ingested,
-  limits: { ratio: 4, rssMiB: 300 },
+  limits: { ratio: 2, rssMiB: 200 },
 };
 console.log(JSON.stringify(figures));
 rmSync(root, { recursive: true, force: true });

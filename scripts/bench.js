@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 const BENCHES = [
   ['parser', 'bench-parser.js', 'the shared parser alone vs readline + JSON.parse'],
-  ['ingest', 'bench-ingest.js', 'a 256 MiB file through the CLI into DuckDB (issue 2: ≤4× baseline, ≤300 MiB)'],
+  ['ingest', 'bench-ingest.js', 'a 256 MiB file through the CLI into DuckDB (issue 10: ≤2× baseline, ≤200 MiB)'],
+  ['files', 'bench-files.js', 'many small files through the CLI into DuckDB vs a read + JSON.parse floor (issue 10: ≤3×; ≥5,000 files/s, ≤256 MiB)'],
+  ['plan', 'bench-plan.js', 'a 10,000,000-object synthetic source planned, dry and journaled (issue 10: ≤256 MiB)'],
   ['ui', 'bench-ui.js', 'time to the wizard\'s first screen (issue 5: <400 ms)'],
   ['cloud', 'bench-cloud.js', 'GCS listing and Pub/Sub publishing on the emulators, vs gcloud storage ls'],
   ['function', 'bench-function.js', 'the ingest function end to end on the emulators (files/s, events/s, RSS)'],

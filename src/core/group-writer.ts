@@ -3,11 +3,15 @@
  * writers. A file's rows are gathered in memory until its batches end; then it joins the open
  * group. The group commits when it holds `maxFiles` files or `maxBytes` of rows, when its first
  * file has waited `maxWaitMs`, or when no other file is still being read (nothing more could
- * join it soon). A file whose rows pass `maxBytes` goes alone, streamed, in its own commit.
+ * join it soon). A file whose rows pass a quarter of `maxBytes` goes alone, streamed, in its own
+ * commit.
  */
 import type { FileKey, FileWriter, GroupLimits, RowBatch, WriteOutcome } from '../ports/warehouse.js';
 
 export const DEFAULT_GROUP_LIMITS: GroupLimits = { maxFiles: 1000, maxBytes: 16 * 1024 * 1024, maxWaitMs: 1000 };
+
+/** A file whose rows pass this share of a group's bytes goes alone: gathering it would only hold memory. */
+const ALONE_SHARE = 4;
 
 /** One gathered file: its key and its rows, in order. */
 export interface GatheredFile {
@@ -91,7 +95,7 @@ export function createGroupWriter(committer: GroupCommitter, limits: Partial<Gro
         if (step.done === true) break;
         gathered.batches.push(step.value);
         gathered.bytes += estimateBatchBytes(step.value);
-        if (gathered.bytes > max.maxBytes || max.maxFiles <= 1) {
+        if (gathered.bytes > max.maxBytes / ALONE_SHARE || max.maxFiles <= 1) {
           alone = true;
           break;
         }
