@@ -2,13 +2,16 @@
  * Many files per commit, each file whole or not at all: the grouping shared by the warehouses'
  * writers. A file's rows are gathered in memory until its batches end; then it joins the open
  * group. The group commits when it holds `maxFiles` files or `maxBytes` of rows, when its first
- * file has waited `maxWaitMs`, or when no other file is still being read (nothing more could
- * join it soon). A file whose rows pass a quarter of `maxBytes` goes alone, streamed, in its own
+ * file has waited `maxWaitMs`, or when files stop coming (none joined for `IDLE_MS` and none is
+ * being read: the caller has nothing more to send for now). A file whose rows pass a quarter of `maxBytes` goes alone, streamed, in its own
  * commit.
  */
 import type { FileKey, FileWriter, GroupLimits, RowBatch, WriteOutcome } from '../ports/warehouse.js';
 
 export const DEFAULT_GROUP_LIMITS: GroupLimits = { maxFiles: 1000, maxBytes: 16 * 1024 * 1024, maxWaitMs: 1000 };
+
+/** A group that no file joined for this long, while none is being read, commits. */
+const IDLE_MS = 3;
 
 /** A file whose rows pass this share of a group's bytes goes alone: gathering it would only hold memory. */
 const ALONE_SHARE = 4;
@@ -56,6 +59,9 @@ export function createGroupWriter(committer: GroupCommitter, limits: Partial<Gro
   let group: Waiting[] = [];
   let groupBytes = 0;
   let timer: unknown;
+  let idleTimer: unknown;
+  /** Files that joined since the idle check last looked. */
+  let joined = 0;
   /** Writes still reading their batches. */
   let reading = 0;
   let closed = false;
@@ -64,6 +70,8 @@ export function createGroupWriter(committer: GroupCommitter, limits: Partial<Gro
   const commit = () => {
     if (group.length === 0) return;
     timers.clearTimeout(timer);
+    timers.clearTimeout(idleTimer);
+    idleTimer = undefined;
     const files = group;
     group = [];
     groupBytes = 0;
@@ -80,7 +88,16 @@ export function createGroupWriter(committer: GroupCommitter, limits: Partial<Gro
   };
 
   const maybeCommit = () => {
-    if (group.length >= max.maxFiles || groupBytes >= max.maxBytes || (reading === 0 && group.length > 0)) commit();
+    if (group.length >= max.maxFiles || groupBytes >= max.maxBytes) commit();
+  };
+
+  /** Commits the group once files stop joining it (the caller waits on it, or has nothing left). */
+  const idleCheck = () => {
+    idleTimer = undefined;
+    if (group.length === 0) return;
+    if (joined === 0 && reading === 0) return commit();
+    joined = 0;
+    idleTimer = timers.setTimeout(idleCheck, IDLE_MS);
   };
 
   async function write(file: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome> {
@@ -106,6 +123,7 @@ export function createGroupWriter(committer: GroupCommitter, limits: Partial<Gro
     if (alone) {
       maybeCommit();
       const rest = { [Symbol.asyncIterator]: () => iterator };
+      if (group.length > 0 && idleTimer === undefined) idleTimer = timers.setTimeout(idleCheck, IDLE_MS);
       return committer.writeAlone(file, (async function* () {
         yield* gathered.batches.splice(0);
         yield* rest;
@@ -114,7 +132,9 @@ export function createGroupWriter(committer: GroupCommitter, limits: Partial<Gro
     return new Promise<WriteOutcome>((resolve, reject) => {
       group.push({ ...gathered, resolve, reject });
       groupBytes += gathered.bytes;
+      joined++;
       if (group.length === 1) timer = timers.setTimeout(commit, max.maxWaitMs);
+      if (idleTimer === undefined) idleTimer = timers.setTimeout(idleCheck, IDLE_MS);
       maybeCommit();
     });
   }
@@ -125,7 +145,7 @@ export function createGroupWriter(committer: GroupCommitter, limits: Partial<Gro
         return await write(file, batches);
       } finally {
         // A file that failed or went alone may have been the one the group waited for.
-        maybeCommit();
+        if (group.length > 0 && idleTimer === undefined) idleTimer = timers.setTimeout(idleCheck, IDLE_MS);
       }
     },
     async close() {
