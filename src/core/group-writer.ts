@@ -42,17 +42,20 @@ interface Waiting extends GatheredFile {
   reject(error: unknown): void;
 }
 
-/**
- * About the bytes a batch's rows hold: a fixed cost per row plus its one long text (the event's
- * attributes, a log or debug row's text). Cheap, and close enough to bound a group's memory.
- */
+/** The bytes a batch's rows hold: every text column's length, plus 64 bytes per row for the rest. */
 export function estimateBatchBytes(batch: RowBatch): number {
-  let n = 256 * (batch.events.length + batch.debug.length + batch.logs.length);
-  for (const row of batch.events) n += row.event_attributes?.length ?? 0;
-  for (const row of batch.debug) n += row.event?.length ?? 0;
-  for (const row of batch.logs) n += row.event?.length ?? 0;
+  let n = 64 * (batch.events.length + batch.debug.length + batch.logs.length);
+  for (const r of batch.events) {
+    n += len(r.analytics_environment) + len(r.batch_id) + len(r.event_id) + len(r.event_source) + len(r.event_class) + len(r.event_type);
+    n += len(r.session_id) + len(r.build_version) + len(r.event_environment) + len(r.job_name) + len(r.event_attributes);
+  }
+  for (const rows of [batch.debug, batch.logs]) {
+    for (const r of rows) n += len(r.job_name) + len(r.batch_id) + len(r.analytics_environment) + len(r.event_category) + len(r.event) + len(r.file_path) + 40;
+  }
   return n;
 }
+
+const len = (s: string | null): number => (s === null ? 0 : s.length);
 
 export function createGroupWriter(committer: GroupCommitter, limits: Partial<GroupLimits> = {}, timers: Timers = globalThis): FileWriter {
   const max: GroupLimits = { ...DEFAULT_GROUP_LIMITS, ...limits };

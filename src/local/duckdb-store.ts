@@ -10,6 +10,12 @@ const CHUNK_ROWS = 2048; // DuckDB's vector size: one data chunk holds at most t
 const CHECKPOINT_MEMORY = '256MB';
 /** Files committed between checkpoints (the log stays around 10 MB for small files). */
 const CHECKPOINT_EVERY_FILES = 20_000;
+/**
+ * Committed rows stay in DuckDB's memory until a checkpoint writes them into the file, and a commit
+ * that cannot pin its blocks fails ("failed to pin block"): so a checkpoint also comes once the
+ * rows appended since the last one reach this share of the memory limit.
+ */
+const CHECKPOINT_SHARE_OF_MEMORY = 0.4;
 
 export type TableKind = 'events' | 'debug' | 'logs';
 
@@ -53,10 +59,13 @@ export class DuckDbStore {
   private ledgerHashes: Set<number> | undefined;
   private current: FileKey | undefined;
   private filesSinceCheckpoint = 0;
+  /** About the bytes of rows appended since the last checkpoint (text lengths, 16 per other value). */
+  private bytesSinceCheckpoint = 0;
 
   private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
+    private instance: DuckDBInstance,
+    private connection: DuckDBConnection,
+    private readonly file: string,
     private readonly names: TableNames,
     private readonly readOnly: boolean,
     /** Checked by memoryLimitValue at open: it is spliced into SQL. */
@@ -64,17 +73,48 @@ export class DuckDbStore {
   ) {}
 
   static async open(file: string, names: TableNames, options: StoreOptions): Promise<DuckDbStore> {
+    const memoryLimit = memoryLimitValue(options.memoryLimit);
+    const { instance, connection } = await DuckDbStore.connect(file, options.readOnly, memoryLimit);
+    return new DuckDbStore(instance, connection, file, names, options.readOnly, memoryLimit);
+  }
+
+  private static async connect(file: string, readOnly: boolean, memoryLimit: string) {
     // A small memory limit makes DuckDB spill instead of holding; one thread, because each extra
     // thread brings its own allocator arena (tens of MiB of RSS). Checkpoints are ours, not
     // DuckDB's: one must pin what it writes, and under the small limit an automatic one failed
     // (after ~37,000 small files, or replaying a killed run's log), invalidating the database.
     // So the file opens (and replays its log) with room, and checkpoints get room while they run.
     const settings: Record<string, string> = { memory_limit: CHECKPOINT_MEMORY, threads: '1', checkpoint_threshold: '1TB' };
-    const instance = await DuckDBInstance.create(file, options.readOnly ? { ...settings, access_mode: 'READ_ONLY' } : settings);
+    const instance = await DuckDBInstance.create(file, readOnly ? { ...settings, access_mode: 'READ_ONLY' } : settings);
     const connection = await DuckDBConnection.create(instance);
-    const memoryLimit = memoryLimitValue(options.memoryLimit);
     await connection.run(`SET memory_limit = '${memoryLimit}'`);
-    return new DuckDbStore(instance, connection, names, options.readOnly, memoryLimit);
+    return { instance, connection };
+  }
+
+  /**
+   * After a transaction that failed once it had appended rows: drops this instance without a
+   * checkpoint and opens the file again, so only what was committed (the file and its log) is
+   * kept. DuckDB's rollback of such a transaction can leave the table's in-memory row ids with a
+   * gap (every later commit then failed "Could not find node in column segment tree"), and a
+   * checkpoint would write that state to the file.
+   */
+  private async reopen(): Promise<void> {
+    this.dropAppenders();
+    this.current = undefined;
+    await this.connection.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => undefined);
+    this.connection.closeSync();
+    this.instance.closeSync();
+    const { instance, connection } = await DuckDbStore.connect(this.file, this.readOnly, this.memoryLimit);
+    this.instance = instance;
+    this.connection = connection;
+    // The log was replayed into memory: write it into the file, so the next commits have room.
+    await this.checkpoint().catch(() => undefined);
+  }
+
+  /** The memory limit in bytes. */
+  private get memoryBytes(): number {
+    const [, n, unit] = /^(\d+(?:\.\d+)?)\s*([KMGT])i?B$/i.exec(this.memoryLimit) ?? [];
+    return Number(n) * 1024 ** (' KMGT'.indexOf((unit ?? 'M').toUpperCase()));
   }
 
   private tables() {
@@ -166,7 +206,7 @@ export class DuckDbStore {
         const counts = group.files.map((f) => f[2 + k] as number);
         this.appendColumns(kind, keep ? keepRows(group[kind], counts, keep) : group[kind]);
       });
-      for (const a of Object.values(appenders)) a.flushSync();
+      this.closeAppenders(appenders);
       await this.connection.run('COMMIT');
     } catch (error) {
       await this.rollback();
@@ -193,7 +233,11 @@ export class DuckDbStore {
     }
   }
 
-  /** The three appenders, made once and kept: each flush lands in the transaction then open. */
+  /**
+   * The three appenders of the open transaction. Made anew in each transaction and closed before
+   * its commit: an appender kept across commits left a gap in a table's row ids after a checkpoint
+   * (DuckDB then failed every later commit: "Could not find node in column segment tree").
+   */
   private async appenderSet(): Promise<Record<TableKind, DuckDBAppender>> {
     if (this.appenders) return this.appenders;
     const t = this.tables();
@@ -223,7 +267,12 @@ export class DuckDbStore {
     for (let start = 0; start < rows; start += CHUNK_ROWS) {
       chunk.reset();
       chunk.setColumns(
-        schema.map((c, i) => (columns[i] ?? []).slice(start, start + CHUNK_ROWS).map((v): DuckDBValue => toDuckValue(c.type, v))),
+        schema.map((c, i) =>
+          (columns[i] ?? []).slice(start, start + CHUNK_ROWS).map((v): DuckDBValue => {
+            this.bytesSinceCheckpoint += typeof v === 'string' ? v.length : 16;
+            return toDuckValue(c.type, v);
+          }),
+        ),
       );
       appender.appendDataChunk(chunk);
     }
@@ -231,7 +280,7 @@ export class DuckDbStore {
 
   /** Commits the file transaction `begin` opened. */
   async commit(): Promise<void> {
-    for (const a of Object.values(await this.appenderSet())) a.flushSync();
+    this.closeAppenders(await this.appenderSet());
     await this.connection.run('COMMIT');
     if (this.current) this.ledgerHashes?.add(ledgerHash(this.current.filePath, this.current.generation));
     this.current = undefined;
@@ -244,12 +293,14 @@ export class DuckDbStore {
    * next open), and a database it broke fails the next file loudly.
    */
   private async maybeCheckpoint(): Promise<void> {
-    if (this.filesSinceCheckpoint >= CHECKPOINT_EVERY_FILES) await this.checkpoint().catch(() => undefined);
+    const due = this.filesSinceCheckpoint >= CHECKPOINT_EVERY_FILES || this.bytesSinceCheckpoint >= CHECKPOINT_SHARE_OF_MEMORY * this.memoryBytes;
+    if (due) await this.checkpoint().catch(() => undefined);
   }
 
   /** Writes the log into the file, with memory to do it, then returns to the small limit. */
   private async checkpoint(): Promise<void> {
     this.filesSinceCheckpoint = 0;
+    this.bytesSinceCheckpoint = 0;
     await this.connection.run(`SET memory_limit = '${CHECKPOINT_MEMORY}'`);
     try {
       await this.connection.run('CHECKPOINT');
@@ -272,11 +323,18 @@ export class DuckDbStore {
     return hashes;
   }
 
-  /** Rolls back the open transaction; the appenders are dropped too, in case one holds a failed row. */
+  /** Abandons the open transaction: rolled back, and the file opened afresh (see `reopen`). */
   async rollback(): Promise<void> {
     this.dropAppenders();
     this.current = undefined;
     await this.connection.run('ROLLBACK').catch(() => undefined);
+    await this.reopen();
+  }
+
+  /** Flushes and closes the transaction's appenders (a failure here fails the transaction). */
+  private closeAppenders(appenders: Record<TableKind, DuckDBAppender>): void {
+    this.appenders = undefined;
+    for (const a of Object.values(appenders)) a.closeSync();
   }
 
   private dropAppenders(): void {
@@ -292,7 +350,7 @@ export class DuckDbStore {
 
   async close(): Promise<void> {
     this.dropAppenders();
-    if (!this.readOnly && this.filesSinceCheckpoint > 0) await this.checkpoint().catch(() => undefined); // else at the next open
+    if (!this.readOnly && (this.filesSinceCheckpoint > 0 || this.bytesSinceCheckpoint > 0)) await this.checkpoint().catch(() => undefined); // else at the next open
     this.connection.closeSync();
     this.instance.closeSync();
   }

@@ -68,6 +68,24 @@ describe('DuckDB warehouse', () => {
     expect(ledger).toEqual([['/b/g0', 1n], ['/b/g1', 1n], ['/b/g3', 1n]]);
   });
 
+  it('groups larger than DuckDB\'s memory limit still land whole (a failed commit is retried file by file, the file reopened)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
+    const wh = await createDuckDbWarehouse(file, undefined, { memoryLimit: '16MB' });
+    const big = (path: string) => (async function* (): AsyncGenerator<RowBatch> {
+      const events = Array.from({ length: 200 }, (_, i) => ({ ...event(`${path}-${i}`), event_attributes: 'x'.repeat(500) + i }));
+      yield { events, debug: [], logs: [log(path, 'ingested: 200 events')] };
+    })();
+    const writer = wh.openWriter({ maxFiles: 1000, maxBytes: 64 * 1024 * 1024, maxWaitMs: 60_000 });
+    const outcomes = await Promise.all(Array.from({ length: 300 }, (_, i) => writer.write({ filePath: `/b/m${i}`, generation: '1' }, big(`/b/m${i}`))));
+    await writer.close();
+    expect(outcomes).toEqual(Array(300).fill('written'));
+    // Later commits still work, and the file reopens with every file once.
+    expect(await writeOneFile(wh, { filePath: '/b/after', generation: '1' }, batches('/b/after', 3))).toBe('written');
+    await wh.close();
+    expect(await query(file, 'SELECT count(*), count(DISTINCT event_id) FROM events.events_function')).toEqual([[300n * 200n + 3n, 300n * 200n + 3n]]);
+    expect(await query(file, "SELECT count(DISTINCT file_path) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')")).toEqual([[301n]]);
+  });
+
   it('writes a file once: a second write of the same generation adds nothing', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
     const wh = await createDuckDbWarehouse(file);

@@ -8,6 +8,13 @@ import { createGroupWriter, type GatheredFile, type GroupCommitter } from '../co
 import { ledgerKey, type FileKey, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
 import type { Columns, GroupPayload, TableKind } from './duckdb-store.js';
 
+/**
+ * DuckDB's memory limit while files are written. A commit must pin what its transaction appended:
+ * under 16 MB, a group of 1,000 ordinary files (~13 MB of rows) failed "failed to pin block".
+ * Groups stay under 16 MiB of rows (core/group-writer.ts).
+ */
+const DEFAULT_MEMORY_LIMIT = '64MB';
+
 /** Appends a file may have in flight to the worker: bounds memory, keeps both threads busy. */
 const IN_FLIGHT = 4;
 
@@ -36,7 +43,7 @@ export async function createDuckDbWarehouse(
   if (!readOnly) mkdirSync(dirname(file), { recursive: true });
 
   const worker = new Worker(workerUrl(), {
-    workerData: { file, names, options: { readOnly, memoryLimit: options.memoryLimit ?? '16MB' } },
+    workerData: { file, names, options: { readOnly, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT } },
     // The young generation sized as the CLI's: the worker's garbage is short-lived too.
     resourceLimits: { maxYoungGenerationSizeMb: 24 },
   });

@@ -42,7 +42,7 @@ describe('an interrupted backfill', () => {
     expect(landed % 40).toBe(0); // whole files only
 
     const resumed = await runCli(resume!.split(' '));
-    expect(resumed.code).toBe(0);
+    expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
     expect(await countRows(db, 'events.events_function')).toBe(tally.events);
     const [[distinct]] = (await queryDuckDb(db, 'SELECT count(DISTINCT event_id) FROM events.events_function')) as [[bigint]];
     expect(Number(distinct)).toBe(tally.events);
