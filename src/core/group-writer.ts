@@ -55,7 +55,7 @@ export function estimateBatchBytes(batch: RowBatch): number {
   return n;
 }
 
-const len = (s: string | null): number => (s === null ? 0 : s.length);
+const len = (s: string | null | undefined): number => s?.length ?? 0;
 
 export function createGroupWriter(committer: GroupCommitter, limits: Partial<GroupLimits> = {}, timers: Timers = globalThis): FileWriter {
   const max: GroupLimits = { ...DEFAULT_GROUP_LIMITS, ...limits };
