@@ -41,7 +41,7 @@ export function summaryText(s: RunSummary, resumeCommand: string): string {
       ` (${formatBytes(s.bytes)}).`,
   ];
   for (const f of s.failures.slice(0, 20)) lines.push(`  failed: ${f.name}: ${f.error}`);
-  if (s.failures.length > 20) lines.push(`  … and ${s.failures.length - 20} more failures (see the run record)`);
+  if (c.failed > 20) lines.push(`  … and ${formatCount(c.failed - 20)} more failures (see the run record)`);
   lines.push(`Run record: ${s.recordPath}`);
   if (c.failed > 0 || s.notSent > 0) lines.push(`Resume with: ${resumeCommand}`);
   return `${lines.join('\n')}\n`;

@@ -29,6 +29,7 @@ export interface RunSummary {
   runId: string;
   recordPath: string;
   counts: Record<FileStatus, number>;
+  /** The first failures (at most FAILURES_KEPT; `counts.failed` has them all, the run record each one). */
   failures: RunFailure[];
   /** Files never attempted because the run was interrupted. */
   notSent: number;
@@ -47,6 +48,9 @@ export interface RunOptions {
   onEvent?: (e: RunEvent) => void;
   now?: () => number;
 }
+
+/** Failures a summary keeps: whatever the count, memory stays bounded. */
+export const FAILURES_KEPT = 100;
 
 /** Sends every planned file through the publisher, recording each outcome as it is known. */
 export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
@@ -81,7 +85,7 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
     counts[status]++;
     if (status === 'failed') {
       const error = 'error' in outcome && outcome.error !== undefined ? outcome.error : 'unknown error';
-      failures.push({ name: object.name, generation: object.generation, error });
+      if (failures.length < FAILURES_KEPT) failures.push({ name: object.name, generation: object.generation, error });
       progress.failed++;
       opts.record.append({ type: 'file', name: object.name, generation: object.generation, status, error });
       opts.onEvent?.({ type: 'file', object, status, error });

@@ -2,7 +2,8 @@ import { ProgressBar } from '@inkjs/ui';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useEffect, useRef, useState } from 'react';
-import type { RunEvent, RunFailure, RunProgress, RunSummary } from '../engine/run-backfill.js';
+import { FAILURES_KEPT, type RunEvent, type RunFailure, type RunProgress, type RunSummary } from '../engine/run-backfill.js';
+import { formatCount } from '../core/format.js';
 import { useTint } from './color.js';
 import { runStats } from './run-stats.js';
 import { StepFrame } from './StepFrame.js';
@@ -36,7 +37,8 @@ export function RunStep(props: RunStepProps) {
   useEffect(() => {
     const onEvent = (e: RunEvent) => {
       if (e.type === 'progress') setProgress(e.progress);
-      else if (e.status === 'failed') setFailures((f) => [...f, { name: e.object.name, generation: e.object.generation, error: e.error ?? 'unknown error' }]);
+      // The latest few only: a run with millions of failures must not hold them all.
+      else if (e.status === 'failed') setFailures((f) => [...f.slice(-(FAILURES_KEPT - 1)), { name: e.object.name, generation: e.object.generation, error: e.error ?? 'unknown error' }]);
     };
     props.start(onEvent).then(props.onDone, props.onFail);
     const timer = setInterval(() => setClock(now() - started.current), 500);
@@ -63,7 +65,7 @@ export function RunStep(props: RunStepProps) {
       </Text>
       {failures.length > 0 && (
         <Box flexDirection="column" marginTop={1}>
-          <Text color={tint('red')}>Failures ({failures.length}):</Text>
+          <Text color={tint('red')}>Failures ({formatCount(progress.failed)}):</Text>
           {recent.map((f) => (
             <Text key={`${f.name}#${f.generation}`} wrap="truncate-end">
               {'  ✗ '}

@@ -56,7 +56,7 @@ export function SummaryStep({ summary: s, commandLine, resumeCommand, context }:
               {f.name}: {f.error}
             </Text>
           ))}
-          {s.failures.length > failures.length && <Text dimColor>  … and {formatCount(s.failures.length - failures.length)} more in the run record</Text>}
+          {s.counts.failed > failures.length && <Text dimColor>  … and {formatCount(s.counts.failed - failures.length)} more in the run record</Text>}
         </Box>
       )}
       <Box marginTop={1} flexDirection="column">
