@@ -2,13 +2,15 @@ import { ledgerKey, type FileKey, type Warehouse } from '../ports/warehouse.js';
 
 /**
  * Asks the warehouse's ledger about files while the plan is still listing: items are gathered into
- * chunks, each full chunk is looked up at once, a few at a time, and every item is handed to
- * `onResult` with whether it already landed. Only the chunks in flight are held: nothing grows with
- * the number of files. Without a warehouse, every item is at once "not landed".
+ * chunks, one per partition (so each query covers one day's partition of the logs table, as
+ * BigQuery bills and prunes it), each full chunk is looked up at once, a few at a time, and every
+ * item is handed to `onResult` with whether it already landed. Only the chunks being gathered and
+ * in flight are held: nothing grows with the number of files. Without a warehouse, every item is
+ * at once "not landed".
  */
 export class LedgerLookups<T> {
   private readonly inFlight = new Set<Promise<void>>();
-  private chunk: T[] = [];
+  private readonly chunks = new Map<number, T[]>();
   private failed: { error: unknown } | undefined;
 
   constructor(
@@ -19,24 +21,31 @@ export class LedgerLookups<T> {
     private readonly maxInFlight = 4,
   ) {}
 
-  /** Adds an item to look up; waits only when enough lookups are already running. */
-  async add(item: T): Promise<void> {
+  /** Adds an item of partition `group` to look up; waits only when enough lookups are already running. */
+  async add(item: T, group = 0): Promise<void> {
     if (!this.warehouse) return this.onResult(item, false);
-    this.chunk.push(item);
-    if (this.chunk.length >= this.chunkSize) await this.flush();
+    let chunk = this.chunks.get(group);
+    if (!chunk) this.chunks.set(group, (chunk = []));
+    chunk.push(item);
+    if (chunk.length >= this.chunkSize) await this.flush(group);
+  }
+
+  /** The partition `group` has no more items: looks up what it gathered. */
+  async end(group = 0): Promise<void> {
+    await this.flush(group);
   }
 
   /** Waits until every item has had its result. */
   async done(): Promise<void> {
-    await this.flush();
+    for (const group of [...this.chunks.keys()]) await this.flush(group);
     await Promise.all(this.inFlight);
     this.throwIfFailed();
   }
 
-  private async flush(): Promise<void> {
-    if (this.chunk.length === 0 || !this.warehouse) return;
-    const items = this.chunk;
-    this.chunk = [];
+  private async flush(group: number): Promise<void> {
+    const items = this.chunks.get(group);
+    this.chunks.delete(group);
+    if (!items || items.length === 0 || !this.warehouse) return;
     const keys = items.map(this.keyOf);
     const lookup: Promise<void> = this.warehouse.ingested(keys).then(
       (landed) => items.forEach((item, i) => this.onResult(item, landed.size > 0 && landed.has(ledgerKey(keys[i]!)))),

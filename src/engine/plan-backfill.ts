@@ -104,8 +104,9 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
     const listOne = async (at: number) => {
       for await (const object of source.list(partitionPrefix(partitions[at]!), signal)) {
         progress.matched++;
-        await lookups.add({ object, at });
+        await lookups.add({ object, at }, at);
       }
+      await lookups.end(at);
       progress.listedPartitions++;
       opts.onProgress?.({ ...progress });
     };
