@@ -50,11 +50,11 @@ export async function createDuckDbWarehouse(
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let opened: ((error?: string) => void) | undefined;
-  worker.on('message', (m: { id: number; result?: unknown; error?: string }) => {
+  worker.on('message', (m: { id: number; result?: unknown; error?: string; hint?: string; exitCode?: number }) => {
     if (m.id === 0) return opened?.(m.error);
     const p = pending.get(m.id);
     pending.delete(m.id);
-    if (m.error !== undefined) p?.reject(new Error(m.error));
+    if (m.error !== undefined) p?.reject(m.exitCode === undefined ? new Error(m.error) : new UserError(m.error, m.hint, m.exitCode));
     else p?.resolve(m.result);
   });
   worker.on('error', (error) => {
@@ -72,7 +72,7 @@ export async function createDuckDbWarehouse(
   const openError = await new Promise<string | undefined>((r) => (opened = r));
   if (openError !== undefined) {
     await worker.terminate();
-    throw new UserError(`--warehouse duckdb:${path}: cannot open (${openError.split('\n')[0]})`, 'Is another backfill using this file?');
+    throw openFailure(path, openError);
   }
 
   let queue: Promise<unknown> = Promise.resolve();
@@ -133,6 +133,16 @@ export async function createDuckDbWarehouse(
       await worker.terminate();
     },
   };
+}
+
+/** Why the file could not be opened, as DuckDB said it, with what to do about that cause. */
+function openFailure(path: string, error: string): UserError {
+  const said = error.split('\n')[0] ?? error;
+  const at = `--warehouse duckdb:${path}`;
+  if (/not a valid DuckDB database file/i.test(said)) return new UserError(`${at}: not a DuckDB file`, 'Give a DuckDB file, or a path that does not exist yet to create one');
+  if (/lock/i.test(said)) return new UserError(`${at}: in use by another process (${said})`, 'Is another backfill using this file? Wait for it, or choose another file');
+  if (/permission denied|read-only file system/i.test(said)) return new UserError(`${at}: cannot write there (${said})`, 'Check the permissions of the file and its folder, or choose another path');
+  return new UserError(`${at}: cannot open (${said})`);
 }
 
 /** Row lists as one set of columns in the schema's order: plain values, cheap to hand to the worker. */

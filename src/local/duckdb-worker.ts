@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { UserError } from '../core/errors.js';
 import type { TableNames } from '../core/table-schemas.js';
 import { DuckDbStore, type GroupPayload, type StoreOptions } from './duckdb-store.js';
 
@@ -43,7 +44,9 @@ port.on('message', (request: Request) => {
       }[request.op]();
       port.postMessage({ id: request.id, result });
     } catch (error) {
-      port.postMessage({ id: request.id, error: errorText(error) });
+      // A user error keeps its hint and exit code across the thread.
+      const user = error instanceof UserError ? { hint: error.hint, exitCode: error.exitCode } : {};
+      port.postMessage({ id: request.id, error: errorText(error), ...user });
     }
   });
 });
