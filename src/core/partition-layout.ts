@@ -48,6 +48,18 @@ export function levelKey(depth: number): string | undefined {
   return KEYS[depth];
 }
 
+/**
+ * The value a folder named `segment` gives the level below `prefix` (a {@link levelPrefix}), or
+ * undefined when it is not that level's `key=value` folder: a stray `backup_event_ds=…` or
+ * `old_analytics_environment=…` beside the real ones is no partition. One rule for every source.
+ */
+export function levelValue(prefix: string, segment: string): string | undefined {
+  const depth = prefix === '' ? 0 : prefix.split('/').length - 1;
+  const key = KEYS[depth];
+  if (key === undefined || !segment.startsWith(`${key}=`) || segment.length === key.length + 1) return undefined;
+  return segment.slice(key.length + 1);
+}
+
 /** Reads the `key=value` segments of an object name. Unknown or misplaced segments are ignored. */
 export function parseObjectName(name: string): PathFields {
   const fields: PathFields = {};

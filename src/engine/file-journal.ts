@@ -29,7 +29,7 @@ export class FileJournal {
   }
 
   append(o: SourceObject): void {
-    const line = `${JSON.stringify([o.name, o.size, o.generation, o.updated])}\n`;
+    const line = `${JSON.stringify(o.problem === undefined ? [o.name, o.size, o.generation, o.updated] : [o.name, o.size, o.generation, o.updated, o.problem])}\n`;
     this.pending.push(line);
     this.pendingBytes += line.length;
     this.count++;
@@ -48,8 +48,8 @@ export class FileJournal {
     const lines = createInterface({ input: createReadStream(this.path), crlfDelay: Infinity });
     for await (const line of lines) {
       if (line === '') continue;
-      const [name, size, generation, updated] = JSON.parse(line) as [string, number, string, string];
-      yield { name, size, generation, updated };
+      const [name, size, generation, updated, problem] = JSON.parse(line) as [string, number, string, string, string?];
+      yield problem === undefined ? { name, size, generation, updated } : { name, size, generation, updated, problem };
     }
   }
 

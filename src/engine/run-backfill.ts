@@ -70,6 +70,7 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
   };
 
   const sendOne = async (object: SourceObject) => {
+    if (object.problem !== undefined) return { object, error: object.problem };
     try {
       return { object, result: await opts.publisher.send(object, opts.runId) };
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { File, FileMetadata, Storage } from '@google-cloud/storage';
 import { PermanentFileError, TransientError } from '../core/errors.js';
+import { levelValue } from '../core/partition-layout.js';
 import type { NotifiedObject, ObjectDetails } from '../core/storage-notification.js';
 import type { Source } from '../ports/source.js';
 import { defaultReadIdleMs, idleGuarded } from './idle-read.js';
@@ -99,9 +100,8 @@ export function createGcsSource(opts: GcsSourceOptions): Source {
         if (pageToken) query.pageToken = pageToken;
         const { next, prefixes } = await page(query);
         for (const p of prefixes) {
-          const segment = p.slice(prefix.length).replace(/\/$/, '');
-          const eq = segment.indexOf('=');
-          if (eq > 0 && eq < segment.length - 1) values.add(segment.slice(eq + 1));
+          const value = levelValue(prefix, p.slice(prefix.length).replace(/\/$/, ''));
+          if (value !== undefined) values.add(value);
         }
         pageToken = next;
       } while (pageToken);

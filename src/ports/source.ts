@@ -7,6 +7,11 @@ export interface SourceObject {
   generation: string;
   /** ISO 8601 time of the last change. */
   updated: string;
+  /**
+   * Why this entry cannot be read, found while listing (a folder that cannot be opened, a name that
+   * is not UTF-8, a symbolic link): the run reports it as a failed file instead of skipping it.
+   */
+  problem?: string;
 }
 
 /**
