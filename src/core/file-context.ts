@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { daysInMonth } from './calendar.js';
+import { dayNumberOf } from './calendar.js';
 import { parseObjectName } from './partition-layout.js';
 import type { LogRow, Micros } from './rows.js';
 
@@ -26,10 +26,7 @@ export function batchIdOf(name: string): string {
 
 /** The path's `event_ds` when it is a real calendar date, else null. */
 export function eventDsOf(ds: string | undefined): string | null {
-  const m = ds === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(ds);
-  if (!m) return null;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) ? ds! : null;
+  return ds !== undefined && dayNumberOf(ds) !== undefined ? ds : null;
 }
 
 /** A row for the logs or debug table about this file, `event` holding a status or rejected text. */

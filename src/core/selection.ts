@@ -1,8 +1,4 @@
-import { addDays } from 'date-fns/addDays';
-import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
-import { isValid } from 'date-fns/isValid';
-import { lightFormat } from 'date-fns/lightFormat';
-import { parseISO } from 'date-fns/parseISO';
+import { dateOfDayNumber, dayNumberOf } from './calendar.js';
 import { UsageError } from './errors.js';
 import { KNOWN_ENVIRONMENTS, TIME_BUCKETS, type Partition, type TimeBucket } from './partition-layout.js';
 
@@ -69,26 +65,31 @@ export function parseTimes(raw: string | undefined, flag = '--event-time'): AllO
 /** Checks a `YYYY-MM-DD` flag value is a real calendar date. */
 export function parseDate(flag: string, raw: string | undefined): string {
   if (raw === undefined || raw === '') throw new UsageError(`${flag} is required (YYYY-MM-DD)`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || !isValid(parseISO(raw))) {
-    throw new UsageError(`${flag}: "${raw}" is not a date (use YYYY-MM-DD)`);
+  if (dayNumberOf(raw) === undefined) {
+    throw new UsageError(`${flag}: "${raw}" is not a date (use YYYY-MM-DD, years 0001-9999)`);
   }
   return raw;
 }
 
 /** Validates the date range: stop not before start. */
 export function checkRange(start: string, stop: string, startFlag = '--event-ds-start', stopFlag = '--event-ds-stop'): void {
-  if (differenceInCalendarDays(parseISO(stop), parseISO(start)) < 0) {
+  if (day(stop) < day(start)) {
     throw new UsageError(`${stopFlag} ${stop} is before ${startFlag} ${start}`);
   }
 }
 
 /** Every date of the inclusive range, as `YYYY-MM-DD`. */
 export function datesOf(start: string, stop: string): string[] {
-  const first = parseISO(start);
-  const days = differenceInCalendarDays(parseISO(stop), first);
   const out: string[] = [];
-  for (let i = 0; i <= days; i++) out.push(lightFormat(addDays(first, i), 'yyyy-MM-dd'));
+  for (let n = day(start), last = day(stop); n <= last; n++) out.push(dateOfDayNumber(n));
   return out;
+}
+
+/** The day number of a date already checked by parseDate. */
+function day(date: string): number {
+  const n = dayNumberOf(date);
+  if (n === undefined) throw new UsageError(`"${date}" is not a date (use YYYY-MM-DD, years 0001-9999)`);
+  return n;
 }
 
 /** The number of partitions a resolved selection covers. */

@@ -82,16 +82,18 @@ export async function createFolderSource(location: string): Promise<Source> {
       const values = entries.filter((e) => e.isDirectory()).map((e) => levelValue(prefix, e.name));
       return values.filter((v): v is string => v !== undefined).sort();
     },
-    async *read(name, generation) {
-      const path = pathOf(name);
-      let fd: number;
-      try {
-        fd = openInside(path, name);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new PermanentFileError(`${path} no longer exists`);
-        throw error;
-      }
-      yield* readFile(fd, path, generation);
+    read(name, generation) {
+      const path = pathOf(name); // a name that leaves the folder is refused before anything is opened
+      return (async function* () {
+        let fd: number;
+        try {
+          fd = openInside(path, name);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new PermanentFileError(`${path} no longer exists`);
+          throw error;
+        }
+        yield* readFile(fd, path, generation);
+      })();
     },
     filePath(name) {
       return pathOf(name);

@@ -1,16 +1,16 @@
-// Plain UTC arithmetic on `YYYY-MM-DD` days instead of date-fns: the wizard's first screen loads
-// this module, and date-fns' per-function modules cost tens of milliseconds to load.
+// Calendar arithmetic on `YYYY-MM-DD` days (core/calendar.ts, the one date rule), not date-fns:
+// the wizard's first screen loads this module, and date-fns' modules cost tens of ms to load.
+import { dateOfDayNumber, dayNumberOf } from '../core/calendar.js';
+
 const DAY_MS = 86_400_000;
 
 /** Milliseconds of a `YYYY-MM-DD` UTC day, or undefined when it is not a calendar date. */
 function dayOf(ymd: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
-  if (!m) return undefined;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return ymdOf(ms) === ymd ? ms : undefined;
+  const n = dayNumberOf(ymd);
+  return n === undefined ? undefined : n * DAY_MS;
 }
 
-const ymdOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const ymdOf = (ms: number) => dateOfDayNumber(Math.floor(ms / DAY_MS));
 
 /** A named date range the operator can pick instead of typing. */
 export interface DatePreset {

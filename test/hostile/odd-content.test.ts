@@ -3,7 +3,7 @@
  * row, through the parser and then through a real write (folder source → DuckDB) to show that
  * what the parser lets through lands as it was.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,8 @@ async function ingestOne(content: string | Buffer) {
   const source = await createFolderSource(join(dir, 'bucket'));
   const warehouse = await createDuckDbWarehouse(db);
   await warehouse.ensureTables();
-  const result = await ingestFile({ source, warehouse, name: CTX.name, generation: '1', jobName: 'hostile' });
+  const generation = String(statSync(path, { bigint: true }).mtimeNs / 1000n); // the version a listing gives
+  const result = await ingestFile({ source, warehouse, name: CTX.name, generation, jobName: 'hostile' });
   await warehouse.close();
   return { result, db };
 }
