@@ -78,6 +78,9 @@ export function toIntegerColumn(v: unknown): bigint | null {
   return null;
 }
 
+/** The keys `event_index` is read from (contract §4). */
+export const EVENT_INDEX_KEYS = ['eventIndex', 'event_index'] as const;
+
 /**
  * The row for one candidate object; null when its event class is missing, null or "" (a debug row);
  * NEEDS_EXACT when `exact` is false and a column read a number whose digits `JSON.parse` lost.
@@ -91,7 +94,7 @@ export function toEventRow(o: JsonObject, defaults: RowDefaults, exact: boolean)
       toStringColumn(pick(o, 'analyticsEnvironment', 'analytics_environment')) ?? defaults.analyticsEnvironment,
     batch_id: toStringColumn(pick(o, 'batchId', 'batch_id')) ?? defaults.batchId,
     event_id: toStringColumn(pick(o, 'eventId', 'event_id')),
-    event_index: toIntegerColumn(pick(o, 'eventIndex', 'event_index')),
+    event_index: toIntegerColumn(pick(o, ...EVENT_INDEX_KEYS)),
     event_source: toStringColumn(pick(o, 'eventSource', 'event_source')),
     event_class: eventClass,
     event_type: toStringColumn(pick(o, 'eventType', 'event_type')),

@@ -5,9 +5,9 @@
  */
 import type { CandidateSink } from './candidate-sink.js';
 import { type DecodeProblem, decodeText } from './decode-bytes.js';
-import { NEEDS_EXACT, type RowDefaults, toEventRow } from './event-columns.js';
+import { EVENT_INDEX_KEYS, NEEDS_EXACT, type RowDefaults, toEventRow } from './event-columns.js';
 import { type FileContext, batchIdOf, logRow } from './file-context.js';
-import { isLossy, mayHoldLossyNumber, parseExact } from './json-exact.js';
+import { isLossy, keyHasInexactNumber, mayHoldLossyNumber, parseExact } from './json-exact.js';
 import { DEFAULT_MAX_EVENT_BYTES, certainlyFits, oversizeText, rowBytes } from './row-size.js';
 import type { EventRow, LogRow } from './rows.js';
 import { CandidateSplitter } from './split-candidates.js';
@@ -95,7 +95,8 @@ class RowCollector implements CandidateSink {
         return;
       }
       let row = toEventRow(value as Record<string, unknown>, this.defaults, false);
-      if (row === NEEDS_EXACT) {
+      // An integer index written as `1.0000000000000001` parses as 1: checked exactly (then NULL).
+      if (row === NEEDS_EXACT || (row !== null && row.event_index !== null && keyHasInexactNumber(source, EVENT_INDEX_KEYS))) {
         row = toEventRow(exactCandidate(source, index) as Record<string, unknown>, this.defaults, true);
       }
       if (row === null || row === NEEDS_EXACT) this.reject(candidateText(value, source, index));

@@ -1,3 +1,5 @@
+import { isJsonSpace } from './text-limits.js';
+
 /**
  * Exact JSON numbers. `JSON.parse` turns every number into a double, which loses digits of
  * integers beyond 2^53 (int64 ids, nanosecond timestamps). When a value needs them, the candidate is
@@ -27,7 +29,9 @@ export function isRawJson(value: unknown): value is RawJson {
 }
 
 function keepLossyNumbers(_key: string, value: unknown, context?: { source?: string }): unknown {
-  if (typeof value === 'number' && isLossy(value) && context?.source !== undefined) {
+  // Lossy, or an integer read from a fraction or an exponent (`1.0000000000000001`, `1e-400`):
+  // the double may have rounded what was written, so the text is kept for an exact check.
+  if (typeof value === 'number' && context?.source !== undefined && (isLossy(value) || (Number.isInteger(value) && /[.eE]/.test(context.source)))) {
     return JSONX.rawJSON(context.source);
   }
   return value;
@@ -43,6 +47,30 @@ export function parseExact(text: string): unknown {
  * an exponent (`1e+21`). Strings that look like that only cost an exact re-parse, never a wrong result.
  */
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * Whether `json` writes a number with a fraction or an exponent as the value of one of `keys`
+ * (`"eventIndex": 1.0000000000000001`): `JSON.parse` may have rounded it to an integer. A cheap scan
+ * (a native search per key); a match elsewhere (a nested key) only costs an exact re-parse.
+ */
+export function keyHasInexactNumber(json: string, keys: readonly string[]): boolean {
+  for (const key of keys) {
+    const quoted = `"${key}"`;
+    for (let at = json.indexOf(quoted); at >= 0; at = json.indexOf(quoted, at + 1)) {
+      let i = at + quoted.length;
+      while (isJsonSpace(json.charCodeAt(i))) i++;
+      if (json.charCodeAt(i) !== 58) continue; // ':'
+      i++;
+      while (isJsonSpace(json.charCodeAt(i))) i++;
+      for (; i < json.length; i++) {
+        const c = json.charCodeAt(i);
+        if (c === 46 || c === 101 || c === 69) return true; // '.', 'e', 'E'
+        if (!isDigit(c) && c !== 45 && c !== 43) break; // digits and signs continue the number
+      }
+    }
+  }
+  return false;
+}
 
 export function mayHoldLossyNumber(json: string): boolean {
   // Any run of 16 digits covers exactly one index ≡ 15 (mod 16): probe those, then measure the run.
