@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const BENCHES = [
   ['parser', 'bench-parser.js', 'the shared parser alone vs readline + JSON.parse'],
+  ['framings', 'bench-framings.js', 'the parser over every framing (back to back, \\r only, a long array line) vs NDJSON (issue 11: linear, ≤8×)'],
   ['ingest', 'bench-ingest.js', 'a 256 MiB file through the CLI into DuckDB (issue 10: ≤2× baseline, ≤200 MiB)'],
   ['files', 'bench-files.js', 'many small files through the CLI into DuckDB vs a read + JSON.parse floor (issue 10: ≤3×; ≥5,000 files/s, ≤256 MiB)'],
   ['plan', 'bench-plan.js', 'a 10,000,000-object synthetic source planned, dry and journaled (issue 10: ≤256 MiB)'],

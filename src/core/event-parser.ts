@@ -96,7 +96,7 @@ class RowCollector implements CandidateSink {
       }
       let row = toEventRow(value as Record<string, unknown>, this.defaults, false);
       // An integer index written as `1.0000000000000001` parses as 1: checked exactly (then NULL).
-      if (row === NEEDS_EXACT || (row !== null && row.event_index !== null && keyHasInexactNumber(source, EVENT_INDEX_KEYS))) {
+      if (row === NEEDS_EXACT || (row !== null && row.event_index !== null && this.inexactIndexIn(source))) {
         row = toEventRow(exactCandidate(source, index) as Record<string, unknown>, this.defaults, true);
       }
       if (row === null || row === NEEDS_EXACT) this.reject(candidateText(value, source, index));
@@ -106,6 +106,14 @@ class RowCollector implements CandidateSink {
       // A safety net only: nothing above is known to throw on any JSON value.
       this.reject(candidateText(value, source, index));
     }
+  }
+
+  /** The last line scanned for an inexact index: an array line's elements share its text, scanned once. */
+  private scanned: { source: string; inexact: boolean } = { source: '', inexact: false };
+
+  private inexactIndexIn(source: string): boolean {
+    if (this.scanned.source !== source) this.scanned = { source, inexact: keyHasInexactNumber(source, EVENT_INDEX_KEYS) };
+    return this.scanned.inexact;
   }
 
   reject(text: string): void {

@@ -20,10 +20,18 @@ export class CandidateSplitter {
   private mode: 'detect' | 'lines' | 'document' = 'detect';
   /** Detect mode: text from the first non-blank character on. */
   private head = '';
+  /** Detect mode: UTF-8 bytes of `head` up to `headScanned`. */
+  private headBytes = 0;
   /** Detect mode: how much of `head` is known to hold no newline. */
   private headScanned = 0;
   /** Detect mode: the spaces before `head` on its line. */
   private indent = '';
+  /**
+   * Detect mode: a document just ended and no newline has come since. A `{` or `[` next on the same
+   * line starts the next document at once (`{…}{…}`, or records split only by `\r`): deciding it
+   * by its line would scan the rest of that line once per record, quadratic in the line's length.
+   */
+  private sameLine = false;
   private readonly lines: NdjsonLines;
   private document: JsonDocument | undefined;
 
@@ -37,8 +45,15 @@ export class CandidateSplitter {
   push(text: string): void {
     while (text !== '') {
       if (this.mode === 'lines') {
-        this.lines.push(text);
-        return;
+        const array = this.lines.push(text);
+        if (array === undefined) return;
+        // A line holding an array too long to parse at once: its elements stream, as a first line's do.
+        this.mode = 'document';
+        let i = 0;
+        while (isJsonSpace(array.charCodeAt(i))) i++;
+        this.document = new JsonDocument(this.sink, this.options.maxLineBytes);
+        text = array.slice(i);
+        continue;
       }
       if (this.mode === 'detect') {
         text = this.detect(text);
@@ -48,6 +63,9 @@ export class CandidateSplitter {
       if (state.state === 'open') return;
       this.document = undefined;
       this.mode = state.state === 'done' ? 'detect' : 'lines';
+      this.sameLine = state.state === 'done';
+      // What a failed document hands back is read as a line: never streamed again (no loop).
+      if (state.state === 'failed') this.lines.keepNextLine = true;
       text = state.rest;
     }
   }
@@ -61,14 +79,19 @@ export class CandidateSplitter {
       if (this.mode === 'document') {
         const state = this.document!.end();
         this.mode = 'lines';
-        if (state.state !== 'open') this.lines.push(state.rest);
+        if (state.state !== 'open') {
+          this.lines.keepNextLine = true;
+          this.lines.push(state.rest);
+        }
       }
       this.lines.end(false);
     }
     this.mode = 'detect';
     this.head = '';
     this.headScanned = 0;
+    this.headBytes = 0;
     this.indent = '';
+    this.sameLine = false;
     this.document = undefined;
   }
 
@@ -80,9 +103,16 @@ export class CandidateSplitter {
       const lineStart = text.lastIndexOf('\n', i - 1) + 1;
       // Blank lines are dropped; the spaces that start the first non-blank line are kept for it.
       this.indent = lineStart > 0 ? text.slice(lineStart, i) : this.indent + text.slice(0, i);
+      if (this.sameLine && text.lastIndexOf('\n', i - 1) >= 0) this.sameLine = false;
       if (i === text.length) return '';
       text = i === 0 ? text : text.slice(i);
       const c = text.charCodeAt(0);
+      if (this.sameLine && (c === 91 || c === 123)) {
+        this.sameLine = false;
+        this.head = text;
+        return this.start('document');
+      }
+      this.sameLine = false;
       if (c !== 91 && c !== 123) {
         this.mode = 'lines';
         return this.takeIndent() + text;
@@ -92,7 +122,8 @@ export class CandidateSplitter {
     const nl = this.head.indexOf('\n', this.headScanned);
     if (nl === -1) {
       this.headScanned = this.head.length;
-      if (!utf8Exceeds(this.head, this.options.maxLineBytes)) return '';
+      this.headBytes += Buffer.byteLength(text); // counted as it grows: measuring it whole each time is quadratic
+      if (this.headBytes <= this.options.maxLineBytes) return '';
       return this.start('document'); // a first line this long can only be a streamed document
     }
     const first = this.head.slice(0, nl);
@@ -111,6 +142,7 @@ export class CandidateSplitter {
     const text = mode === 'lines' ? indent + this.head : this.head;
     this.head = '';
     this.headScanned = 0;
+    this.headBytes = 0;
     this.mode = mode;
     if (mode === 'document') this.document = new JsonDocument(this.sink, this.options.maxLineBytes);
     return text;
