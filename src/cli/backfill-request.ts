@@ -55,7 +55,12 @@ const shellQuote = (s: string) => (/^[A-Za-z0-9_./:=,@%+-]+$/.test(s) ? s : `'${
 
 /** The same backfill as one non-interactive command line, for scripts. */
 export function commandLine(req: BackfillRequest): string {
-  const args = ['npx', 'analytics-backfill', '--gcs-bucket', req.bucket];
+  return ['npx', 'analytics-backfill', ...requestArgs(req)].map(shellQuote).join(' ');
+}
+
+/** The flags that ask for this backfill (with `--yes`). */
+export function requestArgs(req: BackfillRequest): string[] {
+  const args = ['--gcs-bucket', req.bucket];
   if (req.topic !== undefined) args.push('--topic', req.topic);
   if (req.project !== undefined) args.push('--gcp', req.project);
   args.push('--warehouse', req.warehouse);
@@ -67,7 +72,7 @@ export function commandLine(req: BackfillRequest): string {
   if (req.reprocess) args.push('--reprocess');
   if (req.jobName !== undefined) args.push('--job-name', req.jobName);
   args.push('--yes');
-  return args.map(shellQuote).join(' ');
+  return args;
 }
 
 /** The command that finishes an interrupted or partly failed run. */

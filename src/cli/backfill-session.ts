@@ -5,6 +5,7 @@ import type { Source } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import type { BackfillRequest } from './backfill-request.js';
 import type { CloudFactories } from './cloud-factories.js';
+import { checkPlaces } from './check-places.js';
 import { openPublisher, openSource, openWarehouse } from './open-ports.js';
 
 export interface SessionOptions {
@@ -31,6 +32,7 @@ export interface BackfillSession {
 /** Opens the source and warehouse of a request. A dry run opens nothing it could write to. */
 export async function openSession(req: BackfillRequest, opts: SessionOptions): Promise<BackfillSession> {
   const source = opts.source ?? (await openSource(req.bucket, req.project, opts.cloud));
+  checkPlaces(source, req.warehouse, opts.recordDir, opts.dryRun);
   const warehouse = await openWarehouse(req.warehouse, req.project, opts.cloud, { readOnly: opts.dryRun });
   /** The last plan made: its journal is removed when another replaces it and at close. */
   let last: BackfillPlan | undefined;

@@ -6,6 +6,7 @@ import { createFolderSource } from '../local/folder-source.js';
 import type { Publisher } from '../ports/publisher.js';
 import type { Source } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
+import { duckDbPath } from './check-places.js';
 import type { CloudFactories } from './cloud-factories.js';
 
 /** The warehouse a run uses when `--warehouse` is not given. */
@@ -34,7 +35,7 @@ export async function openWarehouse(
   options: { readOnly: boolean },
 ): Promise<Warehouse | undefined> {
   if (spec.startsWith('duckdb:')) {
-    const path = spec.slice('duckdb:'.length);
+    const path = duckDbPath(spec);
     if (options.readOnly && !existsSync(path)) return undefined;
     // Loaded on use: DuckDB's native library is not needed for --help or the wizard's first screen.
     const { createDuckDbWarehouse } = await import('../local/duckdb-warehouse.js');

@@ -1,6 +1,7 @@
 import { UserError } from '../core/errors.js';
 import { readRunRecord, sentKeys, type ReadRecord } from '../engine/run-record.js';
-import type { BackfillRequest } from './backfill-request.js';
+import { requestArgs, requestFromOptions, type BackfillRequest } from './backfill-request.js';
+import { parseArgs } from './parse-args.js';
 
 /**
  * What `--resume RUN` repeats: the recorded request, less every file the run (and the runs it
@@ -19,5 +20,15 @@ export function resumeRequest(run: string, recordDir: string): { request: Backfi
   if (!first || request === undefined || typeof request.bucket !== 'string') {
     throw new UserError(`run record ${run} does not say what was requested`, 'Run the backfill again with its flags instead.', 2);
   }
-  return { request, exclude: sentKeys(chain), resumes: first.header.runId };
+  return { request: checked(request, run), exclude: sentKeys(chain), resumes: first.header.runId };
+}
+
+/** The recorded request, checked by the rules its flags would meet today (a record can be edited). */
+function checked(request: BackfillRequest, run: string): BackfillRequest {
+  try {
+    return requestFromOptions(parseArgs(requestArgs(request), {}));
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new UserError(`run record ${run} holds a request that is not valid: ${why}`, 'Run the backfill again with its flags instead.', 2);
+  }
 }

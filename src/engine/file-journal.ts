@@ -1,8 +1,9 @@
-import { closeSync, createReadStream, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SourceObject } from '../ports/source.js';
+import { makeWritableFolder } from './make-folder.js';
 
 /** Bytes gathered before one write. */
 const FLUSH_BYTES = 256 * 1024;
@@ -22,7 +23,7 @@ export class FileJournal {
 
   /** A new journal in `dir`, named so record listings skip it (a dotfile). */
   static create(dir: string): FileJournal {
-    mkdirSync(dir, { recursive: true });
+    makeWritableFolder(dir, '--record-dir');
     const journal = new FileJournal(join(dir, `.plan-${Date.now()}-${randomBytes(4).toString('hex')}.ndjson`));
     journal.fd = openSync(journal.path, 'wx', 0o600);
     return journal;

@@ -1,8 +1,9 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { ResolvedSelection } from '../core/selection.js';
+import { makeWritableFolder } from './make-folder.js';
 
 export type FileStatus = 'published' | 'ingested' | 'already-ingested' | 'failed';
 
@@ -63,7 +64,7 @@ export class RunRecord {
   private constructor(readonly path: string) {}
 
   static create(dir: string, header: RunHeader): RunRecord {
-    mkdirSync(dir, { recursive: true });
+    makeWritableFolder(dir, '--record-dir');
     const record = new RunRecord(resolve(dir, `${header.runId}.ndjson`));
     record.fd = openSync(record.path, 'wx');
     record.append(header);
@@ -109,20 +110,30 @@ export function readRunRecord(pathOrId: string, dir: string): ReadRecord {
   let header: RunHeader | undefined;
   const files: FileLine[] = [];
   let end: EndLine | undefined;
-  for (const text of lines) {
+  const damaged = (n: number) => new UserError(`run record ${path} is damaged at line ${n + 1}`, 'It cannot be resumed: run the backfill again with its flags (files already landed are skipped).', 2);
+  const last = lines.findLastIndex((text) => text.trim() !== '');
+  for (const [n, text] of lines.entries()) {
     if (text.trim() === '') continue;
-    let line: RunHeader | FileLine | EndLine;
+    let line: unknown;
     try {
-      line = JSON.parse(text) as RunHeader | FileLine | EndLine;
+      line = JSON.parse(text);
     } catch {
-      continue;
+      if (n === last) continue; // torn by a kill mid-write: the resume finds those files in the ledger
+      throw damaged(n);
     }
-    if (line.type === 'start') header = line;
-    else if (line.type === 'file') files.push(line);
-    else if (line.type === 'end') end = line;
+    const type = typeof line === 'object' && line !== null ? (line as { type?: unknown }).type : undefined;
+    if (type === 'start' && typeof (line as RunHeader).runId === 'string') header = line as RunHeader;
+    else if (type === 'file' && isFileLine(line)) files.push(line);
+    else if (type === 'end') end = line as EndLine;
+    else throw damaged(n);
   }
   if (!header) throw new UserError(`run record ${path} has no header line`, 'It is not a run record of this tool.', 2);
   return end ? { header, files, end } : { header, files };
+}
+
+function isFileLine(line: unknown): line is FileLine {
+  const f = line as Partial<FileLine>;
+  return typeof f.name === 'string' && typeof f.generation === 'string' && typeof f.status === 'string';
 }
 
 /** The keys (`name#generation`) of files a record shows as sent or landed. */

@@ -2,7 +2,7 @@ import { constants, openSync, realpathSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PermanentFileError, UserError } from '../core/errors.js';
+import { PermanentFileError, UsageError, UserError } from '../core/errors.js';
 import { levelValue } from '../core/partition-layout.js';
 import type { Source } from '../ports/source.js';
 import { readFile } from './folder-read.js';
@@ -13,7 +13,7 @@ import { reason, walkFolder } from './folder-walk.js';
  * or a `file://` URL. Symlinks are not followed and names never resolve outside the folder.
  */
 export async function createFolderSource(location: string): Promise<Source> {
-  const given = location.startsWith('file://') ? fileURLToPath(location) : location;
+  const given = location.startsWith('file:') ? folderOfUrl(location) : location;
   const root = resolve(given);
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) {
@@ -99,6 +99,15 @@ export async function createFolderSource(location: string): Promise<Source> {
       return pathOf(name);
     },
   };
+}
+
+/** The local folder a `file:` URL names: refused (exit 2) when it names another host or encodes a `/`. */
+function folderOfUrl(location: string): string {
+  try {
+    return fileURLToPath(location);
+  } catch (error) {
+    throw new UsageError(`--gcs-bucket ${location}: not a local folder (${(error as Error).message})`, 'Give file:///PATH or a plain path; gs://BUCKET for a bucket.');
+  }
 }
 
 /** `/`-separated segments, none empty, `.` or `..`, and no NUL: joined to the root, it stays inside. */
