@@ -92,7 +92,7 @@ describe('DuckDB warehouse, hostile inputs', () => {
       const path = join(mkdtempSync(join(tmpdir(), 'wh-hostile-')), name);
       writeFileSync(path, bytes);
       const refused = await createDuckDbWarehouse(path).catch((e: unknown) => e as Error);
-      expect(refused).toMatchObject({ name: 'UserError' });
+      expect(refused).toMatchObject({ name: 'UserError', exitCode: 2 });
       expect((refused as Error).message).toMatch(/not a DuckDB file/);
       expect(`${(refused as Error).message} ${(refused as { hint?: string }).hint}`).not.toMatch(/another backfill|extension|http/i);
     }

@@ -139,7 +139,7 @@ export async function createDuckDbWarehouse(
 function openFailure(path: string, error: string): UserError {
   const said = error.split('\n')[0] ?? error;
   const at = `--warehouse duckdb:${path}`;
-  if (/not a valid DuckDB database file/i.test(said)) return new UserError(`${at}: not a DuckDB file`, 'Give a DuckDB file, or a path that does not exist yet to create one');
+  if (/not a valid DuckDB database file/i.test(said)) return new UserError(`${at}: not a DuckDB file`, 'Give a DuckDB file, or a path that does not exist yet to create one', 2);
   if (/lock/i.test(said)) return new UserError(`${at}: in use by another process (${said})`, 'Is another backfill using this file? Wait for it, or choose another file');
   if (/permission denied|read-only file system/i.test(said)) return new UserError(`${at}: cannot write there (${said})`, 'Check the permissions of the file and its folder, or choose another path');
   return new UserError(`${at}: cannot open (${said})`);
