@@ -23,7 +23,9 @@ What (lists are comma-separated; all = every value present):
       --data-type json|unknown        default json
 
 How:
-  -y, --yes                           do not ask; fail if a choice is missing
+  -y, --yes                           do not ask; fail if a choice is missing. Without a terminal
+                                      (a pipe, a script, --json) or with --resume, nothing is
+                                      written or published unless --yes is given (exit 2)
   -n, --dry-run                       show what would be sent, write nothing
       --json                          print a machine-readable summary on stdout, nothing else there
       --reprocess                     also send files already ingested

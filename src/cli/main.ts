@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { BugError, UserError } from '../core/errors.js';
+import { BugError, UsageError, UserError } from '../core/errors.js';
 import { defaultRecordDir } from '../engine/run-record.js';
 import type { CloudFactories } from './cloud-factories.js';
 import { defaultCloudFactories } from './default-cloud.js';
@@ -47,6 +47,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const recordDir = opts.recordDir ?? defaultRecordDir(io.env);
   const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true && !opts.yes && !opts.json;
 
+  // Never act without a yes: with no terminal to ask in (a pipe, a script, --json), or to resume,
+  // nothing is written or published unless --yes says so; a dry run only reads.
+  if (!opts.yes && !opts.dryRun && (!interactive || opts.resume !== undefined)) {
+    throw new UsageError(
+      opts.resume !== undefined ? '--resume writes without asking: it needs --yes' : 'no terminal to ask in (stdin or stdout is not a terminal, or --json): nothing is written or published without --yes',
+      'Pass --yes to run, or --dry-run to preview.',
+    );
+  }
   if (interactive && opts.resume === undefined) {
     const { runWizardFromCli } = await import('./run-wizard-from-cli.js');
     return runWizardFromCli(opts, { cloud, recordDir, io });

@@ -62,7 +62,7 @@ describe('a backfill killed with SIGKILL', () => {
     expect(Number(events)).toBe(ledger.length * 20);
 
     const runId = first[0]!.runId!;
-    const resumed = await runCli(['--resume', runId, '--record-dir', records]);
+    const resumed = await runCli(['--resume', runId, '--record-dir', records, '--yes']);
     expect(resumed.code, resumed.stderr).toBe(0);
     const second = readRecord(readdirSync(records).filter((n) => !n.startsWith('.')).map((n) => join(records, n)).find((p) => !p.includes(runId))!);
     expect(second[0]).toMatchObject({ type: 'start', resumes: runId });
