@@ -4,6 +4,13 @@
 // hosts); the parser's garbage is short-lived, so a small one bounds peak RSS at no cost in speed.
 import module from 'node:module';
 
+// Node 22 is the least that parses events exactly (JSON.rawJSON); on an older Node every event would
+// become a debug row, so refuse to start instead.
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  process.stderr.write(`analytics-backfill: needs Node.js 22 or later (this is ${process.version}). Run it with npx, or install a newer Node.\n`);
+  process.exit(1);
+}
+
 // Later starts skip compiling the same JavaScript (first screen < 400 ms); a dry run writes nothing,
 // not even this cache.
 const dryRun = process.argv.slice(2).some((a) => a === '--dry-run' || /^-[A-Za-z]*n[A-Za-z]*$/.test(a));
