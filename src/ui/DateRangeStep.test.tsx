@@ -36,6 +36,18 @@ describe('DateRangeStep', () => {
     await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('2026-03-09', '2026-03-12'));
   });
 
+  it('takes dates typed with their Enter in one burst, as a terminal or a paste sends them', async () => {
+    const onSubmit = vi.fn();
+    const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />);
+    await waitForFrame(lastFrame, 'In the bucket: 2026-03-01 to 2026-03-10');
+    stdin.write('2026-03-02');
+    stdin.write('\r'); // no frame in between
+    await waitForFrame(lastFrame, /› Stop/);
+    stdin.write('2026-03-03');
+    stdin.write('\r');
+    await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('2026-03-02', '2026-03-03'));
+  });
+
   it('fills both dates from a preset, including the span of dates in the bucket', async () => {
     const onSubmit = vi.fn();
     const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />);

@@ -1,8 +1,9 @@
-import { Select, TextInput } from '@inkjs/ui';
+import { Select } from '@inkjs/ui';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTint } from './color.js';
+import { DateField } from './DateField.js';
 import { checkRange, datePresets, type DateSpan } from './date-range.js';
 import { BACK, QUIT, type KeyHint } from './KeyHelp.js';
 import { StepFrame } from './StepFrame.js';
@@ -33,6 +34,8 @@ export function DateRangeStep(props: DateRangeStepProps) {
   const tint = useTint();
   const [start, setStart] = useState(props.defaultStart ?? '');
   const [stop, setStop] = useState(props.defaultStop ?? '');
+  /** The fields' latest text, ahead of the next render. */
+  const typed = useRef({ start, stop });
   const [focus, setFocus] = useState(start === '' || stop !== '' ? START : STOP);
   const [generation, setGeneration] = useState(0);
   const [tried, setTried] = useState(false);
@@ -43,16 +46,20 @@ export function DateRangeStep(props: DateRangeStepProps) {
   const apply = (label: string) => {
     const preset = presets.find((p) => p.label === label);
     if (!preset) return;
+    typed.current = { start: preset.start, stop: preset.stop };
     setStart(preset.start);
     setStop(preset.stop);
     setGeneration((g) => g + 1); // refill the fields (and let the same preset be chosen again)
     setFocus(START);
   };
+  /** Enter on a field: decided on the fields' text as the keys left it (DateField), never a render's. */
   const enterOnField = () => {
+    const [a, b] = [typed.current.start, typed.current.stop];
+    const now = checkRange(a, b);
     setTried(true);
-    if (valid) props.onSubmit(start.trim(), stop.trim());
-    else if (focus === START && check.start === undefined) setFocus(STOP);
-    else if (focus === STOP && check.stop === undefined && check.start !== undefined) setFocus(START);
+    if (now.days !== undefined) props.onSubmit(a.trim(), b.trim());
+    else if (focus === START && now.start === undefined) setFocus(STOP);
+    else if (focus === STOP && now.stop === undefined && now.start !== undefined) setFocus(START);
   };
 
   useStepKeys({
@@ -69,7 +76,7 @@ export function DateRangeStep(props: DateRangeStepProps) {
     <Box>
       <Text bold={focus === index}>{focus === index ? '› ' : '  '}</Text>
       <Text bold={focus === index}>{label.padEnd(6)}</Text>
-      <TextInput key={`${label}-${generation}`} defaultValue={value} placeholder="YYYY-MM-DD" isDisabled={focus !== index} onChange={set} onSubmit={enterOnField} />
+      <DateField value={value} focused={focus === index} onChange={set} onSubmit={enterOnField} />
       {problem !== undefined && (value !== '' || tried) && (
         <Text color={tint(problem.startsWith('keep typing') ? 'gray' : 'yellow')}>  {problem}</Text>
       )}
@@ -86,8 +93,8 @@ export function DateRangeStep(props: DateRangeStepProps) {
   return (
     <StepFrame title="Dates" {...(props.position ? { position: props.position } : {})} {...(props.context ? { context: props.context } : {})} hints={hints}>
       <Text>Which event dates (event_ds, UTC, inclusive)?</Text>
-      {field('Start', START, start, setStart, check.start)}
-      {field('Stop', STOP, stop, setStop, check.stop)}
+      {field('Start', START, start, (v) => ((typed.current.start = v), setStart(v)), check.start)}
+      {field('Stop', STOP, stop, (v) => ((typed.current.stop = v), setStop(v)), check.stop)}
       <Text color={tint(check.order ? 'yellow' : 'green')}>
         {check.order ?? (valid ? `${check.days} day${check.days === 1 ? '' : 's'}` : ' ')}
         {valid && props.span && (stop < props.span.first || start > props.span.last) ? '  — no data in the bucket in this range' : ''}

@@ -112,7 +112,7 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     const bucket = join(dir, 'bucket');
     const tally = writeSampleBucket(bucket, {
       environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-10',
-      times: ['0-8', '8-16', '16-24'], filesPerPartition: 150, eventsPerFile: 20, seed: 5,
+      times: ['0-8', '8-16', '16-24'], filesPerPartition: 300, eventsPerFile: 20, seed: 5,
     });
     const db = join(dir, 'w.duckdb');
     const records = join(dir, 'runs');
@@ -127,7 +127,7 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     await t.waitFor('Start the backfill?');
     t.keys('Enter');
     // Many files per commit: the first group's commit shows as progress; stop in the middle of the run.
-    await t.waitFor((s) => num(/([\d,]+)\/4,500 files/.exec(s)?.[1]) >= 1, 30_000);
+    await t.waitFor((s) => num(/([\d,]+)\/9,000 files/.exec(s)?.[1]) >= 1, 30_000);
     t.keys('C-c');
     screen = await t.waitFor('EXIT=', 30_000);
     expect(screen).toContain('EXIT=130');
@@ -135,7 +135,7 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     expect(counts).not.toBeNull();
     const [ingested, notSent] = [num(counts![1]), num(counts![2])];
     expect(ingested).toBeGreaterThan(0);
-    expect(ingested + notSent).toBe(4500);
+    expect(ingested + notSent).toBe(9000);
     expect(screen).toContain(`${counts![1]} files went out; ${counts![2]} were not sent.`);
     expect(await countRows(db, 'events.events_function')).toBe(ingested * 20);
 
