@@ -103,7 +103,7 @@ export class CandidateSplitter {
       const lineStart = text.lastIndexOf('\n', i - 1) + 1;
       // Blank lines are dropped; the spaces that start the first non-blank line are kept for it.
       this.indent = lineStart > 0 ? text.slice(lineStart, i) : this.indent + text.slice(0, i);
-      if (this.sameLine && text.lastIndexOf('\n', i - 1) >= 0) this.sameLine = false;
+      if (lineStart > 0) this.sameLine = false; // a newline came before the next text
       if (i === text.length) return '';
       text = i === 0 ? text : text.slice(i);
       const c = text.charCodeAt(0);

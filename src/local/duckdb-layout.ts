@@ -54,8 +54,3 @@ export async function readLayout(
   if (rows.length !== appender.columnCount) throw new Error(`table ${schema}.${table}: ${rows.length} columns listed, the appender has ${appender.columnCount}`);
   return { source, chunk: DuckDBDataChunk.create(types) };
 }
-
-/** Whether the table's columns are the schema's, in the schema's order (the common case). */
-export function inSchemaOrder(layout: TableLayout, columns: readonly Column[]): boolean {
-  return layout.source.length === columns.length && layout.source.every((k, i) => k === i);
-}
