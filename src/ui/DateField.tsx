@@ -1,45 +1,18 @@
-import { Text, useInput } from 'ink';
-import { useRef } from 'react';
+import { Text } from 'ink';
 
 const PLACEHOLDER = 'YYYY-MM-DD';
 
 export interface DateFieldProps {
   value: string;
   focused: boolean;
-  onChange: (value: string) => void;
-  onSubmit: (value: string) => void;
 }
 
 /**
- * A one-line field for a `YYYY-MM-DD` date: typing appends, backspace deletes, Enter submits the
- * text as it stands. The text is kept from key to key, not from render to render, so keys that
- * arrive in one burst (typing then Enter, or a paste ending in a newline) are each applied to what
- * the key before left; @inkjs/ui's TextInput submitted the text of its last render, losing the
- * keys of the same burst.
+ * A one-line `YYYY-MM-DD` field, drawn only: its keys are handled by the step that owns it
+ * (DateRangeStep), through one listener that is always registered, so keys that arrive in a burst
+ * right after the focus moves are never lost to a field whose listener is not yet attached.
  */
-export function DateField({ value, focused, onChange, onSubmit }: DateFieldProps) {
-  const text = useRef(value);
-  const shown = useRef(value);
-  if (value !== shown.current) text.current = value; // set from outside (a preset)
-  shown.current = value;
-  useInput(
-    (input, key) => {
-      if (key.return) return onSubmit(text.current);
-      if (key.backspace || key.delete) {
-        text.current = text.current.slice(0, -1);
-        return onChange(text.current);
-      }
-      if (key.ctrl || key.meta || key.tab || key.escape || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
-      const end = input.search(/[\r\n]/);
-      const typed = (end < 0 ? input : input.slice(0, end)).replace(/[^\x20-\x7e]/g, '');
-      if (typed !== '') {
-        text.current += typed;
-        onChange(text.current);
-      }
-      if (end >= 0) onSubmit(text.current);
-    },
-    { isActive: focused },
-  );
+export function DateField({ value, focused }: DateFieldProps) {
   if (value === '') {
     // The placeholder, its first letter as the cursor when focused.
     return focused ? (
@@ -57,4 +30,9 @@ export function DateField({ value, focused, onChange, onSubmit }: DateFieldProps
       {focused && <Text inverse> </Text>}
     </Text>
   );
+}
+
+/** The printable text of one chunk of keys, split at each Enter (a paste can hold several). */
+export function typedSegments(input: string): string[] {
+  return input.split(/\r\n|[\r\n]/).map((part) => part.replace(/[^\x20-\x7e]/g, ''));
 }

@@ -36,16 +36,20 @@ describe('DateRangeStep', () => {
     await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('2026-03-09', '2026-03-12'));
   });
 
-  it('takes dates typed with their Enter in one burst, as a terminal or a paste sends them', async () => {
+  it('takes both dates typed with their Enters in one burst, before any frame, as a terminal sends them', async () => {
     const onSubmit = vi.fn();
     const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />);
     await waitForFrame(lastFrame, 'In the bucket: 2026-03-01 to 2026-03-10');
-    stdin.write('2026-03-02');
-    stdin.write('\r'); // no frame in between
-    await waitForFrame(lastFrame, /› Stop/);
-    stdin.write('2026-03-03');
-    stdin.write('\r');
+    for (const key of ['2026-03-02', '\r', '2026-03-03', '\r']) stdin.write(key); // no frame in between
     await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('2026-03-02', '2026-03-03'));
+  });
+
+  it('takes a paste of both dates, each ending in a newline', async () => {
+    const onSubmit = vi.fn();
+    const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />);
+    await waitForFrame(lastFrame, 'In the bucket: 2026-03-01 to 2026-03-10');
+    stdin.write('2026-03-04\n2026-03-06\n');
+    await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('2026-03-04', '2026-03-06'));
   });
 
   it('fills both dates from a preset, including the span of dates in the bucket', async () => {

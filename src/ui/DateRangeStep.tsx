@@ -1,9 +1,9 @@
 import { Select } from '@inkjs/ui';
-import { Box, Text } from 'ink';
+import { Box, Text, type Key } from 'ink';
 import Spinner from 'ink-spinner';
 import { useRef, useState } from 'react';
 import { useTint } from './color.js';
-import { DateField } from './DateField.js';
+import { DateField, typedSegments } from './DateField.js';
 import { checkRange, datePresets, type DateSpan } from './date-range.js';
 import { BACK, QUIT, type KeyHint } from './KeyHelp.js';
 import { StepFrame } from './StepFrame.js';
@@ -36,7 +36,13 @@ export function DateRangeStep(props: DateRangeStepProps) {
   const [stop, setStop] = useState(props.defaultStop ?? '');
   /** The fields' latest text, ahead of the next render. */
   const typed = useRef({ start, stop });
-  const [focus, setFocus] = useState(start === '' || stop !== '' ? START : STOP);
+  const [focus, setFocusState] = useState(start === '' || stop !== '' ? START : STOP);
+  /** The focus as the keys left it, ahead of the next render (keys of one burst see each other's moves). */
+  const focused = useRef(focus);
+  const setFocus = (next: number) => {
+    focused.current = next;
+    setFocusState(next);
+  };
   const [generation, setGeneration] = useState(0);
   const [tried, setTried] = useState(false);
   const presets = datePresets(props.now, props.span ?? undefined);
@@ -58,25 +64,41 @@ export function DateRangeStep(props: DateRangeStepProps) {
     const now = checkRange(a, b);
     setTried(true);
     if (now.days !== undefined) props.onSubmit(a.trim(), b.trim());
-    else if (focus === START && now.start === undefined) setFocus(STOP);
-    else if (focus === STOP && now.stop === undefined && now.start !== undefined) setFocus(START);
+    else if (focused.current === START && now.start === undefined) setFocus(STOP);
+    else if (focused.current === STOP && now.stop === undefined && now.start !== undefined) setFocus(START);
+  };
+  const edit = (change: (text: string) => string) => {
+    if (focused.current === START) setStart((typed.current.start = change(typed.current.start)));
+    else setStop((typed.current.stop = change(typed.current.stop)));
+  };
+  /** Keys for the focused field: each segment of a burst is typed into the field focused when it arrives. */
+  const fieldKeys = (input: string, key: Key) => {
+    if (key.return) return enterOnField();
+    if (key.backspace || key.delete) return edit((text) => text.slice(0, -1));
+    if (key.ctrl || key.meta || key.leftArrow || key.rightArrow) return;
+    typedSegments(input).forEach((text, index) => {
+      if (index > 0) enterOnField();
+      if (text !== '' && focused.current !== PRESETS) edit((was) => was + text);
+    });
   };
 
   useStepKeys({
     onBack: props.onBack,
-    extra: (_input, key) => {
-      if (key.tab) setFocus((f) => (f + (key.shift ? 2 : 1)) % 3);
-      else if (focus === PRESETS) return; // the list moves itself
-      else if (key.downArrow) setFocus((f) => f + 1);
-      else if (key.upArrow) setFocus((f) => (f === START ? PRESETS : f - 1));
+    extra: (input, key) => {
+      const f = focused.current;
+      if (key.tab) setFocus((f + (key.shift ? 2 : 1)) % 3);
+      else if (f === PRESETS) return; // the list moves itself
+      else if (key.downArrow) setFocus(f + 1);
+      else if (key.upArrow) setFocus(f === START ? PRESETS : f - 1);
+      else fieldKeys(input, key);
     },
   });
 
-  const field = (label: string, index: number, value: string, set: (v: string) => void, problem: string | undefined) => (
+  const field = (label: string, index: number, value: string, problem: string | undefined) => (
     <Box>
       <Text bold={focus === index}>{focus === index ? '› ' : '  '}</Text>
       <Text bold={focus === index}>{label.padEnd(6)}</Text>
-      <DateField value={value} focused={focus === index} onChange={set} onSubmit={enterOnField} />
+      <DateField value={value} focused={focus === index} />
       {problem !== undefined && (value !== '' || tried) && (
         <Text color={tint(problem.startsWith('keep typing') ? 'gray' : 'yellow')}>  {problem}</Text>
       )}
@@ -93,8 +115,8 @@ export function DateRangeStep(props: DateRangeStepProps) {
   return (
     <StepFrame title="Dates" {...(props.position ? { position: props.position } : {})} {...(props.context ? { context: props.context } : {})} hints={hints}>
       <Text>Which event dates (event_ds, UTC, inclusive)?</Text>
-      {field('Start', START, start, (v) => ((typed.current.start = v), setStart(v)), check.start)}
-      {field('Stop', STOP, stop, (v) => ((typed.current.stop = v), setStop(v)), check.stop)}
+      {field('Start', START, start, check.start)}
+      {field('Stop', STOP, stop, check.stop)}
       <Text color={tint(check.order ? 'yellow' : 'green')}>
         {check.order ?? (valid ? `${check.days} day${check.days === 1 ? '' : 's'}` : ' ')}
         {valid && props.span && (stop < props.span.first || start > props.span.last) ? '  — no data in the bucket in this range' : ''}
