@@ -53,6 +53,29 @@ export const LOG_COLUMNS: readonly Column[] = [
   col('file_generation', 'STRING', 'Object generation of file_path; with it, identifies one ingested file version'),
 ];
 
+/**
+ * The staging table (`logs.events_staging_function`): every row of every file attempt, appended
+ * through BigQuery's Storage Write API, then promoted into the three tables above once a minute
+ * (docs/exactly-once.md). `payload` is the row as JSON; `expected_rows` is set on the attempt's
+ * completion marker (`kind = 'done'`) only. Partitioned by DAY on `staged_at`, which expires.
+ */
+export const STAGING_COLUMNS: readonly Column[] = [
+  col('file_path', 'STRING'),
+  col('file_generation', 'STRING'),
+  col('attempt_id', 'STRING', 'One staging of one file version; the promoter takes one attempt per file version'),
+  col('kind', 'STRING', 'event, debug or log (a row of that table), or done (the attempt is complete)'),
+  col('row_number', 'INTEGER', 'Position of the row in its attempt; a re-sent append repeats it'),
+  col('payload', 'STRING', 'The row as JSON, every value a string'),
+  col('expected_rows', 'INTEGER', 'On the done marker: how many rows the attempt has'),
+  col('staged_at', 'TIMESTAMP'),
+];
+
+/** The promoter's one-row lock (`logs.events_promoter_lock`): updating it serialises promotions. */
+export const PROMOTER_LOCK_COLUMNS: readonly Column[] = [col('id', 'INTEGER'), col('window_id', 'STRING'), col('promoted_at', 'TIMESTAMP')];
+
+export const STAGING_TABLE = 'events_staging_function';
+export const PROMOTER_LOCK_TABLE = 'events_promoter_lock';
+
 export const EVENTS_PARTITION_COLUMN = 'event_timestamp';
 export const LOGS_PARTITION_COLUMN = 'event_ds';
 

@@ -71,7 +71,12 @@ function readColumn(c: Column): string {
  * parameters; JSON works on both it and BigQuery.)
  */
 export function insertStatement(project: string, spec: TableSpec, param: string): string {
+  return insertFrom(project, spec, `UNNEST(JSON_QUERY_ARRAY(@${param})) AS r`);
+}
+
+/** `INSERT INTO <spec's table> (columns) SELECT <each column read from r> FROM <from>`, where `from` yields `r`, one row as JSON. */
+export function insertFrom(project: string, spec: Pick<TableSpec, 'dataset' | 'table' | 'columns'>, from: string): string {
   const cols = spec.columns.map((c) => c.name).join(', ');
   const reads = spec.columns.map(readColumn).join(', ');
-  return `INSERT INTO ${qualified(project, spec.dataset, spec.table)} (${cols}) SELECT ${reads} FROM UNNEST(JSON_QUERY_ARRAY(@${param})) AS r`;
+  return `INSERT INTO ${qualified(project, spec.dataset, spec.table)} (${cols}) SELECT ${reads} FROM ${from}`;
 }

@@ -1,15 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { BugError, UserError } from '../core/errors.js';
 import { createPerFileWriter } from '../core/group-writer.js';
 import { validateTableNames, type TableNames } from '../core/table-schemas.js';
-import type { FileKey, RowBatch, Warehouse, WriteOutcome } from '../ports/warehouse.js';
+import type { FileKey, FileWriter, RowBatch, Warehouse, WriteOutcome } from '../ports/warehouse.js';
 import { insertStatement, tableSpecs, type TableSpec } from './bigquery-ddl.js';
 import { errorCode, errorText } from './bigquery-errors.js';
 import { createJobRunner, writeJobStem } from './bigquery-jobs.js';
 import { createLedgerLookup } from './bigquery-ledger.js';
 import { Cutter, encodeEvent, encodeLog, type Part } from './bigquery-rows.js';
 import { ensureSpecs } from './bigquery-tables.js';
+import { createPromoter, type PromoterCounts } from './bigquery-promoter.js';
+import { stageFile, type StageLimits } from './bigquery-stage-file.js';
+import { ensureStaging, type StagingAppender } from './bigquery-staging.js';
 
 export { writeJobStem } from './bigquery-jobs.js';
 
@@ -30,6 +34,38 @@ export interface BigQueryWarehouseOptions {
   ledgerChunk?: number;
   /** Prefix of the deterministic job ids. Default `abf`. */
   jobPrefix?: string;
+  /**
+   * Stage through the Storage Write API and promote (docs/exactly-once.md). Without it, each file
+   * is its own DML transaction: limited by BigQuery to a few files per second, kept for tests of
+   * that path only.
+   */
+  staging?: StagingOptions;
+}
+
+export interface StagingOptions {
+  appender: StagingAppender;
+  /**
+   * `when-closed` (the backfill): a writer promotes once all its files are staged, and its close
+   * resolves once they all landed. `each-window` (the function): after each file, the current
+   * minute's promotion is started unless it was already; nothing waits for it.
+   */
+  promote: 'when-closed' | 'each-window';
+  lookbackHours?: number;
+  limits?: Partial<StageLimits>;
+  /** The clock that picks the promotion window (tests fix it). */
+  now?: () => number;
+}
+
+/** What the BigQuery warehouse issued, in the units BigQuery's quotas count. */
+export interface BigQueryUsage {
+  appends: number;
+  rowsAppended: number;
+  bytesAppended: number;
+  promoter: PromoterCounts;
+  /** Ledger queries (each bills at least 10 MB on demand). */
+  ledgerQueries: number;
+  /** Per-file DML transactions (the path without staging). */
+  perFileJobs: number;
 }
 
 type Kind = TableSpec['kind'];
@@ -40,7 +76,7 @@ type Kind = TableSpec['kind'];
  * write twice; a file that fits one job lands in one multi-statement transaction, ledger row last.
  * See docs/exactly-once.md.
  */
-export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehouse {
+export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehouse & { usage: BigQueryUsage; promoteNow(): Promise<void> } {
   const bq = opts.bigquery;
   const names = validateTableNames({ ...opts.tables });
   const specs = tableSpecs(names);
@@ -75,6 +111,7 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
   async function ensureTables(): Promise<void> {
     await resolveProject();
     await ensureSpecs(bq, specs, opts.location);
+    if (opts.staging) await ensureStaging(bq, project(), names, opts.location);
   }
 
   // Runs a query and returns its rows, retrying while a just-created table is not visible yet.
@@ -93,14 +130,22 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
     }
   }
 
-  const ingested = createLedgerLookup({ bq, names, chunk: opts.ledgerChunk ?? 2000, resolveProject, project, query });
+  const usage: BigQueryUsage = { appends: 0, rowsAppended: 0, bytesAppended: 0, promoter: { promotions: 0, dmlPerTable: {}, queries: 0 }, ledgerQueries: 0, perFileJobs: 0 };
+  const countedQuery: typeof query = (sql, params) => {
+    usage.ledgerQueries++;
+    return query(sql, params);
+  };
+  const ingested = createLedgerLookup({ bq, names, chunk: opts.ledgerChunk ?? 2000, resolveProject, project, query: countedQuery });
   const { runOnce } = createJobRunner(bq, opts.location);
+  const promoter = createPromoter({ bq, runOnce, project, names, specs, prefix: opts.jobPrefix ?? 'abf', location: opts.location, ...(opts.staging?.lookbackHours ? { lookbackHours: opts.staging.lookbackHours } : {}) });
+  usage.promoter = promoter.counts;
   const jobStem = (file: FileKey, part: string) => writeJobStem(prefix, project(), names, file, part);
 
   async function writeFile(file: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome> {
     ensured ??= ensureTables();
     await ensured;
     if ((await ingested([file])).size > 0) return 'already-ingested';
+    usage.perFileJobs++;
 
     const cut: Record<Kind, Cutter> = {
       events: new Cutter(maxJobBytes, maxJobRows),
@@ -179,8 +224,47 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
       await ensured;
     },
     ingested,
-    // One DML transaction per file until the staged design (issue 12) replaces it.
-    openWriter: () => createPerFileWriter(writeFile),
-    async close() {},
+    openWriter: () => (opts.staging ? openStagingWriter(opts.staging) : createPerFileWriter(writeFile)),
+    usage,
+    async promoteNow() {
+      ensured ??= ensureTables();
+      await ensured;
+      await promoter.promoteNow();
+    },
+    async close() {
+      await opts.staging?.appender.close();
+    },
   };
+
+  /**
+   * Each file staged as one attempt (no ledger query, no DML); `write` resolves once the attempt is
+   * staged whole. Promotion as `staging.promote` says.
+   */
+  function openStagingWriter(staging: StagingOptions): FileWriter {
+    const runId = `r${Date.now().toString(36)}${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+    let attempts = 0;
+    const counting: StagingAppender = {
+      append: async (rows) => {
+        await staging.appender.append(rows);
+        usage.appends++;
+        usage.rowsAppended += rows.length;
+        usage.bytesAppended += rows.reduce((n, r) => n + (r.payload?.length ?? 0) + r.file_path.length + 96, 0);
+      },
+      close: () => staging.appender.close(),
+    };
+    const files = createPerFileWriter(async (file, batches) => {
+      ensured ??= ensureTables();
+      await ensured;
+      await stageFile(counting, file, `${runId}-${++attempts}`, batches, staging.limits);
+      if (staging.promote === 'each-window') await promoter.startWindow((staging.now ?? Date.now)());
+      return 'written';
+    });
+    return {
+      write: (file, batches) => files.write(file, batches),
+      async close() {
+        await files.close();
+        if (staging.promote === 'when-closed' && attempts > 0) await promoter.promoteRun(runId);
+      },
+    };
+  }
 }

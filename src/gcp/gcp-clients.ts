@@ -25,6 +25,16 @@ export function emulatorBigQuery(endpoint: string, projectId: string): BigQuery 
   return new BigQuery({ projectId, apiEndpoint: endpoint.replace(/\/$/, ''), authClient: dummyAuthClient() });
 }
 
+/**
+ * A Storage Write API client for bigquery-emulator's gRPC endpoint `host` (`127.0.0.1:PORT`, as in
+ * BIGQUERY_EMULATOR_GRPC): plaintext, with the dummy token.
+ */
+export async function emulatorWriterClient(host: string, projectId: string) {
+  const [{ managedwriter }, { grpc }] = await Promise.all([import('@google-cloud/bigquery-storage'), import('google-gax')]);
+  const [servicePath, port] = host.replace(/^https?:\/\//, '').split(':');
+  return new managedwriter.WriterClient({ servicePath, port: Number(port), sslCreds: grpc.credentials.createInsecure(), projectId, authClient: dummyAuthClient() } as unknown as ConstructorParameters<typeof managedwriter.WriterClient>[0]);
+}
+
 /** A Pub/Sub client for the Pub/Sub emulator at `host` (`127.0.0.1:PORT`, as in PUBSUB_EMULATOR_HOST). */
 export function emulatorPubSub(host: string, projectId: string): PubSub {
   return new PubSub({ projectId, apiEndpoint: host.replace(/^https?:\/\//, ''), emulatorMode: true });

@@ -121,6 +121,8 @@ export interface RunningEmulator {
   /** `http://127.0.0.1:PORT` (gcs, bigquery) or `127.0.0.1:PORT` (pubsub, as PUBSUB_EMULATOR_HOST). */
   endpoint: string;
   project: string;
+  /** `127.0.0.1:GRPC_PORT`: bigquery-emulator's gRPC endpoint (the Storage Write API), as BIGQUERY_EMULATOR_GRPC. */
+  grpc: string;
   /** Stops it (its whole process group) and waits for the exit. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -184,7 +186,7 @@ async function launchOnce(name: EmulatorName, args: (port: number, grpc: number)
     await stop();
     throw err;
   }
-  return { name, port, endpoint: endpoint(port), project: EMULATOR_PROJECT, stop };
+  return { name, port, endpoint: endpoint(port), project: EMULATOR_PROJECT, grpc: `127.0.0.1:${grpc}`, stop };
 }
 
 /** Starts an emulator on fresh ports, trying again when it dies at start (a port taken meanwhile). */
