@@ -68,6 +68,7 @@ try {
   const env = {
     STORAGE_EMULATOR_ENDPOINT: gcsEmu.endpoint,
     BIGQUERY_EMULATOR_ENDPOINT: bqEmu.endpoint,
+    BIGQUERY_EMULATOR_GRPC: bqEmu.grpc,
     BIGQUERY_EMULATOR_PROJECT: bqEmu.project,
     PUBSUB_EMULATOR_HOST: psEmu.endpoint,
     PUBSUB_PROJECT_ID: psEmu.project,

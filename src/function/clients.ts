@@ -8,7 +8,7 @@
 
 import { BigQuery } from '@google-cloud/bigquery';
 import { Storage } from '@google-cloud/storage';
-import { OAuth2Client } from 'google-auth-library';
+import { dummyAuthClient } from '../gcp/emulator-auth.js';
 import type { FunctionConfig } from './function-config.js';
 
 export interface FunctionClients {
@@ -18,13 +18,6 @@ export interface FunctionClients {
   targets: { storage: string; bigquery: string };
 }
 
-/** A bearer token the emulators accept without checking. */
-function emulatorAuth(): OAuth2Client {
-  const auth = new OAuth2Client();
-  auth.setCredentials({ access_token: 'emulator', expiry_date: Date.now() + 365 * 24 * 3600 * 1000 });
-  return auth;
-}
-
 export function createClients(config: Pick<FunctionConfig, 'project'>, env: NodeJS.ProcessEnv = process.env): FunctionClients {
   const gcs = env.STORAGE_EMULATOR_ENDPOINT?.replace(/\/$/, '');
   const bqEndpoint = env.BIGQUERY_EMULATOR_ENDPOINT?.replace(/\/$/, '');
@@ -32,7 +25,7 @@ export function createClients(config: Pick<FunctionConfig, 'project'>, env: Node
     ? new Storage({ apiEndpoint: gcs, projectId: config.project ?? 'local-project', useAuthWithCustomEndpoint: false })
     : new Storage(config.project ? { projectId: config.project } : {});
   const bigquery = bqEndpoint
-    ? new BigQuery({ projectId: config.project ?? env.BIGQUERY_EMULATOR_PROJECT ?? 'local-project', apiEndpoint: bqEndpoint, authClient: emulatorAuth() })
+    ? new BigQuery({ projectId: config.project ?? env.BIGQUERY_EMULATOR_PROJECT ?? 'local-project', apiEndpoint: bqEndpoint, authClient: dummyAuthClient() })
     : new BigQuery(config.project ? { projectId: config.project } : {});
   return { storage, bigquery, targets: { storage: gcs ?? 'Cloud Storage', bigquery: bqEndpoint ?? 'BigQuery' } };
 }

@@ -7,6 +7,8 @@
 import * as functions from '@google-cloud/functions-framework';
 import { createGcsSource } from '../gcp/gcs-source.js';
 import { createBigQueryWarehouse } from '../gcp/bigquery-warehouse.js';
+import { bigQueryWriterClient } from '../gcp/writer-client.js';
+import { createWriteApiAppender } from '../gcp/write-api-appender.js';
 import { createClients } from './clients.js';
 import { readConfig, type FunctionConfig } from './function-config.js';
 import { createIngestHandler } from './ingest-handler.js';
@@ -27,10 +29,14 @@ try {
 }
 
 const clients = createClients(config, process.env);
+// Each file is staged through the Storage Write API; after it, this minute's promotion is started
+// unless another invocation started it (docs/exactly-once.md). `promote` (below) lands the tail.
+const writerClient = bigQueryWriterClient(process.env, config.project ?? process.env.BIGQUERY_EMULATOR_PROJECT);
 const warehouse = createBigQueryWarehouse({
   bigquery: clients.bigquery,
   tables: config.tables,
   ...(config.location ? { location: config.location } : {}),
+  staging: { appender: (project) => createWriteApiAppender({ client: writerClient, project, names: config.tables }), promote: 'each-window' },
 });
 
 const handle = createIngestHandler({
@@ -51,4 +57,18 @@ log.info('ingest function ready', {
 
 functions.cloudEvent('ingest', async (event: functions.CloudEvent<unknown>) => {
   await handle(event);
+});
+
+// `--entry-point=promote`, an HTTP function for Cloud Scheduler (every minute): promotes every
+// staged file not yet landed, so the last files of a burst land when traffic stops.
+functions.http('promote', async (_req, res) => {
+  const started = performance.now();
+  try {
+    await warehouse.promoteNow();
+    log.info('promotion done', { seconds: +((performance.now() - started) / 1000).toFixed(3) });
+    res.status(200).send('promoted\n');
+  } catch (error) {
+    log.error(`promotion failed: ${error instanceof Error ? error.message : String(error)}`, errorFields(error));
+    res.status(500).send('promotion failed\n');
+  }
 });

@@ -43,7 +43,8 @@ export interface BigQueryWarehouseOptions {
 }
 
 export interface StagingOptions {
-  appender: StagingAppender;
+  /** The appender, or how to make one for the project once it is known (from the client or ADC). */
+  appender: StagingAppender | ((project: string) => StagingAppender);
   /**
    * `when-closed` (the backfill): a writer promotes once all its files are staged, and its close
    * resolves once they all landed. `each-window` (the function): after each file, the current
@@ -107,6 +108,7 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
     return resolvedProject;
   };
   let ensured: Promise<void> | undefined;
+  let madeAppender: StagingAppender | undefined;
 
   async function ensureTables(): Promise<void> {
     await resolveProject();
@@ -232,7 +234,8 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
       await promoter.promoteNow();
     },
     async close() {
-      await opts.staging?.appender.close();
+      const a = opts.staging?.appender;
+      await (typeof a === 'function' ? madeAppender : a)?.close();
     },
   };
 
@@ -241,16 +244,17 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
    * staged whole. Promotion as `staging.promote` says.
    */
   function openStagingWriter(staging: StagingOptions): FileWriter {
+    const appender = () => (typeof staging.appender === 'function' ? (madeAppender ??= staging.appender(project())) : staging.appender);
     const runId = `r${Date.now().toString(36)}${randomUUID().replace(/-/g, '').slice(0, 10)}`;
     let attempts = 0;
     const counting: StagingAppender = {
       append: async (rows) => {
-        await staging.appender.append(rows);
+        await appender().append(rows);
         usage.appends++;
         usage.rowsAppended += rows.length;
         usage.bytesAppended += rows.reduce((n, r) => n + (r.payload?.length ?? 0) + r.file_path.length + 96, 0);
       },
-      close: () => staging.appender.close(),
+      close: async () => undefined, // the warehouse's close closes it
     };
     const files = createPerFileWriter(async (file, batches) => {
       ensured ??= ensureTables();

@@ -7,7 +7,8 @@ import { DEFAULT_TABLE_NAMES, type TableNames } from '../core/table-schemas.js';
  * `scripts/emulators.sh start` writes to .emulators/env):
  *
  * - STORAGE_EMULATOR_ENDPOINT  `http://127.0.0.1:PORT` (fake-gcs-server; passed as apiEndpoint)
- * - BIGQUERY_EMULATOR_ENDPOINT `http://127.0.0.1:PORT`, with BIGQUERY_EMULATOR_PROJECT
+ * - BIGQUERY_EMULATOR_ENDPOINT `http://127.0.0.1:PORT`, with BIGQUERY_EMULATOR_PROJECT and
+ *   BIGQUERY_EMULATOR_GRPC `127.0.0.1:PORT` (its gRPC port: the Storage Write API)
  * - PUBSUB_EMULATOR_HOST       `127.0.0.1:PORT`, with PUBSUB_PROJECT_ID
  *
  * Otherwise Application Default Credentials and the given project apply.
@@ -26,7 +27,13 @@ export function gcpCloudFactories(env: NodeJS.ProcessEnv = process.env, tables: 
       const bigquery = env.BIGQUERY_EMULATOR_ENDPOINT
         ? clients.emulatorBigQuery(env.BIGQUERY_EMULATOR_ENDPOINT, project ?? env.BIGQUERY_EMULATOR_PROJECT ?? 'local-project')
         : new (await import('@google-cloud/bigquery')).BigQuery(project ? { projectId: project } : {});
-      return createBigQueryWarehouse({ bigquery, tables });
+      const [{ bigQueryWriterClient }, { createWriteApiAppender }] = await Promise.all([import('./writer-client.js'), import('./write-api-appender.js')]);
+      const writerClient = await bigQueryWriterClient(env, project);
+      return createBigQueryWarehouse({
+        bigquery,
+        tables,
+        staging: { appender: (p) => createWriteApiAppender({ client: writerClient, project: p, names: tables }), promote: 'when-closed' },
+      });
     },
     async pubsubPublisher(topic, project, source) {
       const [{ createPubSubPublisher }, clients] = await Promise.all([import('./pubsub-publisher.js'), import('./gcp-clients.js')]);
@@ -37,3 +44,4 @@ export function gcpCloudFactories(env: NodeJS.ProcessEnv = process.env, tables: 
     },
   };
 }
+

@@ -25,7 +25,7 @@ const ATTEMPTS = 4;
  * sent again on a new connection: it may have landed already, and the row numbers make that
  * harmless.
  */
-export function createWriteApiAppender(opts: { client: WriterClient; project: string; names: TableNames; onAppend?: (rows: number, bytes: number) => void }): StagingAppender {
+export function createWriteApiAppender(opts: { client: WriterClient; project: string; names: TableNames }): StagingAppender {
   const streamId = `projects/${opts.project}/datasets/${opts.names.logsDataset}/tables/${STAGING_TABLE}/streams/_default`;
   const descriptor = adapt.convertStorageSchemaToProto2Descriptor(
     adapt.convertBigQuerySchemaToStorageTableSchema({ fields: STAGING_COLUMNS.map(field) }),
@@ -63,7 +63,6 @@ export function createWriteApiAppender(opts: { client: WriterClient; project: st
           const rowErrors = result.rowErrors ?? [];
           if (rowErrors.length > 0) throw new Error(`${rowErrors.length} rows refused: ${rowErrors[0]?.message ?? ''}`);
           if (result.error) throw new Error(result.error.message ?? 'append failed');
-          opts.onAppend?.(rows.length, rows.reduce((n, r) => n + (r.payload?.length ?? 0) + r.file_path.length + 64, 0));
           return;
         } catch (err) {
           last = err;
@@ -72,10 +71,12 @@ export function createWriteApiAppender(opts: { client: WriterClient; project: st
       }
       throw new TransientError(`BigQuery Storage Write API: could not append ${rows.length} rows to ${STAGING_TABLE}: ${errorText(last)}`);
     },
+    /** Closes the connection and the client (one client per appender). */
     async close() {
       const was = opening;
       opening = undefined;
       if (was) await was.then(({ writer }) => writer.close()).catch(() => undefined);
+      opts.client.close();
     },
   };
 }

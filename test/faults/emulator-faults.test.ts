@@ -94,7 +94,7 @@ describe.skipIf(!emulatorsAvailable('faults against the emulators', ['gcs', 'big
       source: buildFunction(),
       port: await freePort(),
       env: {
-        STORAGE_EMULATOR_ENDPOINT: gcs.endpoint, BIGQUERY_EMULATOR_ENDPOINT: bq.endpoint, BIGQUERY_EMULATOR_PROJECT: 'local-project',
+        STORAGE_EMULATOR_ENDPOINT: gcs.endpoint, BIGQUERY_EMULATOR_ENDPOINT: bq.endpoint, BIGQUERY_EMULATOR_GRPC: bq.grpc, BIGQUERY_EMULATOR_PROJECT: 'local-project',
         GOOGLE_CLOUD_PROJECT: 'local-project', ALLOWED_BUCKETS: BUCKET, JOB_NAME: 'fault-test', LOG_LEVEL: 'DEBUG',
         GCS_READ_IDLE_MS: '5000', // a download that stalls fails after 5 s (default 60 s)
         ...fakeCredentialsEnv(credentials),

@@ -11,6 +11,8 @@ import { EMULATOR_PROJECT, emulatorBinary, freePort } from '../helpers/emulators
 
 export interface Restartable {
   endpoint: string;
+  /** `127.0.0.1:GRPC_PORT` (bigquery: the Storage Write API). */
+  grpc: string;
   /** Stops it at once (SIGKILL to its process group) and waits for the exit. */
   kill(): Promise<void>;
   start(): Promise<void>;
@@ -63,7 +65,7 @@ async function restartable(name: 'gcs' | 'bigquery', args: (port: number, grpc: 
     }
   };
   await start();
-  return { endpoint: `http://127.0.0.1:${port}`, kill, start, output: () => text };
+  return { endpoint: `http://127.0.0.1:${port}`, grpc: `127.0.0.1:${grpc}`, kill, start, output: () => text };
 }
 
 export function restartableBigQuery(): Promise<Restartable> {

@@ -52,6 +52,8 @@ export interface ServeOptions {
   env: NodeJS.ProcessEnv;
   /** Extra node flags, e.g. `--require` a preload. */
   nodeArgs?: string[];
+  /** The entry point: `ingest` (a CloudEvent function, the default) or `promote` (HTTP, for Cloud Scheduler). */
+  target?: 'ingest' | 'promote';
 }
 
 export async function serveFunction(opts: ServeOptions): Promise<FunctionServer> {
@@ -63,7 +65,14 @@ export async function serveFunction(opts: ServeOptions): Promise<FunctionServer>
   const start = async () => {
     const c = spawn(
       process.execPath,
-      [...(opts.nodeArgs ?? []), FRAMEWORK, '--target=ingest', '--signature-type=cloudevent', `--source=${opts.source}`, `--port=${opts.port}`],
+      [
+        ...(opts.nodeArgs ?? []),
+        FRAMEWORK,
+        `--target=${opts.target ?? 'ingest'}`,
+        `--signature-type=${opts.target === 'promote' ? 'http' : 'cloudevent'}`,
+        `--source=${opts.source}`,
+        `--port=${opts.port}`,
+      ],
       { env: { ...process.env, METADATA_SERVER_DETECTION: 'none', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child = c;

@@ -16,6 +16,8 @@ import { newRunId, readRunRecord, RunRecord, sentKeys } from '../../src/engine/r
 import { emulatorBigQuery, emulatorPubSub, emulatorStorage } from '../../src/gcp/gcp-clients.js';
 import { createBigQueryWarehouse } from '../../src/gcp/bigquery-warehouse.js';
 import { gcpCloudFactories } from '../../src/gcp/gcp-factories.js';
+import { createWriteApiAppender } from '../../src/gcp/write-api-appender.js';
+import { emulatorWriterClient } from '../../src/gcp/writer-client.js';
 import { createGcsSource } from '../../src/gcp/gcs-source.js';
 import { createPubSubPublisher } from '../../src/gcp/pubsub-publisher.js';
 import type { Publisher } from '../../src/ports/publisher.js';
@@ -59,11 +61,17 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
             }
     await Promise.all(uploads);
     source = createGcsSource({ storage, bucket: `gs://${BUCKET}` });
-    warehouse = createBigQueryWarehouse({ bigquery: bq, tables: DEFAULT_TABLE_NAMES });
+    const client = emulatorWriterClient(bqEmu.grpc, bqEmu.project);
+    warehouse = createBigQueryWarehouse({
+      bigquery: bq,
+      tables: DEFAULT_TABLE_NAMES,
+      staging: { appender: (project) => createWriteApiAppender({ client, project, names: DEFAULT_TABLE_NAMES }), promote: 'when-closed' },
+    });
     await warehouse.ensureTables();
   }, 180_000);
 
   afterAll(async () => {
+    await warehouse?.close();
     await Promise.all([gcs?.stop(), bqEmu?.stop()]);
     if (recordDir) rmSync(recordDir, { recursive: true, force: true });
   });
@@ -97,6 +105,11 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
     const direct = createDirectPublisher({ source, warehouse, jobName: (id) => `analytics-backfill/${id}`, concurrency: 8 });
     const summary = await run(direct, plan);
     expect(summary.counts).toMatchObject({ ingested: inSelection().length, failed: 0 });
+    // Staged through the Write API and promoted once when the run closed: DML per promotion, not per file.
+    const usage = (warehouse as ReturnType<typeof createBigQueryWarehouse>).usage;
+    expect(usage.perFileJobs).toBe(0);
+    expect(usage.promoter.promotions).toBe(1);
+    expect(usage.appends).toBe(2 * inSelection().length);
 
     const [events] = await bq.query({ query: `SELECT COUNT(*) AS n, COUNT(DISTINCT event_id) AS ids, COUNTIF(event_timestamp IS NULL) AS nullts FROM \`${bqEmu.project}.events.events_function\`` });
     expect(events[0]).toMatchObject({ n: 2 * inSelection().length, ids: 2 * inSelection().length, nullts: 0 });
@@ -118,6 +131,7 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
       const env = {
         STORAGE_EMULATOR_ENDPOINT: gcs.endpoint,
         BIGQUERY_EMULATOR_ENDPOINT: bqEmu.endpoint,
+        BIGQUERY_EMULATOR_GRPC: bqEmu.grpc,
         BIGQUERY_EMULATOR_PROJECT: bqEmu.project,
         PUBSUB_EMULATOR_HOST: ps.endpoint,
         PUBSUB_PROJECT_ID: ps.project,

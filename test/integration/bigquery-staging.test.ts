@@ -7,7 +7,8 @@ import { tableSpecs } from '../../src/gcp/bigquery-ddl.js';
 import { promotionSql } from '../../src/gcp/bigquery-promotion-sql.js';
 import type { StagingAppender } from '../../src/gcp/bigquery-staging.js';
 import { createBigQueryWarehouse, type StagingOptions } from '../../src/gcp/bigquery-warehouse.js';
-import { emulatorBigQuery, emulatorWriterClient } from '../../src/gcp/gcp-clients.js';
+import { emulatorBigQuery } from '../../src/gcp/gcp-clients.js';
+import { emulatorWriterClient } from '../../src/gcp/writer-client.js';
 import { createWriteApiAppender } from '../../src/gcp/write-api-appender.js';
 import { INGESTED_EVENT, ledgerKey, type RowBatch } from '../../src/ports/warehouse.js';
 import { emulatorsAvailable, startBigQuery, type RunningEmulator } from '../helpers/emulators.js';
@@ -56,7 +57,7 @@ describe.skipIf(!emulatorsAvailable('BigQuery staging', ['bigquery']))('BigQuery
   /** Fresh tables, and a warehouse on them staging through `wrap(appender)`. */
   async function setup(wrap: (a: StagingAppender) => StagingAppender = (a) => a, staging: Partial<StagingOptions> = {}) {
     const t: TableNames = { ...DEFAULT_TABLE_NAMES, eventsDataset: `ev_${++n}`, logsDataset: `lg_${n}` };
-    const client = await emulatorWriterClient(emu.grpc, emu.project);
+    const client = emulatorWriterClient(emu.grpc, emu.project);
     appender = createWriteApiAppender({ client, project: emu.project, names: t });
     const make = () => createBigQueryWarehouse({ bigquery: bq, tables: t, staging: { appender: wrap(appender), promote: 'when-closed', ...staging } });
     const wh = make();
