@@ -125,7 +125,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
           flog.info('file already ingested; nothing written', { generation: gen, outcome: result.outcome, seconds });
           return { status: 'already-ingested', filePath, generation: gen };
         }
-        flog.info('file ingested', { generation: gen, outcome: result.outcome, events: result.events, debug_rows: result.debug, seconds });
+        flog.info(result.outcome === 'staged' ? 'file staged; it lands with the next promotion' : 'file ingested', { generation: gen, outcome: result.outcome, events: result.events, debug_rows: result.debug, seconds });
         return { status: 'ingested', filePath, generation: gen, events: result.events, debug: result.debug };
       } catch (error) {
         const permanent = findInChain(error, PermanentFileError);

@@ -3,7 +3,11 @@ import type { StagedKind, StagedRow, StagingAppender } from './bigquery-staging.
 import { encodeEvent, encodeLog } from './bigquery-rows.js';
 
 export interface StageLimits {
-  /** Bytes of one append request (the Write API refuses requests over 10 MB). Default 8 MiB. */
+  /**
+   * Bytes of one append request. Default 3.5 MiB: BigQuery takes requests up to 10 MB, but the
+   * emulator's gRPC server refuses messages over 4 MiB (Go's default), and requests this size are
+   * already far from any limit that counts requests.
+   */
   maxRequestBytes: number;
   /** Rows of one append request. Default 10,000. */
   maxRequestRows: number;
@@ -11,7 +15,7 @@ export interface StageLimits {
   inFlight: number;
 }
 
-const DEFAULTS: StageLimits = { maxRequestBytes: 8 * 1024 * 1024, maxRequestRows: 10_000, inFlight: 2 };
+const DEFAULTS: StageLimits = { maxRequestBytes: 3.5 * 1024 * 1024, maxRequestRows: 10_000, inFlight: 2 };
 /** What a staged row costs beyond its payload and path (other columns, protobuf framing). */
 const ROW_OVERHEAD = 96;
 

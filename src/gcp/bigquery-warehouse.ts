@@ -260,8 +260,10 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
       ensured ??= ensureTables();
       await ensured;
       await stageFile(counting, file, `${runId}-${++attempts}`, batches, staging.limits);
-      if (staging.promote === 'each-window') await promoter.startWindow((staging.now ?? Date.now)());
-      return 'written';
+      // The file is staged whole: a window whose job cannot start now is promoted by the next one
+      // (or by the scheduled promotion), so that failure must not fail the file.
+      if (staging.promote === 'each-window') await promoter.startWindow((staging.now ?? Date.now)()).catch(() => undefined);
+      return 'staged';
     });
     return {
       write: (file, batches) => files.write(file, batches),

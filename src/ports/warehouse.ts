@@ -14,7 +14,12 @@ export interface RowBatch {
   logs: LogRow[];
 }
 
-export type WriteOutcome = 'written' | 'already-ingested';
+/**
+ * `written`: landed with its ledger row. `staged`: accepted whole into BigQuery's staging table; it
+ * lands (or is found to have landed already) at the next promotion. `already-ingested`: in the
+ * ledger before; nothing written.
+ */
+export type WriteOutcome = 'written' | 'staged' | 'already-ingested';
 
 /** When a writer commits the files it has gathered: whichever bound is reached first. */
 export interface GroupLimits {
