@@ -11,6 +11,28 @@ type Connection = Awaited<ReturnType<WriterClient['createStreamConnection']>>;
 
 /** Attempts at one request before the file fails (each on a fresh connection, after a growing pause: 0.2 s to 6.4 s, ~13 s in all). */
 const ATTEMPTS = 7;
+/**
+ * How long one request may wait for its acknowledgement: WRITE_API_ACK_MS, else 30 s. The client
+ * reconnects a broken stream by itself and may wait for ever on a server that is gone; past this
+ * the request is abandoned, the connection dropped and the request sent again on a new one.
+ */
+export function defaultAckTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.WRITE_API_ACK_MS);
+  return Number.isFinite(v) && v >= 100 ? v : 30_000;
+}
+
+/** `promise`, or a rejection after `ms`. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * The staging appender over the Storage Write API's default stream, JSON rows through the
@@ -26,7 +48,8 @@ const ATTEMPTS = 7;
  * sent again on a new connection: it may have landed already, and the row numbers make that
  * harmless.
  */
-export function createWriteApiAppender(opts: { client: WriterClient; project: string; names: TableNames }): StagingAppender {
+export function createWriteApiAppender(opts: { client: WriterClient; project: string; names: TableNames; ackTimeoutMs?: number }): StagingAppender {
+  const ackTimeout = opts.ackTimeoutMs ?? defaultAckTimeoutMs();
   const streamId = `projects/${opts.project}/datasets/${opts.names.logsDataset}/tables/${STAGING_TABLE}/streams/_default`;
   const descriptor = adapt.convertStorageSchemaToProto2Descriptor(
     adapt.convertBigQuerySchemaToStorageTableSchema({ fields: STAGING_COLUMNS.map(field) }),
@@ -59,8 +82,8 @@ export function createWriteApiAppender(opts: { client: WriterClient; project: st
       let last: unknown;
       for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
         try {
-          const { writer } = await open();
-          const result = await writer.appendRows(rows as unknown as Parameters<typeof writer.appendRows>[0]).getResult();
+          const { writer } = await within(open(), ackTimeout, 'opening a Write API stream');
+          const result = await within(writer.appendRows(rows as unknown as Parameters<typeof writer.appendRows>[0]).getResult(), ackTimeout, 'an append');
           const rowErrors = result.rowErrors ?? [];
           if (rowErrors.length > 0) throw new Error(`${rowErrors.length} rows refused: ${rowErrors[0]?.message ?? ''}`);
           if (result.error) throw new Error(result.error.message ?? 'append failed');

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EMULATOR_PROJECT, emulatorBinary, freePort } from '../helpers/emulators.js';
+import { bigQueryDatabase, EMULATOR_PROJECT, emulatorBinary, freePort } from '../helpers/emulators.js';
 
 export interface Restartable {
   endpoint: string;
@@ -71,7 +71,7 @@ async function restartable(name: 'gcs' | 'bigquery', args: (port: number, grpc: 
 export function restartableBigQuery(): Promise<Restartable> {
   return restartable(
     'bigquery',
-    (p, g, dir) => [`--project=${EMULATOR_PROJECT}`, '--host=127.0.0.1', `--port=${p}`, `--grpc-port=${g}`, `--database=${join(dir, 'bq.db')}`],
+    (p, g, dir) => [`--project=${EMULATOR_PROJECT}`, '--host=127.0.0.1', `--port=${p}`, `--grpc-port=${g}`, `--database=${bigQueryDatabase(dir)}`],
     (p) => `http://127.0.0.1:${p}/bigquery/v2/projects/${EMULATOR_PROJECT}/datasets`,
   );
 }

@@ -6,9 +6,9 @@
  * warning, unless REQUIRE_EMULATORS=1 (CI), where a missing emulator fails the run.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // Loopback only: never let the Google clients probe the cloud metadata server for credentials.
@@ -209,10 +209,21 @@ export function startGcs(): Promise<RunningEmulator> {
   );
 }
 
+/**
+ * A database file for bigquery-emulator that waits for its lock. The emulator keeps every table in
+ * one SQLite database opened in shared-cache mode, where a write that meets another (a Write API
+ * append during a query job) fails at once with "database is locked"; BigQuery has no such
+ * conflict. The emulator appends `?cache=shared` to the path it is given: the trailing `&_=`
+ * turns that into an unused parameter, so the file is opened with a busy timeout and WAL instead.
+ */
+export function bigQueryDatabase(dir = mkdtempSync(join(tmpdir(), 'bq-emulator-'))): string {
+  return `${join(dir, 'bq.db')}?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_txlock=immediate&_=`;
+}
+
 export function startBigQuery(): Promise<RunningEmulator> {
   return launch(
     'bigquery',
-    (p, g) => [`--project=${EMULATOR_PROJECT}`, '--host=127.0.0.1', `--port=${p}`, `--grpc-port=${g}`],
+    (p, g) => [`--project=${EMULATOR_PROJECT}`, '--host=127.0.0.1', `--port=${p}`, `--grpc-port=${g}`, `--database=${bigQueryDatabase()}`],
     (p) => `http://127.0.0.1:${p}/bigquery/v2/projects/${EMULATOR_PROJECT}/datasets`,
     (p) => `http://127.0.0.1:${p}`,
   );
