@@ -75,7 +75,14 @@ try {
     METADATA_SERVER_DETECTION: 'none',
   };
   // The backfill's preview asks the ledger, so the tables exist before it runs.
-  await createBigQueryWarehouse({ bigquery, tables: { ...DEFAULT_TABLE_NAMES } }).ensureTables();
+  // The scheduler's promotion (every minute in production) is run here between checks, so the
+  // figures include landing, not only staging.
+  const scheduler = createBigQueryWarehouse({
+    bigquery,
+    tables: { ...DEFAULT_TABLE_NAMES },
+    staging: { appender: () => ({ append: async () => undefined, close: async () => undefined }), promote: 'when-closed' },
+  });
+  await scheduler.ensureTables();
   const source = buildFunction();
   const port = await freePort();
   // NODE_OPTIONS as docs/function.md deploys it: a small young generation keeps RSS down.
@@ -95,6 +102,7 @@ try {
   const waitLanded = async (category, n, timeoutMs) => {
     const deadline = Date.now() + timeoutMs;
     while ((await landed(category)) < n) {
+      await scheduler.promoteNow();
       if (Date.now() > deadline) throw new Error(`${category}: not all ${n} files landed in ${timeoutMs} ms:\n${fn.output().slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 250));
     }

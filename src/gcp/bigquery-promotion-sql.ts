@@ -19,8 +19,8 @@ function literal(value: string): string {
  * 1. An UPDATE of the one-row lock table: BigQuery cancels one of two transactions that mutate the
  *    same table at once, so two promoters never both insert (INSERT-only transactions do not
  *    conflict with each other). The cancelled one is retried and then sees the winner's ledger.
- * 2. `abf_chosen` (from the markers and the row counts): per file version, one attempt whose marker is staged and whose distinct row
- *    numbers are all there, and whose version is not in the ledger; the smallest attempt id wins.
+ * 2. `abf_complete`: the attempts whose marker is staged and whose distinct row numbers are all
+ *    there; `abf_chosen`: per file version not in the ledger, the complete attempt of smallest id.
  * 3. One INSERT per table from the chosen attempts, each row number once (a re-sent append staged
  *    it twice); the logs table, with the ledger row, in the same transaction.
  *
@@ -32,23 +32,25 @@ export function promotionSql(project: string, names: TableNames, specs: readonly
   const { staging, lock } = stagingTables(project, names);
   const logs = qualified(project, names.logsDataset, names.logsTable);
   const recent = `staged_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL ${Math.max(1, Math.floor(lookbackHours))} HOUR)`;
-  // Three small temp tables rather than one query with a join to a grouped subquery: the same
-  // result, and the emulator ran the single query in 99 s for one 2,000-row file (1.2 s like this).
+  // Written for the emulator's engine as much as BigQuery's: one grouping pass instead of joins,
+  // and IN / NOT IN over a subquery instead of joins or correlated EXISTS. The emulator compares
+  // through functions, so a join of 13,000 staged rows with 1,000 chosen attempts took 75 s and the
+  // IN form 0.3 s; BigQuery plans both alike. Attempt ids are unique, so they alone pick rows.
+  const key = (alias: string) => `CONCAT(${alias}file_path, '#', ${alias}file_generation)`;
   const chosen = [
-    `CREATE TEMP TABLE abf_marks AS SELECT file_path, file_generation, attempt_id, expected_rows FROM ${staging} WHERE kind = 'done' AND ${recent};`,
-    `CREATE TEMP TABLE abf_counts AS SELECT file_path, file_generation, attempt_id, COUNT(DISTINCT row_number) AS n FROM ${staging} WHERE kind != 'done' AND ${recent} GROUP BY file_path, file_generation, attempt_id;`,
+    'CREATE TEMP TABLE abf_complete AS',
+    `SELECT file_path, file_generation, attempt_id FROM ${staging} WHERE ${recent}`,
+    'GROUP BY file_path, file_generation, attempt_id',
+    "HAVING COUNTIF(kind = 'done') > 0 AND COUNT(DISTINCT IF(kind != 'done', row_number, NULL)) = MAX(expected_rows);",
     'CREATE TEMP TABLE abf_chosen AS',
-    'SELECT m.file_path, m.file_generation, MIN(m.attempt_id) AS attempt_id FROM abf_marks AS m',
-    'JOIN abf_counts AS c ON c.file_path = m.file_path AND c.file_generation = m.file_generation AND c.attempt_id = m.attempt_id',
-    'WHERE c.n = m.expected_rows',
-    `  AND NOT EXISTS (SELECT 1 FROM ${logs} AS l WHERE l.file_path = m.file_path AND l.file_generation = m.file_generation AND STARTS_WITH(l.event, ${literal(INGESTED_EVENT)}))`,
-    'GROUP BY m.file_path, m.file_generation;',
+    'SELECT file_path, file_generation, MIN(attempt_id) AS attempt_id FROM abf_complete',
+    `WHERE ${key('')} NOT IN (SELECT ${key('l.')} FROM ${logs} AS l WHERE l.file_path IS NOT NULL AND l.file_generation IS NOT NULL AND STARTS_WITH(l.event, ${literal(INGESTED_EVENT)}))`,
+    'GROUP BY file_path, file_generation;',
   ].join('\n');
   const insert = (spec: TableSpec) => {
     const rows =
-      `(SELECT s.payload AS r, ROW_NUMBER() OVER (PARTITION BY s.file_path, s.file_generation, s.row_number ORDER BY s.staged_at) AS copy ` +
-      `FROM ${staging} AS s JOIN abf_chosen AS k ON s.file_path = k.file_path AND s.file_generation = k.file_generation AND s.attempt_id = k.attempt_id ` +
-      `WHERE s.kind = ${literal(KIND_OF[spec.kind])} AND s.${recent})`;
+      `(SELECT s.payload AS r, ROW_NUMBER() OVER (PARTITION BY s.attempt_id, s.row_number ORDER BY s.staged_at) AS copy ` +
+      `FROM ${staging} AS s WHERE s.kind = ${literal(KIND_OF[spec.kind])} AND s.${recent} AND s.attempt_id IN (SELECT attempt_id FROM abf_chosen))`;
     return `${insertFrom(project, spec, rows)} WHERE copy = 1;`;
   };
   const ordered = (['events', 'debug', 'logs'] as const).map((kind) => specs.find((s) => s.kind === kind)!);
@@ -69,6 +71,7 @@ export function unpromotedSql(project: string, names: TableNames, runId: string,
     `SELECT COUNT(DISTINCT CONCAT(m.file_path, '#', m.file_generation)) AS n FROM ${staging} AS m ` +
     `WHERE m.kind = 'done' AND STARTS_WITH(m.attempt_id, ${literal(runId)}) ` +
     `AND m.staged_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL ${Math.max(1, Math.floor(lookbackHours))} HOUR) ` +
-    `AND NOT EXISTS (SELECT 1 FROM ${logs} AS l WHERE l.file_path = m.file_path AND l.file_generation = m.file_generation AND STARTS_WITH(l.event, ${literal(INGESTED_EVENT)}))`
+    `AND CONCAT(m.file_path, '#', m.file_generation) NOT IN (SELECT CONCAT(l.file_path, '#', l.file_generation) FROM ${logs} AS l ` +
+    `WHERE l.file_path IS NOT NULL AND l.file_generation IS NOT NULL AND STARTS_WITH(l.event, ${literal(INGESTED_EVENT)}))`
   );
 }

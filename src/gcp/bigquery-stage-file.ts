@@ -21,8 +21,8 @@ const ROW_OVERHEAD = 96;
 
 /**
  * Stages one file as one attempt: every row (events, debug rows, log rows, in the order they come,
- * numbered from 0), cut into requests under the Write API's size limit, then, once every request
- * is acknowledged, the completion marker with the attempt's row count. Memory holds at most
+ * numbered from 0), cut into requests under the Write API's size limit, and the completion marker
+ * with the attempt's row count, last (in the same request when the file fits one). Memory holds at most
  * `inFlight` requests plus the one being filled, whatever the file's size. Resolves with the
  * attempt's row count.
  */
@@ -36,6 +36,7 @@ export async function stageFile(
   const { maxRequestBytes, maxRequestRows, inFlight } = { ...DEFAULTS, ...limits };
   const stagedAt = new Date();
   const sending: Promise<void>[] = [];
+  let sent = 0;
   let request: StagedRow[] = [];
   let requestBytes = 0;
   let rowNumber = 0;
@@ -53,6 +54,7 @@ export async function stageFile(
   const send = async () => {
     if (request.length === 0) return;
     sending.push(appender.append(request));
+    sent++;
     request = [];
     requestBytes = 0;
     if (sending.length >= inFlight) await sending.shift();
@@ -71,14 +73,19 @@ export async function stageFile(
       for (const r of batch.debug) await add('debug', JSON.stringify(encodeLog(r)));
       for (const r of batch.logs) await add('log', JSON.stringify(encodeLog(r)));
     }
-    await send();
-    await Promise.all(sending);
+    // A file that fits one request (nearly all: they are small) goes in one, its marker last in
+    // it: one request lands whole or not at all. A larger one's marker goes alone, after every
+    // other request is acknowledged.
+    if (sent > 0) {
+      await send();
+      await Promise.all(sending);
+    }
   } catch (err) {
     await Promise.allSettled(sending); // no request of this attempt outlives it
     throw err;
   }
-  // Last, and only after every row is acknowledged: the marker that makes the attempt complete.
   const rows = rowNumber;
-  await appender.append([row('done', null, rows)]);
+  request.push(row('done', null, rows));
+  await appender.append(request);
   return rows;
 }

@@ -91,7 +91,7 @@ describe.skipIf(!emulatorsAvailable('BigQuery staging', ['bigquery']))('BigQuery
     expect(wh.usage.promoter.promotions).toBe(1);
     expect(wh.usage.promoter.dmlPerTable[`${t.logsDataset}.${t.logsTable}`]).toBe(1);
     expect(wh.usage.perFileJobs).toBe(0);
-    expect(wh.usage.appends).toBe(6); // per file: its rows in one request, then its marker
+    expect(wh.usage.appends).toBe(3); // per file: one request, its rows and then its marker
     // A second promotion finds nothing new.
     await wh.promoteNow();
     await expectOnce(t, 3, 150);
