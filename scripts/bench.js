@@ -13,6 +13,7 @@ const BENCHES = [
   ['plan', 'bench-plan.js', 'a 10,000,000-object synthetic source planned, dry and journaled (issue 10: ≤256 MiB)'],
   ['ui', 'bench-ui.js', 'time to the wizard\'s first screen (issue 5: <400 ms)'],
   ['cloud', 'bench-cloud.js', 'GCS listing and Pub/Sub publishing on the emulators, vs gcloud storage ls'],
+  ['bigquery', 'bench-bigquery.js', 'BigQuery staging + promotion on the emulator: appends, DML per table, jobs, bytes billed and the implied ceiling (issue 12: DML per window, ≥1,000 files/s)'],
   ['function', 'bench-function.js', 'the ingest function end to end on the emulators (files/s, events/s, RSS)'],
   ['load', 'bench-load.js', 'backfills of 1k, 10k and 100k files through the emulators'],
 ];

@@ -21,7 +21,7 @@ const ROW_GROUP_SIZE = 2048;
  */
 const ROW_GROUP_ROOM = 3;
 /** The memory limit while the file opens and while a checkpoint runs (both are brief). */
-const CHECKPOINT_MEMORY = process.env.CM ?? '256MB';
+const CHECKPOINT_MEMORY = '256MB';
 /** Files committed between checkpoints (the log stays around 10 MB for small files). */
 const CHECKPOINT_EVERY_FILES = 20_000;
 /**
@@ -107,8 +107,6 @@ export class DuckDbStore {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
       temp_directory: `${file}.tmp`,
-      allocator_flush_threshold: process.env.AF ?? '128MB',
-      allocator_bulk_deallocation_flush_threshold: process.env.ABF ?? '512MB',
     };
     const instance = await DuckDBInstance.create(':memory:', settings);
     const connection = await DuckDBConnection.create(instance);

@@ -13,7 +13,7 @@ import type { Columns, GroupPayload, TableKind } from './duckdb-store.js';
  * under 16 MB, a group of 1,000 ordinary files (~13 MB of rows) failed "failed to pin block".
  * Groups stay under 16 MiB of rows (core/group-writer.ts).
  */
-const DEFAULT_MEMORY_LIMIT = process.env.ML ?? '64MB';
+const DEFAULT_MEMORY_LIMIT = '64MB';
 
 /** Appends a file may have in flight to the worker: bounds memory, keeps both threads busy. */
 const IN_FLIGHT = 4;
