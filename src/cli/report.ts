@@ -1,6 +1,6 @@
 import { partitionPrefix } from '../core/partition-layout.js';
 import { formatBytes, formatCount, formatDuration } from '../core/format.js';
-import type { BackfillPlan } from '../engine/plan-backfill.js';
+import { STAGED_NOTE, type BackfillPlan } from '../engine/plan-backfill.js';
 import type { RunSummary } from '../engine/run-backfill.js';
 
 /** The preview as text: a line per partition, then the totals and any warnings. */
@@ -19,6 +19,7 @@ export function previewText(plan: BackfillPlan, maxPartitions = 50): string {
     `Matched ${formatCount(t.matched)} files (${formatBytes(t.bytes)}) in ${formatCount(t.partitions)} partitions; ` +
       `${formatCount(t.alreadyIngested)} already ingested; ${formatCount(t.toSend)} to send (${formatBytes(t.bytesToSend)}).`,
   );
+  if (t.staged > 0) lines.push(`Note: ${formatCount(t.staged)} files are ${STAGED_NOTE}.`);
   if (t.matched === 0) lines.push('Warning: nothing matched the selection.');
   else if (t.alreadyIngested > 0) {
     lines.push(
@@ -55,13 +56,14 @@ export function summaryJson(plan: BackfillPlan, summary: RunSummary | undefined,
     source: plan.source,
     selection: plan.selection,
     reprocess: plan.reprocess,
-    files: { matched: t.matched, alreadyIngested: t.alreadyIngested, toSend: t.toSend },
+    files: { matched: t.matched, alreadyIngested: t.alreadyIngested, staged: t.staged, toSend: t.toSend },
     bytes: { matched: t.bytes, toSend: t.bytesToSend },
     partitions: plan.partitions.map((p) => ({
       prefix: partitionPrefix(p.partition),
       matched: p.matched,
       bytes: p.bytes,
       alreadyIngested: p.alreadyIngested,
+      staged: p.staged,
       toSend: p.toSend,
     })),
     ...(summary

@@ -49,6 +49,27 @@ describe('LedgerLookups', () => {
     expect(l.mostRunning()).toBeGreaterThan(1); // they do overlap
   });
 
+  it('says which files not landed have a complete copy staged for the next promotion', async () => {
+    const all = files(30);
+    const l = ledger([all[0]!, all[1]!]);
+    const stagedKeys = new Set([all[1]!, all[2]!, all[29]!].map(ledgerKey)); // all[1] landed and is staged again
+    const asked: number[] = [];
+    const warehouse: Warehouse = {
+      ...l.warehouse,
+      async staged(fs) {
+        asked.push(fs.length);
+        return new Set(fs.map(ledgerKey).filter((k) => stagedKeys.has(k)));
+      },
+    };
+    const result = new Map<string, string>();
+    const lookups = new LedgerLookups<FileKey>(warehouse, (f) => f, (f, landed, staged) => result.set(ledgerKey(f), landed ? 'landed' : staged ? 'staged' : 'open'), 10);
+    for (const f of all) await lookups.add(f);
+    await lookups.done();
+    expect([...result.values()].filter((v) => v === 'landed')).toHaveLength(2);
+    expect([...result].filter(([, v]) => v === 'staged').map(([k]) => k).sort()).toEqual([all[2]!, all[29]!].map(ledgerKey).sort());
+    expect(asked).toEqual([8, 10, 10]); // only the files not landed are asked about
+  });
+
   it('asks nothing for no files', async () => {
     const l = ledger([]);
     await new LedgerLookups<FileKey>(l.warehouse, (f) => f, () => undefined).done();

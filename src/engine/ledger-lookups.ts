@@ -16,14 +16,15 @@ export class LedgerLookups<T> {
   constructor(
     private readonly warehouse: Warehouse | undefined,
     private readonly keyOf: (item: T) => FileKey,
-    private readonly onResult: (item: T, landed: boolean) => void,
+    /** `staged`: not landed, but a complete copy waits in staging for the next promotion. */
+    private readonly onResult: (item: T, landed: boolean, staged: boolean) => void,
     private readonly chunkSize = 2000,
     private readonly maxInFlight = 4,
   ) {}
 
   /** Adds an item of partition `group` to look up; waits only when enough lookups are already running. */
   async add(item: T, group = 0): Promise<void> {
-    if (!this.warehouse) return this.onResult(item, false);
+    if (!this.warehouse) return this.onResult(item, false, false);
     let chunk = this.chunks.get(group);
     if (!chunk) this.chunks.set(group, (chunk = []));
     chunk.push(item);
@@ -47,8 +48,18 @@ export class LedgerLookups<T> {
     this.chunks.delete(group);
     if (!items || items.length === 0 || !this.warehouse) return;
     const keys = items.map(this.keyOf);
-    const lookup: Promise<void> = this.warehouse.ingested(keys).then(
-      (landed) => items.forEach((item, i) => this.onResult(item, landed.size > 0 && landed.has(ledgerKey(keys[i]!)))),
+    const warehouse = this.warehouse;
+    const answer = async () => {
+      const landed = await warehouse.ingested(keys);
+      const open = keys.filter((k) => !landed.has(ledgerKey(k)));
+      const staged = warehouse.staged && open.length > 0 ? await warehouse.staged(open) : new Set<string>();
+      items.forEach((item, i) => {
+        const key = ledgerKey(keys[i]!);
+        this.onResult(item, landed.has(key), staged.has(key));
+      });
+    };
+    const lookup: Promise<void> = answer().then(
+      () => undefined,
       (error: unknown) => {
         this.failed ??= { error };
       },

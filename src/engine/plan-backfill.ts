@@ -7,12 +7,18 @@ import { LedgerLookups } from './ledger-lookups.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { resolveSelection } from './resolve-selection.js';
 
+/** What a staged file is (BigQuery: staged through the Write API, not yet promoted). */
+export const STAGED_NOTE = 'staged, not landed yet: the next promotion lands them (they are sent again all the same; nothing lands twice)';
+
+
 /** One `event_time=` folder of the selection and what the backfill will do with it. */
 export interface PartitionPlan {
   partition: Partition;
   matched: number;
   bytes: number;
   alreadyIngested: number;
+  /** Not landed, but a complete copy is staged for the next promotion (BigQuery); still sent. */
+  staged: number;
   /** How many files to send: matched, less those already ingested unless reprocessing. */
   toSend: number;
   bytesToSend: number;
@@ -23,6 +29,7 @@ export interface PlanTotals {
   matched: number;
   bytes: number;
   alreadyIngested: number;
+  staged: number;
   toSend: number;
   bytesToSend: number;
 }
@@ -82,17 +89,18 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
   const progress: PlanProgress = { listedPartitions: 0, totalPartitions: partitions.length, matched: 0 };
   opts.onProgress?.({ ...progress });
 
-  const plans: PartitionPlan[] = partitions.map((partition) => ({ partition, matched: 0, bytes: 0, alreadyIngested: 0, toSend: 0, bytesToSend: 0 }));
+  const plans: PartitionPlan[] = partitions.map((partition) => ({ partition, matched: 0, bytes: 0, alreadyIngested: 0, staged: 0, toSend: 0, bytesToSend: 0 }));
   const journal = opts.journalDir !== undefined ? FileJournal.create(opts.journalDir) : undefined;
   try {
     const lookups = new LedgerLookups<Listed>(
       opts.warehouse,
       ({ object }) => ({ filePath: source.filePath(object.name), generation: object.generation }),
-      ({ object, at }, landed) => {
+      ({ object, at }, landed, staged) => {
         const p = plans[at]!;
         p.matched++;
         p.bytes += object.size;
         if (landed) p.alreadyIngested++;
+        if (staged) p.staged++;
         if ((opts.reprocess || !landed) && !opts.exclude?.has(`${object.name}#${object.generation}`)) {
           p.toSend++;
           p.bytesToSend += object.size;
@@ -131,11 +139,12 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
 }
 
 export function totalsOf(plans: readonly PartitionPlan[]): PlanTotals {
-  const t: PlanTotals = { partitions: plans.length, matched: 0, bytes: 0, alreadyIngested: 0, toSend: 0, bytesToSend: 0 };
+  const t: PlanTotals = { partitions: plans.length, matched: 0, bytes: 0, alreadyIngested: 0, staged: 0, toSend: 0, bytesToSend: 0 };
   for (const p of plans) {
     t.matched += p.matched;
     t.bytes += p.bytes;
     t.alreadyIngested += p.alreadyIngested;
+    t.staged += p.staged;
     t.toSend += p.toSend;
     t.bytesToSend += p.bytesToSend;
   }

@@ -75,3 +75,13 @@ export function unpromotedSql(project: string, names: TableNames, runId: string,
     `WHERE l.file_path IS NOT NULL AND l.file_generation IS NOT NULL AND STARTS_WITH(l.event, ${literal(INGESTED_EVENT)}))`
   );
 }
+
+/** The file versions among `@paths` (a JSON array) with a complete attempt's marker staged recently. */
+export function stagedSql(project: string, names: TableNames, lookbackHours: number): string {
+  const { staging } = stagingTables(project, names);
+  return (
+    `SELECT DISTINCT file_path, file_generation FROM ${staging} WHERE kind = 'done' ` +
+    `AND staged_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL ${Math.max(1, Math.floor(lookbackHours))} HOUR) ` +
+    'AND file_path IN UNNEST(JSON_VALUE_ARRAY(@paths))'
+  );
+}

@@ -3,15 +3,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { BugError, UserError } from '../core/errors.js';
 import { createPerFileWriter } from '../core/group-writer.js';
-import { validateTableNames, type TableNames } from '../core/table-schemas.js';
-import type { FileKey, FileWriter, RowBatch, Warehouse, WriteOutcome } from '../ports/warehouse.js';
+import { STAGING_TABLE, validateTableNames, type TableNames } from '../core/table-schemas.js';
+import { ledgerKey, type FileKey, type FileWriter, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
 import { insertStatement, tableSpecs, type TableSpec } from './bigquery-ddl.js';
 import { errorCode, errorText } from './bigquery-errors.js';
 import { createJobRunner, writeJobStem } from './bigquery-jobs.js';
 import { createLedgerLookup } from './bigquery-ledger.js';
 import { Cutter, encodeEvent, encodeLog, type Part } from './bigquery-rows.js';
 import { ensureSpecs } from './bigquery-tables.js';
-import { createPromoter, type PromoterCounts } from './bigquery-promoter.js';
+import { createPromoter, DEFAULT_LOOKBACK_HOURS, type PromoterCounts } from './bigquery-promoter.js';
+import { stagedSql } from './bigquery-promotion-sql.js';
 import { stageFile, type StageLimits } from './bigquery-stage-file.js';
 import { ensureStaging, type StagingAppender } from './bigquery-staging.js';
 
@@ -141,6 +142,27 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
   const { runOnce } = createJobRunner(bq, opts.location);
   const promoter = createPromoter({ bq, runOnce, project, names, specs, prefix: opts.jobPrefix ?? 'abf', location: opts.location, ...(opts.staging?.lookbackHours ? { lookbackHours: opts.staging.lookbackHours } : {}) });
   usage.promoter = promoter.counts;
+
+  /** Files with a complete attempt in staging (recent ones: the promotions' lookback). */
+  async function staged(files: readonly FileKey[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    if (files.length === 0) return found;
+    await resolveProject();
+    const [exists] = await bq.dataset(names.logsDataset).table(STAGING_TABLE).exists();
+    if (!exists) return found;
+    const wanted = new Set(files.map(ledgerKey));
+    for (let i = 0; i < files.length; i += 2000) {
+      const chunk = files.slice(i, i + 2000);
+      const rows = await countedQuery(stagedSql(project(), names, opts.staging?.lookbackHours ?? DEFAULT_LOOKBACK_HOURS), {
+        paths: JSON.stringify([...new Set(chunk.map((f) => f.filePath))]),
+      });
+      for (const r of rows) {
+        const key = ledgerKey({ filePath: String(r.file_path), generation: String(r.file_generation) });
+        if (wanted.has(key)) found.add(key);
+      }
+    }
+    return found;
+  }
   const jobStem = (file: FileKey, part: string) => writeJobStem(prefix, project(), names, file, part);
 
   async function writeFile(file: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome> {
@@ -226,6 +248,7 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
       await ensured;
     },
     ingested,
+    ...(opts.staging ? { staged } : {}),
     openWriter: () => (opts.staging ? openStagingWriter(opts.staging) : createPerFileWriter(writeFile)),
     usage,
     async promoteNow() {

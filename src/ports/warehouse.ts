@@ -55,6 +55,11 @@ export interface Warehouse {
   /** Which of `files` already landed: the keys `ledgerKey(file)` of those in the ledger. */
   ingested(files: readonly FileKey[]): Promise<Set<string>>;
   /**
+   * Which of `files` have a complete attempt staged, waiting for a promotion (BigQuery's staged
+   * writes; a warehouse that commits directly has none): the keys `ledgerKey(file)`.
+   */
+  staged?(files: readonly FileKey[]): Promise<Set<string>>;
+  /**
    * A writer that groups files into commits within `limits` (the warehouse's own defaults where not
    * given; a warehouse may commit smaller groups, down to one file per commit).
    */

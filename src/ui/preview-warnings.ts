@@ -1,5 +1,5 @@
 import { formatBytes, formatCount } from '../core/format.js';
-import type { BackfillPlan } from '../engine/plan-backfill.js';
+import { STAGED_NOTE, type BackfillPlan } from '../engine/plan-backfill.js';
 
 export interface PreviewWarning {
   level: 'warning' | 'note';
@@ -21,6 +21,7 @@ export function previewWarnings(plan: BackfillPlan, largeSelection: number): Pre
         : { level: 'note', text: `${formatCount(t.alreadyIngested)} files already ingested are skipped (r to reprocess them).` },
     );
   }
+  if (t.staged > 0) out.push({ level: 'note', text: `${formatCount(t.staged)} files are ${STAGED_NOTE}.` });
   if (t.matched > 0 && t.toSend === 0) out.push({ level: 'note', text: 'Nothing to send: every matched file is already ingested.' });
   return out;
 }

@@ -83,8 +83,11 @@ describe.skipIf(!emulatorsAvailable('BigQuery staging', ['bigquery']))('BigQuery
     const writer = wh.openWriter();
     const keys = [1, 2, 3].map((i) => ctxFor(i));
     await Promise.all(keys.map((ctx) => writer.write({ filePath: ctx.filePath, generation: ctx.generation }, file(ctx, 150))));
-    // Staged, not landed yet: nothing in the tables, nothing in the ledger.
+    // Staged, not landed yet: nothing in the tables, nothing in the ledger; the preview's lookup says staged.
     expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(0);
+    const asKeys = keys.map((c) => ({ filePath: c.filePath, generation: c.generation }));
+    expect(await wh.ingested(asKeys)).toEqual(new Set());
+    expect(await wh.staged!([...asKeys, { filePath: asKeys[0]!.filePath, generation: '2' }])).toEqual(new Set(asKeys.map(ledgerKey)));
     await writer.close();
     await expectOnce(t, 3, 150);
     expect(await wh.ingested(keys.map((c) => ({ filePath: c.filePath, generation: c.generation })))).toEqual(new Set(keys.map((c) => ledgerKey({ filePath: c.filePath, generation: c.generation }))));

@@ -30,6 +30,7 @@ export function planOf(parts: readonly PartSpec[], reprocess = false): BackfillP
       matched: files.length,
       bytes: files.reduce((n, f) => n + f.size, 0),
       alreadyIngested: s.already ?? 0,
+      staged: 0,
       toSend: toSend.length,
       bytesToSend: toSend.reduce((n, f) => n + f.size, 0),
       files: toSend,
