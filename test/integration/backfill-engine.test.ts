@@ -16,6 +16,9 @@ import { newRunId, readRunRecord, RunRecord, sentKeys } from '../../src/engine/r
 import { emulatorBigQuery, emulatorPubSub, emulatorStorage } from '../../src/gcp/gcp-clients.js';
 import { createBigQueryWarehouse } from '../../src/gcp/bigquery-warehouse.js';
 import { gcpCloudFactories } from '../../src/gcp/gcp-factories.js';
+import { logRow } from '../../src/core/file-context.js';
+import type { EventRow } from '../../src/core/rows.js';
+import { previewText } from '../../src/cli/report.js';
 import { createWriteApiAppender } from '../../src/gcp/write-api-appender.js';
 import { emulatorWriterClient } from '../../src/gcp/writer-client.js';
 import { createGcsSource } from '../../src/gcp/gcs-source.js';
@@ -124,6 +127,33 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
     const [after] = await bq.query({ query: `SELECT COUNT(*) AS n FROM \`${bqEmu.project}.events.events_function\`` });
     expect(Number((after[0] as { n: number }).n)).toBe(2 * inSelection().length);
   }, 180_000);
+
+  it('a run killed after staging: the preview says the file is staged, not landed; the next run lands it once', async () => {
+    const name = 'data_type=json/analytics_environment=live/event_category=economy/event_ds=2024-05-02/event_time=16-24/late/late-1';
+    await storage.bucket(BUCKET).file(name).save(`${JSON.stringify({ eventClass: 'economy', eventId: 'late-1' })}\n`, { resumable: false });
+    names.push(name);
+    let generation = '';
+    for await (const o of source.list(name)) generation = o.generation;
+    const ctx = { bucket: BUCKET, name, filePath: source.filePath(name), generation, jobName: 'killed', insertedAt: 1714525200000000n };
+    // Staged whole (its rows and marker), then the process "dies" before its promotion.
+    await warehouse.openWriter().write({ filePath: ctx.filePath, generation: ctx.generation }, (async function* () {
+      const event: EventRow = {
+        analytics_environment: 'live', batch_id: null, event_id: 'late-1', event_index: null, event_source: null, event_class: 'economy', event_type: null,
+        session_id: null, build_version: null, event_environment: null, event_timestamp: null, received_timestamp: null, inserted_timestamp: ctx.insertedAt,
+        job_name: 'killed', event_attributes: null,
+      };
+      yield { events: [event], debug: [], logs: [logRow(ctx, 'ingested: 1 events, 0 debug rows')] };
+    })());
+    const plan = await planBackfill({ source, warehouse, selection: SELECTION, journalDir: recordDir });
+    expect(plan.totals).toMatchObject({ toSend: 1, staged: 1, alreadyIngested: inSelection().length - 1 });
+    expect(previewText(plan)).toContain('Note: 1 files are staged, not landed yet: the next promotion lands them');
+    const summary = await run(createDirectPublisher({ source, warehouse, jobName: (id) => id, concurrency: 2 }), plan);
+    expect(summary.counts).toMatchObject({ ingested: 1, failed: 0 });
+    const [rows] = await bq.query({ query: `SELECT COUNT(*) AS n FROM \`${bqEmu.project}.logs.events_logs_function\` WHERE file_path = '${ctx.filePath}' AND STARTS_WITH(event, 'ingested')` });
+    expect(Number((rows[0] as { n: number }).n)).toBe(1); // two complete attempts staged, one landed
+    const [events] = await bq.query({ query: `SELECT COUNT(*) AS n FROM \`${bqEmu.project}.events.events_function\` WHERE event_id = 'late-1'` });
+    expect(Number((events[0] as { n: number }).n)).toBe(1);
+  }, 120_000);
 
   it('gcpCloudFactories reach the emulators from the variables scripts/emulators.sh writes', async () => {
     const ps = await startPubSub();
