@@ -4,13 +4,13 @@ import type { BigQuery } from '@google-cloud/bigquery';
 import { BugError, UserError } from '../core/errors.js';
 import { createPerFileWriter } from '../core/group-writer.js';
 import { STAGING_TABLE, validateTableNames, type TableNames } from '../core/table-schemas.js';
-import { ledgerKey, type FileKey, type FileWriter, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
-import { insertStatement, tableSpecs, type TableSpec } from './bigquery-ddl.js';
+import { ledgerKey, type FileKey, type FileWriter, type Warehouse } from '../ports/warehouse.js';
+import { tableSpecs, type TableSpec } from './bigquery-ddl.js';
 import { errorCode, errorText } from './bigquery-errors.js';
-import { createJobRunner, writeJobStem } from './bigquery-jobs.js';
+import { createJobRunner } from './bigquery-jobs.js';
 import { createLedgerLookup } from './bigquery-ledger.js';
-import { Cutter, encodeEvent, encodeLog, type Part } from './bigquery-rows.js';
 import { ensureSpecs } from './bigquery-tables.js';
+import { createDmlFileWrite } from './bigquery-dml-write.js';
 import { createPromoter, DEFAULT_LOOKBACK_HOURS, type PromoterCounts } from './bigquery-promoter.js';
 import { stagedSql } from './bigquery-promotion-sql.js';
 import { stageFile, type StageLimits } from './bigquery-stage-file.js';
@@ -73,10 +73,9 @@ export interface BigQueryUsage {
 type Kind = TableSpec['kind'];
 
 /**
- * BigQuery as the warehouse. Rows are written with DML query jobs whose ids are derived from the
- * file (bucket, name, generation) and the target tables, so BigQuery itself refuses to run the same
- * write twice; a file that fits one job lands in one multi-statement transaction, ledger row last.
- * See docs/exactly-once.md.
+ * BigQuery as the warehouse. With `staging` (the CLI and the function), each file is staged through
+ * the Storage Write API and promoted, many files per transaction; without it, each file is its own
+ * DML transaction (bigquery-dml-write.ts). See docs/exactly-once.md.
  */
 export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehouse & { usage: BigQueryUsage; promoteNow(): Promise<void> } {
   const bq = opts.bigquery;
@@ -87,8 +86,6 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
     if (!s) throw new BugError(`no table for ${kind}`);
     return s;
   };
-  const maxJobBytes = opts.maxJobBytes ?? 6 * 1024 * 1024;
-  const maxJobRows = opts.maxJobRows ?? 10_000;
   const prefix = opts.jobPrefix ?? 'abf';
   const given = (): string | undefined => (bq.projectId && bq.projectId !== '{{projectId}}' ? bq.projectId : undefined);
   let resolvedProject: string | undefined = given();
@@ -163,81 +160,23 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
     }
     return found;
   }
-  const jobStem = (file: FileKey, part: string) => writeJobStem(prefix, project(), names, file, part);
 
-  async function writeFile(file: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome> {
-    ensured ??= ensureTables();
-    await ensured;
-    if ((await ingested([file])).size > 0) return 'already-ingested';
-    usage.perFileJobs++;
-
-    const cut: Record<Kind, Cutter> = {
-      events: new Cutter(maxJobBytes, maxJobRows),
-      debug: new Cutter(maxJobBytes, maxJobRows),
-      logs: new Cutter(maxJobBytes, maxJobRows),
-    };
-    let stableTotal = 0;
-    let rowsTotal = 0;
-    let parted = false;
-    let wroteAny = false;
-    const flushed: Record<Kind, number> = { events: 0, debug: 0, logs: 0 };
-
-    // Parted mode: writes one table's part as its own once-only job.
-    const writePart = async (kind: Kind, index: number, part: Part) => {
-      const s = spec(kind);
-      const r = await runOnce(jobStem(file, `${kind}_p${index}`), insertStatement(project(), s, 'rows'), { rows: `[${part.rows.map((x) => JSON.stringify(x)).join(',')}]` });
-      if (r === 'ran') wroteAny = true;
-    };
-    // Parted mode: writes every completed events/debug part not written yet (memory stays bounded).
-    const flushDone = async () => {
-      for (const kind of ['events', 'debug'] as const) {
-        const c = cut[kind];
-        while (flushed[kind] < c.done.length) {
-          const i = flushed[kind];
-          await writePart(kind, i, c.done[i]!);
-          c.done[i] = { rows: [], stable: 0, actual: 0 }; // release the rows
-          flushed[kind]++;
-        }
-      }
-    };
-
-    for await (const batch of batches) {
-      for (const row of batch.events) stableTotal += cut.events.push(encodeEvent(row));
-      for (const row of batch.debug) stableTotal += cut.debug.push(encodeLog(row));
-      for (const row of batch.logs) stableTotal += cut.logs.push(encodeLog(row));
-      rowsTotal += batch.events.length + batch.debug.length + batch.logs.length;
-      // Over one job's budget: cut per table instead (decided by content alone, so a retry agrees).
-      if (stableTotal > maxJobBytes || rowsTotal > maxJobRows) parted = true;
-      if (parted) await flushDone();
-    }
-
-    if (!parted) {
-      // The whole file in one job: one transaction over the three tables, the ledger row last.
-      const statements: string[] = [];
-      const params: Record<string, string> = {};
-      for (const kind of ['events', 'debug', 'logs'] as const) {
-        const rows = cut[kind].all().flatMap((p) => p.rows);
-        if (rows.length === 0) continue;
-        statements.push(insertStatement(project(), spec(kind), kind) + ';');
-        params[kind] = `[${rows.map((x) => JSON.stringify(x)).join(',')}]`;
-      }
-      if (statements.length === 0) return 'written';
-      // No ledger test inside the job: the check above and the job id together already exclude a
-      // second copy (see docs/exactly-once.md), and a test here would scan the logs table again.
-      const sql = ['BEGIN TRANSACTION;', ...statements, 'COMMIT TRANSACTION;'].join('\n');
-      const r = await runOnce(jobStem(file, 'all'), sql, params);
-      return r === 'ran' ? 'written' : 'already-ingested';
-    }
-
-    // Parted: the rest of events and debug, then the logs, the part with the ledger row last.
-    for (const kind of ['events', 'debug'] as const) {
-      const parts = cut[kind].all();
-      for (let i = flushed[kind]; i < parts.length; i++) await writePart(kind, i, parts[i]!);
-    }
-    const logParts = cut.logs.all();
-    for (let i = 0; i < logParts.length; i++) await writePart('logs', i, logParts[i]!);
-    return wroteAny ? 'written' : 'already-ingested';
-  }
+  const writeFile = createDmlFileWrite({
+    project,
+    names,
+    spec,
+    runOnce,
+    jobPrefix: prefix,
+    maxJobBytes: opts.maxJobBytes ?? 6 * 1024 * 1024,
+    maxJobRows: opts.maxJobRows ?? 10_000,
+    before: async (file: FileKey) => {
+      ensured ??= ensureTables();
+      await ensured;
+      if ((await ingested([file])).size > 0) return 'already-ingested';
+      usage.perFileJobs++;
+      return undefined;
+    },
+  });
 
   return {
     get url() {
