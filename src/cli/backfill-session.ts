@@ -1,5 +1,6 @@
 import { planBackfill, type BackfillPlan, type PlanProgress } from '../engine/plan-backfill.js';
 import { runBackfill, type RunEvent, type RunSummary } from '../engine/run-backfill.js';
+import { resolveSelection } from '../engine/resolve-selection.js';
 import { newRunId, RunRecord } from '../engine/run-record.js';
 import type { Source } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
@@ -32,6 +33,8 @@ export interface BackfillSession {
 /** Opens the source and warehouse of a request. A dry run opens nothing it could write to. */
 export async function openSession(req: BackfillRequest, opts: SessionOptions): Promise<BackfillSession> {
   const source = opts.source ?? (await openSource(req.bucket, req.project, opts.cloud));
+  // A value the bucket does not hold is refused before anything is created (no DuckDB file, no record).
+  await resolveSelection(source, req.selection);
   checkPlaces(source, req.warehouse, opts.recordDir, opts.dryRun);
   const warehouse = await openWarehouse(req.warehouse, req.project, opts.cloud, { readOnly: opts.dryRun });
   /** The last plan made: its journal is removed when another replaces it and at close. */

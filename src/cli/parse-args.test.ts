@@ -10,6 +10,14 @@ const full = [
 ];
 
 describe('parseArgs', () => {
+  it('refuses selection flags beside --resume instead of ignoring them', () => {
+    expect(() => parseArgs(['--resume', 'r1', '--event-category', 'shop', '--event-time', '0-8', '--yes'], {})).toThrow(
+      '--resume repeats the run as it was recorded; it cannot take --event-category, --event-time',
+    );
+    // The environment's defaults are not flags: a resume in a shell that sets them still works.
+    expect(parseArgs(['--resume', 'r1', '--record-dir', 'runs', '--yes'], { ANALYTICS_BACKFILL_BUCKET: '/b', GOOGLE_CLOUD_PROJECT: 'my-project' }).resume).toBe('r1');
+  });
+
   it('keeps the original backfill script flags', () => {
     const opts = parseArgs(full, {});
     expect(opts).toMatchObject({

@@ -1,6 +1,6 @@
 import { partitionPrefix } from '../core/partition-layout.js';
 import { formatBytes, formatCount, formatDuration } from '../core/format.js';
-import { STAGED_NOTE, type BackfillPlan } from '../engine/plan-backfill.js';
+import { alreadyIngestedNote, STAGED_NOTE, type BackfillPlan } from '../engine/plan-backfill.js';
 import type { RunSummary } from '../engine/run-backfill.js';
 
 /** The preview as text: a line per partition, then the totals and any warnings. */
@@ -22,11 +22,7 @@ export function previewText(plan: BackfillPlan, maxPartitions = 50): string {
   if (t.staged > 0) lines.push(`Note: ${formatCount(t.staged)} files are ${STAGED_NOTE}.`);
   if (t.matched === 0) lines.push('Warning: nothing matched the selection.');
   else if (t.alreadyIngested > 0) {
-    lines.push(
-      plan.reprocess
-        ? `Warning: ${formatCount(t.alreadyIngested)} files already ingested will be reprocessed (--reprocess).`
-        : `Note: ${formatCount(t.alreadyIngested)} files already ingested are skipped (pass --reprocess to send them again).`,
-    );
+    lines.push(`${plan.reprocess ? 'Warning' : 'Note'}: ${alreadyIngestedNote(formatCount(t.alreadyIngested), plan.reprocess)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 import { dateOfDayNumber, dayNumberOf } from './calendar.js';
 import { UsageError } from './errors.js';
-import { KNOWN_ENVIRONMENTS, TIME_BUCKETS, type Partition, type TimeBucket } from './partition-layout.js';
+import { TIME_BUCKETS, type Partition, type TimeBucket } from './partition-layout.js';
 
 /** `all`, or an explicit list. */
 export type AllOr<T> = 'all' | readonly T[];
@@ -40,15 +40,9 @@ export function parseList(flag: string, raw: string | undefined): AllOr<string> 
   return items;
 }
 
+/** Environments: any folder name; whether the bucket holds it is checked against the bucket (resolve-selection). */
 export function parseEnvironments(raw: string | undefined, flag = '--analytics-environment'): AllOr<string> {
-  const list = parseList(flag, raw);
-  if (list === 'all') return list;
-  for (const env of list) {
-    if (!(KNOWN_ENVIRONMENTS as readonly string[]).includes(env)) {
-      throw new UsageError(`${flag}: unknown environment "${env}" (known: ${KNOWN_ENVIRONMENTS.join(', ')}, or all)`);
-    }
-  }
-  return list;
+  return parseList(flag, raw);
 }
 
 export function parseTimes(raw: string | undefined, flag = '--event-time'): AllOr<TimeBucket> {

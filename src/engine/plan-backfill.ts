@@ -8,6 +8,16 @@ import { mapConcurrent } from './map-concurrent.js';
 import { resolveSelection } from './resolve-selection.js';
 
 /** What a staged file is (BigQuery: staged through the Write API, not yet promoted). */
+/**
+ * What happens to files already ingested, said the same way by the CLI and the wizard. Contract §5
+ * lands each file generation once, so sending one again (--reprocess) lands nothing new.
+ */
+export function alreadyIngestedNote(count: string, reprocess: boolean): string {
+  return reprocess
+    ? `--reprocess sends ${count} files already ingested again, but they land nothing new: each generation is in the ledger already (they are counted as already ingested). It helps only after their ledger rows were deleted.`
+    : `${count} files already ingested are skipped: each file generation lands once (a file changed since has a new generation and is sent).`;
+}
+
 export const STAGED_NOTE = 'staged, not landed yet: the next promotion lands them (they are sent again all the same; nothing lands twice)';
 
 

@@ -1,23 +1,37 @@
+import { didYouMean } from '../core/did-you-mean.js';
+import { UsageError } from '../core/errors.js';
 import { levelPrefix } from '../core/partition-layout.js';
 import { allTimes, type ResolvedSelection, type Selection } from '../core/selection.js';
 import type { Source } from '../ports/source.js';
 
 /**
  * Replaces `all` environments and categories with the values present in the source (contract §1:
- * `all` means every value present in the bucket). Categories are the union over the environments.
+ * `all` means every value present in the bucket), and refuses a named value that is not present
+ * (a typo would otherwise select nothing, in silence). Categories are the union over the
+ * environments. The one rule for the flags and the wizard: the bucket's folders are the choices.
  */
 export async function resolveSelection(source: Source, s: Selection, signal?: AbortSignal): Promise<ResolvedSelection> {
-  const environments =
-    s.environments === 'all' ? await source.discover(levelPrefix([s.dataType]), signal) : [...s.environments];
-  let categories: string[];
-  if (s.categories === 'all') {
-    const found = new Set<string>();
-    for (const env of environments) {
-      for (const c of await source.discover(levelPrefix([s.dataType, env]), signal)) found.add(c);
-    }
-    categories = [...found].sort();
-  } else {
-    categories = [...s.categories];
+  const presentEnvs = await source.discover(levelPrefix([s.dataType]), signal);
+  const environments = s.environments === 'all' ? presentEnvs : present('environment', [...s.environments], presentEnvs, source.url);
+  const found = new Set<string>();
+  for (const env of environments) {
+    for (const c of await source.discover(levelPrefix([s.dataType, env]), signal)) found.add(c);
   }
+  const presentCats = [...found].sort();
+  const categories =
+    s.categories === 'all' ? presentCats : present(`event category (under ${environments.join(', ') || 'no environment'})`, [...s.categories], presentCats, source.url);
   return { dataType: s.dataType, environments, categories, start: s.start, stop: s.stop, times: allTimes(s.times) };
+}
+
+/** The asked values, or a usage error naming the first one the bucket does not hold. */
+function present(what: string, asked: string[], inBucket: readonly string[], url: string): string[] {
+  const missing = asked.filter((v) => !inBucket.includes(v));
+  if (missing.length === 0) return asked;
+  const first = missing[0]!;
+  const guess = didYouMean(first, inBucket.filter((v) => !asked.includes(v)));
+  const list = missing.map((v) => `"${v}"`).join(', ');
+  throw new UsageError(
+    `${what} ${list} not in ${url}` + (inBucket.length > 0 ? ` (present: ${inBucket.join(', ')})` : ' (none present)'),
+    guess !== undefined ? `Did you mean "${guess}"?` : 'Choose from the values present, or all.',
+  );
 }

@@ -7,15 +7,19 @@ import { KEY, press, waitForFrame } from './testing/frames.js';
 afterEach(cleanup);
 
 describe('EnvironmentStep', () => {
-  it('lists the known environments, marking those in the bucket, present ones first', async () => {
-    const { lastFrame } = render(<EnvironmentStep present={['staging', 'testing']} onSubmit={() => {}} />);
-    const frame = await waitForFrame(lastFrame, 'in bucket');
+  it('lists every environment folder in the bucket (qa too, as -e all and -e qa take it), the usual ones first, and none that is absent', async () => {
+    const { lastFrame } = render(<EnvironmentStep present={['qa', 'staging', 'testing']} onSubmit={() => {}} />);
+    const frame = await waitForFrame(lastFrame, '0 of 3 selected');
     const lines = frame.split('\n');
     const row = (env: string) => lines.findIndex((l) => l.includes(env));
-    expect(lines[row('staging')]).toMatch(/staging\s+in bucket/);
-    expect(lines[row('testing')]).toMatch(/testing\s+in bucket/);
-    expect(lines[row('production')]).toMatch(/production\s+not in bucket/);
-    expect(row('staging')).toBeLessThan(row('production'));
+    expect(row('testing')).toBeLessThan(row('staging'));
+    expect(row('staging')).toBeLessThan(row('qa'));
+    expect(frame).not.toContain('production');
+  });
+
+  it('says so when the bucket holds no environment folder', async () => {
+    const { lastFrame } = render(<EnvironmentStep present={[]} onSubmit={() => {}} />);
+    await waitForFrame(lastFrame, 'No analytics_environment= folders');
   });
 
   it('shows a spinner while looking', async () => {
@@ -26,12 +30,12 @@ describe('EnvironmentStep', () => {
   it('refuses to go on with nothing selected, then submits what space selected', async () => {
     const onSubmit = vi.fn();
     const { lastFrame, stdin } = render(<EnvironmentStep present={['staging', 'testing']} onSubmit={onSubmit} />);
-    await waitForFrame(lastFrame, 'in bucket');
+    await waitForFrame(lastFrame, 'of 2 selected');
     await press(stdin, KEY.enter);
     await waitForFrame(lastFrame, 'Choose at least one');
     expect(onSubmit).not.toHaveBeenCalled();
     await press(stdin, KEY.down, KEY.space);
-    await waitForFrame(lastFrame, '1 of 5 selected');
+    await waitForFrame(lastFrame, '1 of 2 selected');
     expect(lastFrame()).not.toContain('Choose at least one');
     await press(stdin, KEY.enter);
     expect(onSubmit).toHaveBeenCalledWith(['staging']);
@@ -40,11 +44,11 @@ describe('EnvironmentStep', () => {
   it('selects every environment in the bucket with a, and none with a again', async () => {
     const onSubmit = vi.fn();
     const { lastFrame, stdin } = render(<EnvironmentStep present={['staging', 'testing']} onSubmit={onSubmit} />);
-    await waitForFrame(lastFrame, '0 of 5 selected');
+    await waitForFrame(lastFrame, '0 of 2 selected');
     await press(stdin, 'a');
-    await waitForFrame(lastFrame, '2 of 5 selected');
+    await waitForFrame(lastFrame, '2 of 2 selected');
     await press(stdin, 'a');
-    await waitForFrame(lastFrame, '0 of 5 selected');
+    await waitForFrame(lastFrame, '0 of 2 selected');
     await press(stdin, 'a', KEY.enter);
     expect(onSubmit).toHaveBeenCalledWith(['testing', 'staging']);
   });
@@ -52,7 +56,7 @@ describe('EnvironmentStep', () => {
   it('keeps an earlier choice and goes back on esc', async () => {
     const onBack = vi.fn();
     const { lastFrame, stdin } = render(<EnvironmentStep present={['staging', 'testing']} defaultValue={['testing']} onSubmit={() => {}} onBack={onBack} />);
-    await waitForFrame(lastFrame, '1 of 5 selected');
+    await waitForFrame(lastFrame, '1 of 2 selected');
     expect(lastFrame()).toContain('esc back');
     await press(stdin, KEY.esc);
     await vi.waitFor(() => expect(onBack).toHaveBeenCalledOnce());

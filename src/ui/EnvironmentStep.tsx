@@ -12,22 +12,22 @@ export interface EnvironmentStepProps {
   onBack?: () => void;
 }
 
-/** Environments: the known ones, those present in the bucket first and marked. */
+/**
+ * Environments: the folders present in the bucket, every one of them (a folder such as `qa` too:
+ * the same rule as `-e all` and `-e qa` on the command line), the usual ones first.
+ */
 export function EnvironmentStep(props: EnvironmentStepProps) {
   const present = props.present;
   const known: readonly string[] = KNOWN_ENVIRONMENTS;
   const options = present
-    ? [...known.filter((e) => present.includes(e)), ...known.filter((e) => !present.includes(e))].map((value) => ({
-        value,
-        note: present.includes(value) ? 'in bucket' : 'not in bucket',
-      }))
+    ? [...known.filter((e) => present.includes(e)), ...present.filter((e) => !known.includes(e))].map((value) => ({ value }))
     : undefined;
   return (
     <MultiChoice
       title="Environments"
       prompt="Which analytics environments?"
       options={options}
-      selectAll={present?.filter((e) => known.includes(e)) ?? []}
+      emptyMessage="No analytics_environment= folders in this bucket: esc to choose another."
       {...pass(props)}
     />
   );

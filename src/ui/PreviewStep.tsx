@@ -22,7 +22,6 @@ export interface PreviewStepProps {
   context?: string;
   onSubmit: () => void;
   onBack?: (() => void) | undefined;
-  onToggleReprocess: () => void;
 }
 
 const NUM = 8;
@@ -43,8 +42,7 @@ export function PreviewStep(props: PreviewStepProps) {
     onBack: props.onBack,
     extra: (input, key) => {
       if (!plan || scroll.onKey(input, key)) return;
-      if (input === 'r' && plan.totals.alreadyIngested > 0) props.onToggleReprocess();
-      else if (key.return && canSend) props.onSubmit();
+      if (key.return && canSend) props.onSubmit();
     },
   });
 
@@ -60,7 +58,6 @@ export function PreviewStep(props: PreviewStepProps) {
   const hints: KeyHint[] = [
     ...(canSend ? [{ key: 'enter', does: props.dryRun ? 'finish (dry run: nothing is sent)' : 'continue' }] : []),
     ...(plan && plan.partitions.length > height ? [{ key: '↑↓ pgup/pgdn', does: 'scroll' }] : []),
-    ...(plan && plan.totals.alreadyIngested > 0 ? [{ key: 'r', does: plan.reprocess ? 'skip ingested' : 'reprocess' }] : []),
     ...(props.onBack ? [BACK] : []),
     QUIT,
   ];

@@ -131,7 +131,6 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           context={context}
           onSubmit={() => (initial.dryRun && plan && choices ? onExit({ kind: 'previewed', choices, plan }) : flow.go('confirm'))}
           {...opt('onBack', backFrom('preview'))}
-          onToggleReprocess={() => flow.update({ reprocess: !draft.reprocess })}
         />
       );
     case 'confirm':

@@ -1,5 +1,5 @@
 import { formatBytes, formatCount } from '../core/format.js';
-import { STAGED_NOTE, type BackfillPlan } from '../engine/plan-backfill.js';
+import { alreadyIngestedNote, STAGED_NOTE, type BackfillPlan } from '../engine/plan-backfill.js';
 
 export interface PreviewWarning {
   level: 'warning' | 'note';
@@ -15,11 +15,7 @@ export function previewWarnings(plan: BackfillPlan, largeSelection: number): Pre
     out.push({ level: 'warning', text: `Very large selection: ${formatCount(t.toSend)} files (${formatBytes(t.bytesToSend)}) to send. Check the range before going on.` });
   }
   if (t.alreadyIngested > 0) {
-    out.push(
-      plan.reprocess
-        ? { level: 'warning', text: `${formatCount(t.alreadyIngested)} files already ingested will be reprocessed (r to skip them).` }
-        : { level: 'note', text: `${formatCount(t.alreadyIngested)} files already ingested are skipped (r to reprocess them).` },
-    );
+    out.push({ level: plan.reprocess ? 'warning' : 'note', text: alreadyIngestedNote(formatCount(t.alreadyIngested), plan.reprocess) });
   }
   if (t.staged > 0) out.push({ level: 'note', text: `${formatCount(t.staged)} files are ${STAGED_NOTE}.` });
   if (t.matched > 0 && t.toSend === 0) out.push({ level: 'note', text: 'Nothing to send: every matched file is already ingested.' });

@@ -39,7 +39,7 @@ describe('runWizard', () => {
   it('draws on the streams it is given and resolves when the operator quits', async () => {
     const t = terminal();
     const result = runWizard({ dataType: 'json', reprocess: false, bucket: '/b' }, deps, { stdin: t.stdin, stdout: t.stdout, env: {} });
-    await until(() => t.drawn().includes('testing      in bucket'));
+    await until(() => /Which analytics environments\?[\s\S]*testing/.test(t.drawn()));
     t.stdin.write(KEY.ctrlC);
     expect(await result).toEqual({ kind: 'cancelled' });
     expect(exitCodeOf(await result)).toBe(130);
