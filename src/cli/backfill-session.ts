@@ -8,6 +8,7 @@ import type { BackfillRequest } from './backfill-request.js';
 import type { CloudFactories } from './cloud-factories.js';
 import { checkPlaces } from './check-places.js';
 import { openPublisher, openSource, openWarehouse } from './open-ports.js';
+import { reach } from './reach.js';
 
 export interface SessionOptions {
   cloud: CloudFactories;
@@ -19,6 +20,8 @@ export interface SessionOptions {
   exclude?: ReadonlySet<string>;
   /** The run id this run resumes. */
   resumes?: string;
+  /** Where "still trying to reach …" lines go while a service does not answer. */
+  notify?: (line: string) => void;
 }
 
 /** One backfill from plan to run: the steps the `--yes` CLI and the wizard both take. */
@@ -32,9 +35,16 @@ export interface BackfillSession {
 
 /** Opens the source and warehouse of a request. A dry run opens nothing it could write to. */
 export async function openSession(req: BackfillRequest, opts: SessionOptions): Promise<BackfillSession> {
+  const notify = opts.notify ?? (() => undefined);
   const source = opts.source ?? (await openSource(req.bucket, req.project, opts.cloud));
-  // A value the bucket does not hold is refused before anything is created (no DuckDB file, no record).
-  await resolveSelection(source, req.selection);
+  // What cannot work is refused before anything is created (no DuckDB file, no record): a bucket
+  // that does not answer, a value it does not hold, a topic that does not exist.
+  const service = source.url.startsWith('gs://') ? 'storage' : 'cloud';
+  await reach(service, source.url, () => resolveSelection(source, req.selection), notify);
+  if (req.topic !== undefined) {
+    const topic = req.topic;
+    await reach('pubsub', topic, () => opts.cloud.checkTopic(topic, req.project), notify);
+  }
   checkPlaces(source, req.warehouse, opts.recordDir, opts.dryRun);
   const warehouse = await openWarehouse(req.warehouse, req.project, opts.cloud, { readOnly: opts.dryRun });
   /** The last plan made: its journal is removed when another replaces it and at close. */
@@ -48,7 +58,7 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
     warehouse,
     plan: async (signal, onProgress) => {
       last?.discard();
-      last = await planBackfill({
+      last = await reach('cloud', req.bucket, () => planBackfill({
         source,
         ...(warehouse ? { warehouse } : {}),
         selection: req.selection,
@@ -58,7 +68,7 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
         ...(onProgress ? { onProgress } : {}),
         // A dry run writes nothing: it keeps no list of files, only the counts.
         ...(opts.dryRun ? {} : { journalDir: opts.recordDir }),
-      });
+      }), notify, 0);
       return last;
     },
     async run(plan, signal, onEvent) {

@@ -11,4 +11,9 @@ export interface CloudFactories {
   gcsSource(bucket: string, project: string | undefined): Promise<Source>;
   bigQueryWarehouse(project: string | undefined, options: { readOnly: boolean }): Promise<Warehouse>;
   pubsubPublisher(topic: string, project: string | undefined, source: Source): Promise<Publisher>;
+  /**
+   * Refuses a topic that does not exist, before any work. Resolves when it exists, or when the
+   * credentials may publish but not look the topic up (roles/pubsub.publisher alone).
+   */
+  checkTopic(topic: string, project: string | undefined): Promise<void>;
 }

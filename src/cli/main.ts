@@ -67,7 +67,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     return runNonInteractive(
       request,
       { cloud, recordDir, dryRun: opts.dryRun, exclude, resumes },
-      { stdout: io.stdout, stderr: io.stderr, interrupt: io.interrupt, json: opts.json },
+      { stdout: io.stdout, stderr: io.stderr, interrupt: io.interrupt, json: opts.json, live: isTty(io.stderr) },
     );
   }
   const { requestFromOptions } = await import('./backfill-request.js');
@@ -75,9 +75,11 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   return runNonInteractive(
     request,
     { cloud, recordDir, dryRun: opts.dryRun },
-    { stdout: io.stdout, stderr: io.stderr, interrupt: io.interrupt, json: opts.json },
+    { stdout: io.stdout, stderr: io.stderr, interrupt: io.interrupt, json: opts.json, live: isTty(io.stderr) },
   );
 }
+
+const isTty = (stream: Writable) => (stream as { isTTY?: boolean }).isTTY === true;
 
 /** One line for stderr: what went wrong and, for the operator's errors, what to do next. */
 export function errorLine(error: unknown): string {

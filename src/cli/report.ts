@@ -1,46 +1,45 @@
 import { partitionPrefix } from '../core/partition-layout.js';
-import { formatBytes, formatCount, formatDuration } from '../core/format.js';
+import { formatBytes, formatCount, wrapText } from '../core/format.js';
+import { partitionTable } from '../engine/partition-table.js';
 import { alreadyIngestedNote, STAGED_NOTE, type BackfillPlan } from '../engine/plan-backfill.js';
 import type { RunSummary } from '../engine/run-backfill.js';
+import { failureGroups, failureLine, outcomeLine, RESUME_INTRO, rowsLines } from '../engine/run-outcome.js';
 
-/** The preview as text: a line per partition, then the totals and any warnings. */
-export function previewText(plan: BackfillPlan, maxPartitions = 50): string {
-  const lines: string[] = [];
+/** The width the `--yes` text keeps to: an 80-column terminal or log viewer shows it unwrapped. */
+export const TEXT_WIDTH = 80;
+
+/**
+ * The preview as text: the wizard's partition table (the first `maxPartitions` rows, then a count
+ * of the rest: `--json` lists each), the totals, and any warnings, every line within 80 columns.
+ */
+export function previewText(plan: BackfillPlan, maxPartitions = 20): string {
   const t = plan.totals;
+  const table = partitionTable(TEXT_WIDTH);
+  const lines: string[] = [];
   const shown = plan.partitions.slice(0, maxPartitions);
-  for (const p of shown) {
-    lines.push(
-      `  ${partitionPrefix(p.partition)}  ${formatCount(p.matched)} files, ${formatBytes(p.bytes)}, ` +
-        `${formatCount(p.alreadyIngested)} already ingested, ${formatCount(p.toSend)} to send`,
-    );
-  }
-  if (plan.partitions.length > shown.length) lines.push(`  … and ${plan.partitions.length - shown.length} more partitions`);
-  lines.push(
-    `Matched ${formatCount(t.matched)} files (${formatBytes(t.bytes)}) in ${formatCount(t.partitions)} partitions; ` +
-      `${formatCount(t.alreadyIngested)} already ingested; ${formatCount(t.toSend)} to send (${formatBytes(t.bytesToSend)}).`,
-  );
-  if (t.staged > 0) lines.push(`Note: ${formatCount(t.staged)} files are ${STAGED_NOTE}.`);
-  if (t.matched === 0) lines.push('Warning: nothing matched the selection.');
-  else if (t.alreadyIngested > 0) {
-    lines.push(`${plan.reprocess ? 'Warning' : 'Note'}: ${alreadyIngestedNote(formatCount(t.alreadyIngested), plan.reprocess)}`);
-  }
+  if (shown.length > 0) lines.push(table.header, ...shown.map(table.row));
+  if (plan.partitions.length > shown.length) lines.push(`… and ${formatCount(plan.partitions.length - shown.length)} more partitions (--dry-run --json lists each)`);
+  if (shown.length > 0) lines.push(table.total(t));
+  lines.push(`Matched ${formatCount(t.matched)} files (${formatBytes(t.bytes)}) in ${formatCount(t.partitions)} partitions.`);
+  lines.push(`To send: ${formatCount(t.toSend)} files (${formatBytes(t.bytesToSend)}); ${formatCount(t.alreadyIngested)} already ingested.`);
+  const say = (text: string) => lines.push(...wrapText(text, TEXT_WIDTH, '  '));
+  if (t.staged > 0) say(`Note: ${formatCount(t.staged)} files are ${STAGED_NOTE}.`);
+  if (t.matched === 0) say('Warning: nothing matched the selection.');
+  else if (t.alreadyIngested > 0) say(`${plan.reprocess ? 'Warning' : 'Note'}: ${alreadyIngestedNote(formatCount(t.alreadyIngested), plan.reprocess)}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** The run's outcome as text, with the failures and how to resume. */
 export function summaryText(s: RunSummary, resumeCommand: string): string {
   const c = s.counts;
-  const lines = [
-    `${s.interrupted ? 'Interrupted' : 'Done'} in ${formatDuration(s.elapsedMs)}: ` +
-      `${formatCount(c.published)} published, ${formatCount(c.ingested)} ingested, ` +
-      `${formatCount(c['already-ingested'])} already ingested, ${formatCount(c.failed)} failed` +
-      (s.notSent > 0 ? `, ${formatCount(s.notSent)} not sent` : '') +
-      ` (${formatBytes(s.bytes)}).`,
-  ];
-  for (const f of s.failures.slice(0, 20)) lines.push(`  failed: ${f.name}: ${f.error}`);
-  if (c.failed > 20) lines.push(`  … and ${formatCount(c.failed - 20)} more failures (see the run record)`);
+  const lines = [outcomeLine(s)];
+  lines.push(...rowsLines(s));
+  const groups = failureGroups(s.failures);
+  for (const g of groups.slice(0, 10)) lines.push(...wrapText(`  ${failureLine(g)}`, TEXT_WIDTH, '      '));
+  const shown = groups.slice(0, 10).reduce((n, g) => n + g.count, 0);
+  if (c.failed > shown) lines.push(`  … and ${formatCount(c.failed - shown)} more failures (see the run record)`);
   lines.push(`Run record: ${s.recordPath}`);
-  if (c.failed > 0 || s.notSent > 0) lines.push(`Resume with: ${resumeCommand}`);
+  if (c.failed > 0 || s.notSent > 0) lines.push(RESUME_INTRO, resumeCommand);
   return `${lines.join('\n')}\n`;
 }
 
@@ -69,6 +68,7 @@ export function summaryJson(plan: BackfillPlan, summary: RunSummary | undefined,
             record: summary.recordPath,
             counts: summary.counts,
             notSent: summary.notSent,
+            rows: { events: summary.rows.events, rejectedLines: summary.rows.debug, filesWithRejectedLines: summary.rows.filesWithDebug, worst: summary.rows.worst },
             interrupted: summary.interrupted,
             failures: summary.failures,
             elapsedMs: Math.round(summary.elapsedMs),

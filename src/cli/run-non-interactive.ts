@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { formatBytes, formatCount, formatDuration } from '../core/format.js';
-import type { RunEvent } from '../engine/run-backfill.js';
+import { shortObjectName } from '../core/partition-layout.js';
+import type { RunEvent, RunProgress } from '../engine/run-backfill.js';
 import { resumeCommand, type BackfillRequest } from './backfill-request.js';
 import { openSession, type SessionOptions } from './backfill-session.js';
 import { previewText, summaryJson, summaryText } from './report.js';
@@ -11,6 +12,8 @@ export interface NonInteractiveIo {
   /** Aborts on the first Ctrl-C: stop sending, finish what is in flight, report. */
   interrupt: AbortSignal;
   json: boolean;
+  /** stderr is a terminal: progress is redrawn in place instead of a line per interval. */
+  live?: boolean;
   now?: () => number;
 }
 
@@ -22,7 +25,7 @@ export async function runNonInteractive(req: BackfillRequest, session: SessionOp
   const out = (text: string) => io.stdout.write(text);
   const err = (text: string) => io.stderr.write(text);
   const human = (text: string) => (io.json ? err(text) : out(text));
-  const opened = await openSession(req, session);
+  const opened = await openSession(req, { notify: (line) => err(`${line}\n`), ...session });
   try {
     const plan = await opened.plan(io.interrupt);
     human(previewText(plan));
@@ -31,7 +34,9 @@ export async function runNonInteractive(req: BackfillRequest, session: SessionOp
       else out('Dry run: nothing was sent or written.\n');
       return 0;
     }
-    const summary = await opened.run(plan, io.interrupt, progressPrinter(err, io.now ?? (() => performance.now())));
+    const progress = progressPrinter(err, io.now ?? (() => performance.now()), io.live === true);
+    const summary = await opened.run(plan, io.interrupt, progress.onEvent);
+    progress.end();
     const resume = resumeCommand(summary.runId, session.recordDir);
     if (io.json) {
       err(summaryText(summary, resume));
@@ -44,22 +49,51 @@ export async function runNonInteractive(req: BackfillRequest, session: SessionOp
   }
 }
 
-/** Progress to stderr at most every two seconds, and failures as they happen. */
-function progressPrinter(err: (text: string) => void, now: () => number) {
+/**
+ * Progress on stderr: files, bytes, rate and time left. On a terminal one line redrawn in place
+ * (a few times a second); in a log, a line every ten seconds. Failures as they happen, once each.
+ */
+function progressPrinter(err: (text: string) => void, now: () => number, live: boolean) {
   let last = now();
-  return (e: RunEvent) => {
-    if (e.type === 'file' && e.status === 'failed') err(`failed: ${e.object.name}: ${e.error ?? ''}\n`);
-    if (e.type !== 'progress') return;
-    const p = e.progress;
-    if (p.done < p.total && now() - last < 2000) return;
-    last = now();
-    const rate = p.elapsedMs > 0 ? (p.done * 1000) / p.elapsedMs : 0;
-    err(
-      `${formatCount(p.done)}/${formatCount(p.total)} files, ${formatBytes(p.doneBytes)}/${formatBytes(p.totalBytes)}, ` +
-        `${rate.toFixed(1)} files/s, ${formatDuration(p.elapsedMs)} elapsed` +
-        (p.failed > 0 ? `, ${formatCount(p.failed)} failed` : '') +
-        '\n',
-    );
+  let drawn = false;
+  const clear = () => {
+    if (drawn) err('\r\u001B[2K');
+    drawn = false;
   };
+  return {
+    onEvent(e: RunEvent) {
+      if (e.type === 'file' && e.status === 'failed') {
+        clear();
+        err(`failed: ${shortObjectName(e.object.name)}: ${e.error ?? ''}\n`);
+      }
+      if (e.type !== 'progress') return;
+      const p = e.progress;
+      if (p.done < p.total && now() - last < (live ? 250 : 10_000)) return;
+      last = now();
+      const line = progressLine(p);
+      if (live) {
+        clear();
+        err(line.slice(0, 79));
+        drawn = true;
+      } else err(`${line}\n`);
+    },
+    end: () => {
+      if (drawn) err('\n');
+      drawn = false;
+    },
+  };
+}
+
+/** `1,200/9,000 files, 12 MiB/90 MiB, 340 files/s, 4s elapsed, ~23s left`. */
+export function progressLine(p: RunProgress): string {
+  const rate = p.elapsedMs > 0 ? (p.done * 1000) / p.elapsedMs : 0;
+  // Time left from the bytes still to read at the rate so far (files differ in size).
+  const left = p.doneBytes > 0 && p.done < p.total ? ((p.totalBytes - p.doneBytes) * p.elapsedMs) / p.doneBytes : undefined;
+  return (
+    `${formatCount(p.done)}/${formatCount(p.total)} files, ${formatBytes(p.doneBytes)}/${formatBytes(p.totalBytes)}, ` +
+    `${rate.toFixed(0)} files/s, ${formatDuration(p.elapsedMs)} elapsed` +
+    (left !== undefined ? `, ~${formatDuration(left)} left` : '') +
+    (p.failed > 0 ? `, ${formatCount(p.failed)} failed` : '')
+  );
 }
 

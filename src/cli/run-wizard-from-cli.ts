@@ -1,3 +1,4 @@
+import { RESUME_INTRO } from '../engine/run-outcome.js';
 import type { Source } from '../ports/source.js';
 import type { WizardChoices, WizardDeps, WizardInput, WizardResult } from '../ui/run-wizard.js';
 import { commandLine, resumeCommand, type BackfillRequest } from './backfill-request.js';
@@ -57,8 +58,6 @@ export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFac
     openSource: (bucket) => openSource(bucket, opts.project, cloud),
     plan: async (c, source, signal, onProgress) => (await sessionFor(c, source)).plan(signal, onProgress),
     run: async (c, plan, signal, onEvent) => (await sessionFor(c, undefined)).run(plan, signal, onEvent),
-    commandLine: (c) => commandLine(requestOf(c)),
-    resumeCommand: (s) => resumeCommand(s.runId, recordDir),
     destination: (bucket) => (opts.topic !== undefined ? `Pub/Sub topic ${opts.topic}` : bucket === undefined ? (opts.warehouse ?? 'the warehouse') : warehouseOf(bucket)),
     ...(suggested ? { suggestedBucket: suggested } : {}),
   };
@@ -71,7 +70,17 @@ export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFac
       env: io.env,
       interrupt: io.interrupt,
     });
+    // Commands go out as plain lines after the wizard has closed: the terminal wraps them softly,
+    // so each copies as one line (Ink would break them with real newlines).
     if (result.kind === 'previewed') io.stdout.write(`Dry run: nothing was sent or written. The same from a script:\n${commandLine(requestOf(result.choices))} --dry-run\n`);
+    if (result.kind === 'ran') {
+      const s = result.summary;
+      const incomplete = s.counts.failed > 0 || s.notSent > 0;
+      io.stdout.write(
+        (incomplete ? `${RESUME_INTRO}\n${resumeCommand(s.runId, recordDir)}\n` : '') +
+          `The same backfill from a script:\n${commandLine(requestOf(result.choices))}\n`,
+      );
+    }
     return exitCodeOf(result);
   } finally {
     // After a second Ctrl-C the process quits at once: files in flight are not waited for.

@@ -16,6 +16,20 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** Text wrapped at word boundaries to lines of at most `width` (a longer word stays whole). */
+export function wrapText(text: string, width: number, indent = ''): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
 /** `1h02m`, `3m05s`, `12s`. */
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));

@@ -86,6 +86,16 @@ export function partitionOf(name: string): Partition | undefined {
   return { dataType: f.dataType, environment: f.environment, category: f.category, ds: f.ds, time: f.time };
 }
 
+/**
+ * An object name as an operator reads it in a list: `env/category/date/time/rest`, the folders'
+ * keys dropped (they are the same for every file), so what differs between files shows first.
+ */
+export function shortObjectName(name: string): string {
+  const p = partitionOf(name);
+  if (p === undefined) return name;
+  return `${p.environment}/${p.category}/${p.ds}/${p.time}/${name.slice(partitionPrefix(p).length)}`;
+}
+
 /** The endpoint's object name for a new file: `…/event_time=T/{session}/{utc timestamp}-{6 digits}`. */
 export function objectName(p: Partition, sessionId: string, at: Date, suffix: number): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');

@@ -28,6 +28,9 @@ describe('runBackfill', () => {
     expect(summary.failures).toHaveLength(FAILURES_KEPT);
     const lines = readFileSync(record.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; status?: string });
     expect(lines.filter((l) => l.status === 'failed')).toHaveLength(105);
-    expect(summaryText(summary, 'resume')).toContain('… and 85 more failures (see the run record)');
+    // One line per reason, not one per file; the rest counted.
+    const text = summaryText(summary, 'resume');
+    expect(text).toContain('100 failed: topic gone (e.g. testing/gameplay/2026-03-01/0-8/s/0)');
+    expect(text).toContain('… and 5 more failures (see the run record)');
   });
 });

@@ -25,8 +25,20 @@ export interface RunFailure {
   error: string;
 }
 
+/** What the directly ingested files held (a published file's rows are the function's to count). */
+export interface RowTotals {
+  /** Events landed in the events table. */
+  events: number;
+  /** Lines rejected into the debug table, and how many files had any. */
+  debug: number;
+  filesWithDebug: number;
+  /** The files with the most rejected lines (at most ROW_EXAMPLES). */
+  worst: { name: string; debug: number; events: number }[];
+}
+
 export interface RunSummary {
   runId: string;
+  rows: RowTotals;
   recordPath: string;
   counts: Record<FileStatus, number>;
   /** The first failures (at most FAILURES_KEPT; `counts.failed` has them all, the run record each one). */
@@ -51,6 +63,7 @@ export interface RunOptions {
 
 /** Failures a summary keeps: whatever the count, memory stays bounded. */
 export const FAILURES_KEPT = 100;
+export const ROW_EXAMPLES = 3;
 
 /** Sends every planned file through the publisher, recording each outcome as it is known. */
 export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
@@ -60,6 +73,7 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
   const files = opts.plan.files();
   const counts: Record<FileStatus, number> = { published: 0, ingested: 0, 'already-ingested': 0, failed: 0 };
   const failures: RunFailure[] = [];
+  const rows: RowTotals = { events: 0, debug: 0, filesWithDebug: 0, worst: [] };
   const progress: RunProgress = {
     total: opts.plan.totals.toSend,
     totalBytes: opts.plan.totals.bytesToSend,
@@ -92,6 +106,7 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
       opts.onEvent?.({ type: 'file', object, status, error });
     } else {
       const result = (outcome as { result: SendResult }).result;
+      if (result.status === 'ingested') countRows(rows, object.name, result);
       opts.record.append({ type: 'file', name: object.name, generation: object.generation, ...lineDetails(result) });
       opts.onEvent?.({ type: 'file', object, status });
     }
@@ -107,6 +122,7 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
   opts.record.close();
   return {
     runId: opts.runId,
+    rows,
     recordPath: opts.record.path,
     counts,
     failures,
@@ -115,6 +131,17 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
     elapsedMs: now() - started,
     bytes: progress.doneBytes,
   };
+}
+
+/** Adds a file's rows; keeps the files with the most rejected lines (a truncated gzip shows here). */
+function countRows(rows: RowTotals, name: string, r: { events: number; debug: number }) {
+  rows.events += r.events;
+  rows.debug += r.debug;
+  if (r.debug === 0) return;
+  rows.filesWithDebug++;
+  rows.worst.push({ name, debug: r.debug, events: r.events });
+  rows.worst.sort((a, b) => b.debug - a.debug);
+  rows.worst.length = Math.min(rows.worst.length, ROW_EXAMPLES);
 }
 
 function lineDetails(result: SendResult) {

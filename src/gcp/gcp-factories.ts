@@ -14,6 +14,12 @@ import { DEFAULT_TABLE_NAMES, type TableNames } from '../core/table-schemas.js';
  * Otherwise Application Default Credentials and the given project apply.
  */
 export function gcpCloudFactories(env: NodeJS.ProcessEnv = process.env, tables: TableNames = DEFAULT_TABLE_NAMES): CloudFactories {
+  const pubsubClient = async (project: string | undefined) => {
+    const clients = await import('./gcp-clients.js');
+    return env.PUBSUB_EMULATOR_HOST
+      ? clients.emulatorPubSub(env.PUBSUB_EMULATOR_HOST, project ?? env.PUBSUB_PROJECT_ID ?? 'local-project')
+      : new (await import('@google-cloud/pubsub')).PubSub(project ? { projectId: project } : {});
+  };
   return {
     async gcsSource(bucket, project) {
       const [{ createGcsSource }, clients] = await Promise.all([import('./gcs-source.js'), import('./gcp-clients.js')]);
@@ -36,11 +42,16 @@ export function gcpCloudFactories(env: NodeJS.ProcessEnv = process.env, tables: 
       });
     },
     async pubsubPublisher(topic, project, source) {
-      const [{ createPubSubPublisher }, clients] = await Promise.all([import('./pubsub-publisher.js'), import('./gcp-clients.js')]);
-      const pubsub = env.PUBSUB_EMULATOR_HOST
-        ? clients.emulatorPubSub(env.PUBSUB_EMULATOR_HOST, project ?? env.PUBSUB_PROJECT_ID ?? 'local-project')
-        : new (await import('@google-cloud/pubsub')).PubSub(project ? { projectId: project } : {});
-      return createPubSubPublisher({ pubsub, topic, bucket: source.bucket });
+      const { createPubSubPublisher } = await import('./pubsub-publisher.js');
+      return createPubSubPublisher({ pubsub: await pubsubClient(project), topic, bucket: source.bucket });
+    },
+    async checkTopic(topic, project) {
+      const pubsub = await pubsubClient(project);
+      try {
+        await (await import('./pubsub-publisher.js')).checkTopic(pubsub, topic);
+      } finally {
+        await pubsub.close().catch(() => undefined);
+      }
     },
   };
 }

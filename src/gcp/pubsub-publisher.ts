@@ -1,4 +1,5 @@
 import type { PubSub, Topic } from '@google-cloud/pubsub';
+import { UserError } from '../core/errors.js';
 import { buildStorageNotification, type NotifiedObject } from '../core/storage-notification.js';
 import type { Publisher, SendResult } from '../ports/publisher.js';
 import type { SourceObject } from '../ports/source.js';
@@ -29,6 +30,28 @@ const RETRY_CODES = [1, 2, 4, 8, 10, 13, 14]; // CANCELLED UNKNOWN DEADLINE_EXCE
 /** The full topic name for a `projects/P/topics/T` or a bare id. */
 export function topicPath(pubsub: PubSub, topic: string): string {
   return topic.startsWith('projects/') ? topic : `projects/${pubsub.projectId}/topics/${topic}`;
+}
+
+/**
+ * Refuses, once and up front, a topic that does not exist (else every file would fail on its own
+ * with gRPC NOT_FOUND). A PERMISSION_DENIED on the lookup passes: roles/pubsub.publisher may publish
+ * without being allowed to read the topic.
+ */
+export async function checkTopic(pubsub: PubSub, topic: string): Promise<void> {
+  const t = pubsub.topic(topic);
+  try {
+    const [exists] = await t.exists();
+    if (exists) return;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 7) return;
+    throw error;
+  }
+  const [, project, id] = /^projects\/([^/]+)\/topics\/(.+)$/.exec(t.name) ?? [];
+  throw new UserError(
+    `topic ${t.name} does not exist`,
+    `Check --topic and --gcp, or create it: gcloud pubsub topics create ${id ?? topic}${project ? ` --project ${project}` : ''}.`,
+    2,
+  );
 }
 
 /**

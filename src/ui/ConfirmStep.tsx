@@ -11,8 +11,6 @@ export interface ConfirmStepProps {
   source: string;
   destination: string;
   reprocess: boolean;
-  /** The same backfill as a command line, so it can go into a script instead. */
-  commandLine: string;
   context?: string;
   onConfirm: () => void;
   onBack: () => void;
@@ -29,12 +27,9 @@ export function ConfirmStep(props: ConfirmStepProps) {
       </Text>
       <Text>
         to <Text bold>{props.destination}</Text>
-        {props.reprocess ? ', reprocessing files already ingested' : ''}?
+        {props.reprocess ? ', sending files already ingested again (they land nothing new)' : ''}?
       </Text>
-      <Box marginTop={1} flexDirection="column">
-        <Text dimColor>The same from a script:</Text>
-        <Text>{props.commandLine}</Text>
-      </Box>
+      <Text dimColor>The command line for a script is printed when the wizard ends.</Text>
       <Box marginTop={1}>
         <Text>Start the backfill? </Text>
         <ConfirmInput defaultChoice="confirm" onConfirm={props.onConfirm} onCancel={props.onBack} />

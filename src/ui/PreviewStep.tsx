@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { formatBytes, formatCount } from '../core/format.js';
-import type { BackfillPlan, PartitionPlan, PlanProgress } from '../engine/plan-backfill.js';
+import { partitionTable } from '../engine/partition-table.js';
+import type { BackfillPlan, PlanProgress } from '../engine/plan-backfill.js';
 import { useTint } from './color.js';
 import { BACK, QUIT, type KeyHint } from './KeyHelp.js';
 import { previewWarnings } from './preview-warnings.js';
@@ -24,9 +25,6 @@ export interface PreviewStepProps {
   onBack?: (() => void) | undefined;
 }
 
-const NUM = 8;
-const cell = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
-const num = (s: string) => s.padStart(NUM);
 
 /** The preview: per partition and in total, files, bytes, already ingested and to send; then warnings. */
 export function PreviewStep(props: PreviewStepProps) {
@@ -46,14 +44,7 @@ export function PreviewStep(props: PreviewStepProps) {
     },
   });
 
-  const envW = 11;
-  const timeW = 5;
-  const dateW = 10;
-  const catW = Math.max(8, Math.min(24, columns - 1 - envW - dateW - timeW - 4 * NUM - 8));
-  const header = `${cell('environment', envW)} ${cell('category', catW)} ${cell('date', dateW)} ${cell('time', timeW)} ${num('files')} ${num('bytes')} ${num('already')} ${num('to send')}`;
-  const row = (p: PartitionPlan) =>
-    `${cell(p.partition.environment, envW)} ${cell(p.partition.category, catW)} ${cell(p.partition.ds, dateW)} ${cell(p.partition.time, timeW)} ` +
-    `${num(formatCount(p.matched))} ${num(formatBytes(p.bytes))} ${num(formatCount(p.alreadyIngested))} ${num(formatCount(p.toSend))}`;
+  const { header, row, total } = partitionTable(columns);
 
   const hints: KeyHint[] = [
     ...(canSend ? [{ key: 'enter', does: props.dryRun ? 'finish (dry run: nothing is sent)' : 'continue' }] : []),
@@ -87,7 +78,7 @@ export function PreviewStep(props: PreviewStepProps) {
             )}
           />
           <Text bold wrap="truncate-end">
-            {`${cell(`Total: ${formatCount(plan.totals.partitions)} partitions`, envW + catW + dateW + timeW + 3)} ${num(formatCount(plan.totals.matched))} ${num(formatBytes(plan.totals.bytes))} ${num(formatCount(plan.totals.alreadyIngested))} ${num(formatCount(plan.totals.toSend))}`}
+            {total(plan.totals)}
           </Text>
           <Text>
             To send: {formatCount(plan.totals.toSend)} files, {formatBytes(plan.totals.bytesToSend)}

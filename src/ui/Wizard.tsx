@@ -141,7 +141,6 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           source={plan.source}
           destination={destination}
           reprocess={plan.reprocess}
-          commandLine={deps.commandLine(choices)}
           context={context}
           onConfirm={() => {
             runControl.current = new AbortController();
@@ -168,7 +167,7 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
       );
     case 'summary':
       if (!ran) return null;
-      return <SummaryStep summary={ran.summary} commandLine={deps.commandLine(ran.choices)} resumeCommand={deps.resumeCommand(ran.summary)} context={context} />;
+      return <SummaryStep summary={ran.summary} context={context} />;
   }
 }
 

@@ -30,8 +30,6 @@ const deps: WizardDeps = {
   openSource: async () => ({ url: 'file:///b', discover: async () => ['testing'] }) as unknown as Source,
   plan: () => Promise.reject(new Error('not in this test')),
   run: () => Promise.reject(new Error('not in this test')),
-  commandLine: () => '',
-  resumeCommand: () => '',
   destination: () => 'duckdb:w.duckdb',
 };
 

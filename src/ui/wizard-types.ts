@@ -39,10 +39,6 @@ export interface WizardDeps {
   plan(choices: WizardChoices, source: Source, signal: AbortSignal, onProgress: (p: PlanProgress) => void): Promise<BackfillPlan>;
   /** Runs a plan; aborting `signal` stops new sends and lets what is in flight finish. */
   run(choices: WizardChoices, plan: BackfillPlan, signal: AbortSignal, onEvent: (e: RunEvent) => void): Promise<RunSummary>;
-  /** The same backfill as one non-interactive command line (with --yes). */
-  commandLine(choices: WizardChoices): string;
-  /** The command that resumes an interrupted or partly failed run. */
-  resumeCommand(summary: RunSummary): string;
   /** Where files from `bucket` go, for the header: `duckdb:/path`, `bigquery`, `Pub/Sub topic …`. */
   destination(bucket: string | undefined): string;
   /** Prefill for the bucket when no flag fixed it, and where it came from (`ANALYTICS_BACKFILL_BUCKET`, `the last run`). */

@@ -62,6 +62,10 @@ describe('analytics-backfill into DuckDB', () => {
     expect(first.stderr).not.toMatch(/failed|error/i);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`Matched ${want.files} files`);
+    // The summary says what landed and what was rejected, and where, not only files.
+    expect(first.stdout).toContain(`${want.events} events landed in events.events_function.`);
+    expect(first.stdout).toMatch(new RegExp(`^${want.rejected} lines rejected into logs.events_debug_function, from \\d+ files`, 'm'));
+    expect(first.stdout.split('\n').every((l) => l.length <= 80)).toBe(true);
     expect(await countRows(db, 'events.events_function')).toBe(want.events);
     expect(await countRows(db, 'logs.events_debug_function')).toBe(want.rejected);
     // Two log rows per file: parse_initiated, then the ledger row.
@@ -71,8 +75,8 @@ describe('analytics-backfill into DuckDB', () => {
 
     const second = await runCli(['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, ...selection, '--record-dir', records, '--yes', '--json']);
     expect(second.code).toBe(0);
-    const summary = JSON.parse(second.stdout) as { files: { matched: number; alreadyIngested: number; toSend: number } };
-    expect(summary.files).toEqual({ matched: want.files, alreadyIngested: want.files, toSend: 0 });
+    const summary = JSON.parse(second.stdout) as { files: { matched: number; alreadyIngested: number; staged: number; toSend: number } };
+    expect(summary.files).toEqual({ matched: want.files, alreadyIngested: want.files, staged: 0, toSend: 0 });
     expect(await countRows(db, 'events.events_function')).toBe(want.events);
     expect(await countRows(db, 'logs.events_logs_function')).toBe(want.files * 2);
   });
@@ -107,9 +111,9 @@ describe('analytics-backfill into DuckDB', () => {
     ['an unknown flag', ['--gcs-bucket', 'B', '--bogus'], /unknown flag --bogus/],
     ['a bad date', ['--event-ds-start', '2026-13-01'], /--event-ds-start: "2026-13-01" is not a date/],
     ['stop before start', ['--event-ds-start', '2026-03-03', '--event-ds-stop', '2026-03-01'], /--event-ds-stop 2026-03-01 is before --event-ds-start 2026-03-03/],
-    ['an environment the bucket does not hold', ['--analytics-environment', 'testin'], /environment "testin" not in file:.* \(present: production, staging, testing\)\. Did you mean "testing"\?$/],
-    ['a mistyped category', ['--event-category', 'gamepaly'], /event category \(under testing\) "gamepaly" not in file:.*\(present: gameplay, store\)\. Did you mean "gameplay"\?$/],
-    ['a typo beside a good category', ['--event-category', 'gameplay,nosuch'], /event category \(under testing\) "nosuch" not in .*\(present: gameplay, store\)\. Choose from the values present, or all\.$/],
+    ['an environment the bucket does not hold', ['--analytics-environment', 'testin'], /environment "testin" not in file:.* \(present: production, staging, testing\)\. Did you mean "testing"\?\n$/],
+    ['a mistyped category', ['--event-category', 'gamepaly'], /event category \(under testing\) "gamepaly" not in file:.*\(present: gameplay, store\)\. Did you mean "gameplay"\?\n$/],
+    ['a typo beside a good category', ['--event-category', 'gameplay,nosuch'], /event category \(under testing\) "nosuch" not in .*\(present: gameplay, store\)\. Choose from the values present, or all\.\n$/],
     ['an unknown time bucket', ['--event-time', '0-9'], /--event-time: unknown time bucket "0-9"/],
     ['a missing bucket folder', ['--gcs-bucket', '/nonexistent/bucket'], /--gcs-bucket: folder \/nonexistent\/bucket does not exist/],
     ['a missing choice', ['--event-category', ''], /--event-category/],

@@ -33,8 +33,8 @@ describe('an interrupted backfill', () => {
     await until(() => fileLines() >= 1); // the first group committed
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(stdout).toMatch(/Interrupted in .*: 0 published, [\d,]+ ingested, .* [\d,]+ not sent/);
-    const resume = /Resume with: npx analytics-backfill (.*)$/m.exec(stdout)?.[1];
+    expect(stdout).toMatch(/Interrupted after .*: [\d,]+ ingested, [\d,]+ failed, [\d,]+ not sent/);
+    const resume = /^Resume \(sends only what did not go out\):\nnpx analytics-backfill (.*)$/m.exec(stdout)?.[1];
     expect(resume).toBeDefined();
     const landed = await countRows(db, 'events.events_function');
     expect(landed).toBeGreaterThan(0);

@@ -34,9 +34,12 @@ export class TmuxSession {
     return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   }
 
-  /** The visible screen as text (`escapes` keeps the colour codes). */
-  screen(escapes = false): string {
-    return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'main');
+  /**
+   * The visible screen as text (`escapes` keeps the colour codes; `joined` joins lines the terminal
+   * wrapped softly, as a copy from the terminal would, while real newlines stay).
+   */
+  screen(escapes = false, joined = false): string {
+    return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), ...(joined ? ['-J'] : []), '-t', 'main');
   }
 
   /** Named keys (`Enter`, `Escape`, `Space`, `Up`, `C-c`, …), one send-keys each. */
@@ -74,15 +77,3 @@ export class TmuxSession {
   }
 }
 
-/** Lines between two markers on a screen, joined with spaces: a command Ink wrapped at the width. */
-export function unwrapBetween(screen: string, after: string, before: string): string {
-  const start = screen.indexOf(after);
-  const end = screen.indexOf(before, start + after.length);
-  if (start < 0 || end < 0) return '';
-  return screen
-    .slice(start + after.length, end)
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '')
-    .join(' ');
-}

@@ -28,8 +28,6 @@ export function engineDeps(warehouse: Warehouse, recordDir: string, over: Partia
         await publisher.close();
       }
     },
-    commandLine: (c) => `analytics-backfill --gcs-bucket ${c.bucket} --event-ds-start ${c.selection.start} --event-ds-stop ${c.selection.stop} --yes`,
-    resumeCommand: (s) => `analytics-backfill --resume ${s.runId} --yes`,
     destination: () => warehouse.url,
     today: () => new Date('2026-03-15T12:00:00Z'),
     ...over,

@@ -57,6 +57,7 @@ export function summaryOf(over: Partial<RunSummary> = {}): RunSummary {
     recordPath: '/state/runs/20260315-120000-abcd.ndjson',
     counts: { published: 0, ingested: 0, 'already-ingested': 0, failed: 0 },
     failures: [],
+    rows: { events: 0, debug: 0, filesWithDebug: 0, worst: [] },
     notSent: 0,
     interrupted: false,
     elapsedMs: 12_000,

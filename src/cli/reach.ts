@@ -1,0 +1,47 @@
+import { UserError } from '../core/errors.js';
+
+/** The services the CLI reaches, and what to check when one cannot be reached. */
+export const SERVICES = {
+  storage: { name: 'Cloud Storage', check: 'Check the network and credentials (gcloud auth application-default login), or STORAGE_EMULATOR_ENDPOINT for the emulator.' },
+  bigquery: { name: 'BigQuery', check: 'Check the network, credentials (gcloud auth application-default login) and --gcp, or BIGQUERY_EMULATOR_ENDPOINT for the emulator.' },
+  pubsub: { name: 'Pub/Sub', check: 'Check the network, credentials (gcloud auth application-default login) and --gcp, or PUBSUB_EMULATOR_HOST for the emulator.' },
+  cloud: { name: 'Google Cloud', check: 'Check the network, credentials (gcloud auth application-default login) and the emulator variables, if you use them.' },
+} as const;
+export type Service = keyof typeof SERVICES;
+
+/** Socket, DNS and gRPC failures that mean "could not reach", and credential failures. */
+const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH|socket hang up|fetch failed|UNAVAILABLE|DEADLINE_EXCEEDED|default credentials|invalid_grant|Could not refresh access token|Unauthorized/i;
+
+/** Whether an error means the service could not be reached (rather than a refusal of what was asked). */
+export function isUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 14 || code === 4 || code === 16 || code === 401) return true; // gRPC UNAVAILABLE, DEADLINE_EXCEEDED, UNAUTHENTICATED; HTTP 401
+  return UNREACHABLE.test(messageOf(error)) || UNREACHABLE.test(String(code ?? ''));
+}
+
+/**
+ * Runs the first call to a service. While the client retries, says so every `everyMs` (0: never); when it
+ * gives up on a connection or credential failure, the error becomes one line that names the
+ * service and what to check, in place of a raw URL or stack.
+ */
+export async function reach<T>(service: Service, target: string, work: () => Promise<T>, notify: (line: string) => void, everyMs = 3000): Promise<T> {
+  const s = SERVICES[service];
+  const started = Date.now();
+  const say = () => notify(`Still trying to reach ${s.name} (${target}), ${Math.round((Date.now() - started) / 1000)} s…`);
+  const timer = everyMs > 0 ? setInterval(say, everyMs) : undefined;
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UserError || !isUnreachable(error)) throw error;
+    throw new UserError(`could not reach ${s.name} (${target}): ${messageOf(error)}`, s.check);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const first = text.split('\n')[0] ?? text;
+  // A client's message may end in the raw request URL: keep the reason, drop the URL's query.
+  return first.replace(/\?[^\s]*/g, '').slice(0, 200);
+}

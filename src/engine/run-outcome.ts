@@ -1,0 +1,77 @@
+import { formatBytes, formatCount, formatDuration } from '../core/format.js';
+import { shortObjectName } from '../core/partition-layout.js';
+import { DEFAULT_TABLE_NAMES as T } from '../core/table-schemas.js';
+import type { RunFailure, RunSummary } from './run-backfill.js';
+
+/** The outcome's first line: `Done in 12s: 12 ingested, 0 failed (12 KiB).` (zero counts left out, failed kept). */
+export function outcomeLine(s: RunSummary): string {
+  const c = s.counts;
+  const parts = [
+    c.ingested > 0 ? `${formatCount(c.ingested)} ingested` : '',
+    c.published > 0 ? `${formatCount(c.published)} published` : '',
+    c['already-ingested'] > 0 ? `${formatCount(c['already-ingested'])} already ingested` : '',
+    `${formatCount(c.failed)} failed`,
+    s.notSent > 0 || s.interrupted ? `${formatCount(s.notSent)} not sent` : '',
+  ].filter((p) => p !== '');
+  return `${s.interrupted ? `Interrupted after ${formatDuration(s.elapsedMs)}` : `Done in ${formatDuration(s.elapsedMs)}`}: ${parts.join(', ')} (${formatBytes(s.bytes)}).`;
+}
+
+/** The line that introduces the resume command, printed on a line of its own below it. */
+export const RESUME_INTRO = 'Resume (sends only what did not go out):';
+
+/**
+ * What landed, in words, said the same way by the `--yes` text and the wizard's Done screen: events
+ * landed and lines rejected (and where they went), with the files that lost the most lines.
+ */
+export function rowsLines(s: RunSummary): string[] {
+  const r = s.rows;
+  if (s.counts.ingested === 0) {
+    return s.counts.published > 0 ? ['Events land as the ingest function takes each notification; its tables count them.'] : [];
+  }
+  const lines = [
+    `${formatCount(r.events)} events landed in ${T.eventsDataset}.${T.eventsTable}.`,
+    r.debug === 0
+      ? 'No line was rejected.'
+      : `${formatCount(r.debug)} lines rejected into ${T.logsDataset}.${T.debugTable}, from ${formatCount(r.filesWithDebug)} files${r.worst.length > 1 ? '; the most from' : ':'}`,
+  ];
+  for (const w of r.worst) {
+    const counts = `: ${formatCount(w.debug)} rejected, ${formatCount(w.events)} landed`;
+    lines.push(`  ${fitName(shortObjectName(w.name), 78 - counts.length)}${counts}`);
+  }
+  return lines;
+}
+
+/** A name cut in the middle to `width`, keeping its partition (the start) and its file (the end). */
+export function fitName(name: string, width: number): string {
+  if (name.length <= width) return name;
+  const keep = Math.max(4, width - 1);
+  const head = Math.ceil(keep / 2);
+  return `${name.slice(0, head)}…${name.slice(name.length - (keep - head))}`;
+}
+
+export interface FailureGroup {
+  reason: string;
+  count: number;
+  /** The first file that failed this way, named by what differs between files. */
+  example: string;
+}
+
+/**
+ * Failures by reason, most frequent first: a thousand files refused by a missing table read as
+ * one line, and each different reason still shows. Counts cover the failures the summary kept.
+ */
+export function failureGroups(failures: readonly RunFailure[]): FailureGroup[] {
+  const byReason = new Map<string, FailureGroup>();
+  for (const f of failures) {
+    const reason = f.error.split('\n')[0] ?? f.error;
+    const g = byReason.get(reason);
+    if (g) g.count++;
+    else byReason.set(reason, { reason, count: 1, example: shortObjectName(f.name) });
+  }
+  return [...byReason.values()].sort((a, b) => b.count - a.count);
+}
+
+/** One group as a line: `3 failed: reason (e.g. env/cat/date/time/file)`. */
+export function failureLine(g: FailureGroup): string {
+  return `${formatCount(g.count)} failed: ${g.reason} (${g.count > 1 ? 'e.g. ' : ''}${g.example})`;
+}
