@@ -15,6 +15,12 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
 // not even this cache.
 const dryRun = process.argv.slice(2).some((a) => a === '--dry-run' || /^-[A-Za-z]*n[A-Za-z]*$/.test(a));
 if (!dryRun) module.enableCompileCache?.();
+// Google's auth library warns (MetadataLookupWarning) while it looks for credentials off Google
+// Cloud; the CLI says itself what could not be reached. Other warnings stay, one line each.
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (w.name !== 'MetadataLookupWarning') process.stderr.write(`analytics-backfill: ${w.name}: ${w.message.split('\n')[0]}\n`);
+});
 const controller = new AbortController();
 process.on('SIGINT', () => {
   if (controller.signal.aborted) process.exit(130); // a second Ctrl-C quits at once
