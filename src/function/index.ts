@@ -5,6 +5,7 @@
  */
 
 import * as functions from '@google-cloud/functions-framework';
+import { UserError } from '../core/errors.js';
 import { createGcsSource } from '../gcp/gcs-source.js';
 import { createBigQueryWarehouse } from '../gcp/bigquery-warehouse.js';
 import { bigQueryWriterClient } from '../gcp/writer-client.js';
@@ -24,7 +25,8 @@ try {
   config = readConfig(process.env);
 } catch (error) {
   // Fails the start (and so the deployment) with the reason in the logs.
-  log.error(`configuration error: ${error instanceof Error ? error.message : String(error)}`, errorFields(error));
+  const hint = (error instanceof UserError && error.hint) || 'The variables are listed under Configuration in docs/function.md.';
+  log.error(`configuration error: ${error instanceof Error ? error.message : String(error)}. ${hint}`, errorFields(error));
   throw error;
 }
 
