@@ -5,10 +5,23 @@
 import module from 'node:module';
 
 // Node 22 is the least that parses events exactly (JSON.rawJSON); on an older Node every event would
-// become a debug row, so refuse to start instead.
+// become a debug row. Started by one (`npm link`, or the path to this file, on a machine's Node 20),
+// it runs itself again on the Node 24 the project installs (the `node` devDependency), or refuses.
 if (Number(process.versions.node.split('.')[0]) < 22) {
-  process.stderr.write(`analytics-backfill: needs Node.js 22 or later (this is ${process.version}). Run it with npx, or install a newer Node.\n`);
-  process.exit(1);
+  const { existsSync } = await import('node:fs');
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const own = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
+  if (!existsSync(own)) {
+    process.stderr.write(`analytics-backfill: needs Node.js 22 or later (this is ${process.version}). Run it with npx, or install a newer Node.\n`);
+    process.exit(1);
+  }
+  const child = spawn(own, ['--max-semi-space-size=8', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  // Ctrl-C reaches the child from the terminal; this process only waits for it and passes on its code.
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
+  await new Promise(() => {});
 }
 
 // Later starts skip compiling the same JavaScript (first screen < 400 ms); a dry run writes nothing,
