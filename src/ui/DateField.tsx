@@ -31,8 +31,3 @@ export function DateField({ value, focused }: DateFieldProps) {
     </Text>
   );
 }
-
-/** The printable text of one chunk of keys, split at each Enter (a paste can hold several). */
-export function typedSegments(input: string): string[] {
-  return input.split(/\r\n|[\r\n]/).map((part) => part.replace(/[^\x20-\x7e]/g, ''));
-}

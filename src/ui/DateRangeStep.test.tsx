@@ -44,6 +44,19 @@ describe('DateRangeStep', () => {
     await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('2026-03-02', '2026-03-03'));
   });
 
+  it('applies Backspaces that arrive together and ctrl-u, never typing them as invisible characters', async () => {
+    const onSubmit = vi.fn();
+    const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />);
+    await waitForFrame(lastFrame, 'In the bucket: 2026-03-01 to 2026-03-10');
+    stdin.write('2026-03-0299');
+    stdin.write('\x7f\x7f'); // two Backspaces in one read
+    stdin.write('\r');
+    stdin.write('1999-01-01');
+    stdin.write('\x15'); // ctrl-u clears the field
+    stdin.write('2026-03-04\r');
+    await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('2026-03-02', '2026-03-04'));
+  });
+
   it('takes a paste of both dates, each ending in a newline', async () => {
     const onSubmit = vi.fn();
     const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />);

@@ -3,7 +3,8 @@ import { Box, Text, type Key } from 'ink';
 import Spinner from 'ink-spinner';
 import { useRef, useState } from 'react';
 import { useTint } from './color.js';
-import { DateField, typedSegments } from './DateField.js';
+import { DateField } from './DateField.js';
+import { editLine } from './line-edit.js';
 import { checkRange, datePresets, type DateSpan } from './date-range.js';
 import { BACK, QUIT, type KeyHint } from './KeyHelp.js';
 import { StepFrame } from './StepFrame.js';
@@ -71,14 +72,18 @@ export function DateRangeStep(props: DateRangeStepProps) {
     if (focused.current === START) setStart((typed.current.start = change(typed.current.start)));
     else setStop((typed.current.stop = change(typed.current.stop)));
   };
-  /** Keys for the focused field: each segment of a burst is typed into the field focused when it arrives. */
+  /** No key flags: the parts of a burst after its first Enter. */
+const NO_KEY = {} as Key;
+
+/** Keys for the focused field: each segment of a burst is typed into the field focused when it arrives. */
   const fieldKeys = (input: string, key: Key) => {
     if (key.return) return enterOnField();
-    if (key.backspace || key.delete) return edit((text) => text.slice(0, -1));
-    if (key.ctrl || key.meta || key.leftArrow || key.rightArrow) return;
-    typedSegments(input).forEach((text, index) => {
+    if (key.meta || key.leftArrow || key.rightArrow) return;
+    // Typed at the end of the field, a burst's Backspaces and ctrl-u/w included (line-edit.ts).
+    const parts = key.backspace || key.delete || key.ctrl ? [input] : input.split(/\r\n|[\r\n]/);
+    parts.forEach((part, index) => {
       if (index > 0) enterOnField();
-      if (text !== '' && focused.current !== PRESETS) edit((was) => was + text);
+      if (focused.current !== PRESETS) edit((was) => editLine({ text: was, cursor: was.length }, part, index === 0 ? key : NO_KEY).line.text);
     });
   };
 

@@ -53,6 +53,20 @@ describe('EnvironmentStep', () => {
     expect(onSubmit).toHaveBeenCalledWith(['testing', 'staging']);
   });
 
+  it('takes a and Enter, or space and Enter, arriving in one read', async () => {
+    const all = vi.fn();
+    const first = render(<EnvironmentStep present={['staging', 'testing']} onSubmit={all} />);
+    await waitForFrame(first.lastFrame, '0 of 2 selected');
+    first.stdin.write('a\r');
+    await vi.waitFor(() => expect(all).toHaveBeenCalledWith(['testing', 'staging']));
+    const one = vi.fn();
+    const second = render(<EnvironmentStep present={['staging', 'testing']} onSubmit={one} />);
+    await waitForFrame(second.lastFrame, '0 of 2 selected');
+    second.stdin.write('\u001B[B'); // down
+    second.stdin.write(' \r');
+    await vi.waitFor(() => expect(one).toHaveBeenCalledWith(['staging']));
+  });
+
   it('keeps an earlier choice and goes back on esc', async () => {
     const onBack = vi.fn();
     const { lastFrame, stdin } = render(<EnvironmentStep present={['staging', 'testing']} defaultValue={['testing']} onSubmit={() => {}} onBack={onBack} />);

@@ -1,6 +1,5 @@
-import { MultiSelect } from '@inkjs/ui';
 import { Box, Text } from 'ink';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import Spinner from 'ink-spinner';
 import { useTint } from './color.js';
 import { BACK, QUIT, type KeyHint } from './KeyHelp.js';
@@ -33,36 +32,21 @@ export interface MultiChoiceProps {
   onBack?: () => void;
 }
 
-/** A multi-select step: space toggles, `a` selects all (or none), Enter submits at least one. */
+/**
+ * A multi-select step: ↑↓ move, space toggles, `a` selects all (or none), Enter submits at least
+ * one. The list is drawn here rather than by @inkjs/ui's MultiSelect, whose keys are read one event
+ * at a time: a terminal or a paste that sends `a` and Enter (or space and Enter) in one read lost
+ * both. Here each key of a burst is applied in turn, to state kept in refs between renders.
+ */
 export function MultiChoice(props: MultiChoiceProps) {
   const tint = useTint();
   const { rows } = useTerminalSize();
-  const [selected, setSelected] = useState<string[]>(() => [...(props.defaultValue ?? [])]);
-  const [generation, setGeneration] = useState(0);
+  const [, redraw] = useState(0);
   const [message, setMessage] = useState<string | undefined>();
-  // The selection as of the last key, and whether the list was just remounted by `a` and cannot
-  // hear keys yet: Enter pressed in that moment is handled here instead.
-  const selectedNow = useRef(selected);
-  const remounting = useRef(false);
-  useEffect(() => {
-    remounting.current = false;
-  }, [generation]);
+  const state = useRef({ selected: [...(props.defaultValue ?? [])], focus: 0 });
   const options = props.options;
   const all = props.selectAll ?? options?.map((o) => o.value) ?? [];
-
-  useStepKeys({
-    onBack: props.onBack,
-    extra: (input, key) => {
-      if (key.return && remounting.current) submit(selectedNow.current);
-      if (input !== 'a' || !options) return;
-      const allChosen = all.length > 0 && all.every((v) => selectedNow.current.includes(v));
-      selectedNow.current = allChosen ? [] : [...all];
-      remounting.current = true;
-      setSelected(selectedNow.current);
-      setMessage(undefined);
-      setGeneration((g) => g + 1); // remount the list with the new selection
-    },
-  });
+  const visible = Math.max(3, Math.min(options?.length ?? 0, rows - 9));
 
   const submit = (values: string[]) => {
     if (values.length === 0) {
@@ -71,7 +55,50 @@ export function MultiChoice(props: MultiChoiceProps) {
     }
     props.onSubmit(options ? options.map((o) => o.value).filter((v) => values.includes(v)) : values);
   };
+  /** One key; true when it ended the step (Enter with a selection). */
+  const apply = (k: 'up' | 'down' | 'space' | 'all' | 'enter' | 'pageUp' | 'pageDown'): boolean => {
+    if (!options || options.length === 0) return false;
+    const s = state.current;
+    if (k === 'enter') {
+      submit(s.selected);
+      return s.selected.length > 0;
+    }
+    if (k === 'up') s.focus = Math.max(0, s.focus - 1);
+    else if (k === 'down') s.focus = Math.min(options.length - 1, s.focus + 1);
+    else if (k === 'pageUp') s.focus = Math.max(0, s.focus - visible);
+    else if (k === 'pageDown') s.focus = Math.min(options.length - 1, s.focus + visible);
+    else if (k === 'space') {
+      const v = options[s.focus]!.value;
+      s.selected = s.selected.includes(v) ? s.selected.filter((x) => x !== v) : [...s.selected, v];
+    } else {
+      const allChosen = all.length > 0 && all.every((v) => s.selected.includes(v));
+      s.selected = allChosen ? [] : [...all];
+    }
+    if (k === 'space' || k === 'all') setMessage(undefined);
+    return false;
+  };
 
+  useStepKeys({
+    onBack: props.onBack,
+    extra: (input, key) => {
+      if (key.upArrow) apply('up');
+      else if (key.downArrow) apply('down');
+      else if (key.pageUp) apply('pageUp');
+      else if (key.pageDown) apply('pageDown');
+      else if (key.return) apply('enter');
+      else if (!key.ctrl && !key.meta) {
+        for (const ch of input) {
+          const k = ch === ' ' ? 'space' : ch === 'a' ? 'all' : ch === '\r' || ch === '\n' ? 'enter' : undefined;
+          if (k !== undefined && apply(k)) break;
+        }
+      }
+      redraw((n) => n + 1);
+    },
+  });
+
+  const { selected, focus } = state.current;
+  const offset = Math.min(Math.max(0, focus - visible + 1), Math.max(0, (options?.length ?? 0) - visible), focus);
+  const width = Math.max(0, ...(options ?? []).map((o) => o.value.length));
   const hints: KeyHint[] = [
     { key: '↑↓', does: 'move' },
     { key: 'space', does: 'select' },
@@ -80,8 +107,6 @@ export function MultiChoice(props: MultiChoiceProps) {
     ...(props.onBack ? [BACK] : []),
     QUIT,
   ];
-  const width = Math.max(0, ...(options ?? []).map((o) => o.value.length));
-  const visible = Math.max(3, Math.min(options?.length ?? 0, rows - 9));
 
   return (
     <StepFrame title={props.title} {...(props.position ? { position: props.position } : {})} {...(props.context ? { context: props.context } : {})} hints={hints}>
@@ -96,18 +121,17 @@ export function MultiChoice(props: MultiChoiceProps) {
         <Text color={tint('yellow')}>{props.emptyMessage ?? 'Nothing to choose from.'}</Text>
       ) : (
         <Box flexDirection="column">
-          <MultiSelect
-            key={generation}
-            options={options.map((o) => ({ value: o.value, label: o.note ? `${o.value.padEnd(width)}  ${o.note}` : o.value }))}
-            defaultValue={selected}
-            visibleOptionCount={visible}
-            onChange={(v) => {
-              selectedNow.current = v;
-              setSelected(v);
-              setMessage(undefined);
-            }}
-            onSubmit={submit}
-          />
+          {options.slice(offset, offset + visible).map((o, i) => {
+            const index = offset + i;
+            const on = selected.includes(o.value);
+            return (
+              <Text key={o.value} {...(index === focus ? { color: tint('cyan') } : {})}>
+                {index === focus ? '❯ ' : '  '}
+                {on ? '◉ ' : '◯ '}
+                {o.note ? `${o.value.padEnd(width)}  ${o.note}` : o.value}
+              </Text>
+            );
+          })}
           <Text dimColor>
             {selected.length} of {options.length} selected{options.length > visible ? ` (↑↓ to see all ${options.length})` : ''}
           </Text>

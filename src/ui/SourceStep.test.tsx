@@ -30,6 +30,39 @@ describe('SourceStep', () => {
     await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('gs://game-events'));
   });
 
+  it('takes keys in bursts: two Backspaces together delete two letters, a pasted path with its Enter submits', async () => {
+    const onSubmit = vi.fn();
+    const { lastFrame, stdin } = render(<SourceStep defaultValue="/data/bucketXX" checking={false} onSubmit={onSubmit} />);
+    await waitForFrame(lastFrame, '/data/bucketXX');
+    stdin.write('\x7f\x7f');
+    await waitForFrame(lastFrame, /Bucket › \/data\/bucket\s*$/m);
+    expect(lastFrame()).not.toContain('XX');
+    stdin.write('\r');
+    await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('/data/bucket'));
+    const second = vi.fn();
+    const other = render(<SourceStep defaultValue="" checking={false} onSubmit={second} />);
+    await waitForFrame(other.lastFrame, 'Bucket ›');
+    other.stdin.write('gs://pasted-events\r');
+    await vi.waitFor(() => expect(second).toHaveBeenCalledWith('gs://pasted-events'));
+  });
+
+  it('edits like a shell: ctrl-a/e, ctrl-u/k, ctrl-w, arrows; no control letter is typed', async () => {
+    const onSubmit = vi.fn();
+    const { lastFrame, stdin } = render(<SourceStep defaultValue="gs://old-bucket/extra" checking={false} onSubmit={onSubmit} />);
+    await waitForFrame(lastFrame, 'gs://old-bucket/extra');
+    stdin.write('\x17'); // ctrl-w: the last word
+    await waitForFrame(lastFrame, (f) => f.includes('gs://old-bucket/') && !f.includes('extra'));
+    stdin.write('\x15'); // ctrl-u: everything before the cursor
+    await waitForFrame(lastFrame, 'gs://my-analytics-bucket'); // the placeholder again
+    stdin.write('events');
+    stdin.write('\x01'); // ctrl-a, then type at the start
+    stdin.write('gs://game-');
+    await waitForFrame(lastFrame, 'gs://game-events');
+    stdin.write('\x05\r'); // ctrl-e and Enter in one burst
+    await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('gs://game-events'));
+    expect(lastFrame()).not.toMatch(/[uwae]gs:/);
+  });
+
   it('shows a spinner while opening, then the reason it failed', async () => {
     const { lastFrame, rerender } = render(<SourceStep defaultValue="/no/such" checking={true} onSubmit={() => {}} />);
     await waitForFrame(lastFrame, 'Opening /no/such');

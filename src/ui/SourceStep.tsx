@@ -1,9 +1,9 @@
-import { TextInput } from '@inkjs/ui';
 import { Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useState } from 'react';
 import { useTint } from './color.js';
 import { QUIT } from './KeyHelp.js';
+import { LineInput } from './LineInput.js';
 import { StepFrame } from './StepFrame.js';
 import { useStepKeys } from './use-step-keys.js';
 
@@ -45,9 +45,10 @@ export function SourceStep(props: SourceStepProps) {
   return (
     <StepFrame title="Source" {...(props.position ? { position: props.position } : {})} hints={[{ key: 'enter', does: 'open' }, QUIT]}>
       <Text>Where are the event files? A gs:// bucket, or a folder that mirrors one.</Text>
+      <Text dimColor>ctrl-a/e start/end · ctrl-u/k delete before/after · ctrl-w a word</Text>
       <Text>
         <Text bold>Bucket › </Text>
-        <TextInput defaultValue={props.defaultValue} placeholder="gs://my-analytics-bucket" isDisabled={props.checking} onChange={setValue} onSubmit={submit} />
+        <LineInput defaultValue={props.defaultValue} placeholder="gs://my-analytics-bucket" isDisabled={props.checking} onChange={setValue} onSubmit={submit} />
       </Text>
       {props.checking ? (
         <Text>

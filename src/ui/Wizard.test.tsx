@@ -113,7 +113,7 @@ describe('Wizard', () => {
   it('opens at the first open step, numbers the steps, and goes back only to open ones', async () => {
     await withWarehouse('partial', async (warehouse, records) => {
       const { lastFrame, stdin } = mount({ ...BLANK, bucket, start: '2026-03-01', stop: '2026-03-03' }, engineDeps(warehouse, records));
-      const frame = await waitForFrame(lastFrame, 'Which analytics environments?');
+      const frame = await waitForFrame(lastFrame, /Which analytics environments\?[\s\S]*0 of 2 selected/);
       expect(frame).toContain('Environments (1/3)');
       expect(frame).not.toContain('esc back');
       await press(stdin, 'a', KEY.enter);
