@@ -72,7 +72,13 @@ export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFac
     });
     // Commands go out as plain lines after the wizard has closed: the terminal wraps them softly,
     // so each copies as one line (Ink would break them with real newlines).
-    if (result.kind === 'previewed') io.stdout.write(`Dry run: nothing was sent or written. The same from a script:\n${commandLine(requestOf(result.choices))} --dry-run\n`);
+    if (result.kind === 'previewed') {
+      io.stdout.write(
+        opts.dryRun
+          ? `Dry run: nothing was sent or written. The same from a script:\n${commandLine(requestOf(result.choices))} --dry-run\n`
+          : 'Nothing was sent: every matched file is already ingested.\n',
+      );
+    }
     if (result.kind === 'ran') {
       const s = result.summary;
       const incomplete = s.counts.failed > 0 || s.notSent > 0;

@@ -10,6 +10,7 @@ export interface CategoryStepProps {
   context?: string;
   onSubmit: (categories: string[]) => void;
   onBack?: () => void;
+  onRetry?: () => void;
 }
 
 /** Event categories, as discovered in the bucket under the chosen environments. */

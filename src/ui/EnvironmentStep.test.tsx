@@ -67,6 +67,18 @@ describe('EnvironmentStep', () => {
     await vi.waitFor(() => expect(one).toHaveBeenCalledWith(['staging']));
   });
 
+  it('offers retry and back when the bucket could not be read', async () => {
+    const onRetry = vi.fn();
+    const onBack = vi.fn();
+    const { lastFrame, stdin } = render(<EnvironmentStep present={undefined} error="could not reach Cloud Storage" onSubmit={() => {}} onRetry={onRetry} onBack={onBack} />);
+    const frame = await waitForFrame(lastFrame, 'could not reach Cloud Storage');
+    expect(frame).toMatch(/r retry.*esc back/);
+    await press(stdin, 'r');
+    await vi.waitFor(() => expect(onRetry).toHaveBeenCalledOnce());
+    await press(stdin, KEY.esc);
+    await vi.waitFor(() => expect(onBack).toHaveBeenCalledOnce());
+  });
+
   it('keeps an earlier choice and goes back on esc', async () => {
     const onBack = vi.fn();
     const { lastFrame, stdin } = render(<EnvironmentStep present={['staging', 'testing']} defaultValue={['testing']} onSubmit={() => {}} onBack={onBack} />);

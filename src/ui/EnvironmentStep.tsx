@@ -10,6 +10,7 @@ export interface EnvironmentStepProps {
   context?: string;
   onSubmit: (environments: string[]) => void;
   onBack?: () => void;
+  onRetry?: () => void;
 }
 
 /**
@@ -34,9 +35,10 @@ export function EnvironmentStep(props: EnvironmentStepProps) {
 }
 
 /** The props every choosing step hands on to `MultiChoice` unchanged. */
-export function pass(p: { defaultValue?: readonly string[]; error?: string; position?: string; context?: string; onSubmit: (v: string[]) => void; onBack?: () => void }) {
+export function pass(p: { defaultValue?: readonly string[]; error?: string; position?: string; context?: string; onSubmit: (v: string[]) => void; onBack?: () => void; onRetry?: () => void }) {
   return {
     onSubmit: p.onSubmit,
+    ...(p.onRetry ? { onRetry: p.onRetry } : {}),
     ...(p.defaultValue ? { defaultValue: p.defaultValue } : {}),
     ...(p.error !== undefined ? { error: p.error } : {}),
     ...(p.position !== undefined ? { position: p.position } : {}),

@@ -30,6 +30,8 @@ export interface MultiChoiceProps {
   emptyMessage?: string;
   onSubmit: (values: string[]) => void;
   onBack?: () => void;
+  /** Shown with the error: looks again (the bucket may be back). */
+  onRetry?: () => void;
 }
 
 /**
@@ -81,6 +83,10 @@ export function MultiChoice(props: MultiChoiceProps) {
   useStepKeys({
     onBack: props.onBack,
     extra: (input, key) => {
+      if (props.error !== undefined) {
+        if (input === 'r') props.onRetry?.();
+        return;
+      }
       if (key.upArrow) apply('up');
       else if (key.downArrow) apply('down');
       else if (key.pageUp) apply('pageUp');
@@ -99,7 +105,7 @@ export function MultiChoice(props: MultiChoiceProps) {
   const { selected, focus } = state.current;
   const offset = Math.min(Math.max(0, focus - visible + 1), Math.max(0, (options?.length ?? 0) - visible), focus);
   const width = Math.max(0, ...(options ?? []).map((o) => o.value.length));
-  const hints: KeyHint[] = [
+  const hints: KeyHint[] = props.error !== undefined ? [...(props.onRetry ? [{ key: 'r', does: 'retry' }] : []), ...(props.onBack ? [BACK] : []), QUIT] : [
     { key: '↑↓', does: 'move' },
     { key: 'space', does: 'select' },
     { key: 'a', does: 'all/none' },

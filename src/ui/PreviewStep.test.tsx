@@ -26,6 +26,23 @@ describe('PreviewStep', () => {
     expect(frame).toContain('Note: 1 files already ingested are skipped: each file generation lands once');
   });
 
+  it('with nothing to send, offers finish (q, exit 0) and back instead of leaving only ctrl-c', async () => {
+    const onFinish = vi.fn();
+    const { lastFrame, stdin } = render(<PreviewStep plan={planOf([{ ds: '2026-03-01', files: 3, already: 3 }])} largeSelection={10_000} onSubmit={noop} onFinish={onFinish} onBack={noop} />);
+    const frame = await waitForFrame(lastFrame, 'Nothing to send');
+    expect(frame).toMatch(/q finish \(nothing to send\).*esc back/);
+    await press(stdin, 'q');
+    await vi.waitFor(() => expect(onFinish).toHaveBeenCalledOnce());
+  });
+
+  it('offers retry when planning failed', async () => {
+    const onRetry = vi.fn();
+    const { lastFrame, stdin } = render(<PreviewStep plan={undefined} error="could not reach BigQuery" largeSelection={10} onSubmit={noop} onRetry={onRetry} onBack={noop} />);
+    await waitForFrame(lastFrame, /r retry/);
+    await press(stdin, 'r');
+    await vi.waitFor(() => expect(onRetry).toHaveBeenCalledOnce());
+  });
+
   it('offers no reprocess key (it would land nothing), and says what --reprocess really does', async () => {
     const onSubmit = vi.fn();
     const plan = planOf([{ ds: '2026-03-01', files: 3, already: 3 }]);

@@ -22,6 +22,10 @@ export interface PreviewStepProps {
   dryRun?: boolean;
   context?: string;
   onSubmit: () => void;
+  /** With nothing to send: ends the wizard (exit 0). */
+  onFinish?: () => void;
+  /** After a failed plan: plans again. */
+  onRetry?: () => void;
   onBack?: (() => void) | undefined;
 }
 
@@ -35,12 +39,15 @@ export function PreviewStep(props: PreviewStepProps) {
   const height = Math.max(3, rows - 13 - warnings.length);
   const scroll = useScroll(plan?.partitions.length ?? 0, height);
   const canSend = plan !== undefined && (plan.totals.toSend > 0 || props.dryRun === true);
+  const nothingToSend = plan !== undefined && !canSend;
 
   useStepKeys({
     onBack: props.onBack,
     extra: (input, key) => {
+      if (props.error !== undefined && input === 'r') return props.onRetry?.();
       if (!plan || scroll.onKey(input, key)) return;
       if (key.return && canSend) props.onSubmit();
+      else if (input === 'q' && nothingToSend) props.onFinish?.();
     },
   });
 
@@ -48,6 +55,8 @@ export function PreviewStep(props: PreviewStepProps) {
 
   const hints: KeyHint[] = [
     ...(canSend ? [{ key: 'enter', does: props.dryRun ? 'finish (dry run: nothing is sent)' : 'continue' }] : []),
+    ...(nothingToSend && props.onFinish ? [{ key: 'q', does: 'finish (nothing to send)' }] : []),
+    ...(props.error !== undefined && props.onRetry ? [{ key: 'r', does: 'retry' }] : []),
     ...(plan && plan.partitions.length > height ? [{ key: '↑↓ pgup/pgdn', does: 'scroll' }] : []),
     ...(props.onBack ? [BACK] : []),
     QUIT,

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { countRows } from '../../test/helpers/duckdb-query.js';
 import { writeSampleBucket, type SampleTally } from '../demo/sample-bucket.js';
 import { createDuckDbWarehouse } from '../local/duckdb-warehouse.js';
+import { createFolderSource } from '../local/folder-source.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import { engineDeps } from './testing/engine-deps.js';
 import { KEY, press, type, waitForFrame } from './testing/frames.js';
@@ -133,6 +134,24 @@ describe('Wizard', () => {
       await type(stdin, 'bucket');
       await press(stdin, KEY.enter);
       await waitForFrame(lastFrame, 'Which analytics environments?');
+    });
+  });
+
+  it('looks again on r after the bucket could not be read, and goes on', async () => {
+    await withWarehouse('retry', async (warehouse, records) => {
+      let failures = 1;
+      const openSource = async (b: string) => {
+        const real = await createFolderSource(b);
+        return { ...real, list: real.list.bind(real), read: real.read.bind(real), filePath: real.filePath.bind(real),
+          discover: async (prefix: string, signal?: AbortSignal) => {
+            if (failures-- > 0) throw new Error('could not reach the bucket');
+            return real.discover(prefix, signal);
+          } };
+      };
+      const { lastFrame, stdin } = mount({ ...BLANK, bucket }, engineDeps(warehouse, records, { openSource }));
+      await waitForFrame(lastFrame, /could not reach the bucket[\s\S]*r retry/);
+      await press(stdin, 'r');
+      await waitForFrame(lastFrame, /Which analytics environments\?[\s\S]*0 of 2 selected/);
     });
   });
 

@@ -39,9 +39,12 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
   const flow = useWizardFlow(initial);
   const { step, draft } = flow;
   const src = useSource(flow, deps.openSource);
-  const found = useDiscovery(step === 'environments' || step === 'categories' || step === 'dates' ? step : undefined, src.source, draft.dataType, draft.environments, draft.categories);
+  // Each retry (r on a screen that failed to look something up) runs the lookup again.
+  const [attempt, setAttempt] = useState(0);
+  const retry = () => setAttempt((n) => n + 1);
+  const found = useDiscovery(step === 'environments' || step === 'categories' || step === 'dates' ? step : undefined, src.source, draft.dataType, draft.environments, draft.categories, attempt);
   const choices = choicesOf(draft);
-  const planning = usePlanning(deps.plan, src.source, choices, step === 'preview' || step === 'confirm' || step === 'run');
+  const planning = usePlanning(deps.plan, src.source, choices, step === 'preview' || step === 'confirm' || step === 'run', attempt);
   const plan = valueOf(planning.state);
   const runControl = useRef<AbortController | undefined>(undefined);
   const [stopping, setStopping] = useState(false);
@@ -86,6 +89,7 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           present={valueOf(found.environments)}
           {...opt('defaultValue', Array.isArray(draft.environments) ? draft.environments : undefined)}
           {...errorOf(found.environments)}
+          onRetry={retry}
           {...common('environments')}
           onSubmit={(environments) => flow.next('environments', { environments })}
         />
@@ -97,6 +101,7 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           present={valueOf(found.categories)}
           {...opt('defaultValue', Array.isArray(draft.categories) ? draft.categories : undefined)}
           {...errorOf(found.categories)}
+          onRetry={retry}
           {...common('categories')}
           onSubmit={(categories) => flow.next('categories', { categories })}
         />
@@ -130,6 +135,8 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           {...opt('dryRun', initial.dryRun)}
           context={context}
           onSubmit={() => (initial.dryRun && plan && choices ? onExit({ kind: 'previewed', choices, plan }) : flow.go('confirm'))}
+          onFinish={() => plan && choices && onExit({ kind: 'previewed', choices, plan })}
+          onRetry={retry}
           {...opt('onBack', backFrom('preview'))}
         />
       );

@@ -42,6 +42,8 @@ describe('date validation', () => {
     expect(checkRange('2026-03-28', '2026-04-02')).toEqual({ days: 6 });
     expect(checkRange('2026-03-10', '2026-03-01').order).toMatch(/before the start/);
     expect(spanOf(['2026-03-02', 'junk', '2026-01-05', '2026-02-01'])).toEqual({ first: '2026-01-05', last: '2026-03-02' });
+    // A folder named like a date that is not one is not in the span (the preset would fill it in, then refuse it).
+    expect(spanOf(['2026-03-02', '2026-13-45', '2026-02-30', '2026-01-05'])).toEqual({ first: '2026-01-05', last: '2026-03-02' });
     expect(spanOf([])).toBeUndefined();
   });
 });

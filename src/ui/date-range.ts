@@ -77,7 +77,8 @@ export function spanOf(dates: Iterable<string>): DateSpan | undefined {
   let first: string | undefined;
   let last: string | undefined;
   for (const d of dates) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) continue;
+    // The one date rule (core/calendar): a folder such as event_ds=2026-13-45 is not a date.
+    if (dayNumberOf(d) === undefined) continue;
     if (first === undefined || d < first) first = d;
     if (last === undefined || d > last) last = d;
   }

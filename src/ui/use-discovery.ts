@@ -23,11 +23,13 @@ export function useDiscovery(
   dataType: string,
   environments: AllOr<string> | undefined,
   categories: AllOr<string> | undefined,
+  /** Bumped to look again after a failure. */
+  attempt = 0,
 ): Discovery {
   // Environments are listed for their step, or when `all` stands for them in a later one.
   const wantEnvs = need === 'environments' || (need !== undefined && environments === 'all');
   const wantCats = need === 'categories' || (need === 'dates' && categories === 'all');
-  const envState = useAsync(source && wantEnvs ? (signal) => source.discover(levelPrefix([dataType]), signal) : undefined, `${source?.url}|${dataType}`);
+  const envState = useAsync(source && wantEnvs ? (signal) => source.discover(levelPrefix([dataType]), signal) : undefined, `${source?.url}|${dataType}#${attempt}`);
   const presentEnvs = envState.status === 'done' ? envState.value : undefined;
   const envs = listOf(environments, presentEnvs);
 
@@ -39,7 +41,7 @@ export function useDiscovery(
           return [...found].sort();
         }
       : undefined,
-    `${source?.url}|${dataType}|${envs?.join(',')}`,
+    `${source?.url}|${dataType}|${envs?.join(',')}#${attempt}`,
   );
   const cats = listOf(categories, catState.status === 'done' ? catState.value : undefined);
 
@@ -51,7 +53,7 @@ export function useDiscovery(
           return spanOf(dates) ?? null;
         }
       : undefined,
-    `${source?.url}|${dataType}|${envs?.join(',')}|${cats?.join(',')}`,
+    `${source?.url}|${dataType}|${envs?.join(',')}|${cats?.join(',')}#${attempt}`,
   );
   return { environments: envState, categories: catState, span };
 }
