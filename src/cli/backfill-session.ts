@@ -30,6 +30,8 @@ export interface BackfillSession {
   warehouse: Warehouse | undefined;
   plan(signal?: AbortSignal, onProgress?: (p: PlanProgress) => void): Promise<BackfillPlan>;
   run(plan: BackfillPlan, signal?: AbortSignal, onEvent?: (e: RunEvent) => void): Promise<RunSummary>;
+  /** The run started last (its id and record), once `run` has begun: what a resume needs. */
+  readonly started: { runId: string; recordPath: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -53,9 +55,13 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
     last?.discard();
     await warehouse?.close();
   };
+  let started: BackfillSession['started'];
   return {
     source,
     warehouse,
+    get started() {
+      return started;
+    },
     plan: async (signal, onProgress) => {
       last?.discard();
       last = await reach('cloud', req.bucket, () => planBackfill({
@@ -94,6 +100,7 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
         ...(opts.resumes !== undefined ? { resumes: opts.resumes } : {}),
         request: req,
       });
+      started = { runId, recordPath: record.path };
       try {
         return await runBackfill({ plan, publisher, record, runId, ...(signal ? { signal } : {}), ...(onEvent ? { onEvent } : {}) });
       } finally {

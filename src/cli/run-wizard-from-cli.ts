@@ -79,6 +79,11 @@ export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFac
           : 'Nothing was sent: every matched file is already ingested.\n',
       );
     }
+    const started = current?.session.started;
+    if (result.kind === 'quit' && started) {
+      // A second Ctrl-C: the process ends now, files in flight unrecorded; the ledger keeps the resume exact.
+      io.stdout.write(`Quit during run ${started.runId}; what went out is in ${started.recordPath}.\n${RESUME_INTRO}\n${resumeCommand(started.runId, recordDir)}\n`);
+    }
     if (result.kind === 'ran') {
       const s = result.summary;
       const incomplete = s.counts.failed > 0 || s.notSent > 0;

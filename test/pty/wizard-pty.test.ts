@@ -153,6 +153,40 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     const [[ledger, files]] = (await queryDuckDb(db, "SELECT count(*), count(DISTINCT file_path) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')")) as [[bigint, bigint]];
     expect([Number(ledger), Number(files)]).toEqual([tally.files, tally.files]);
   });
+
+  it('quits at once on a second Ctrl-C, printing the run and a resume command that lands the rest once', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wizard-pty-'));
+    const bucket = join(dir, 'bucket');
+    const tally = writeSampleBucket(bucket, {
+      environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-10',
+      times: ['0-8', '8-16', '16-24'], filesPerPartition: 300, eventsPerFile: 20, seed: 6,
+    });
+    const db = join(dir, 'w.duckdb');
+    const records = join(dir, 'runs');
+    const t = start(
+      ['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--record-dir', records, '--analytics-environment', 'testing',
+        '--event-category', 'all', '--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-10', '--event-time', 'all'],
+      dir,
+    );
+    await t.waitFor('Total: 30 partitions');
+    t.keys('Enter');
+    await t.waitFor('Start the backfill?');
+    t.keys('Enter');
+    await t.waitFor((s) => num(/([\d,]+)\/9,000 files/.exec(s)?.[1]) >= 1, 30_000);
+    t.keys('C-c');
+    t.keys('C-c');
+    await t.waitFor('EXIT=', 30_000);
+    const joined = t.screen(false, true);
+    expect(joined).toContain('EXIT=130');
+    expect(joined).toMatch(/^Quit during run \S+; what went out is in \S+\.$/m);
+    const resume = /^Resume \(sends only what did not go out\):\n(npx analytics-backfill --resume .* --yes)$/m.exec(joined)?.[1] ?? '';
+    expect(resume).not.toBe('');
+    const resumed = await runCli(resume.split(' ').slice(2), {}, dir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const [[ledger, files]] = (await queryDuckDb(db, "SELECT count(*), count(DISTINCT file_path) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')")) as [[bigint, bigint]];
+    expect([Number(ledger), Number(files)]).toEqual([tally.files, tally.files]);
+    expect(await countRows(db, 'events.events_function')).toBe(tally.events);
+  });
 });
 
 /** A count as the screen prints it (`4,500`). */
