@@ -35,8 +35,16 @@ process.on('warning', (w) => {
   if (w.name !== 'MetadataLookupWarning') process.stderr.write(`analytics-backfill: ${w.name}: ${w.message.split('\n')[0]}\n`);
 });
 const controller = new AbortController();
+// Ends the process as Ctrl-C does (the shell sees 130), at once: no exit handlers, no teardown of
+// the DuckDB worker thread, whose native call in flight aborted the process ("terminate called
+// after throwing an instance of 'Napi::Error'") when process.exit() tore it down. What is half
+// written is rolled back on the next open, as after a kill.
+const dieOfSigint = () => {
+  process.removeAllListeners('SIGINT');
+  process.kill(process.pid, 'SIGINT');
+};
 process.on('SIGINT', () => {
-  if (controller.signal.aborted) process.exit(130); // a second Ctrl-C quits at once
+  if (controller.signal.aborted) dieOfSigint(); // a second Ctrl-C quits at once
   controller.abort();
 });
 // In a terminal the wizard is likely: start loading Ink now, so its WebAssembly layout engine
@@ -56,4 +64,5 @@ const code = await main(process.argv.slice(2), {
 // Exit only once what was written has left: to a pipe, Node writes asynchronously, and exiting
 // at once cut a `--json` report piped to another program at 64 KiB.
 await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
-process.exit(code);
+if (code === 130) dieOfSigint();
+else process.exit(code);

@@ -1,4 +1,5 @@
 import { RESUME_INTRO } from '../engine/run-outcome.js';
+import { resolve } from 'node:path';
 import type { Source } from '../ports/source.js';
 import type { WizardChoices, WizardDeps, WizardInput, WizardResult } from '../ui/run-wizard.js';
 import { commandLine, resumeCommand, type BackfillRequest } from './backfill-request.js';
@@ -15,12 +16,14 @@ import type { CliOptions } from './parse-args.js';
 export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFactories; recordDir: string; io: CliIo }): Promise<number> {
   const { runWizard, exitCodeOf, lastRunBucket } = await (await import('../ui/load-wizard.js')).loadWizard();
   const { io, cloud, recordDir } = deps;
-  const warehouseOf = (bucket: string) => opts.warehouse ?? defaultWarehouse(bucket);
+  // The warehouse: from --warehouse, or chosen on the destination step. With --topic it only tells
+  // what is already ingested (the default for the bucket).
+  const warehouseOf = (c: WizardChoices) => (c.destination === 'topic' ? (opts.warehouse ?? defaultWarehouse(c.bucket)) : c.destination);
   const requestOf = (c: WizardChoices): BackfillRequest => ({
     bucket: c.bucket,
     project: opts.project,
     topic: opts.topic,
-    warehouse: warehouseOf(c.bucket),
+    warehouse: warehouseOf(c),
     selection: c.selection,
     reprocess: c.reprocess,
     jobName: opts.jobName,
@@ -47,6 +50,7 @@ export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFac
     dataType: opts.dataType,
     reprocess: opts.reprocess,
     dryRun: opts.dryRun,
+    ...(opts.topic !== undefined ? { destination: 'topic' } : opts.warehouse !== undefined ? { destination: opts.warehouse } : {}),
     ...(opts.bucket !== undefined && !fromEnv ? { bucket: opts.bucket } : {}),
     ...(opts.environments !== undefined ? { environments: opts.environments } : {}),
     ...(opts.categories !== undefined ? { categories: opts.categories } : {}),
@@ -58,7 +62,8 @@ export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFac
     openSource: (bucket) => openSource(bucket, opts.project, cloud),
     plan: async (c, source, signal, onProgress) => (await sessionFor(c, source)).plan(signal, onProgress),
     run: async (c, plan, signal, onEvent) => (await sessionFor(c, undefined)).run(plan, signal, onEvent),
-    destination: (bucket) => (opts.topic !== undefined ? `Pub/Sub topic ${opts.topic}` : bucket === undefined ? (opts.warehouse ?? 'the warehouse') : warehouseOf(bucket)),
+    destination: (d) => destinationLabel(d, opts),
+    destinations: (bucket) => destinationOptions(bucket, opts.project, io.env),
     ...(suggested ? { suggestedBucket: suggested } : {}),
   };
 
@@ -97,4 +102,25 @@ export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFac
     // After a second Ctrl-C the process quits at once: files in flight are not waited for.
     if (result?.kind !== 'quit') await current?.session.close();
   }
+}
+
+/** A destination in words, naming the project (the header and the Confirm screen). */
+function destinationLabel(d: string | undefined, opts: CliOptions): string {
+  if (d === undefined) return 'destination to choose';
+  if (d === 'topic') return `Pub/Sub topic ${opts.topic}${opts.topic?.startsWith('projects/') ? '' : `, project ${opts.project ?? 'from your credentials'}`}`;
+  if (d.startsWith('duckdb:')) return `DuckDB file ${resolve(d.slice('duckdb:'.length))}`;
+  const project = d.startsWith('bigquery:') ? d.slice('bigquery:'.length) : undefined;
+  return `BigQuery, project ${project ?? 'from your credentials'}`;
+}
+
+/** The destination step's choices: BigQuery first for a gs:// bucket, the DuckDB file first for a folder. */
+function destinationOptions(bucket: string, project: string | undefined, env: NodeJS.ProcessEnv): { value: string; label: string }[] {
+  const duck = `duckdb:${resolve(defaultWarehouse('').slice('duckdb:'.length))}`;
+  const bq = project !== undefined ? `bigquery:${project}` : 'bigquery';
+  const note = env.BIGQUERY_EMULATOR_ENDPOINT ? ' (the BigQuery emulator)' : '';
+  const options = [
+    { value: duck, label: `DuckDB file ${duck.slice('duckdb:'.length)}` },
+    { value: bq, label: `BigQuery, project ${project ?? 'from your credentials'}${note}` },
+  ];
+  return bucket.startsWith('gs://') ? options.reverse() : options;
 }

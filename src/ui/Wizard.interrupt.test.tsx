@@ -9,7 +9,7 @@ import type { WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
 
 afterEach(cleanup);
 
-const FLAGS: WizardInput = { dataType: 'json', reprocess: false, bucket: '/b', environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-01', times: 'all' };
+const FLAGS: WizardInput = { dataType: 'json', reprocess: false, bucket: '/b', environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-01', times: 'all', destination: 'duckdb:w.duckdb' };
 const plan = planOf([{ ds: '2026-03-01', files: 10, size: 100 }]);
 const source = { url: 'file:///b' } as Source;
 
@@ -27,6 +27,7 @@ function stoppableDeps(onSignal: (s: AbortSignal) => void): WizardDeps {
         );
       }),
     destination: () => 'duckdb:w.duckdb',
+    destinations: () => [],
   };
 }
 
@@ -65,6 +66,17 @@ describe('Ctrl-C during a run', () => {
     await waitForFrame(lastFrame, 'Stopping: no new files are sent');
     expect(onExit).not.toHaveBeenCalled();
     await press(stdin, KEY.ctrlC);
+    await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith({ kind: 'quit' }));
+  });
+
+  it('counts two Ctrl-Cs that arrive in one read as two: it quits', async () => {
+    const deps = stoppableDeps(() => {});
+    deps.run = (_c, _p, _signal, onEvent) => {
+      onEvent({ type: 'progress', progress: { total: 10, totalBytes: 1000, done: 3, doneBytes: 300, failed: 0, elapsedMs: 1000 } });
+      return new Promise<RunSummary>(() => {});
+    };
+    const { stdin, onExit } = await startRun(deps);
+    stdin.write('\x03\x03');
     await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith({ kind: 'quit' }));
   });
 

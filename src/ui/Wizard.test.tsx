@@ -27,7 +27,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(cleanup);
 
-const BLANK: WizardInput = { dataType: 'json', reprocess: false };
+/** Nothing chosen but the destination (its step has a test of its own, the whole backfill). */
+const BLANK: WizardInput = { dataType: 'json', reprocess: false, destination: 'duckdb:chosen.duckdb' };
 
 async function withWarehouse<T>(name: string, body: (w: Warehouse, records: string, db: string) => Promise<T>): Promise<T> {
   const db = join(dir, `${name}.duckdb`);
@@ -49,7 +50,7 @@ function mount(initial: WizardInput, deps: WizardDeps) {
 describe('Wizard', () => {
   it('goes through a whole backfill of a folder into DuckDB, with a step back on the way', async () => {
     const db = await withWarehouse('whole', async (warehouse, records, db) => {
-      const { lastFrame, stdin, onExit } = mount(BLANK, engineDeps(warehouse, records));
+      const { lastFrame, stdin, onExit } = mount({ dataType: 'json', reprocess: false }, engineDeps(warehouse, records));
       await waitForFrame(lastFrame, 'Bucket ›');
       await type(stdin, bucket);
       await press(stdin, KEY.enter);
@@ -73,6 +74,12 @@ describe('Wizard', () => {
       await press(stdin, KEY.enter);
       frame = await waitForFrame(lastFrame, 'Which times of day');
       expect(frame).toContain('3 of 3 selected');
+      await press(stdin, KEY.enter);
+      // Where the rows go is asked, not assumed: the DuckDB file by its absolute path, or BigQuery by project.
+      frame = await waitForFrame(lastFrame, 'Where should the rows land?');
+      expect(frame).toContain('Destination (6/6)');
+      expect(frame).toMatch(/❯ DuckDB file \/\S+whole\.duckdb/);
+      expect(frame).toContain('BigQuery, project test-project');
       await press(stdin, KEY.enter);
       frame = await waitForFrame(lastFrame, 'Total: 6 partitions');
       // 2 files per partition, 3 days × 2 time buckets with files (16-24 has none)

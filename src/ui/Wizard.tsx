@@ -8,6 +8,7 @@ import { EnvironmentStep } from './EnvironmentStep.js';
 import { PreviewStep } from './PreviewStep.js';
 import { RunStep } from './RunStep.js';
 import { SourceStep } from './SourceStep.js';
+import { DestinationStep } from './DestinationStep.js';
 import { SummaryStep } from './SummaryStep.js';
 import { TimeStep } from './TimeStep.js';
 import { errorOf, valueOf } from './use-async.js';
@@ -65,7 +66,7 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
     if (step === 'summary' && ran) onExit({ kind: 'ran', ...ran });
   }, [step, ran]);
 
-  const destination = deps.destination(draft.bucket);
+  const destination = deps.destination(draft.destination, draft.bucket);
   const context = contextLine(draft, destination);
   const backFrom = (s: StepId) => (flow.previous(s) !== undefined ? () => flow.back(s) : undefined);
   const common = (s: StepId) => ({ context, ...opt('position', flow.position(s)), ...opt('onBack', backFrom(s)) });
@@ -125,6 +126,17 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           onSubmit={(times) => flow.next('times', { times })}
         />
       );
+    case 'destination': {
+      const options = deps.destinations(draft.bucket ?? '');
+      return (
+        <DestinationStep
+          options={options}
+          {...opt('defaultValue', draft.destination ?? options[0]?.value)}
+          {...common('destination')}
+          onSubmit={(d) => flow.next('destination', { destination: d })}
+        />
+      );
+    }
     case 'preview':
       return (
         <PreviewStep

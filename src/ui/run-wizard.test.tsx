@@ -31,6 +31,7 @@ const deps: WizardDeps = {
   plan: () => Promise.reject(new Error('not in this test')),
   run: () => Promise.reject(new Error('not in this test')),
   destination: () => 'duckdb:w.duckdb',
+  destinations: () => [],
 };
 
 describe('runWizard', () => {

@@ -10,7 +10,9 @@ export function useInterrupt(handler: () => void, signal?: AbortSignal): void {
   latest.current = handler;
   useInput(
     useCallback((input, key) => {
-      if (key.ctrl && input === 'c') latest.current();
+      // Two Ctrl-Cs pressed quickly can arrive in one read (`\x03\x03`): each counts.
+      const presses = key.ctrl && input === 'c' ? 1 : [...input].filter((ch) => ch === '\x03').length;
+      for (let i = 0; i < presses; i++) latest.current();
     }, []),
   );
   useEffect(() => {

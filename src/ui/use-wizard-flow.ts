@@ -3,10 +3,10 @@ import type { TimeBucket } from '../core/partition-layout.js';
 import type { AllOr } from '../core/selection.js';
 import type { WizardChoices, WizardInput } from './wizard-types.js';
 
-export type StepId = 'source' | 'environments' | 'categories' | 'dates' | 'times' | 'preview' | 'confirm' | 'run' | 'summary';
+export type StepId = 'source' | 'environments' | 'categories' | 'dates' | 'times' | 'destination' | 'preview' | 'confirm' | 'run' | 'summary';
 
 /** The steps that choose something, in order; a flag fixes its step and the flow skips it. */
-export const CHOOSING = ['source', 'environments', 'categories', 'dates', 'times'] as const;
+export const CHOOSING = ['source', 'environments', 'categories', 'dates', 'times', 'destination'] as const;
 type Choosing = (typeof CHOOSING)[number];
 
 export type Draft = WizardInput;
@@ -18,14 +18,16 @@ function fixedBy(initial: WizardInput): Set<Choosing> {
   if (initial.categories !== undefined) fixed.add('categories');
   if (initial.start !== undefined && initial.stop !== undefined) fixed.add('dates');
   if (initial.times !== undefined) fixed.add('times');
+  if (initial.destination !== undefined) fixed.add('destination');
   return fixed;
 }
 
 /** The choices once every step has one, else undefined. */
 export function choicesOf(d: Draft): WizardChoices | undefined {
   if (d.bucket === undefined || d.environments === undefined || d.categories === undefined) return undefined;
-  if (d.start === undefined || d.stop === undefined) return undefined;
+  if (d.start === undefined || d.stop === undefined || d.destination === undefined) return undefined;
   return {
+    destination: d.destination,
     bucket: d.bucket,
     selection: { dataType: d.dataType, environments: d.environments, categories: d.categories, start: d.start, stop: d.stop, times: d.times ?? 'all' },
     reprocess: d.reprocess,

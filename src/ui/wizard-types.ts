@@ -19,6 +19,8 @@ export interface WizardInput {
   reprocess: boolean;
   /** `--dry-run`: the wizard ends at the preview; nothing is sent. */
   dryRun?: boolean;
+  /** Where rows go: a warehouse spec (`duckdb:PATH`, `bigquery[:PROJECT]`), or `topic` when --topic gave one. */
+  destination?: string;
 }
 
 /** A complete choice: enough for the engine to plan and run, and for the equivalent command line. */
@@ -26,6 +28,8 @@ export interface WizardChoices {
   bucket: string;
   selection: Selection;
   reprocess: boolean;
+  /** As `WizardInput.destination`. */
+  destination: string;
 }
 
 /**
@@ -39,8 +43,10 @@ export interface WizardDeps {
   plan(choices: WizardChoices, source: Source, signal: AbortSignal, onProgress: (p: PlanProgress) => void): Promise<BackfillPlan>;
   /** Runs a plan; aborting `signal` stops new sends and lets what is in flight finish. */
   run(choices: WizardChoices, plan: BackfillPlan, signal: AbortSignal, onEvent: (e: RunEvent) => void): Promise<RunSummary>;
-  /** Where files from `bucket` go, for the header: `duckdb:/path`, `bigquery`, `Pub/Sub topic …`. */
-  destination(bucket: string | undefined): string;
+  /** The destination in words, for the header and the Confirm screen (naming the project). */
+  destination(destination: string | undefined, bucket: string | undefined): string;
+  /** What the destination step offers for `bucket`, the usual choice first. */
+  destinations(bucket: string): { value: string; label: string }[];
   /** Prefill for the bucket when no flag fixed it, and where it came from (`ANALYTICS_BACKFILL_BUCKET`, `the last run`). */
   suggestedBucket?: { bucket: string; from: string };
   /** Today's date for the presets (tests pin it). Defaults to the clock. */

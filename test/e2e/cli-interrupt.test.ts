@@ -24,7 +24,8 @@ describe('an interrupted backfill', () => {
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // As a shell reports it: a process that ends by SIGINT (as Ctrl-C ends it) exits 130.
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : null))));
     const fileLines = () => {
       if (!existsSync(records)) return 0;
       const [name] = readdirSync(records).filter((n) => !n.startsWith('.')); // not a plan's journal

@@ -22,6 +22,7 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // As a shell reports it: ending by SIGINT (how the CLI ends on Ctrl-C) is exit status 130.
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal === 'SIGINT' ? 130 : null), stdout, stderr }));
   });
 }

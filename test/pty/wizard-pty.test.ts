@@ -159,7 +159,8 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     const bucket = join(dir, 'bucket');
     const tally = writeSampleBucket(bucket, {
       environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-10',
-      times: ['0-8', '8-16', '16-24'], filesPerPartition: 300, eventsPerFile: 20, seed: 6,
+      // 18,000 files: the run outlasts the keys even on a loaded machine.
+      times: ['0-8', '8-16', '16-24'], filesPerPartition: 600, eventsPerFile: 20, seed: 6,
     });
     const db = join(dir, 'w.duckdb');
     const records = join(dir, 'runs');
@@ -172,7 +173,7 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     t.keys('Enter');
     await t.waitFor('Start the backfill?');
     t.keys('Enter');
-    await t.waitFor((s) => num(/([\d,]+)\/9,000 files/.exec(s)?.[1]) >= 1, 30_000);
+    await t.waitFor((s) => num(/([\d,]+)\/18,000 files/.exec(s)?.[1]) >= 1, 30_000);
     t.keys('C-c');
     t.keys('C-c');
     await t.waitFor('EXIT=', 30_000);
@@ -186,6 +187,24 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     const [[ledger, files]] = (await queryDuckDb(db, "SELECT count(*), count(DISTINCT file_path) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')")) as [[bigint, bigint]];
     expect([Number(ledger), Number(files)]).toEqual([tally.files, tally.files]);
     expect(await countRows(db, 'events.events_function')).toBe(tally.events);
+  });
+
+  it('asks where the rows go, the DuckDB file by its absolute path, and the Confirm screen names it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wizard-pty-'));
+    const bucket = join(dir, 'bucket');
+    writeSampleBucket(bucket, { environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-01', times: ['0-8'], filesPerPartition: 2, eventsPerFile: 3, seed: 2 });
+    const t = start(['--gcs-bucket', bucket, '--gcp', 'my-project', '--record-dir', join(dir, 'runs'), '-e', 'testing', '-c', 'all', '-s', '2026-03-01', '-u', '2026-03-01', '-T', 'all'], dir);
+    const screen = await t.waitFor('Where should the rows land?');
+    expect(screen).toContain('Destination (1/1)');
+    expect(screen).toContain(`❯ DuckDB file ${join(dir, 'analytics-backfill.duckdb')}`);
+    expect(screen).toContain('BigQuery, project my-project');
+    t.keys('Enter');
+    await t.waitFor('To send: 2 files');
+    t.keys('Enter');
+    const confirm = await t.waitFor('Start the backfill?');
+    expect(confirm.replace(/\s+/g, ' ')).toContain(`to DuckDB file ${join(dir, 'analytics-backfill.duckdb')}?`);
+    t.keys('C-c');
+    expect(await t.waitFor('EXIT=')).toContain('EXIT=130');
   });
 });
 

@@ -29,6 +29,7 @@ export function engineDeps(warehouse: Warehouse, recordDir: string, over: Partia
       }
     },
     destination: () => warehouse.url,
+    destinations: () => [{ value: warehouse.url, label: `DuckDB file ${warehouse.url.slice('duckdb:'.length)}` }, { value: 'bigquery:test-project', label: 'BigQuery, project test-project' }],
     today: () => new Date('2026-03-15T12:00:00Z'),
     ...over,
   };
