@@ -111,6 +111,32 @@ describe('ingest handler', () => {
     expect(await queryDuckDb(db, "SELECT count(*) FROM logs.events_logs_function WHERE event LIKE 'ingested%'")).toEqual([[1n]]);
   });
 
+  it('never says "ingesting" for a redelivery that ends already ingested: reading, then the outcome', async () => {
+    const handle = await makeHandler();
+    const event = await notification(GOOD);
+    await handle(event);
+    const messages = () => lines.map((l) => (JSON.parse(l) as { message: string }).message);
+    expect(messages()).toEqual(['reading file', 'file ingested']);
+    lines.length = 0;
+    expect(await handle(event)).toMatchObject({ status: 'already-ingested' });
+    expect(messages()).toEqual(['reading file', 'file already ingested; nothing written']);
+  });
+
+  it('logs one failure once as ERROR when two deliveries of the file wait on it', async () => {
+    const handle = await makeHandler({
+      ingest: async () => {
+        await new Promise((r) => setTimeout(r, 50));
+        throw new TransientError('BigQuery: 503 backend error');
+      },
+    });
+    const event = await notification(GOOD);
+    const results = await Promise.allSettled([handle(event), handle(event)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']); // both retried by Pub/Sub
+    const entries = lines.map((l) => JSON.parse(l) as { severity: string; outcome?: string });
+    expect(entries.filter((e) => e.severity === 'ERROR')).toHaveLength(1);
+    expect(entries.filter((e) => e.outcome === 'retry').map((e) => e.severity)).toEqual(['ERROR', 'WARNING']);
+  });
+
   it('ingests the bare {name, bucket} payload at the live generation', async () => {
     const handle = await makeHandler();
     const bare = pubsubEvent(Buffer.from(JSON.stringify({ name: GOOD, bucket: BUCKET })));

@@ -117,7 +117,8 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     const job = (async (): Promise<HandleOutcome> => {
       await ensureTables();
       const started = performance.now();
-      flog.info('ingesting file', { generation: gen });
+      // Whether the file lands is known at the end (the ledger decides): the start says only that it is read.
+      flog.info('reading file', { generation: gen });
       try {
         const result = await ingest({ source: guardedSource(source, name, gen), warehouse, name, generation: gen, jobName: config.jobName, now });
         const seconds = +((performance.now() - started) / 1000).toFixed(3);
@@ -143,6 +144,9 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     }
   }
 
+  /** Failures already logged as ERROR (one attempt's failure reaches every delivery waiting on it). */
+  const logged = new WeakSet<object>();
+
   return async function handle(event: TriggerEvent): Promise<HandleOutcome> {
     let trigger;
     try {
@@ -167,6 +171,13 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       return await work(trigger, flog);
     } catch (error) {
       const transient = findInChain(error, TransientError) !== undefined;
+      // Concurrent deliveries of one file share its one attempt: its failure is logged once as
+      // ERROR; the other deliveries say they are retried with it.
+      if (error instanceof Object && logged.has(error)) {
+        flog.warning('a concurrent delivery of this file failed (logged above as ERROR); this one is retried too', { outcome: 'retry', transient });
+        throw error;
+      }
+      if (error instanceof Object) logged.add(error);
       flog.error(`ingest failed; the trigger will retry: ${error instanceof Error ? error.message : String(error)}`, {
         outcome: 'retry',
         transient,

@@ -258,7 +258,7 @@ describe.skipIf(!emulatorsAvailable('ingest function end to end', ['gcs', 'bigqu
     await put(BUCKET, BIG, `${lines.join('\n')}\n`);
     const run = await backfill('big');
     expect(run.code, run.stderr).toBe(0);
-    await fn.waitForEntry((e) => e.message === 'ingesting file' && String(e.file).endsWith(BIG));
+    await fn.waitForEntry((e) => e.message === 'reading file' && String(e.file).endsWith(BIG));
     // Kill once part of the file is staged and its completion marker is not: truly half-way.
     const staged = async (kind: string): Promise<number> => {
       const [rows] = await bigquery.query({ query: `SELECT count(*) AS n FROM logs.events_staging_function WHERE file_path = 'gs://${BUCKET}/${BIG}' AND kind = '${kind}'` });

@@ -42,6 +42,11 @@ export class TmuxSession {
     return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), ...(joined ? ['-J'] : []), '-t', 'main');
   }
 
+  /** Everything the pane printed, its scrollback included. */
+  history(): string {
+    return this.tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'main');
+  }
+
   /** Named keys (`Enter`, `Escape`, `Space`, `Up`, `C-c`, …), one send-keys each. */
   keys(...keys: string[]): void {
     for (const k of keys) this.tmux('send-keys', '-t', 'main', k);

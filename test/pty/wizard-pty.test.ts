@@ -99,6 +99,8 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
         '--event-ds-start 2026-03-02 --event-ds-stop 2026-03-03 --event-time 0-8,8-16,16-24 --yes\n',
     );
     expect(screen).toContain('Done in');
+    // The run's frame gave way to the summary: no "Running" header left above "Done", in the scrollback either.
+    expect(t.history()).not.toMatch(/analytics-backfill › (Running|Stopping)/);
     expect(screen).toContain('16 ingested, 0 failed');
     expect(screen).toContain(`Run record: ${join(dir, 'runs')}`);
     expect(screen).toContain('EXIT=0');
@@ -138,6 +140,7 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     expect(ingested).toBeGreaterThan(0);
     expect(ingested + notSent).toBe(9000);
     expect(screen).toContain(`${counts![1]} files went out; ${counts![2]} were not sent.`);
+    expect(t.history()).not.toMatch(/analytics-backfill › (Running|Stopping)/);
     expect(await countRows(db, 'events.events_function')).toBe(ingested * 20);
 
     // The commands follow the wizard as plain lines: wider than 80 columns, yet one line each to copy.
