@@ -22,6 +22,11 @@ export interface SessionOptions {
   resumes?: string;
   /** Where "still trying to reach …" lines go while a service does not answer. */
   notify?: (line: string) => void;
+  /**
+   * Close the warehouse between planning and running (the wizard): a DuckDB file is locked while
+   * open, and a person may read the preview for as long as they like.
+   */
+  releaseBetween?: boolean;
 }
 
 /** One backfill from plan to run: the steps the `--yes` CLI and the wizard both take. */
@@ -48,7 +53,15 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
     await reach('pubsub', topic, () => opts.cloud.checkTopic(topic, req.project), notify);
   }
   checkPlaces(source, req.warehouse, opts.recordDir, opts.dryRun);
-  const warehouse = await openWarehouse(req.warehouse, req.project, opts.cloud, { readOnly: opts.dryRun });
+  const openIt = () => openWarehouse(req.warehouse, req.project, opts.cloud, { readOnly: opts.dryRun });
+  let warehouse = await openIt();
+  const use = async () => (warehouse ??= await openIt());
+  const release = async () => {
+    if (!opts.releaseBetween) return;
+    const w = warehouse;
+    warehouse = undefined;
+    await w?.close();
+  };
   /** The last plan made: its journal is removed when another replaces it and at close. */
   let last: BackfillPlan | undefined;
   const closeAll = async () => {
@@ -58,15 +71,18 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
   let started: BackfillSession['started'];
   return {
     source,
-    warehouse,
+    get warehouse() {
+      return warehouse;
+    },
     get started() {
       return started;
     },
     plan: async (signal, onProgress) => {
       last?.discard();
+      const w = await use();
       last = await reach('cloud', req.bucket, () => planBackfill({
         source,
-        ...(warehouse ? { warehouse } : {}),
+        ...(w ? { warehouse: w } : {}),
         selection: req.selection,
         reprocess: req.reprocess,
         ...(opts.exclude ? { exclude: opts.exclude } : {}),
@@ -74,16 +90,17 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
         ...(onProgress ? { onProgress } : {}),
         // A dry run writes nothing: it keeps no list of files, only the counts.
         ...(opts.dryRun ? {} : { journalDir: opts.recordDir }),
-      }), notify, 0);
+      }), notify, 0).finally(release);
       return last;
     },
     async run(plan, signal, onEvent) {
       const runId = newRunId();
+      const w = await use();
       const publisher = await openPublisher({
         topic: req.topic,
         project: req.project,
         source,
-        warehouse,
+        warehouse: w,
         jobName: (id) => req.jobName ?? `analytics-backfill-${id}`,
         cloud: opts.cloud,
       });
@@ -93,7 +110,7 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
         createdAt: new Date().toISOString(),
         source: source.url,
         publisher: publisher.url,
-        ...(warehouse ? { warehouse: warehouse.url } : {}),
+        ...(w ? { warehouse: w.url } : {}),
         selection: plan.selection,
         reprocess: req.reprocess,
         planned: plan.totals.toSend,
@@ -105,6 +122,7 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
         return await runBackfill({ plan, publisher, record, runId, ...(signal ? { signal } : {}), ...(onEvent ? { onEvent } : {}) });
       } finally {
         await publisher.close();
+        await release();
       }
     },
     close: closeAll,

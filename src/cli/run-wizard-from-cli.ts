@@ -36,7 +36,7 @@ export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFac
     if (current?.key === key) return current.session;
     await current?.session.close();
     current = undefined;
-    const session = await openSession(requestOf(c), { cloud, recordDir, dryRun: opts.dryRun, ...(source ? { source } : {}) });
+    const session = await openSession(requestOf(c), { cloud, recordDir, dryRun: opts.dryRun, releaseBetween: true, ...(source ? { source } : {}) });
     current = { key, session };
     return session;
   };
