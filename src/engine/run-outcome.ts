@@ -32,7 +32,7 @@ export function rowsLines(s: RunSummary): string[] {
     `${formatCount(r.events)} events landed in ${T.eventsDataset}.${T.eventsTable}.`,
     r.debug === 0
       ? 'No line was rejected.'
-      : `${formatCount(r.debug)} lines rejected into ${T.logsDataset}.${T.debugTable}, from ${formatCount(r.filesWithDebug)} files${r.worst.length > 1 ? '; the most from' : ':'}`,
+      : `${formatCount(r.debug)} lines rejected into ${T.logsDataset}.${T.debugTable}, from ${formatCount(r.filesWithDebug)} files${r.worst.length > 1 ? '; most from:' : ':'}`,
   ];
   for (const w of r.worst) {
     const counts = `: ${formatCount(w.debug)} rejected, ${formatCount(w.events)} landed`;

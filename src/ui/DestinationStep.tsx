@@ -54,7 +54,7 @@ export function DestinationStep(props: DestinationStepProps) {
           {o.label}
         </Text>
       ))}
-      <Text dimColor>To publish to the ingest function's topic instead, start again with --topic TOPIC.</Text>
+      <Text dimColor>To publish to a Pub/Sub topic instead, start again with --topic TOPIC.</Text>
     </StepFrame>
   );
 }

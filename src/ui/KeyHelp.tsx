@@ -10,7 +10,7 @@ export interface KeyHint {
 export function KeyHelp({ hints }: { hints: readonly KeyHint[] }) {
   return (
     <Text dimColor wrap="truncate-end">
-      {hints.map((h) => `${h.key} ${h.does}`).join('  ·  ')}
+      {hints.map((h) => `${h.key} ${h.does}`).join(' · ')}
     </Text>
   );
 }

@@ -22,7 +22,7 @@ describe('SummaryStep', () => {
     const s = summaryOf({ counts: { published: 0, ingested: 2, 'already-ingested': 0, failed: 0 }, rows });
     const { lastFrame } = render(<SummaryStep summary={s} />);
     const frame = await waitForFrame(lastFrame, 'lines rejected into');
-    expect(frame).toContain('90 events landed in events.events_function.\n41 lines rejected into logs.events_debug_function, from 2 files; the most from');
+    expect(frame).toContain('90 events landed in events.events_function.\n41 lines rejected into logs.events_debug_function, from 2 files; most from:');
     expect(frame).toContain('live/shop/2026-03-01/0-8/s1/truncated.gz: 40 rejected, 2 landed');
   });
 
