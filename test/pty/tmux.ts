@@ -52,6 +52,11 @@ export class TmuxSession {
     for (const k of keys) this.tmux('send-keys', '-t', 'main', k);
   }
 
+  /** Keys in one send-keys: tmux writes them to the terminal together, as a fast typist or a paste would. */
+  burst(...keys: string[]): void {
+    this.tmux('send-keys', '-t', 'main', ...keys);
+  }
+
   /** Text typed as is. */
   type(text: string): void {
     this.tmux('send-keys', '-t', 'main', '-l', text);

@@ -211,6 +211,37 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     t.keys('C-c');
     expect(await t.waitFor('EXIT=')).toContain('EXIT=130');
   });
+
+  it('leaves no dead end: keys in bursts edit and choose, and with nothing to send q finishes (exit 0)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wizard-pty-'));
+    const bucket = join(dir, 'bucket');
+    writeSampleBucket(bucket, { environments: ['testing', 'qa'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-01', times: ['0-8'], filesPerPartition: 2, eventsPerFile: 3, seed: 4 });
+    const db = join(dir, 'w.duckdb');
+    const fixed = ['--warehouse', `duckdb:${db}`, '--record-dir', join(dir, 'runs'), '-s', '2026-03-01', '-u', '2026-03-01', '-T', 'all'];
+    expect((await runCli(['--gcs-bucket', bucket, '-e', 'all', '-c', 'all', ...fixed, '--yes'])).code).toBe(0); // everything landed already
+    const t = start(fixed, dir);
+    await t.waitFor(`Bucket › ${bucket}`); // prefilled from the last run
+    t.keys('C-u'); // cleared: the placeholder shows
+    await t.waitFor('Bucket › gs://my-analytics-bucket');
+    t.type(`${bucket}XX`);
+    await t.waitFor(`${bucket}XX`);
+    t.burst('BSpace', 'BSpace'); // two Backspaces in one write
+    await t.waitFor((s) => s.includes(`Bucket › ${bucket}`) && !s.includes('XX'));
+    t.keys('C-w'); // the last path segment
+    await t.waitFor((s) => !s.includes(`${bucket}`) && s.includes(`Bucket › ${dir}/`));
+    t.type('bucket');
+    t.keys('Enter');
+    await t.waitFor(/Which analytics environments\?[\s\S]*0 of 2 selected/); // qa, present in the bucket, is offered
+    t.burst('a', 'Enter'); // select all and go on, in one write
+    await t.waitFor(/Which event categories\?[\s\S]*0 of 1 selected/);
+    t.burst('Space', 'Enter');
+    const screen = await t.waitFor('Nothing to send');
+    expect(screen).toMatch(/q finish \(nothing to send\) · esc back/);
+    t.keys('q');
+    const end = await t.waitFor('EXIT=');
+    expect(end).toContain('Nothing was sent: every matched file is already ingested.');
+    expect(end).toContain('EXIT=0');
+  });
 });
 
 /** A count as the screen prints it (`4,500`). */
