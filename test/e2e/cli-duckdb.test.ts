@@ -97,8 +97,13 @@ describe('analytics-backfill into DuckDB', () => {
   it('writes a run record that says what happened to every file', async () => {
     const db = join(dir, 'rec.duckdb');
     const records = join(dir, 'runs-rec');
-    const result = await runCli(['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, ...selection, '--record-dir', records, '--yes']);
+    const result = await runCli(['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, ...selection, '--record-dir', records, '--yes', '--json']);
     expect(result.code).toBe(0);
+    // --json says what landed too: events, rejected lines, and the files that lost the most.
+    const want = expected(['testing', 'staging'], ['2026-03-01', '2026-03-02', '2026-03-03'], ['0-8', '16-24']);
+    const { run } = JSON.parse(result.stdout) as { run: { rows: { events: number; rejectedLines: number; worst: unknown[] } } };
+    expect(run.rows).toMatchObject({ events: want.events, rejectedLines: want.rejected });
+    expect(run.rows.worst.length).toBeGreaterThan(0);
     const [file] = readdirSync(records);
     const { readRunRecord } = await import('../../src/engine/run-record.js');
     const record = readRunRecord(join(records, file!), records);
