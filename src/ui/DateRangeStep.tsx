@@ -26,6 +26,9 @@ const START = 0;
 const STOP = 1;
 const PRESETS = 2;
 
+/** No key flags: the parts of a burst after its first Enter. */
+const NO_KEY = {} as Key;
+
 /**
  * The date range: two typed dates checked as you type, or a preset from a list. ↑↓ move between the
  * two fields and on into the presets; tab cycles fields and presets. Enter on a preset fills both
@@ -72,10 +75,7 @@ export function DateRangeStep(props: DateRangeStepProps) {
     if (focused.current === START) setStart((typed.current.start = change(typed.current.start)));
     else setStop((typed.current.stop = change(typed.current.stop)));
   };
-  /** No key flags: the parts of a burst after its first Enter. */
-const NO_KEY = {} as Key;
-
-/** Keys for the focused field: each segment of a burst is typed into the field focused when it arrives. */
+  /** Keys for the focused field: each segment of a burst is typed into the field focused when it arrives. */
   const fieldKeys = (input: string, key: Key) => {
     if (key.return) return enterOnField();
     if (key.meta || key.leftArrow || key.rightArrow) return;
