@@ -111,28 +111,9 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
   });
 
   it('stops on Ctrl-C, shows what went out and the resume command, and the resume lands the rest once', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'wizard-pty-'));
-    const bucket = join(dir, 'bucket');
-    const tally = writeSampleBucket(bucket, {
-      environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-10',
-      times: ['0-8', '8-16', '16-24'], filesPerPartition: 300, eventsPerFile: 20, seed: 5,
-    });
-    const db = join(dir, 'w.duckdb');
-    const records = join(dir, 'runs');
-    const t = start(
-      ['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--record-dir', records, '--analytics-environment', 'testing',
-        '--event-category', 'all', '--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-10', '--event-time', 'all'],
-      dir,
-    );
-    let screen = await t.waitFor('Total: 30 partitions'); // every choice came from the flags
-    expect(screen).toMatch(/rows 1–\d+ of 30/); // the list scrolls inside 24 rows
-    t.keys('Enter');
-    await t.waitFor('Start the backfill?');
-    t.keys('Enter');
-    // Many files per commit: the first group's commit shows as progress; stop in the middle of the run.
-    await t.waitFor((s) => num(/([\d,]+)\/9,000 files/.exec(s)?.[1]) >= 1, 30_000);
+    const { t, db, tally } = await runningBackfill(300, 5);
     t.keys('C-c');
-    screen = await t.waitFor('EXIT=', 30_000);
+    const screen = await t.waitFor('EXIT=', 30_000);
     expect(screen).toContain('EXIT=130');
     const counts = /Interrupted after \S+: ([\d,]+) ingested, 0 failed, ([\d,]+) not sent/.exec(screen);
     expect(counts).not.toBeNull();
@@ -158,25 +139,8 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
   });
 
   it('quits at once on a second Ctrl-C, printing the run and a resume command that lands the rest once', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'wizard-pty-'));
-    const bucket = join(dir, 'bucket');
-    const tally = writeSampleBucket(bucket, {
-      environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-10',
-      // 18,000 files: the run outlasts the keys even on a loaded machine.
-      times: ['0-8', '8-16', '16-24'], filesPerPartition: 600, eventsPerFile: 20, seed: 6,
-    });
-    const db = join(dir, 'w.duckdb');
-    const records = join(dir, 'runs');
-    const t = start(
-      ['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--record-dir', records, '--analytics-environment', 'testing',
-        '--event-category', 'all', '--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-10', '--event-time', 'all'],
-      dir,
-    );
-    await t.waitFor('Total: 30 partitions');
-    t.keys('Enter');
-    await t.waitFor('Start the backfill?');
-    t.keys('Enter');
-    await t.waitFor((s) => num(/([\d,]+)\/18,000 files/.exec(s)?.[1]) >= 1, 30_000);
+    // 18,000 files: the run outlasts both keys even on a loaded machine.
+    const { t, db, tally } = await runningBackfill(600, 6);
     t.keys('C-c');
     t.keys('C-c');
     await t.waitFor('EXIT=', 30_000);
@@ -243,6 +207,33 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     expect(end).toContain('EXIT=0');
   });
 });
+
+/**
+ * A wizard run of 10 days × 3 time buckets × `perPartition` files of 20 events, every choice from the
+ * flags, confirmed and sending: returned once the first group's commit shows as progress.
+ */
+async function runningBackfill(perPartition: number, seed: number) {
+  dir = mkdtempSync(join(tmpdir(), 'wizard-pty-'));
+  const bucket = join(dir, 'bucket');
+  const tally = writeSampleBucket(bucket, {
+    environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-10',
+    times: ['0-8', '8-16', '16-24'], filesPerPartition: perPartition, eventsPerFile: 20, seed,
+  });
+  const db = join(dir, 'w.duckdb');
+  const t = start(
+    ['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--record-dir', join(dir, 'runs'), '--analytics-environment', 'testing',
+      '--event-category', 'all', '--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-10', '--event-time', 'all'],
+    dir,
+  );
+  const screen = await t.waitFor('Total: 30 partitions'); // every choice came from the flags
+  expect(screen).toMatch(/rows 1–\d+ of 30/); // the list scrolls inside 24 rows
+  t.keys('Enter');
+  await t.waitFor('Start the backfill?');
+  t.keys('Enter');
+  const total = tally.files.toLocaleString('en-US');
+  await t.waitFor((s) => num(new RegExp(`([\\d,]+)/${total} files`).exec(s)?.[1]) >= 1, 30_000);
+  return { t, db, tally };
+}
 
 /** A count as the screen prints it (`4,500`). */
 function num(text: string | undefined): number {
