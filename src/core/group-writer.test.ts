@@ -11,20 +11,33 @@ async function* rows(n: number, failAt?: number): AsyncGenerator<RowBatch> {
   }
 }
 
-/** A committer that records every group it was given; `breaks` makes a group holding that file fail. */
+/** A committer that records every group it committed; `breaks` makes a group holding that file fail. */
 function recorder(breaks?: string) {
   const groups: string[][] = [];
   const alone: string[] = [];
+  const open = new Map<number, string[]>();
+  // Calls run in the order made, as a warehouse runs them.
+  let chain: Promise<unknown> = Promise.resolve();
+  const inOrder = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = chain.then(work);
+    chain = next.catch(() => undefined);
+    return next;
+  };
   const committer: GroupCommitter = {
-    async commitGroup(files: readonly GatheredFile[]): Promise<WriteOutcome[]> {
+    append: (group: number, files: readonly GatheredFile[]) => inOrder(async (): Promise<WriteOutcome[]> => {
       await new Promise((r) => setTimeout(r, 1));
-      const paths = files.map((f) => f.file.filePath);
+      open.set(group, [...(open.get(group) ?? []), ...files.map((f) => f.file.filePath)]);
+      return files.map(() => 'written');
+    }),
+    commit: (group: number) => inOrder(async () => {
+      const paths = open.get(group) ?? [];
+      open.delete(group);
       if (breaks !== undefined && paths.includes(breaks)) throw new Error(`cannot store ${breaks}`);
       groups.push(paths);
-      return files.map(() => 'written');
-    },
+    }),
     async writeAlone(file, batches) {
       for await (const _ of batches);
+      if (file.filePath === breaks) throw new Error(`cannot store ${breaks}`);
       alone.push(file.filePath);
       return 'written';
     },
@@ -52,13 +65,23 @@ describe('the group writer', () => {
     expect(r.groups.flat().sort()).toEqual(['/b/f0', '/b/f2']);
   });
 
-  it('a group whose commit fails is tried again file by file, so only the bad file fails', async () => {
+  it('a group whose commit fails is written again file by file, each read anew, so only the bad file fails', async () => {
     const r = recorder('/b/f2');
     const writer = createGroupWriter(r.committer, { maxFiles: 100, maxWaitMs: 60_000 });
-    const results = await Promise.allSettled([0, 1, 2, 3].map((i) => writer.write(key(i), rows(1))));
+    const results = await Promise.allSettled([0, 1, 2, 3].map((i) => writer.write(key(i), rows(1), () => rows(1))));
     await writer.close();
     expect(results.map((x) => x.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-    expect(r.groups).toEqual([['/b/f0'], ['/b/f1'], ['/b/f3']]);
+    expect(r.groups).toEqual([]);
+    expect(r.alone).toEqual(['/b/f0', '/b/f1', '/b/f3']);
+  });
+
+  it('without a way to read a file again, a failed group fails its files (nothing of them landed)', async () => {
+    const r = recorder('/b/f1');
+    const writer = createGroupWriter(r.committer, { maxFiles: 100, maxWaitMs: 60_000 });
+    const results = await Promise.allSettled([0, 1].map((i) => writer.write(key(i), rows(1))));
+    await writer.close();
+    expect(results.map((x) => x.status)).toEqual(['rejected', 'rejected']);
+    expect(r.groups).toEqual([]);
   });
 
   it('a file larger than a group goes alone, streamed; one file per commit writes every file alone', async () => {

@@ -1,20 +1,25 @@
 /**
  * Many files per commit, each file whole or not at all: the grouping shared by the warehouses'
- * writers. A file's rows are gathered in memory until its batches end; then it joins the open
- * group. The group commits when it holds `maxFiles` files or `maxBytes` of rows, when its first
+ * writers. A file's rows are gathered until its batches end; then they are handed to the open
+ * group at once (a few files per hand-over), so the warehouse holds a group's rows, not this
+ * thread. The group commits when it holds `maxFiles` files or `maxBytes` of rows, when its first
  * file has waited `maxWaitMs`, or when files stop coming (none joined for `IDLE_MS` and none is
- * being read: the caller has nothing more to send for now). A file whose rows pass a quarter of `maxBytes` goes alone, streamed, in its own
- * commit.
+ * being read). A file whose rows pass a quarter of `maxBytes` goes alone, streamed, in its own
+ * commit. A write resolves only once its group committed.
  */
 import type { FileKey, FileWriter, GroupLimits, RowBatch, WriteOutcome } from '../ports/warehouse.js';
 
 export const DEFAULT_GROUP_LIMITS: GroupLimits = { maxFiles: 1000, maxBytes: 16 * 1024 * 1024, maxWaitMs: 1000 };
 
-/** A group that no file joined for this long, while none is being read, commits. */
+/** A group that no file joined for this long, while none is being read, commits; hand-overs wait at most this. */
 const IDLE_MS = 3;
 
 /** A file whose rows pass this share of a group's bytes goes alone: gathering it would only hold memory. */
 const ALONE_SHARE = 4;
+
+/** Files (or bytes of rows) handed to the open group at once. */
+const HANDOVER_FILES = 64;
+const HANDOVER_BYTES = 512 * 1024;
 
 /** One gathered file: its key and its rows, in order. */
 export interface GatheredFile {
@@ -23,10 +28,16 @@ export interface GatheredFile {
   bytes: number;
 }
 
-/** What a warehouse does with a group; calls may overlap, the warehouse orders them. */
+/** What a warehouse does with groups; calls come in order and the warehouse runs them in that order. */
 export interface GroupCommitter {
-  /** One transaction for every file; the outcome of each, in order. Throws if nothing landed. */
-  commitGroup(files: readonly GatheredFile[]): Promise<WriteOutcome[]>;
+  /**
+   * Adds whole files to group `group` (the first call opens it). Each file's outcome, in order, if
+   * the group commits: `already-ingested` for a file the ledger (or the group) has. A rejection, or
+   * a rejected `commit`, means nothing of the group landed.
+   */
+  append(group: number, files: readonly GatheredFile[]): Promise<WriteOutcome[]>;
+  /** Commits group `group`: every file appended to it lands, or none. */
+  commit(group: number): Promise<void>;
   /** One file in a transaction of its own, streamed: `batches` may be long. */
   writeAlone(file: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome>;
 }
@@ -37,9 +48,23 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
-interface Waiting extends GatheredFile {
+interface Member {
+  file: FileKey;
+  again: (() => AsyncIterable<RowBatch>) | undefined;
+  outcome?: Promise<WriteOutcome>;
   resolve(outcome: WriteOutcome): void;
   reject(error: unknown): void;
+}
+
+interface OpenGroup {
+  id: number;
+  members: Member[];
+  bytes: number;
+  /** Gathered files not yet handed over, and their members. */
+  handover: GatheredFile[];
+  handoverMembers: Member[];
+  handoverBytes: number;
+  appended: Promise<unknown>[];
 }
 
 /** The bytes a batch's rows hold: every text column's length, plus 64 bytes per row for the rest. */
@@ -59,8 +84,8 @@ const len = (s: string | null | undefined): number => s?.length ?? 0;
 
 export function createGroupWriter(committer: GroupCommitter, limits: Partial<GroupLimits> = {}, timers: Timers = globalThis): FileWriter {
   const max: GroupLimits = { ...DEFAULT_GROUP_LIMITS, ...limits };
-  let group: Waiting[] = [];
-  let groupBytes = 0;
+  let nextId = 1;
+  let group: OpenGroup | undefined;
   let timer: unknown;
   let idleTimer: unknown;
   /** Files that joined since the idle check last looked. */
@@ -70,40 +95,75 @@ export function createGroupWriter(committer: GroupCommitter, limits: Partial<Gro
   let closed = false;
   const commits = new Set<Promise<void>>();
 
+  const handOver = (g: OpenGroup) => {
+    if (g.handover.length === 0) return;
+    const files = g.handover;
+    const members = g.handoverMembers;
+    g.handover = [];
+    g.handoverMembers = [];
+    g.handoverBytes = 0;
+    const appended = committer.append(g.id, files);
+    appended.catch(() => undefined); // settled with the group's commit below
+    g.appended.push(appended);
+    members.forEach((m, i) => {
+      m.outcome = appended.then((o) => o[i] ?? 'written');
+      m.outcome.catch(() => undefined); // a failed group is handled as a whole, at its commit
+    });
+  };
+
   const commit = () => {
-    if (group.length === 0) return;
+    const g = group;
+    if (!g) return;
+    group = undefined;
     timers.clearTimeout(timer);
     timers.clearTimeout(idleTimer);
     idleTimer = undefined;
-    const files = group;
-    group = [];
-    groupBytes = 0;
-    const done = committer.commitGroup(files).then(
-      (outcomes) => files.forEach((f, i) => f.resolve(outcomes[i] ?? 'written')),
+    handOver(g);
+    const committed = committer.commit(g.id);
+    const done = Promise.all([...g.appended, committed]).then(
+      () => Promise.all(g.members.map(async (m) => m.resolve(await m.outcome!))),
+      // Nothing of the group landed: each file again in a commit of its own, so only a bad one fails.
       async (error: unknown) => {
-        if (files.length === 1) return files[0]!.reject(error);
-        // Something in one file's rows broke the group's commit: each again alone, so only it fails.
-        for (const f of files) await committer.commitGroup([f]).then((o) => f.resolve(o[0] ?? 'written'), f.reject);
+        for (const m of g.members) {
+          if (m.again) await committer.writeAlone(m.file, m.again()).then(m.resolve, m.reject);
+          else m.reject(error);
+        }
       },
     );
-    const tracked = done.finally(() => commits.delete(tracked));
+    const tracked = done.then(() => {
+      commits.delete(tracked);
+    });
     commits.add(tracked);
   };
 
-  const maybeCommit = () => {
-    if (group.length >= max.maxFiles || groupBytes >= max.maxBytes) commit();
-  };
-
-  /** Commits the group once files stop joining it (the caller waits on it, or has nothing left). */
+  /** Hands over what waits, and commits the group once files stop joining it. */
   const idleCheck = () => {
     idleTimer = undefined;
-    if (group.length === 0) return;
+    if (!group) return;
     if (joined === 0 && reading === 0) return commit();
+    handOver(group);
     joined = 0;
     idleTimer = timers.setTimeout(idleCheck, IDLE_MS);
   };
 
-  async function write(file: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome> {
+  const join = (gathered: GatheredFile, member: Member) => {
+    if (!group) {
+      group = { id: nextId++, members: [], bytes: 0, handover: [], handoverMembers: [], handoverBytes: 0, appended: [] };
+      timer = timers.setTimeout(commit, max.maxWaitMs);
+    }
+    const g = group;
+    g.members.push(member);
+    g.handover.push(gathered);
+    g.handoverMembers.push(member);
+    g.bytes += gathered.bytes;
+    g.handoverBytes += gathered.bytes;
+    joined++;
+    if (g.handover.length >= HANDOVER_FILES || g.handoverBytes >= HANDOVER_BYTES) handOver(g);
+    if (idleTimer === undefined) idleTimer = timers.setTimeout(idleCheck, IDLE_MS);
+    if (g.members.length >= max.maxFiles || g.bytes >= max.maxBytes) commit();
+  };
+
+  async function write(file: FileKey, batches: AsyncIterable<RowBatch>, again?: () => AsyncIterable<RowBatch>): Promise<WriteOutcome> {
     if (closed) throw new Error('write after the writer was closed');
     reading++;
     const gathered: GatheredFile = { file, batches: [], bytes: 0 };
@@ -124,31 +184,26 @@ export function createGroupWriter(committer: GroupCommitter, limits: Partial<Gro
       reading--;
     }
     if (alone) {
-      maybeCommit();
+      commit(); // the open group first: a file's own transaction cannot share the warehouse with it
       const rest = { [Symbol.asyncIterator]: () => iterator };
-      if (group.length > 0 && idleTimer === undefined) idleTimer = timers.setTimeout(idleCheck, IDLE_MS);
-      return committer.writeAlone(file, (async function* () {
-        yield* gathered.batches.splice(0);
-        yield* rest;
-      })());
+      return committer.writeAlone(
+        file,
+        (async function* () {
+          yield* gathered.batches.splice(0);
+          yield* rest;
+        })(),
+      );
     }
-    return new Promise<WriteOutcome>((resolve, reject) => {
-      group.push({ ...gathered, resolve, reject });
-      groupBytes += gathered.bytes;
-      joined++;
-      if (group.length === 1) timer = timers.setTimeout(commit, max.maxWaitMs);
-      if (idleTimer === undefined) idleTimer = timers.setTimeout(idleCheck, IDLE_MS);
-      maybeCommit();
-    });
+    return new Promise<WriteOutcome>((resolve, reject) => join(gathered, { file, again, resolve, reject }));
   }
 
   return {
-    async write(file, batches) {
+    async write(file, batches, again) {
       try {
-        return await write(file, batches);
+        return await write(file, batches, again);
       } finally {
         // A file that failed or went alone may have been the one the group waited for.
-        if (group.length > 0 && idleTimer === undefined) idleTimer = timers.setTimeout(idleCheck, IDLE_MS);
+        if (group && idleTimer === undefined) idleTimer = timers.setTimeout(idleCheck, IDLE_MS);
       }
     },
     async close() {

@@ -48,6 +48,12 @@ export async function ingestFile(opts: IngestFileOptions): Promise<IngestFileRes
     yield { events: [], debug: [], logs: [logRow(ctx, status)] };
   }
   const key = { filePath: ctx.filePath, generation: ctx.generation };
-  const outcome = opts.writer ? await opts.writer.write(key, batches()) : await writeOneFile(opts.warehouse, key, batches());
+  // Read again if the group it joined fails to commit: counted afresh.
+  const again = () => {
+    counts.events = 0;
+    counts.debug = 0;
+    return batches();
+  };
+  const outcome = opts.writer ? await opts.writer.write(key, batches(), again) : await writeOneFile(opts.warehouse, key, batches());
   return { outcome, ...counts };
 }

@@ -68,6 +68,10 @@ export class DuckDbStore {
    */
   private ledgerHashes: Set<number> | undefined;
   private current: FileKey | undefined;
+  /** The open group's transaction: its id, the keys appended to it and the ledger hashes it adds. */
+  private group: { id: number; keys: Set<string>; landed: number[] } | undefined;
+  /** The last group that failed: its later appends and its commit are refused. */
+  private failedGroup = 0;
   private filesSinceCheckpoint = 0;
   /** About the bytes of rows appended since the last checkpoint (text lengths, 16 per other value). */
   private bytesSinceCheckpoint = 0;
@@ -208,6 +212,7 @@ export class DuckDbStore {
   async begin(file: FileKey): Promise<boolean> {
     await this.ensureTables();
     const hashes = await this.loadLedgerHashes();
+    if (this.group) throw new Error(`a file's own transaction while group ${this.group.id} is open`);
     await this.connection.run('BEGIN TRANSACTION');
     if (hashes.has(ledgerHash(file.filePath, file.generation))) {
       const reader = await this.connection.runAndReadAll(
@@ -225,42 +230,67 @@ export class DuckDbStore {
   }
 
   /**
-   * One transaction for a group of files: the ledger is asked once for the whole group (a query only
-   * for keys whose hash it holds), files already there or twice in the group are left out, and the
-   * rest land with their ledger rows. The outcome of each file, in order.
+   * Adds whole files to group `group`'s transaction (the first call begins it): the ledger is asked
+   * once per call (a query only for keys whose hash it holds); files already there or already in the
+   * group are left out. The outcome of each file, in order, if the group commits. A failure rolls the
+   * group back: its later appends and its commit fail too, and nothing of it lands.
    */
-  async commitGroup(group: GroupPayload): Promise<('written' | 'already-ingested')[]> {
+  async appendGroup(group: number, payload: GroupPayload): Promise<('written' | 'already-ingested')[]> {
+    if (this.failedGroup === group) throw new Error('an earlier part of this group failed; nothing of it was written');
     await this.ensureTables();
     const hashes = await this.loadLedgerHashes();
-    const outcomes = group.files.map((): 'written' | 'already-ingested' => 'written');
-    const seen = new Set<string>();
-    const hits: number[] = [];
-    group.files.forEach(([path, generation], i) => {
-      const key = `${path}#${generation}`;
-      if (seen.has(key)) outcomes[i] = 'already-ingested';
-      else if (hashes.has(ledgerHash(path, generation))) hits.push(i);
-      seen.add(key);
-    });
-    await this.connection.run('BEGIN TRANSACTION');
+    if (this.current) throw new Error(`group ${group} while a file's own transaction is open`);
+    if (this.group && this.group.id !== group) throw new Error(`group ${group} while group ${this.group.id} is open`);
+    if (!this.group) {
+      await this.connection.run('BEGIN TRANSACTION');
+      this.group = { id: group, keys: new Set(), landed: [] };
+    }
+    const open = this.group;
     try {
-      if (hits.length > 0) await this.markLanded(group, hits, outcomes);
+      const outcomes = payload.files.map((): 'written' | 'already-ingested' => 'written');
+      const hits: number[] = [];
+      payload.files.forEach(([path, generation], i) => {
+        const key = `${path}#${generation}`;
+        if (open.keys.has(key)) outcomes[i] = 'already-ingested';
+        else if (hashes.has(ledgerHash(path, generation))) hits.push(i);
+        open.keys.add(key);
+      });
+      if (hits.length > 0) await this.markLanded(payload, hits, outcomes);
       const keep = outcomes.every((o) => o === 'written') ? undefined : outcomes.map((o) => o === 'written');
-      const appenders = await this.appenderSet();
+      await this.appenderSet();
       for (const [k, kind] of (['events', 'debug', 'logs'] as const).entries()) {
-        const counts = group.files.map((f) => f[2 + k] as number);
-        await this.appendColumns(kind, keep ? keepRows(group[kind], counts, keep) : group[kind]);
+        const counts = payload.files.map((f) => f[2 + k] as number);
+        await this.appendColumns(kind, keep ? keepRows(payload[kind], counts, keep) : payload[kind]);
       }
-      this.closeAppenders(appenders);
-      await this.connection.run('COMMIT');
-      await this.restoreLimit();
+      payload.files.forEach(([path, generation], i) => outcomes[i] === 'written' && open.landed.push(ledgerHash(path, generation)));
+      return outcomes;
     } catch (error) {
+      this.failedGroup = group;
+      this.group = undefined;
       await this.rollback();
       throw error;
     }
-    group.files.forEach(([path, generation], i) => outcomes[i] === 'written' && hashes.add(ledgerHash(path, generation)));
-    this.filesSinceCheckpoint += group.files.length;
+  }
+
+  /** Commits group `group`'s transaction: every file appended to it lands, or none. */
+  async commitGroup(group: number): Promise<void> {
+    if (this.failedGroup === group) throw new Error('an earlier part of this group failed; nothing of it was written');
+    const open = this.group;
+    if (!open || open.id !== group) return; // nothing was appended
+    this.group = undefined;
+    try {
+      this.closeAppenders(await this.appenderSet());
+      await this.connection.run('COMMIT');
+      await this.restoreLimit();
+    } catch (error) {
+      this.failedGroup = group;
+      await this.rollback();
+      throw error;
+    }
+    const hashes = await this.loadLedgerHashes();
+    for (const h of open.landed) hashes.add(h);
+    this.filesSinceCheckpoint += open.landed.length;
     await this.maybeCheckpoint();
-    return outcomes;
   }
 
   /** Marks `already-ingested` the files among `candidates` that the ledger holds. */
@@ -394,6 +424,7 @@ export class DuckDbStore {
   async rollback(): Promise<void> {
     this.dropAppenders();
     this.current = undefined;
+    this.group = undefined;
     await this.connection.run('ROLLBACK').catch(() => undefined);
     await this.reopen();
   }

@@ -68,6 +68,32 @@ describe('DuckDB warehouse', () => {
     expect(ledger).toEqual([['/b/g0', 1n], ['/b/g1', 1n], ['/b/g3', 1n]]);
   });
 
+  it('a file DuckDB cannot store breaks its group: every file of it is read again and written alone, so only that file fails', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
+    const wh = await createDuckDbWarehouse(file);
+    const reads = new Map<string, number>();
+    const source = (path: string, bad: boolean) => () => {
+      reads.set(path, (reads.get(path) ?? 0) + 1);
+      return (async function* (): AsyncGenerator<RowBatch> {
+        const events = Array.from({ length: 4 }, (_, i) => ({ ...event(`${path}-${i}`), ...(bad ? { event_index: 1.5 as unknown as bigint } : {}) }));
+        yield { events, debug: [], logs: [log(path, 'ingested: 4 events')] };
+      })();
+    };
+    const writer = wh.openWriter({ maxFiles: 100, maxWaitMs: 60_000 });
+    const outcomes = await Promise.all([0, 1, 2, 3].map((i) => {
+      const again = source(`/b/r${i}`, i === 2);
+      return writer.write({ filePath: `/b/r${i}`, generation: '1' }, again(), again).catch((e: Error) => `failed: ${e.message}`);
+    }));
+    await writer.close();
+    expect(outcomes.slice(0, 2)).toEqual(['written', 'written']);
+    expect(outcomes[2]).toMatch(/^failed: /);
+    expect(outcomes[3]).toBe('written');
+    expect([...reads.values()]).toEqual([2, 2, 2, 2]); // each read again once the group failed
+    await wh.close();
+    expect(await query(file, 'SELECT count(*), count(DISTINCT event_id) FROM events.events_function')).toEqual([[12n, 12n]]);
+    expect(await query(file, "SELECT file_path FROM logs.events_logs_function ORDER BY 1")).toEqual([['/b/r0'], ['/b/r1'], ['/b/r3']]);
+  });
+
   it('groups larger than DuckDB\'s memory limit still land whole (a failed commit is retried file by file, the file reopened)', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
     const wh = await createDuckDbWarehouse(file, undefined, { memoryLimit: '16MB' });

@@ -76,12 +76,17 @@ export async function createDuckDbWarehouse(
   }
 
   let queue: Promise<unknown> = Promise.resolve();
-  /** One file transaction at a time: the next waits for the last to commit or roll back. */
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+  /**
+   * Requests reach the worker in the order made. A blocking one (a file's own transaction, the
+   * ledger, tables) waits for everything before it and holds back everything after it; a group's
+   * appends and commit are posted without waiting for replies, so parsing runs ahead of DuckDB.
+   */
+  const ordered = <T>(work: () => Promise<T>, blocking = true): Promise<T> => {
     const next = queue.then(work, work);
-    queue = next.catch(() => undefined);
+    if (blocking) queue = next.catch(() => undefined);
     return next;
   };
+  const serial = <T>(work: () => Promise<T>): Promise<T> => ordered(work, true);
 
   const readOnlyError = () => new Error(`${file} was opened read-only`);
 
@@ -122,7 +127,8 @@ export async function createDuckDbWarehouse(
     },
     openWriter(limits) {
       const committer: GroupCommitter = {
-        commitGroup: (files) => (readOnly ? Promise.reject(readOnlyError()) : serial(() => call<WriteOutcome[]>('commitGroup', groupPayload(files)))),
+        append: (group, files) => (readOnly ? Promise.reject(readOnlyError()) : ordered(() => call<WriteOutcome[]>('appendGroup', group, groupPayload(files)), false)),
+        commit: (group) => (readOnly ? Promise.reject(readOnlyError()) : ordered(() => call<void>('commitGroup', group), false)),
         writeAlone: (fileKey, batches) => (readOnly ? Promise.reject(readOnlyError()) : serial(() => writeAlone(fileKey, batches))),
       };
       return createGroupWriter(committer, limits);

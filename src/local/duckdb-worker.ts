@@ -9,7 +9,7 @@ import { DuckDbStore, type GroupPayload, type StoreOptions } from './duckdb-stor
  */
 interface Request {
   id: number;
-  op: 'ensureTables' | 'ingested' | 'commitGroup' | 'begin' | 'append' | 'commit' | 'rollback' | 'close';
+  op: 'ensureTables' | 'ingested' | 'appendGroup' | 'commitGroup' | 'begin' | 'append' | 'commit' | 'rollback' | 'close';
   args: unknown[];
 }
 
@@ -35,7 +35,8 @@ port.on('message', (request: Request) => {
       const result = await {
         ensureTables: () => s.ensureTables(),
         ingested: () => s.ingested(a[0] as string[]),
-        commitGroup: () => s.commitGroup(a[0] as GroupPayload),
+        appendGroup: () => s.appendGroup(a[0] as number, a[1] as GroupPayload),
+        commitGroup: () => s.commitGroup(a[0] as number),
         begin: () => s.begin(a[0] as { filePath: string; generation: string }),
         append: () => s.append(a[0] as 'events', a[1] as unknown[][]),
         commit: () => s.commit(),

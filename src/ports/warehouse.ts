@@ -38,7 +38,12 @@ export interface GroupLimits {
  * A file whose batches throw fails alone (its promise rejects); the rest of its group still lands.
  */
 export interface FileWriter {
-  write(file: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome>;
+  /**
+   * Writes one file whole. `again` gives the file's batches anew (read again from its source): a
+   * writer that lands many files per commit uses it when a commit failed, to write each file of the
+   * group in a commit of its own, so that only a bad file fails.
+   */
+  write(file: FileKey, batches: AsyncIterable<RowBatch>, again?: () => AsyncIterable<RowBatch>): Promise<WriteOutcome>;
   /** Commits what is gathered and waits for every write; the writer takes no more files. */
   close(): Promise<void>;
 }
