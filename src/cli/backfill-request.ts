@@ -1,19 +1,10 @@
 import { UsageError } from '../core/errors.js';
 import type { Selection } from '../core/selection.js';
 import type { CliOptions } from './parse-args.js';
-import { defaultWarehouse } from './open-ports.js';
+import type { BackfillRequest } from '../app/backfill-request.js';
+import { defaultWarehouse } from '../app/open-ports.js';
 
-/** A complete backfill, as the flags or the wizard describe it. */
-export interface BackfillRequest {
-  bucket: string;
-  project: string | undefined;
-  topic: string | undefined;
-  /** `duckdb:PATH` or `bigquery[:PROJECT]`. */
-  warehouse: string;
-  selection: Selection;
-  reprocess: boolean;
-  jobName: string | undefined;
-}
+export type { BackfillRequest };
 
 /** The flags a non-interactive run still lacks, by name; empty when the request is complete. */
 export function missingFlags(opts: CliOptions): string[] {

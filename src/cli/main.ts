@@ -2,21 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { BugError, UsageError, UserError } from '../core/errors.js';
 import { defaultRecordDir } from '../engine/run-record.js';
-import type { CloudFactories } from './cloud-factories.js';
-import { defaultCloudFactories } from './default-cloud.js';
+import type { CloudFactories } from '../ports/cloud.js';
+import { defaultCloudFactories } from '../app/default-cloud.js';
 import { HELP_TEXT } from './help-text.js';
 import { parseArgs } from './parse-args.js';
+import type { CliIo } from './cli-io.js';
 
-/** The process around the CLI: streams, environment, and the Ctrl-C signal. `bin/` builds it. */
-export interface CliIo {
-  stdin: Readable & { isTTY?: boolean };
-  stdout: Writable & { isTTY?: boolean };
-  stderr: Writable;
-  env: NodeJS.ProcessEnv;
-  /** Aborts on the first Ctrl-C. */
-  interrupt: AbortSignal;
-  cloud?: CloudFactories;
-}
+export type { CliIo };
+
 
 /**
  * The top-level handler: runs the CLI and turns every outcome into an exit code and, on failure,

@@ -3,7 +3,7 @@ import { formatBytes, formatCount, formatDuration } from '../core/format.js';
 import { shortObjectName } from '../core/partition-layout.js';
 import type { RunEvent, RunProgress } from '../engine/run-backfill.js';
 import { resumeCommand, type BackfillRequest } from './backfill-request.js';
-import { openSession, type SessionOptions } from './backfill-session.js';
+import { openSession, type SessionOptions } from '../app/backfill-session.js';
 import { previewText, summaryJson, summaryText } from './report.js';
 
 export interface NonInteractiveIo {

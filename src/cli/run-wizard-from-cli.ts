@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import type { Source } from '../ports/source.js';
 import type { WizardChoices, WizardDeps, WizardInput, WizardResult } from '../ui/run-wizard.js';
 import { commandLine, resumeCommand, type BackfillRequest } from './backfill-request.js';
-import { openSession, type BackfillSession } from './backfill-session.js';
-import type { CloudFactories } from './cloud-factories.js';
-import type { CliIo } from './main.js';
-import { defaultWarehouse, openSource } from './open-ports.js';
+import { openSession, type BackfillSession } from '../app/backfill-session.js';
+import type { CloudFactories } from '../ports/cloud.js';
+import type { CliIo } from './cli-io.js';
+import { defaultWarehouse, openSource } from '../app/open-ports.js';
 import type { CliOptions } from './parse-args.js';
 
 /**

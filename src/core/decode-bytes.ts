@@ -2,14 +2,9 @@
  * Bytes to text (contract §2.1–2.2): gzip recognised by its magic bytes and inflated as a stream,
  * UTF-8 with U+FFFD for invalid sequences, a leading BOM dropped, `\r\n` turned into `\n`.
  */
-import { gunzipMembers } from './gzip-members.js';
+import { gunzipMembers, type DecodeProblem } from './gzip-members.js';
 
-/** Something wrong with the bytes themselves; it becomes one debug row after the text read so far. */
-export interface DecodeProblem {
-  message: string;
-  /** Reading stopped at a point of our choosing, so the text yielded last ends mid-line: drop that line. */
-  cut: boolean;
-}
+export type { DecodeProblem };
 
 export interface DecodeOptions {
   /** Stop inflating a gzip file past this many bytes of content. */

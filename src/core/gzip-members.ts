@@ -5,7 +5,13 @@
  * fails on those bytes and drops the output of its last step.)
  */
 import { createInflateRaw, crc32 } from 'node:zlib';
-import type { DecodeProblem } from './decode-bytes.js';
+
+/** Something wrong with the bytes themselves; it becomes one debug row after the text read so far. */
+export interface DecodeProblem {
+  message: string;
+  /** Reading stopped at a point of our choosing, so the text yielded last ends mid-line: drop that line. */
+  cut: boolean;
+}
 
 /** Compressed bytes written to the inflater at a time: bounds the output of one step. */
 const WRITE_BYTES = 16 * 1024;

@@ -4,7 +4,7 @@
  * ingest function handles backfilled and live files alike. Pure: no client, no I/O.
  */
 
-import type { SourceObject } from '../ports/source.js';
+import type { SourceObject } from './source-object.js';
 
 /** What GCS knows about an object beyond the source's basics; each field optional ("when known"). */
 export interface ObjectDetails {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summaryText } from '../cli/report.js';
 import type { Publisher } from '../ports/publisher.js';
-import { planOf } from '../ui/testing/plans.js';
+import { planOf } from '../../test/helpers/ui/plans.js';
 import { FAILURES_KEPT, runBackfill } from './run-backfill.js';
 import { RunRecord } from './run-record.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { BugError, UserError } from '../core/errors.js';
-import { createPerFileWriter } from '../core/group-writer.js';
+import { createPerFileWriter } from '../ports/group-writer.js';
 import { STAGING_TABLE, validateTableNames, type TableNames } from '../core/table-schemas.js';
 import { ledgerKey, type FileKey, type FileWriter, type Warehouse } from '../ports/warehouse.js';
 import { tableSpecs, type TableSpec } from './bigquery-ddl.js';

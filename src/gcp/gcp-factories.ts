@@ -1,4 +1,4 @@
-import type { CloudFactories } from '../cli/cloud-factories.js';
+import type { CloudFactories } from '../ports/cloud.js';
 import { DEFAULT_TABLE_NAMES, type TableNames } from '../core/table-schemas.js';
 
 /**

@@ -4,14 +4,14 @@ import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
 import type { EventRow, LogRow } from '../core/rows.js';
 import { DEFAULT_TABLE_NAMES, EVENT_COLUMNS, LOG_COLUMNS, validateTableNames, type Column, type TableNames } from '../core/table-schemas.js';
-import { createGroupWriter, type GatheredFile, type GroupCommitter } from '../core/group-writer.js';
+import { createGroupWriter, type GatheredFile, type GroupCommitter } from '../ports/group-writer.js';
 import { ledgerKey, type FileKey, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
 import type { Columns, GroupPayload, TableKind } from './duckdb-store.js';
 
 /**
  * DuckDB's memory limit while files are written. A commit must pin what its transaction appended:
  * under 16 MB, a group of 1,000 ordinary files (~13 MB of rows) failed "failed to pin block".
- * Groups stay under 16 MiB of rows (core/group-writer.ts).
+ * Groups stay under 16 MiB of rows (ports/group-writer.ts).
  */
 const DEFAULT_MEMORY_LIMIT = '64MB';
 

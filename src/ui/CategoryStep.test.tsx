@@ -1,7 +1,7 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CategoryStep } from './CategoryStep.js';
-import { KEY, press, waitForFrame } from './testing/frames.js';
+import { KEY, press, waitForFrame } from '../../test/helpers/ui/frames.js';
 
 afterEach(cleanup);
 

@@ -1,8 +1,8 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfirmStep } from './ConfirmStep.js';
-import { KEY, press, waitForFrame } from './testing/frames.js';
-import { planOf } from './testing/plans.js';
+import { KEY, press, waitForFrame } from '../../test/helpers/ui/frames.js';
+import { planOf } from '../../test/helpers/ui/plans.js';
 
 afterEach(cleanup);
 const totals = planOf([{ ds: '2026-03-01', files: 4, size: 512 }]).totals;

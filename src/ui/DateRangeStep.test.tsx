@@ -1,7 +1,7 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DateRangeStep } from './DateRangeStep.js';
-import { KEY, press, type, waitForFrame } from './testing/frames.js';
+import { KEY, press, type, waitForFrame } from '../../test/helpers/ui/frames.js';
 
 afterEach(cleanup);
 const NOW = new Date('2026-03-15T12:00:00Z');

@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { EnvironmentStep } from './EnvironmentStep.js';
-import { KEY, press, waitForFrame } from './testing/frames.js';
+import { KEY, press, waitForFrame } from '../../test/helpers/ui/frames.js';
 
 afterEach(cleanup);
 

@@ -1,8 +1,8 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PreviewStep } from './PreviewStep.js';
-import { KEY, press, waitForFrame } from './testing/frames.js';
-import { planOf } from './testing/plans.js';
+import { KEY, press, waitForFrame } from '../../test/helpers/ui/frames.js';
+import { planOf } from '../../test/helpers/ui/plans.js';
 
 afterEach(cleanup);
 const noop = () => {};

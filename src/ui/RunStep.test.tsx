@@ -2,8 +2,8 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent, RunSummary } from '../engine/run-backfill.js';
 import { RunStep } from './RunStep.js';
-import { waitForFrame } from './testing/frames.js';
-import { summaryOf } from './testing/plans.js';
+import { waitForFrame } from '../../test/helpers/ui/frames.js';
+import { summaryOf } from '../../test/helpers/ui/plans.js';
 
 afterEach(cleanup);
 

@@ -1,7 +1,7 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SourceStep } from './SourceStep.js';
-import { KEY, press, type, waitForFrame } from './testing/frames.js';
+import { KEY, press, type, waitForFrame } from '../../test/helpers/ui/frames.js';
 
 afterEach(cleanup);
 

@@ -1,8 +1,8 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SummaryStep } from './SummaryStep.js';
-import { waitForFrame } from './testing/frames.js';
-import { summaryOf } from './testing/plans.js';
+import { waitForFrame } from '../../test/helpers/ui/frames.js';
+import { summaryOf } from '../../test/helpers/ui/plans.js';
 
 afterEach(cleanup);
 

@@ -1,6 +1,6 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { KEY, press, waitForFrame } from './testing/frames.js';
+import { KEY, press, waitForFrame } from '../../test/helpers/ui/frames.js';
 import { TimeStep } from './TimeStep.js';
 
 afterEach(cleanup);

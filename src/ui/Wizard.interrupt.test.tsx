@@ -2,8 +2,8 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunSummary } from '../engine/run-backfill.js';
 import type { Source } from '../ports/source.js';
-import { KEY, press, waitForFrame } from './testing/frames.js';
-import { planOf, summaryOf } from './testing/plans.js';
+import { KEY, press, waitForFrame } from '../../test/helpers/ui/frames.js';
+import { planOf, summaryOf } from '../../test/helpers/ui/plans.js';
 import { Wizard } from './Wizard.js';
 import type { WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
 

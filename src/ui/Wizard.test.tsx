@@ -8,8 +8,8 @@ import { writeSampleBucket, type SampleTally } from '../demo/sample-bucket.js';
 import { createDuckDbWarehouse } from '../local/duckdb-warehouse.js';
 import { createFolderSource } from '../local/folder-source.js';
 import type { Warehouse } from '../ports/warehouse.js';
-import { engineDeps } from './testing/engine-deps.js';
-import { KEY, press, type, waitForFrame } from './testing/frames.js';
+import { engineDeps } from '../../test/helpers/ui/engine-deps.js';
+import { KEY, press, type, waitForFrame } from '../../test/helpers/ui/frames.js';
 import { Wizard } from './Wizard.js';
 import type { WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
 

@@ -4,7 +4,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ColorProvider, colorAllowed, useTint } from './color.js';
 import { TimeStep } from './TimeStep.js';
-import { waitForFrame } from './testing/frames.js';
+import { waitForFrame } from '../../test/helpers/ui/frames.js';
 
 const level = chalk.level;
 beforeAll(() => {

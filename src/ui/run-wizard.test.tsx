@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Source } from '../ports/source.js';
 import { loadWizard } from './load-wizard.js';
 import type { WizardDeps } from './run-wizard.js';
-import { KEY } from './testing/frames.js';
-import { summaryOf } from './testing/plans.js';
+import { KEY } from '../../test/helpers/ui/frames.js';
+import { summaryOf } from '../../test/helpers/ui/plans.js';
 
 /** A terminal as ink sees one: TTY streams with a size, raw mode, and what was drawn. */
 function terminal(columns = 80, rows = 24) {

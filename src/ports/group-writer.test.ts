@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FileKey, RowBatch, WriteOutcome } from '../ports/warehouse.js';
+import type { FileKey, RowBatch, WriteOutcome } from './warehouse.js';
 import { createGroupWriter, type GatheredFile, type GroupCommitter } from './group-writer.js';
 
 const key = (i: number): FileKey => ({ filePath: `/b/f${i}`, generation: '1' });

@@ -1,10 +1,10 @@
-import { createDirectPublisher } from '../../engine/direct-publisher.js';
-import { planBackfill } from '../../engine/plan-backfill.js';
-import { runBackfill } from '../../engine/run-backfill.js';
-import { newRunId, RunRecord } from '../../engine/run-record.js';
-import { createFolderSource } from '../../local/folder-source.js';
-import type { Warehouse } from '../../ports/warehouse.js';
-import type { WizardDeps } from '../wizard-types.js';
+import { createDirectPublisher } from '../../../src/engine/direct-publisher.js';
+import { planBackfill } from '../../../src/engine/plan-backfill.js';
+import { runBackfill } from '../../../src/engine/run-backfill.js';
+import { newRunId, RunRecord } from '../../../src/engine/run-record.js';
+import { createFolderSource } from '../../../src/local/folder-source.js';
+import type { Warehouse } from '../../../src/ports/warehouse.js';
+import type { WizardDeps } from '../../../src/ui/wizard-types.js';
 
 /**
  * Wizard dependencies on the real engine for tests: a folder source, the given warehouse (DuckDB)

@@ -1,5 +1,5 @@
 import { gcpCloudFactories } from '../gcp/gcp-factories.js';
-import type { CloudFactories } from './cloud-factories.js';
+import type { CloudFactories } from '../ports/cloud.js';
 
 /**
  * The real Google Cloud clients (or the emulators their variables point at), each imported only

@@ -7,7 +7,7 @@
  * being read). A file whose rows pass a quarter of `maxBytes` goes alone, streamed, in its own
  * commit. A write resolves only once its group committed.
  */
-import type { FileKey, FileWriter, GroupLimits, RowBatch, WriteOutcome } from '../ports/warehouse.js';
+import type { FileKey, FileWriter, GroupLimits, RowBatch, WriteOutcome } from './warehouse.js';
 
 export const DEFAULT_GROUP_LIMITS: GroupLimits = { maxFiles: 1000, maxBytes: 16 * 1024 * 1024, maxWaitMs: 1000 };
 

@@ -1,7 +1,7 @@
-import type { SourceObject } from '../../ports/source.js';
-import type { TimeBucket } from '../../core/partition-layout.js';
-import { totalsOf, type BackfillPlan, type PartitionPlan } from '../../engine/plan-backfill.js';
-import type { RunSummary } from '../../engine/run-backfill.js';
+import type { SourceObject } from '../../../src/ports/source.js';
+import type { TimeBucket } from '../../../src/core/partition-layout.js';
+import { totalsOf, type BackfillPlan, type PartitionPlan } from '../../../src/engine/plan-backfill.js';
+import type { RunSummary } from '../../../src/engine/run-backfill.js';
 
 export interface PartSpec {
   env?: string;

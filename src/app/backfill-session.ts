@@ -5,7 +5,7 @@ import { newRunId, RunRecord } from '../engine/run-record.js';
 import type { Source } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import type { BackfillRequest } from './backfill-request.js';
-import type { CloudFactories } from './cloud-factories.js';
+import type { CloudFactories } from '../ports/cloud.js';
 import { checkPlaces } from './check-places.js';
 import { openPublisher, openSource, openWarehouse } from './open-ports.js';
 import { reach } from './reach.js';

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
-import { DEFAULT_GROUP_LIMITS } from '../core/group-writer.js';
+import { DEFAULT_GROUP_LIMITS } from '../ports/group-writer.js';
 import { createDirectPublisher } from '../engine/direct-publisher.js';
 import { createFolderSource } from '../local/folder-source.js';
 import type { Publisher } from '../ports/publisher.js';
 import type { Source } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import { duckDbPath } from './check-places.js';
-import type { CloudFactories } from './cloud-factories.js';
+import type { CloudFactories } from '../ports/cloud.js';
 
 /** The warehouse a run uses when `--warehouse` is not given. */
 export function defaultWarehouse(bucket: string): string {

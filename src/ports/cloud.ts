@@ -1,6 +1,6 @@
-import type { Publisher } from '../ports/publisher.js';
-import type { Source } from '../ports/source.js';
-import type { Warehouse } from '../ports/warehouse.js';
+import type { Publisher } from './publisher.js';
+import type { Source } from './source.js';
+import type { Warehouse } from './warehouse.js';
 
 /**
  * How the CLI reaches Google Cloud. The clients are imported lazily, so a folder-to-DuckDB run
