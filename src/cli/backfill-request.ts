@@ -1,5 +1,4 @@
 import { UsageError } from '../core/errors.js';
-import type { Selection } from '../core/selection.js';
 import type { CliOptions } from './parse-args.js';
 import type { BackfillRequest } from '../app/backfill-request.js';
 import { defaultWarehouse } from '../app/open-ports.js';

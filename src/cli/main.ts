@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { BugError, UsageError, UserError } from '../core/errors.js';
 import { defaultRecordDir } from '../engine/run-record.js';
-import type { CloudFactories } from '../ports/cloud.js';
 import { defaultCloudFactories } from '../app/default-cloud.js';
 import { HELP_TEXT } from './help-text.js';
 import { parseArgs } from './parse-args.js';
