@@ -32,6 +32,15 @@ function start(args: readonly string[], cwd: string, size = { columns: 80, rows:
   return session;
 }
 
+// Under CI (REQUIRE_PTY=1 or CI set) a missing tmux fails the run instead of skipping these tests.
+const mustRun = process.env.REQUIRE_PTY === '1' || (process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false');
+
+describe.runIf(mustRun && !hasTmux())('the wizard in a terminal, under CI', () => {
+  it('needs tmux: install it (apt-get install tmux) so the pseudo-terminal tests run', () => {
+    expect.fail('tmux is not installed, so the wizard was not tested in a real terminal');
+  });
+});
+
 describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
   it('backfills a bucket folder into DuckDB: chosen on screen, a step back, resized, rows landed', async () => {
     dir = mkdtempSync(join(tmpdir(), 'wizard-pty-'));
