@@ -5,7 +5,12 @@ import { defineConfig } from 'vitest/config';
  * tmux, hostile inputs: no emulator) and `emulators` (suites that start the local emulators).
  * dist/ is rebuilt from the sources first (test/global-setup.ts), so no test runs stale output.
  */
-const EMULATOR_SUITES = ['test/integration/**/*.test.ts', 'test/function/**/*.test.ts', 'test/faults/**/*.test.ts', 'test/security/bigquery-values.test.ts'];
+const EMULATOR_SUITES = [
+  'test/integration/**/*.test.ts',
+  'test/function/**/*.test.ts',
+  'test/faults/**/*.test.ts',
+  'test/security/bigquery-values.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -15,7 +20,10 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'] } },
-      { extends: true, test: { name: 'e2e', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: EMULATOR_SUITES } },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: EMULATOR_SUITES },
+      },
       { extends: true, test: { name: 'emulators', include: EMULATOR_SUITES } },
     ],
   },

@@ -13,10 +13,14 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
   const { fileURLToPath } = await import('node:url');
   const own = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
   if (!existsSync(own)) {
-    process.stderr.write(`analytics-backfill: needs Node.js 22 or later (this is ${process.version}). Run it with npx, or install a newer Node.\n`);
+    process.stderr.write(
+      `analytics-backfill: needs Node.js 22 or later (this is ${process.version}). Run it with npx, or install a newer Node.\n`,
+    );
     process.exit(1);
   }
-  const child = spawn(own, ['--max-semi-space-size=8', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawn(own, ['--max-semi-space-size=8', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   // Ctrl-C reaches the child from the terminal; this process only waits for it and passes on its code.
   process.on('SIGINT', () => {});
   process.on('SIGTERM', () => child.kill('SIGTERM'));
@@ -32,7 +36,8 @@ if (!dryRun) module.enableCompileCache?.();
 // Cloud; the CLI says itself what could not be reached. Other warnings stay, one line each.
 process.removeAllListeners('warning');
 process.on('warning', (w) => {
-  if (w.name !== 'MetadataLookupWarning') process.stderr.write(`analytics-backfill: ${w.name}: ${w.message.split('\n')[0]}\n`);
+  if (w.name !== 'MetadataLookupWarning')
+    process.stderr.write(`analytics-backfill: ${w.name}: ${w.message.split('\n')[0]}\n`);
 });
 const controller = new AbortController();
 // Ends the process as Ctrl-C does (the shell sees 130), at once: no exit handlers, no teardown of
@@ -63,6 +68,8 @@ const code = await main(process.argv.slice(2), {
 });
 // Exit only once what was written has left: to a pipe, Node writes asynchronously, and exiting
 // at once cut a `--json` report piped to another program at 64 KiB.
-await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+await Promise.all(
+  [process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))),
+);
 if (code === 130) dieOfSigint();
 else process.exit(code);

@@ -38,7 +38,11 @@ let failed = false;
 try {
   const bq = emulatorBigQuery(emu.endpoint, emu.project);
   for (const files of sizes) {
-    const names = { ...DEFAULT_TABLE_NAMES, eventsDataset: `bench_events_${files}`, logsDataset: `bench_logs_${files}` };
+    const names = {
+      ...DEFAULT_TABLE_NAMES,
+      eventsDataset: `bench_events_${files}`,
+      logsDataset: `bench_logs_${files}`,
+    };
     const client = emulatorWriterClient(emu.grpc, emu.project);
     const wh = createBigQueryWarehouse({
       bigquery: bq,
@@ -51,20 +55,44 @@ try {
     let next = 0;
     const one = async (i) => {
       const name = `data_type=json/analytics_environment=live/event_category=bench/event_ds=2026-03-0${1 + (i % 5)}/event_time=0-8/f-${i}.json`;
-      const ctx = { bucket: 'b', name, filePath: `gs://b/${name}`, generation: '1', jobName: 'bench', insertedAt: 1772323200000000n };
+      const ctx = {
+        bucket: 'b',
+        name,
+        filePath: `gs://b/${name}`,
+        generation: '1',
+        jobName: 'bench',
+        insertedAt: 1772323200000000n,
+      };
       const events = Array.from({ length: EVENTS }, (_, k) => ({
-        analytics_environment: 'live', batch_id: null, event_id: `${i}-${k}`, event_index: BigInt(k), event_source: 'client', event_class: 'bench',
-        event_type: 't', session_id: `s${i % 97}`, build_version: '1', event_environment: 'live', event_timestamp: 1772323200000000n + BigInt(k),
-        received_timestamp: null, inserted_timestamp: ctx.insertedAt, job_name: 'bench', event_attributes: '{"level":3,"score":1234,"items":[1,2,3]}',
+        analytics_environment: 'live',
+        batch_id: null,
+        event_id: `${i}-${k}`,
+        event_index: BigInt(k),
+        event_source: 'client',
+        event_class: 'bench',
+        event_type: 't',
+        session_id: `s${i % 97}`,
+        build_version: '1',
+        event_environment: 'live',
+        event_timestamp: 1772323200000000n + BigInt(k),
+        received_timestamp: null,
+        inserted_timestamp: ctx.insertedAt,
+        job_name: 'bench',
+        event_attributes: '{"level":3,"score":1234,"items":[1,2,3]}',
       }));
-      await writer.write({ filePath: ctx.filePath, generation: '1' }, (async function* () {
-        yield { events: [], debug: [], logs: [logRow(ctx, 'parse_initiated')] };
-        yield { events, debug: [], logs: [logRow(ctx, `ingested: ${EVENTS} events, 0 debug rows`)] };
-      })());
+      await writer.write(
+        { filePath: ctx.filePath, generation: '1' },
+        (async function* () {
+          yield { events: [], debug: [], logs: [logRow(ctx, 'parse_initiated')] };
+          yield { events, debug: [], logs: [logRow(ctx, `ingested: ${EVENTS} events, 0 debug rows`)] };
+        })(),
+      );
     };
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < files) await one(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < files) await one(next++);
+      }),
+    );
     const staged = performance.now();
     await writer.close(); // promotes, and waits until every file landed
     const seconds = (performance.now() - started) / 1000;
@@ -72,11 +100,19 @@ try {
     await wh.close();
 
     const count = async (sql) => Number((await bq.query({ query: sql }))[0][0].n);
-    const events = await count(`SELECT COUNT(DISTINCT event_id) AS n FROM \`${emu.project}.${names.eventsDataset}.${names.eventsTable}\``);
-    const rows = await count(`SELECT COUNT(*) AS n FROM \`${emu.project}.${names.eventsDataset}.${names.eventsTable}\``);
-    const ledger = await count(`SELECT COUNT(*) AS n FROM \`${emu.project}.${names.logsDataset}.${names.logsTable}\` WHERE STARTS_WITH(event, 'ingested')`);
+    const events = await count(
+      `SELECT COUNT(DISTINCT event_id) AS n FROM \`${emu.project}.${names.eventsDataset}.${names.eventsTable}\``,
+    );
+    const rows = await count(
+      `SELECT COUNT(*) AS n FROM \`${emu.project}.${names.eventsDataset}.${names.eventsTable}\``,
+    );
+    const ledger = await count(
+      `SELECT COUNT(*) AS n FROM \`${emu.project}.${names.logsDataset}.${names.logsTable}\` WHERE STARTS_WITH(event, 'ingested')`,
+    );
     if (events !== files * EVENTS || rows !== files * EVENTS || ledger !== files) {
-      console.error(`CHECK FAILED: ${files} files: ${rows} event rows (${events} distinct), ${ledger} ledger rows; expected ${files * EVENTS} and ${files}`);
+      console.error(
+        `CHECK FAILED: ${files} files: ${rows} event rows (${events} distinct), ${ledger} ledger rows; expected ${files * EVENTS} and ${files}`,
+      );
       failed = true;
     }
 
@@ -86,7 +122,7 @@ try {
     // (about twice: the markers and counts, then the rows), the logs table for the ledger
     // anti-join, and each bills at least 10 MB per table referenced; the per-file path bills at
     // least 10 MB for its ledger query and its insert job per file.
-    const perPromotion = Math.max(6 * MIN_BILLED, 2 * u.bytesAppended / Math.max(1, u.promoter.promotions));
+    const perPromotion = Math.max(6 * MIN_BILLED, (2 * u.bytesAppended) / Math.max(1, u.promoter.promotions));
     const billed = u.promoter.promotions * perPromotion + u.ledgerQueries * MIN_BILLED;
     const perFileBilled = files * 2 * MIN_BILLED;
     const maxDmlPerTable = Math.max(...Object.values(u.promoter.dmlPerTable));
@@ -95,21 +131,40 @@ try {
     const ceiling = Math.floor(WRITE_API_BYTES_PER_S / bytesPerFile);
     const perFileCeiling = DML_PER_10S / 10;
     const figures = {
-      bench: 'bigquery-staging', files, events: rows, seconds: +seconds.toFixed(1), promoteSeconds: +promoteSeconds.toFixed(1),
-      appends: u.appends, rowsAppended: u.rowsAppended, mibAppended: +(u.bytesAppended / 2 ** 20).toFixed(2),
-      promotions: u.promoter.promotions, dmlPerTable: u.promoter.dmlPerTable, queryJobs: u.promoter.promotions + u.promoter.queries + u.ledgerQueries,
-      perFileJobs: u.perFileJobs, billedMiBEstimate: Math.round(billed / 2 ** 20), usdOnDemand: +((billed / 2 ** 40) * USD_PER_TIB).toFixed(4),
+      bench: 'bigquery-staging',
+      files,
+      events: rows,
+      seconds: +seconds.toFixed(1),
+      promoteSeconds: +promoteSeconds.toFixed(1),
+      appends: u.appends,
+      rowsAppended: u.rowsAppended,
+      mibAppended: +(u.bytesAppended / 2 ** 20).toFixed(2),
+      promotions: u.promoter.promotions,
+      dmlPerTable: u.promoter.dmlPerTable,
+      queryJobs: u.promoter.promotions + u.promoter.queries + u.ledgerQueries,
+      perFileJobs: u.perFileJobs,
+      billedMiBEstimate: Math.round(billed / 2 ** 20),
+      usdOnDemand: +((billed / 2 ** 40) * USD_PER_TIB).toFixed(4),
       writeApiUsd: +((u.bytesAppended / 2 ** 30) * 0.025).toFixed(5),
       ceilingFilesPerSecond: ceiling,
-      perFilePath: { dmlPerTable: files, queryJobs: 2 * files, billedMiBEstimate: Math.round(perFileBilled / 2 ** 20), ceilingFilesPerSecond: perFileCeiling },
+      perFilePath: {
+        dmlPerTable: files,
+        queryJobs: 2 * files,
+        billedMiBEstimate: Math.round(perFileBilled / 2 ** 20),
+        ceilingFilesPerSecond: perFileCeiling,
+      },
       limits: { dmlPerTablePerWindow: 1, ceilingFilesPerSecond: 1000 },
     };
     console.log(JSON.stringify(figures));
     if (maxDmlPerTable > u.promoter.promotions || ceiling < 1000) {
-      console.error(`LIMIT MISSED: ${files} files: ${maxDmlPerTable} DML statements on a table for ${u.promoter.promotions} promotions, ceiling ${ceiling} files/s`);
+      console.error(
+        `LIMIT MISSED: ${files} files: ${maxDmlPerTable} DML statements on a table for ${u.promoter.promotions} promotions, ceiling ${ceiling} files/s`,
+      );
       failed = true;
     }
-    log(`${files} files: ${seconds.toFixed(1)} s (promotion ${promoteSeconds.toFixed(1)} s), ${u.appends} appends, ${u.promoter.promotions} promotions`);
+    log(
+      `${files} files: ${seconds.toFixed(1)} s (promotion ${promoteSeconds.toFixed(1)} s), ${u.appends} appends, ${u.promoter.promotions} promotions`,
+    );
   }
 } finally {
   await emu.stop();

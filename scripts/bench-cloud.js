@@ -35,9 +35,11 @@ function readEnv() {
 
 async function mapLimit(items, limit, fn) {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 execFileSync('bash', [script, 'start', 'gcs', 'pubsub'], { env: envOf, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -50,10 +52,14 @@ try {
     const env_ = ['staging', 'live'][i % 2];
     const ds = `2024-03-${String((i % 28) + 1).padStart(2, '0')}`;
     const time = ['0-8', '8-16', '16-24'][i % 3];
-    names.push(`${PREFIX}/analytics_environment=${env_}/event_category=c${i % 5}/event_ds=${ds}/event_time=${time}/s${i % 50}/20240301T000000Z-${String(i).padStart(6, '0')}`);
+    names.push(
+      `${PREFIX}/analytics_environment=${env_}/event_category=c${i % 5}/event_ds=${ds}/event_time=${time}/s${i % 50}/20240301T000000Z-${String(i).padStart(6, '0')}`,
+    );
   }
   const t0 = performance.now();
-  await mapLimit(names, 64, (n) => storage.bucket(BUCKET).file(n).save('{"eventClass":"x"}\n', { resumable: false, validation: false }));
+  await mapLimit(names, 64, (n) =>
+    storage.bucket(BUCKET).file(n).save('{"eventClass":"x"}\n', { resumable: false, validation: false }),
+  );
   const uploadSeconds = (performance.now() - t0) / 1000;
 
   // Ours: the whole prefix, every page.
@@ -78,13 +84,19 @@ try {
     maxBuffer: 1024 * 1024 * 1024,
   });
   const gcloudSeconds = (performance.now() - t2) / 1000;
-  const gcloudCount = gcloud.status === 0 ? gcloud.stdout.split('\n').filter((l) => l.includes(`gs://${BUCKET}/`)).length : null;
+  const gcloudCount =
+    gcloud.status === 0 ? gcloud.stdout.split('\n').filter((l) => l.includes(`gs://${BUCKET}/`)).length : null;
 
   // Publishing.
   const pubsub = emulatorPubSub(env.PUBSUB_EMULATOR_HOST, 'local-project');
   await pubsub.createTopic('bench');
   const publisher = createPubSubPublisher({ pubsub, topic: 'bench', bucket: BUCKET });
-  const objects = Array.from({ length: MESSAGES }, (_, i) => ({ name: names[i % names.length], size: 19, generation: String(1700000000000000 + i), updated: '2024-03-01T00:00:00.000Z' }));
+  const objects = Array.from({ length: MESSAGES }, (_, i) => ({
+    name: names[i % names.length],
+    size: 19,
+    generation: String(1700000000000000 + i),
+    updated: '2024-03-01T00:00:00.000Z',
+  }));
   const t3 = performance.now();
   await mapLimit(objects, publisher.concurrency, (o) => publisher.send(o, 'bench'));
   const publishSeconds = (performance.now() - t3) / 1000;
@@ -92,18 +104,34 @@ try {
   await pubsub.close();
 
   const round = (x) => Math.round(x * 10) / 10;
-  console.log(JSON.stringify({
-    objects: OBJECTS,
-    uploadSeconds: round(uploadSeconds),
-    listing: {
-      ours: { objects: ours, seconds: round(oursSeconds), objectsPerSecond: round(ours / oursSeconds) },
-      gcloud: gcloudCount === null
-        ? { error: gcloud.stderr.slice(-500) }
-        : { objects: gcloudCount, seconds: round(gcloudSeconds), objectsPerSecond: round(gcloudCount / gcloudSeconds) },
-      ratio: gcloudCount === null ? null : round((ours / oursSeconds) / (gcloudCount / gcloudSeconds)),
-    },
-    publishing: { messages: MESSAGES, seconds: round(publishSeconds), messagesPerSecond: round(MESSAGES / publishSeconds), concurrency: publisher.concurrency },
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        objects: OBJECTS,
+        uploadSeconds: round(uploadSeconds),
+        listing: {
+          ours: { objects: ours, seconds: round(oursSeconds), objectsPerSecond: round(ours / oursSeconds) },
+          gcloud:
+            gcloudCount === null
+              ? { error: gcloud.stderr.slice(-500) }
+              : {
+                  objects: gcloudCount,
+                  seconds: round(gcloudSeconds),
+                  objectsPerSecond: round(gcloudCount / gcloudSeconds),
+                },
+          ratio: gcloudCount === null ? null : round(ours / oursSeconds / (gcloudCount / gcloudSeconds)),
+        },
+        publishing: {
+          messages: MESSAGES,
+          seconds: round(publishSeconds),
+          messagesPerSecond: round(MESSAGES / publishSeconds),
+          concurrency: publisher.concurrency,
+        },
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   execFileSync('bash', [script, 'stop'], { env: envOf, stdio: 'ignore' });
   rmSync(state, { recursive: true, force: true });

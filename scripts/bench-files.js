@@ -27,7 +27,16 @@ const strict = process.env.BENCH_STRICT === '1';
 function writeFiles(bucket, n, events, envs, cats, days) {
   const parts = [];
   for (const e of envs) for (const c of cats) for (const d of days) for (const t of TIMES) parts.push([e, c, d, t]);
-  const dirs = parts.map(([e, c, d, t]) => join(bucket, 'data_type=json', `analytics_environment=${e}`, `event_category=${c}`, `event_ds=${d}`, `event_time=${t}`));
+  const dirs = parts.map(([e, c, d, t]) =>
+    join(
+      bucket,
+      'data_type=json',
+      `analytics_environment=${e}`,
+      `event_category=${c}`,
+      `event_ds=${d}`,
+      `event_time=${t}`,
+    ),
+  );
   for (const dir of dirs) mkdirSync(dir, { recursive: true });
   for (let i = 0; i < n; i++) {
     const p = i % parts.length;
@@ -53,16 +62,47 @@ const floorScript = (dir) => `
 async function counts(db) {
   const instance = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
   const c = await instance.connect();
-  const [[events, distinct]] = (await c.runAndReadAll('SELECT count(*), count(DISTINCT event_id) FROM events.events_function')).getRowsJS();
-  const [[ledger, ledgerDistinct]] = (await c.runAndReadAll("SELECT count(*), count(DISTINCT file_path) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')")).getRowsJS();
+  const [[events, distinct]] = (
+    await c.runAndReadAll('SELECT count(*), count(DISTINCT event_id) FROM events.events_function')
+  ).getRowsJS();
+  const [[ledger, ledgerDistinct]] = (
+    await c.runAndReadAll(
+      "SELECT count(*), count(DISTINCT file_path) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')",
+    )
+  ).getRowsJS();
   c.closeSync();
   instance.closeSync();
-  return { events: Number(events), distinct: Number(distinct), ledger: Number(ledger), ledgerDistinct: Number(ledgerDistinct) };
+  return {
+    events: Number(events),
+    distinct: Number(distinct),
+    ledger: Number(ledger),
+    ledgerDistinct: Number(ledgerDistinct),
+  };
 }
 
 async function ingest(bucket, db, envs, cats, start, stop, runs) {
-  const r = await measure([BIN, '--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--analytics-environment', envs.join(','),
-    '--event-category', cats.join(','), '--event-ds-start', start, '--event-ds-stop', stop, '--record-dir', runs, '--yes', '--json'], { exec: true });
+  const r = await measure(
+    [
+      BIN,
+      '--gcs-bucket',
+      bucket,
+      '--warehouse',
+      `duckdb:${db}`,
+      '--analytics-environment',
+      envs.join(','),
+      '--event-category',
+      cats.join(','),
+      '--event-ds-start',
+      start,
+      '--event-ds-stop',
+      stop,
+      '--record-dir',
+      runs,
+      '--yes',
+      '--json',
+    ],
+    { exec: true },
+  );
   if (r.code !== 0) {
     console.error(r.stderr);
     throw new Error(`the CLI exited ${r.code}`);
@@ -105,12 +145,23 @@ if (cases.includes('small')) {
   check('10k: the second run adds nothing', again.summary.files.toSend === 0 && (await counts(db)).events === n * 10);
   const ratio = first.seconds / floor.seconds;
   limit(`10k: ${round(ratio)}× the floor, limit 3×`, ratio <= 3);
-  console.log(JSON.stringify({
-    bench: 'files-10k-x10-duckdb', files: n, events: n * 10,
-    floorSeconds: round(floor.seconds), floorRssMiB: Math.round(floor.rssMiB),
-    ingestSeconds: round(first.seconds), ingestCpuSeconds: round(first.cpuSeconds), ingestRssMiB: Math.round(first.rssMiB),
-    ratio: round(ratio), filesPerSecond: Math.round(n / first.seconds), secondRunSeconds: round(again.seconds), ...c, limits: { ratio: 3 },
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'files-10k-x10-duckdb',
+      files: n,
+      events: n * 10,
+      floorSeconds: round(floor.seconds),
+      floorRssMiB: Math.round(floor.rssMiB),
+      ingestSeconds: round(first.seconds),
+      ingestCpuSeconds: round(first.cpuSeconds),
+      ingestRssMiB: Math.round(first.rssMiB),
+      ratio: round(ratio),
+      filesPerSecond: Math.round(n / first.seconds),
+      secondRunSeconds: round(again.seconds),
+      ...c,
+      limits: { ratio: 3 },
+    }),
+  );
 }
 
 if (cases.includes('one')) {
@@ -122,22 +173,35 @@ if (cases.includes('one')) {
     const db = join(root, `one-${n}.duckdb`);
     const r = await ingest(bucket, db, ['live'], ['load'], days[0], days.at(-1), join(root, 'runs'));
     const c = await counts(db);
-    check(`${n}: every event once, one ledger row per file`, c.events === n && c.distinct === n && c.ledger === n && c.ledgerDistinct === n);
+    check(
+      `${n}: every event once, one ledger row per file`,
+      c.events === n && c.distinct === n && c.ledger === n && c.ledgerDistinct === n,
+    );
     const rate = n / r.seconds;
     limit(`${n}: ${Math.round(rate)} files/s, limit ≥ 5,000`, rate >= 5000);
     limit(`${n}: peak RSS ${Math.round(r.rssMiB)} MiB, limit 256`, r.rssMiB <= 256);
     peaks[n] = r.rssMiB;
-    console.log(JSON.stringify({
-      bench: `files-${n}-x1-duckdb`, files: n, seconds: round(r.seconds), cpuSeconds: round(r.cpuSeconds), filesPerSecond: Math.round(rate),
-      rssMiB: Math.round(r.rssMiB), ...c, limits: { filesPerSecond: 5000, rssMiB: 256 },
-    }));
+    console.log(
+      JSON.stringify({
+        bench: `files-${n}-x1-duckdb`,
+        files: n,
+        seconds: round(r.seconds),
+        cpuSeconds: round(r.cpuSeconds),
+        filesPerSecond: Math.round(rate),
+        rssMiB: Math.round(r.rssMiB),
+        ...c,
+        limits: { filesPerSecond: 5000, rssMiB: 256 },
+      }),
+    );
     rmSync(bucket, { recursive: true, force: true });
   }
   const [small, large] = [Math.min(...oneSizes), Math.max(...oneSizes)];
   if (small !== large) {
     const growth = peaks[large] / peaks[small];
     limit(`peak RSS at ${large} is ${round(growth)}× the peak at ${small}, limit 1.15×`, growth <= 1.15);
-    console.log(JSON.stringify({ bench: 'files-rss-growth', from: small, to: large, growth: round(growth), limit: 1.15 }));
+    console.log(
+      JSON.stringify({ bench: 'files-rss-growth', from: small, to: large, growth: round(growth), limit: 1.15 }),
+    );
   }
 }
 

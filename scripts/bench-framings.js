@@ -7,8 +7,16 @@ import { parseEvents } from '../dist/core/event-parser.js';
 
 const MIB = Number(process.env.BENCH_FRAMINGS_MIB ?? 24);
 const LIMIT = 8;
-const ctx = { bucket: 'b', name: 'data_type=json/analytics_environment=live/event_category=c/event_ds=2024-03-01/event_time=0-8/f', filePath: 'f', generation: '1', jobName: 'bench', insertedAt: 0n };
-const rec = (i) => JSON.stringify({ eventClass: 'c', eventId: `e${i}`, eventIndex: i, eventAttributes: { pad: 'p'.repeat(40) } });
+const ctx = {
+  bucket: 'b',
+  name: 'data_type=json/analytics_environment=live/event_category=c/event_ds=2024-03-01/event_time=0-8/f',
+  filePath: 'f',
+  generation: '1',
+  jobName: 'bench',
+  insertedAt: 0n,
+};
+const rec = (i) =>
+  JSON.stringify({ eventClass: 'c', eventId: `e${i}`, eventIndex: i, eventAttributes: { pad: 'p'.repeat(40) } });
 const n = Math.floor((MIB * 2 ** 20) / rec(1).length);
 const recs = Array.from({ length: n }, (_, i) => rec(i));
 const framings = {
@@ -36,12 +44,16 @@ for (const [name, make] of Object.entries(framings)) {
   }
   figures[name] = Number(seconds.toFixed(2));
 }
-const ratios = Object.fromEntries(Object.entries(figures).map(([k, s]) => [k, Number((s / figures.ndjson).toFixed(1))]));
+const ratios = Object.fromEntries(
+  Object.entries(figures).map(([k, s]) => [k, Number((s / figures.ndjson).toFixed(1))]),
+);
 for (const [name, r] of Object.entries(ratios)) {
   if (r > LIMIT) {
     console.error(`LIMIT MISSED: ${name}: ${r}× the NDJSON pass, limit ${LIMIT}×`);
     if (process.env.BENCH_STRICT === '1') failed = true;
   }
 }
-console.log(JSON.stringify({ bench: 'framings', mib: MIB, records: n, seconds: figures, ratioToNdjson: ratios, limit: LIMIT }));
+console.log(
+  JSON.stringify({ bench: 'framings', mib: MIB, records: n, seconds: figures, ratioToNdjson: ratios, limit: LIMIT }),
+);
 process.exitCode = failed ? 1 : 0;

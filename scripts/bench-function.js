@@ -34,20 +34,26 @@ const BIN = fileURLToPath(new URL('../bin/analytics-backfill.js', import.meta.ur
 const work = mkdtempSync(join(tmpdir(), 'bench-function-'));
 const log = (...a) => console.error('[bench-function]', ...a);
 
-const prefix = (category) => `data_type=json/analytics_environment=testing/event_category=${category}/event_ds=2026-03-01/event_time=0-8/`;
+const prefix = (category) =>
+  `data_type=json/analytics_environment=testing/event_category=${category}/event_ds=2026-03-01/event_time=0-8/`;
 let seed = 11;
 const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const at = new Date('2026-03-01T03:00:00Z');
 
 function cli(args, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`backfill exited ${code}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`backfill exited ${code}: ${stderr}`)),
+    );
   });
 }
 
@@ -80,7 +86,10 @@ try {
   const scheduler = createBigQueryWarehouse({
     bigquery,
     tables: { ...DEFAULT_TABLE_NAMES },
-    staging: { appender: () => ({ append: async () => undefined, close: async () => undefined }), promote: 'when-closed' },
+    staging: {
+      appender: () => ({ append: async () => undefined, close: async () => undefined }),
+      promote: 'when-closed',
+    },
   });
   await scheduler.ensureTables();
   const source = buildFunction();
@@ -88,9 +97,16 @@ try {
   // NODE_OPTIONS as docs/function.md deploys it: a small young generation keeps RSS down.
   const nodeOptions = process.env.FUNCTION_NODE_OPTIONS ?? NODE_OPTIONS;
   const serve = () =>
-    serveFunction({ source, port, env: { ...env, ALLOWED_BUCKETS: BUCKET, JOB_NAME: 'bench', LOG_LEVEL: 'WARNING', NODE_OPTIONS: nodeOptions } });
+    serveFunction({
+      source,
+      port,
+      env: { ...env, ALLOWED_BUCKETS: BUCKET, JOB_NAME: 'bench', LOG_LEVEL: 'WARNING', NODE_OPTIONS: nodeOptions },
+    });
   const [topic] = await pubsub.createTopic(TOPIC);
-  await topic.createSubscription('bench-push', { pushConfig: { pushEndpoint: `http://127.0.0.1:${port}/projects/${psEmu.project}/topics/${TOPIC}` }, ackDeadlineSeconds: 600 });
+  await topic.createSubscription('bench-push', {
+    pushConfig: { pushEndpoint: `http://127.0.0.1:${port}/projects/${psEmu.project}/topics/${TOPIC}` },
+    ackDeadlineSeconds: 600,
+  });
 
   const landed = async (category) => {
     const [rows] = await bigquery.query({
@@ -103,15 +119,35 @@ try {
     const deadline = Date.now() + timeoutMs;
     while ((await landed(category)) < n) {
       await scheduler.promoteNow();
-      if (Date.now() > deadline) throw new Error(`${category}: not all ${n} files landed in ${timeoutMs} ms:\n${fn.output().slice(-3000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`${category}: not all ${n} files landed in ${timeoutMs} ms:\n${fn.output().slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   };
   const backfill = (category) =>
     cli(
-      ['--gcs-bucket', `gs://${BUCKET}`, '--topic', TOPIC, '--gcp', psEmu.project, '--warehouse', `bigquery:${bqEmu.project}`,
-        '--analytics-environment', 'testing', '--event-category', category, '--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-01',
-        '--record-dir', join(work, 'runs'), '--yes', '--json'],
+      [
+        '--gcs-bucket',
+        `gs://${BUCKET}`,
+        '--topic',
+        TOPIC,
+        '--gcp',
+        psEmu.project,
+        '--warehouse',
+        `bigquery:${bqEmu.project}`,
+        '--analytics-environment',
+        'testing',
+        '--event-category',
+        category,
+        '--event-ds-start',
+        '2026-03-01',
+        '--event-ds-stop',
+        '2026-03-01',
+        '--record-dir',
+        join(work, 'runs'),
+        '--yes',
+        '--json',
+      ],
       env,
     );
 
@@ -121,8 +157,14 @@ try {
   const uploads = [];
   for (let f = 0; f < FILES; f++) {
     const lines = [];
-    for (let i = 0; i < EVENTS_PER_FILE; i++) lines.push(JSON.stringify(sampleEvent(random, 'testing', 'small', `s${f}`, at, index++)));
-    uploads.push(storage.bucket(BUCKET).file(`${prefix('small')}s${f}/20260301T030000Z-${String(f).padStart(6, '0')}`).save(`${lines.join('\n')}\n`, { resumable: false }));
+    for (let i = 0; i < EVENTS_PER_FILE; i++)
+      lines.push(JSON.stringify(sampleEvent(random, 'testing', 'small', `s${f}`, at, index++)));
+    uploads.push(
+      storage
+        .bucket(BUCKET)
+        .file(`${prefix('small')}s${f}/20260301T030000Z-${String(f).padStart(6, '0')}`)
+        .save(`${lines.join('\n')}\n`, { resumable: false }),
+    );
     if (uploads.length >= 32) await Promise.all(uploads.splice(0));
   }
   await Promise.all(uploads);
@@ -160,7 +202,9 @@ try {
   await waitLanded('large', 1, 60 * 60_000);
   const bigSeconds = (performance.now() - bigStart) / 1000;
   const bigRss = peakRssMiB(fn.pid());
-  const [[count]] = await bigquery.query({ query: `SELECT count(*) AS n FROM events.events_function WHERE session_id = 'session-big'` });
+  const [[count]] = await bigquery.query({
+    query: `SELECT count(*) AS n FROM events.events_function WHERE session_id = 'session-big'`,
+  });
   await fn.stop();
   await pubsub.close();
 

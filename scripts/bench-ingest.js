@@ -10,13 +10,14 @@ import { measure } from './bench-lib.js';
 const MIB = Number(process.env.BENCH_INGEST_MIB ?? 256);
 const root = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
 const bucket = join(root, 'bucket');
-const name = 'data_type=json/analytics_environment=testing/event_category=bench/event_ds=2026-03-01/event_time=0-8/session-1/20260301T030000Z-000001';
+const name =
+  'data_type=json/analytics_environment=testing/event_category=bench/event_ds=2026-03-01/event_time=0-8/session-1/20260301T030000Z-000001';
 const file = join(bucket, ...name.split('/'));
 mkdirSync(dirname(file), { recursive: true });
 
 // Write the file with backpressure so the generator itself stays small.
 let seed = 7;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const out = createWriteStream(file);
 let bytes = 0;
 let events = 0;
@@ -35,11 +36,28 @@ const baselineScript = `
 const baseline = await measure(['-e', baselineScript]);
 const bin = fileURLToPath(new URL('../bin/analytics-backfill.js', import.meta.url));
 const db = join(root, 'bench.duckdb');
-const ingest = await measure([
-  bin, '--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--analytics-environment', 'testing',
-  '--event-category', 'bench', '--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-01',
-  '--record-dir', join(root, 'runs'), '--yes', '--json',
-], { exec: true });
+const ingest = await measure(
+  [
+    bin,
+    '--gcs-bucket',
+    bucket,
+    '--warehouse',
+    `duckdb:${db}`,
+    '--analytics-environment',
+    'testing',
+    '--event-category',
+    'bench',
+    '--event-ds-start',
+    '2026-03-01',
+    '--event-ds-stop',
+    '2026-03-01',
+    '--record-dir',
+    join(root, 'runs'),
+    '--yes',
+    '--json',
+  ],
+  { exec: true },
+);
 if (ingest.code !== 0) {
   console.error(ingest.stderr);
   process.exit(1);

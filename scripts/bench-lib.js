@@ -18,7 +18,10 @@ export function measure(args, { env = {}, cwd, exec = false } = {}) {
     const [command, argv] = exec ? [args[0], args.slice(1)] : [process.execPath, ['--require', PRELOAD, ...args]];
     // As npx would: this Node first on the PATH, so the bin's shebang finds it.
     const nodeOptions = exec
-      ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${PRELOAD}`.trim(), PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` }
+      ? {
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${PRELOAD}`.trim(),
+          PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+        }
       : {};
     const child = spawn(command, argv, {
       env: { ...process.env, ...env, ...nodeOptions, BENCH_RSS_FILE: rssFile },

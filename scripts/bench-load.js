@@ -43,15 +43,29 @@ const TIMES = ['0-8', '8-16', '16-24'];
 function writeFiles(root, n) {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
-    const dir = join(root, bucketOf(n), 'data_type=json', 'analytics_environment=live', 'event_category=load', `event_ds=${DATES[i % 28]}`, `event_time=${TIMES[i % 3]}`, `s${i % 50}`);
+    const dir = join(
+      root,
+      bucketOf(n),
+      'data_type=json',
+      'analytics_environment=live',
+      'event_category=load',
+      `event_ds=${DATES[i % 28]}`,
+      `event_time=${TIMES[i % 3]}`,
+      `s${i % 50}`,
+    );
     if (i < 28 * 3 * 50) mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `20240301T000000Z-${String(i).padStart(6, '0')}`), `{"eventClass":"load","eventId":"${n}-${i}"}\n`);
+    writeFileSync(
+      join(dir, `20240301T000000Z-${String(i).padStart(6, '0')}`),
+      `{"eventClass":"load","eventId":"${n}-${i}"}\n`,
+    );
   }
   return (performance.now() - t0) / 1000;
 }
 
 function gcsBin() {
-  const dirs = [process.env.GOBIN, join(homedir(), 'go', 'bin'), ...(process.env.PATH ?? '').split(':')].filter(Boolean);
+  const dirs = [process.env.GOBIN, join(homedir(), 'go', 'bin'), ...(process.env.PATH ?? '').split(':')].filter(
+    Boolean,
+  );
   try {
     dirs.unshift(join(execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim(), 'bin'));
   } catch {
@@ -99,7 +113,22 @@ async function landedInDuckDb(file) {
 /** fake-gcs-server on the filesystem backend, loading every bucket folder of `dataDir` at start. */
 async function startGcs(dataDir) {
   const port = await freePort();
-  const args = ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(port), '-backend', 'filesystem', '-filesystem-root', join(state, 'gcs-root'), '-data', dataDir, '-log-level', 'error'];
+  const args = [
+    '-scheme',
+    'http',
+    '-host',
+    '127.0.0.1',
+    '-port',
+    String(port),
+    '-backend',
+    'filesystem',
+    '-filesystem-root',
+    join(state, 'gcs-root'),
+    '-data',
+    dataDir,
+    '-log-level',
+    'error',
+  ];
   const child = spawn(gcsBin(), args, { stdio: 'ignore', detached: true });
   const endpoint = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
@@ -152,7 +181,9 @@ const failures = [];
 try {
   const env = { ...readEnv(), STORAGE_EMULATOR_ENDPOINT: gcs.endpoint, METADATA_SERVER_DETECTION: 'none' };
   const total = SIZES.reduce((a, b) => a + b, 0);
-  console.error(`bench-load: wrote ${total} files in ${round(writeSeconds)} s; fake-gcs-server loaded them in ${round(gcs.loadSeconds)} s`);
+  console.error(
+    `bench-load: wrote ${total} files in ${round(writeSeconds)} s; fake-gcs-server loaded them in ${round(gcs.loadSeconds)} s`,
+  );
   const { createFolderSource } = await import('../dist/local/folder-source.js');
   const storage = emulatorStorage(gcs.endpoint);
   const bigquery = emulatorBigQuery(env.BIGQUERY_EMULATOR_ENDPOINT, env.BIGQUERY_EMULATOR_PROJECT);
@@ -163,19 +194,28 @@ try {
   await pubsub.createTopic(INPROCESS_TOPIC);
   const { createPubSubPublisher } = await import('../dist/gcp/pubsub-publisher.js');
 
-  for (const [kind, n] of SIZES.flatMap((n) => [['gcs', n], ['folder', n]])) {
+  for (const [kind, n] of SIZES.flatMap((n) => [
+    ['gcs', n],
+    ['folder', n],
+  ])) {
     const bucket = bucketOf(n);
     const source = kind === 'gcs' ? createGcsSource({ storage, bucket }) : await createFolderSource(join(data, bucket));
     // Partition by partition, 16 at a time, as the CLI lists (fake-gcs-server reads the whole
     // bucket for each page it serves, so one listing of 100k objects in 100 pages takes minutes).
     const t0 = performance.now();
     const objects = [];
-    const prefixes = DATES.flatMap((day) => TIMES.map((time) => `data_type=json/analytics_environment=live/event_category=load/event_ds=${day}/event_time=${time}/`));
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      for (let prefix = prefixes.shift(); prefix; prefix = prefixes.shift()) {
-        for await (const o of source.list(prefix)) objects.push(o);
-      }
-    }));
+    const prefixes = DATES.flatMap((day) =>
+      TIMES.map(
+        (time) => `data_type=json/analytics_environment=live/event_category=load/event_ds=${day}/event_time=${time}/`,
+      ),
+    );
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let prefix = prefixes.shift(); prefix; prefix = prefixes.shift()) {
+          for await (const o of source.list(prefix)) objects.push(o);
+        }
+      }),
+    );
     const listSeconds = (performance.now() - t0) / 1000;
     if (objects.length !== n) failures.push(`${kind} ${n}: listed ${objects.length} files`);
 
@@ -183,9 +223,11 @@ try {
     const publisher = createPubSubPublisher({ pubsub, topic: INPROCESS_TOPIC, bucket });
     const t1 = performance.now();
     let next = 0;
-    await Promise.all(Array.from({ length: publisher.concurrency }, async () => {
-      while (next < objects.length) await publisher.send(objects[next++], `bench-${kind}-${n}`);
-    }));
+    await Promise.all(
+      Array.from({ length: publisher.concurrency }, async () => {
+        while (next < objects.length) await publisher.send(objects[next++], `bench-${kind}-${n}`);
+      }),
+    );
     await publisher.close();
     const publishSeconds = (performance.now() - t1) / 1000;
 
@@ -196,45 +238,96 @@ try {
     const [created] = await pubsub.createTopic(topic);
     const [subscription] = await created.createSubscription(`${topic}-check`, { ackDeadlineSeconds: 600 });
     subscription.setOptions({ flowControl: { maxMessages: 5000, allowExcessMessages: false } });
-    const args = [BIN, '--gcs-bucket', kind === 'gcs' ? `gs://${bucket}` : join(data, bucket), '--gcp', 'local-project',
-      '--analytics-environment', 'live', '--event-category', 'load', '--event-ds-start', DATES[0], '--event-ds-stop', DATES[27],
-      '--event-time', 'all', '--record-dir', join(state, 'runs'), '--yes', '--json'];
+    const args = [
+      BIN,
+      '--gcs-bucket',
+      kind === 'gcs' ? `gs://${bucket}` : join(data, bucket),
+      '--gcp',
+      'local-project',
+      '--analytics-environment',
+      'live',
+      '--event-category',
+      'load',
+      '--event-ds-start',
+      DATES[0],
+      '--event-ds-stop',
+      DATES[27],
+      '--event-time',
+      'all',
+      '--record-dir',
+      join(state, 'runs'),
+      '--yes',
+      '--json',
+    ];
     // The dry run previews against the warehouse the backfill writes: BigQuery's ledger for gs://,
     // the DuckDB file for a folder (not there yet: counts only).
     const warehouseOf = kind === 'gcs' ? 'bigquery:local-project' : `duckdb:${join(state, `n${n}.duckdb`)}`;
     const dry = await measure([...args, '--warehouse', warehouseOf, '--dry-run'], { env });
-    const real = kind === 'gcs' ? ['--warehouse', 'bigquery:local-project', '--topic', topic] : ['--warehouse', `duckdb:${join(state, `n${n}.duckdb`)}`];
+    const real =
+      kind === 'gcs'
+        ? ['--warehouse', 'bigquery:local-project', '--topic', topic]
+        : ['--warehouse', `duckdb:${join(state, `n${n}.duckdb`)}`];
     const skip = kind === 'folder' && n > DIRECT_MAX;
-    const run = skip ? { code: 0, stdout: '{}', seconds: NaN, rssMiB: NaN, cpuSeconds: NaN, stderr: '' } : await measure([...args, ...real], { env });
-    if (dry.code !== 0 || run.code !== 0) throw new Error(`CLI failed (${dry.code}, ${run.code}):\n${dry.stderr.slice(-2000)}\n${run.stderr.slice(-2000)}`);
+    const run = skip
+      ? { code: 0, stdout: '{}', seconds: NaN, rssMiB: NaN, cpuSeconds: NaN, stderr: '' }
+      : await measure([...args, ...real], { env });
+    if (dry.code !== 0 || run.code !== 0)
+      throw new Error(`CLI failed (${dry.code}, ${run.code}):\n${dry.stderr.slice(-2000)}\n${run.stderr.slice(-2000)}`);
     const plan = JSON.parse(dry.stdout);
     const counts = JSON.parse(run.stdout).run?.counts ?? {};
     const sent = (counts.published ?? 0) + (counts.ingested ?? 0);
     const planned = plan.files?.toSend;
     if (planned !== n) failures.push(`${kind} ${n}: the dry run planned ${planned} files`);
-    if (!skip && (sent !== n || counts.failed !== 0)) failures.push(`${kind} ${n}: the CLI sent ${sent}, failed ${counts.failed}`);
+    if (!skip && (sent !== n || counts.failed !== 0))
+      failures.push(`${kind} ${n}: the CLI sent ${sent}, failed ${counts.failed}`);
     let delivered;
     if (kind === 'gcs') {
       delivered = await drain(subscription, n, new Set(objects.map((o) => o.name)));
-      if (delivered.messages !== n || delivered.objects !== n || delivered.strangers !== 0) failures.push(`${kind} ${n}: the topic got ${JSON.stringify(delivered)}`);
+      if (delivered.messages !== n || delivered.objects !== n || delivered.strangers !== 0)
+        failures.push(`${kind} ${n}: the topic got ${JSON.stringify(delivered)}`);
     } else {
       await subscription.close();
       if (!skip) {
         delivered = await landedInDuckDb(join(state, `n${n}.duckdb`));
-        if (delivered.events !== n || delivered.distinct !== n || delivered.ledger !== n) failures.push(`${kind} ${n}: DuckDB holds ${JSON.stringify(delivered)}`);
+        if (delivered.events !== n || delivered.distinct !== n || delivered.ledger !== n)
+          failures.push(`${kind} ${n}: DuckDB holds ${JSON.stringify(delivered)}`);
       }
     }
     await subscription.delete();
-    console.log(JSON.stringify({
-      source: kind,
-      files: n,
-      listing: { listed: objects.length, seconds: Math.round(listSeconds * 1000) / 1000, filesPerSecond: Math.round(objects.length / listSeconds) },
-      publishing: { messages: objects.length, seconds: round(publishSeconds), messagesPerSecond: Math.round(objects.length / publishSeconds) },
-      cliDryRun: { planned, seconds: round(dry.seconds), filesPerSecond: Math.round(n / dry.seconds), cpuSeconds: round(dry.cpuSeconds), peakRssMiB: round(dry.rssMiB) },
-      cliBackfill: skip
-        ? { skipped: `direct ingestion runs only up to BENCH_LOAD_DIRECT_MAX=${DIRECT_MAX} files` }
-        : { mode: kind === 'gcs' ? 'publish' : 'direct-duckdb', sent, seconds: round(run.seconds), filesPerSecond: Math.round(n / run.seconds), cpuSeconds: round(run.cpuSeconds), peakRssMiB: round(run.rssMiB), ...(delivered ? { [kind === 'gcs' ? 'delivered' : 'landed']: delivered } : {}) },
-    }));
+    console.log(
+      JSON.stringify({
+        source: kind,
+        files: n,
+        listing: {
+          listed: objects.length,
+          seconds: Math.round(listSeconds * 1000) / 1000,
+          filesPerSecond: Math.round(objects.length / listSeconds),
+        },
+        publishing: {
+          messages: objects.length,
+          seconds: round(publishSeconds),
+          messagesPerSecond: Math.round(objects.length / publishSeconds),
+        },
+        cliDryRun: {
+          planned,
+          seconds: round(dry.seconds),
+          filesPerSecond: Math.round(n / dry.seconds),
+          cpuSeconds: round(dry.cpuSeconds),
+          peakRssMiB: round(dry.rssMiB),
+        },
+        cliBackfill: skip
+          ? { skipped: `direct ingestion runs only up to BENCH_LOAD_DIRECT_MAX=${DIRECT_MAX} files` }
+          : {
+              mode: kind === 'gcs' ? 'publish' : 'direct-duckdb',
+              sent,
+              seconds: round(run.seconds),
+              filesPerSecond: Math.round(n / run.seconds),
+              cpuSeconds: round(run.cpuSeconds),
+              peakRssMiB: round(run.rssMiB),
+              ...(delivered ? { [kind === 'gcs' ? 'delivered' : 'landed']: delivered } : {}),
+            },
+      }),
+    );
   }
   await pubsub.close();
 } finally {
@@ -251,4 +344,3 @@ if (failures.length) {
   process.exit(1);
 }
 process.exit(0);
-

@@ -21,7 +21,7 @@ const CLASSES = ['gameplay', 'economy', 'session', 'ui', 'progression'];
 const TYPES = ['level_start', 'level_complete', 'purchase', 'click', 'session_start', 'ad_watched'];
 
 function uuid(n) {
-  const h = (n * 2654435761 >>> 0).toString(16).padStart(8, '0');
+  const h = ((n * 2654435761) >>> 0).toString(16).padStart(8, '0');
   return `${h}-${h.slice(0, 4)}-4${h.slice(1, 4)}-a${h.slice(4, 7)}-${h}${h.slice(0, 4)}`;
 }
 
@@ -100,7 +100,9 @@ if (mode === 'main') {
   await generate();
   const self = fileURLToPath(import.meta.url);
   const run = (m) => {
-    const r = spawnSync(process.execPath, [self, '--mode', m, '--file', file, '--mib', String(mib)], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [self, '--mode', m, '--file', file, '--mib', String(mib)], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`${m} failed: ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop());
   };

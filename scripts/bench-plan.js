@@ -30,7 +30,12 @@ if (process.argv[2] === '--child') {
     async *list(prefix) {
       const base = prefix.endsWith('/') ? prefix : `${prefix}/`;
       for (let i = 0; i < perPartition; i++) {
-        yield { name: `${base}session-${i % 5000}/20250101T000000Z-${String(i).padStart(8, '0')}.json`, size: 2048, generation: String(1_700_000_000_000_000 + i), updated: '2025-01-01T00:00:00.000Z' };
+        yield {
+          name: `${base}session-${i % 5000}/20250101T000000Z-${String(i).padStart(8, '0')}.json`,
+          size: 2048,
+          generation: String(1_700_000_000_000_000 + i),
+          updated: '2025-01-01T00:00:00.000Z',
+        };
       }
     },
     read() {
@@ -42,7 +47,14 @@ if (process.argv[2] === '--child') {
   const started = performance.now();
   const plan = await planBackfill({
     source,
-    selection: { dataType: 'json', environments: ['live'], categories: ['gameplay'], start: dates[0], stop: dates.at(-1), times: TIMES },
+    selection: {
+      dataType: 'json',
+      environments: ['live'],
+      categories: ['gameplay'],
+      start: dates[0],
+      stop: dates.at(-1),
+      times: TIMES,
+    },
     ...(journalDir ? { journalDir } : {}),
   });
   const planned = (performance.now() - started) / 1000;
@@ -50,7 +62,15 @@ if (process.argv[2] === '--child') {
   if (plan.files) for await (const _ of plan.files()) readBack++;
   plan.discard();
   if (journalDir) rmSync(journalDir, { recursive: true, force: true });
-  console.log(JSON.stringify({ planned: plan.totals.toSend, partitions: plan.totals.partitions, planSeconds: planned, readBack, readSeconds: (performance.now() - started) / 1000 - planned }));
+  console.log(
+    JSON.stringify({
+      planned: plan.totals.toSend,
+      partitions: plan.totals.partitions,
+      planSeconds: planned,
+      readBack,
+      readSeconds: (performance.now() - started) / 1000 - planned,
+    }),
+  );
 } else {
   let failed = false;
   for (const mode of ['dry-run', 'journal']) {
@@ -62,11 +82,20 @@ if (process.argv[2] === '--child') {
     const out = JSON.parse(r.stdout);
     const ok = out.planned >= FILES && r.rssMiB <= 256 && (mode === 'dry-run' || out.readBack === out.planned);
     if (!ok) failed = true;
-    console.log(JSON.stringify({
-      bench: `plan-${FILES}-${mode}`, files: out.planned, partitions: out.partitions, seconds: +r.seconds.toFixed(1),
-      planSeconds: +out.planSeconds.toFixed(1), ...(mode === 'journal' ? { readBackSeconds: +out.readSeconds.toFixed(1), readBack: out.readBack } : {}),
-      filesPerSecond: Math.round(out.planned / out.planSeconds), rssMiB: Math.round(r.rssMiB), limits: { rssMiB: 256 }, ok,
-    }));
+    console.log(
+      JSON.stringify({
+        bench: `plan-${FILES}-${mode}`,
+        files: out.planned,
+        partitions: out.partitions,
+        seconds: +r.seconds.toFixed(1),
+        planSeconds: +out.planSeconds.toFixed(1),
+        ...(mode === 'journal' ? { readBackSeconds: +out.readSeconds.toFixed(1), readBack: out.readBack } : {}),
+        filesPerSecond: Math.round(out.planned / out.planSeconds),
+        rssMiB: Math.round(r.rssMiB),
+        limits: { rssMiB: 256 },
+        ok,
+      }),
+    );
   }
   process.exitCode = failed ? 1 : 0;
 }

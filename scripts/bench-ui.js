@@ -17,8 +17,13 @@ const { writeSampleBucket } = await import('../dist/demo/sample-bucket.js');
 const dir = mkdtempSync(join(tmpdir(), 'bench-ui-'));
 const bucket = join(dir, 'bucket');
 writeSampleBucket(bucket, {
-  environments: ['testing', 'staging'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-02',
-  times: ['0-8'], filesPerPartition: 1, eventsPerFile: 1,
+  environments: ['testing', 'staging'],
+  categories: ['gameplay'],
+  start: '2026-03-01',
+  stop: '2026-03-02',
+  times: ['0-8'],
+  filesPerPartition: 1,
+  eventsPerFile: 1,
 });
 
 const socket = `bench-ui-${process.pid}`;
@@ -52,7 +57,10 @@ const SCENARIOS = {
   // Nothing given: the first screen is the source step, its input ready for typing.
   noFlags: [[], { firstScreen: (s) => wizardScreen(s) && s.includes('enter open') }],
   // A folder given: the first screen (opening it), then the environment step listing what it holds.
-  folder: [['--gcs-bucket', bucket, '--warehouse', `duckdb:${join(dir, 'w.duckdb')}`], { firstScreen: wizardScreen, environmentsListed: (s) => s.includes('in bucket') }],
+  folder: [
+    ['--gcs-bucket', bucket, '--warehouse', `duckdb:${join(dir, 'w.duckdb')}`],
+    { firstScreen: wizardScreen, environmentsListed: (s) => s.includes('in bucket') },
+  ],
 };
 
 try {
@@ -68,7 +76,8 @@ try {
       figures[`${name}.${milestone}.maxMs`] = round(Math.max(...times));
     });
   }
-  figures.ok = figures['noFlags.firstScreen.medianMs'] < BUDGET_MS && figures['folder.firstScreen.medianMs'] < BUDGET_MS;
+  figures.ok =
+    figures['noFlags.firstScreen.medianMs'] < BUDGET_MS && figures['folder.firstScreen.medianMs'] < BUDGET_MS;
   console.log(JSON.stringify(figures));
   if (!figures.ok) process.exitCode = 1;
 } finally {

@@ -7,13 +7,25 @@ import { fileURLToPath } from 'node:url';
 
 const BENCHES = [
   ['parser', 'bench-parser.js', 'the shared parser alone vs readline + JSON.parse'],
-  ['framings', 'bench-framings.js', 'the parser over every framing (back to back, \\r only, a long array line) vs NDJSON (issue 11: linear, ≤8×)'],
+  [
+    'framings',
+    'bench-framings.js',
+    'the parser over every framing (back to back, \\r only, a long array line) vs NDJSON (issue 11: linear, ≤8×)',
+  ],
   ['ingest', 'bench-ingest.js', 'a 256 MiB file through the CLI into DuckDB (issue 10: ≤2× baseline, ≤200 MiB)'],
-  ['files', 'bench-files.js', 'many small files through the CLI into DuckDB vs a read + JSON.parse floor (issue 10: ≤3×; ≥5,000 files/s, ≤256 MiB)'],
+  [
+    'files',
+    'bench-files.js',
+    'many small files through the CLI into DuckDB vs a read + JSON.parse floor (issue 10: ≤3×; ≥5,000 files/s, ≤256 MiB)',
+  ],
   ['plan', 'bench-plan.js', 'a 10,000,000-object synthetic source planned, dry and journaled (issue 10: ≤256 MiB)'],
-  ['ui', 'bench-ui.js', 'time to the wizard\'s first screen (issue 5: <400 ms)'],
+  ['ui', 'bench-ui.js', "time to the wizard's first screen (issue 5: <400 ms)"],
   ['cloud', 'bench-cloud.js', 'GCS listing and Pub/Sub publishing on the emulators, vs gcloud storage ls'],
-  ['bigquery', 'bench-bigquery.js', 'BigQuery staging + promotion on the emulator: appends, DML per table, jobs, bytes billed and the implied ceiling (issue 12: DML per window, ≥1,000 files/s)'],
+  [
+    'bigquery',
+    'bench-bigquery.js',
+    'BigQuery staging + promotion on the emulator: appends, DML per table, jobs, bytes billed and the implied ceiling (issue 12: DML per window, ≥1,000 files/s)',
+  ],
   ['function', 'bench-function.js', 'the ingest function end to end on the emulators (files/s, events/s, RSS)'],
   ['load', 'bench-load.js', 'backfills of 1k, 10k and 100k files through the emulators'],
 ];
@@ -29,12 +41,19 @@ for (const [name, file, what] of BENCHES) {
     const child = spawn(process.execPath, [path], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (d) => {
       process.stdout.write(d);
-      lines.push(...String(d).split('\n').filter((l) => l.startsWith('{')));
+      lines.push(
+        ...String(d)
+          .split('\n')
+          .filter((l) => l.startsWith('{')),
+      );
     });
     child.on('close', resolve);
   });
   results.push({ name, code, figures: lines.map((l) => JSON.parse(l)) });
 }
 console.error('\n== summary');
-for (const r of results) console.error(`${r.name.padEnd(9)} ${r.code === 0 ? 'ok    ' : `FAILED (exit ${r.code})`} ${r.figures.map((f) => JSON.stringify(f)).join(' ')}`);
+for (const r of results)
+  console.error(
+    `${r.name.padEnd(9)} ${r.code === 0 ? 'ok    ' : `FAILED (exit ${r.code})`} ${r.figures.map((f) => JSON.stringify(f)).join(' ')}`,
+  );
 process.exitCode = results.some((r) => r.code !== 0) ? 1 : 0;

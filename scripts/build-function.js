@@ -21,7 +21,11 @@ const dist = join(root, 'dist');
 const entry = join(dist, 'function', 'index.js');
 
 if (!args.includes('--no-tsc')) {
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')],
+    { stdio: 'inherit' },
+  );
 }
 if (!existsSync(entry)) {
   console.error(`${relative(root, entry)} is missing: run npm run build first`);
@@ -32,7 +36,11 @@ const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** Static and dynamic import specifiers of one compiled module. */
 function specifiers(source) {
   const found = new Set();
-  const patterns = [/\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   for (const re of patterns) for (const m of source.matchAll(re)) found.add(m[1]);
   return [...found];
 }
@@ -63,7 +71,8 @@ const require = createRequire(join(root, 'package.json'));
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const dependencies = {};
 for (const name of [...packages].sort()) {
-  if (!rootPkg.dependencies?.[name]) throw new Error(`the function imports ${name}, which is not a runtime dependency in package.json`);
+  if (!rootPkg.dependencies?.[name])
+    throw new Error(`the function imports ${name}, which is not a runtime dependency in package.json`);
   let version;
   try {
     version = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version;
@@ -72,7 +81,8 @@ for (const name of [...packages].sort()) {
   }
   dependencies[name] = version;
 }
-if (!dependencies['@google-cloud/functions-framework']) throw new Error('the entry point must import @google-cloud/functions-framework');
+if (!dependencies['@google-cloud/functions-framework'])
+  throw new Error('the entry point must import @google-cloud/functions-framework');
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -84,7 +94,8 @@ for (const file of [...modules].sort()) {
 const pkg = {
   name: 'analytics-ingest-function',
   version: rootPkg.version,
-  description: 'The analytics-backfill ingest function (Cloud Run functions, CloudEvent signature, entry point "ingest").',
+  description:
+    'The analytics-backfill ingest function (Cloud Run functions, CloudEvent signature, entry point "ingest").',
   private: true,
   type: 'module',
   main: 'function/index.js',

@@ -18,8 +18,16 @@ const rounds = Number(process.env.ROUNDS ?? 20);
 const base = mkdtempSync(join(tmpdir(), 'kill-loop-'));
 const bucket = join(base, 'bucket');
 writeSampleBucket(bucket, {
-  environments: ['live'], categories: ['gameplay', 'economy'], start: '2026-03-01', stop: '2026-03-05',
-  times: ['0-8', '8-16', '16-24'], filesPerPartition: 100, eventsPerFile: 20, badEvery: 3, gzipEvery: 4, seed: 11,
+  environments: ['live'],
+  categories: ['gameplay', 'economy'],
+  start: '2026-03-01',
+  stop: '2026-03-05',
+  times: ['0-8', '8-16', '16-24'],
+  filesPerPartition: 100,
+  eventsPerFile: 20,
+  badEvery: 3,
+  gzipEvery: 4,
+  seed: 11,
 });
 
 const query = async (db, sql) => {
@@ -38,7 +46,28 @@ for (let round = 1; round <= rounds; round++) {
   const dir = mkdtempSync(join(base, 'run-'));
   const db = join(dir, 'w.duckdb');
   const records = join(dir, 'runs');
-  const child = spawn(process.execPath, [BIN, '-b', bucket, '-w', `duckdb:${db}`, '-e', 'live', '-c', 'all', '-s', '2026-03-01', '-u', '2026-03-05', '--record-dir', records, '--yes'], { stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      '-b',
+      bucket,
+      '-w',
+      `duckdb:${db}`,
+      '-e',
+      'live',
+      '-c',
+      'all',
+      '-s',
+      '2026-03-01',
+      '-u',
+      '2026-03-05',
+      '--record-dir',
+      records,
+      '--yes',
+    ],
+    { stdio: 'ignore' },
+  );
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const recorded = () => {
     const name = existsSync(records) ? readdirSync(records).find((n) => !n.startsWith('.')) : undefined;
@@ -47,7 +76,10 @@ for (let round = 1; round <= rounds; round++) {
   while (!recorded()) await new Promise((r) => setTimeout(r, 5));
   child.kill('SIGKILL');
   await exited;
-  const [[ledger]] = await query(db, "SELECT count(*) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')");
+  const [[ledger]] = await query(
+    db,
+    "SELECT count(*) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')",
+  );
   const [[events]] = await query(db, 'SELECT count(*) FROM events.events_function');
   const whole = Number(events) === Number(ledger) * 20;
   if (!whole) torn++;

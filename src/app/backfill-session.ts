@@ -80,17 +80,24 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
     plan: async (signal, onProgress) => {
       last?.discard();
       const w = await use();
-      last = await reach('cloud', req.bucket, () => planBackfill({
-        source,
-        ...(w ? { warehouse: w } : {}),
-        selection: req.selection,
-        reprocess: req.reprocess,
-        ...(opts.exclude ? { exclude: opts.exclude } : {}),
-        ...(signal ? { signal } : {}),
-        ...(onProgress ? { onProgress } : {}),
-        // A dry run writes nothing: it keeps no list of files, only the counts.
-        ...(opts.dryRun ? {} : { journalDir: opts.recordDir }),
-      }), notify, 0).finally(release);
+      last = await reach(
+        'cloud',
+        req.bucket,
+        () =>
+          planBackfill({
+            source,
+            ...(w ? { warehouse: w } : {}),
+            selection: req.selection,
+            reprocess: req.reprocess,
+            ...(opts.exclude ? { exclude: opts.exclude } : {}),
+            ...(signal ? { signal } : {}),
+            ...(onProgress ? { onProgress } : {}),
+            // A dry run writes nothing: it keeps no list of files, only the counts.
+            ...(opts.dryRun ? {} : { journalDir: opts.recordDir }),
+          }),
+        notify,
+        0,
+      ).finally(release);
       return last;
     },
     async run(plan, signal, onEvent) {
@@ -119,7 +126,14 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
       });
       started = { runId, recordPath: record.path };
       try {
-        return await runBackfill({ plan, publisher, record, runId, ...(signal ? { signal } : {}), ...(onEvent ? { onEvent } : {}) });
+        return await runBackfill({
+          plan,
+          publisher,
+          record,
+          runId,
+          ...(signal ? { signal } : {}),
+          ...(onEvent ? { onEvent } : {}),
+        });
       } finally {
         await publisher.close();
         await release();

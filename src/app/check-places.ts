@@ -8,8 +8,13 @@ import type { Source } from '../ports/source.js';
 /** The DuckDB file `--warehouse duckdb:PATH` names, refusing a blank or space-padded path. */
 export function duckDbPath(spec: string): string {
   const path = spec.slice('duckdb:'.length);
-  if (path.trim() === '') throw new UsageError(`--warehouse "${spec}": no file named after duckdb:`, 'Pass --warehouse duckdb:PATH.');
-  if (path.trim() !== path) throw new UsageError(`--warehouse "${spec}": the path starts or ends with a space`, 'Pass the path without surrounding spaces (quote it if it holds spaces).');
+  if (path.trim() === '')
+    throw new UsageError(`--warehouse "${spec}": no file named after duckdb:`, 'Pass --warehouse duckdb:PATH.');
+  if (path.trim() !== path)
+    throw new UsageError(
+      `--warehouse "${spec}": the path starts or ends with a space`,
+      'Pass the path without surrounding spaces (quote it if it holds spaces).',
+    );
   return path;
 }
 
@@ -29,9 +34,16 @@ export function checkPlaces(source: Source, warehouse: string, recordDir: string
     return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
   };
   if (warehouse.startsWith('duckdb:') && inside(duckDbPath(warehouse))) {
-    throw new UsageError(`--warehouse ${warehouse} is inside the bucket folder ${root}`, 'Keep the DuckDB file outside the folder being read.');
+    throw new UsageError(
+      `--warehouse ${warehouse} is inside the bucket folder ${root}`,
+      'Keep the DuckDB file outside the folder being read.',
+    );
   }
-  if (inside(recordDir)) throw new UsageError(`--record-dir ${recordDir} is inside the bucket folder ${root}`, 'Keep run records outside the folder being read.');
+  if (inside(recordDir))
+    throw new UsageError(
+      `--record-dir ${recordDir} is inside the bucket folder ${root}`,
+      'Keep run records outside the folder being read.',
+    );
   writable();
 }
 

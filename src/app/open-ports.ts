@@ -18,7 +18,8 @@ export function defaultWarehouse(bucket: string): string {
 export async function openSource(bucket: string, project: string | undefined, cloud: CloudFactories): Promise<Source> {
   if (bucket.startsWith('gs://')) {
     const name = bucket.slice('gs://'.length).replace(/\/+$/, '');
-    if (!/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(name)) throw new UsageError(`--gcs-bucket: "${bucket}" is not a valid bucket name`);
+    if (!/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(name))
+      throw new UsageError(`--gcs-bucket: "${bucket}" is not a valid bucket name`);
     return cloud.gcsSource(name, project);
   }
   return createFolderSource(bucket);
@@ -55,7 +56,8 @@ export async function openPublisher(opts: {
   cloud: CloudFactories;
 }): Promise<Publisher> {
   if (opts.topic !== undefined) return opts.cloud.pubsubPublisher(opts.topic, opts.project, opts.source);
-  if (opts.warehouse === undefined) throw new UsageError('no warehouse to ingest into', 'Pass --warehouse duckdb:PATH or bigquery[:PROJECT].');
+  if (opts.warehouse === undefined)
+    throw new UsageError('no warehouse to ingest into', 'Pass --warehouse duckdb:PATH or bigquery[:PROJECT].');
   // DuckDB commits a group of files at a time: two groups' worth in flight keeps reading going while
   // one commits. BigQuery commits each file on its own (for now); its inserts overlap well.
   const concurrency = opts.warehouse.url.startsWith('duckdb:') ? 2 * DEFAULT_GROUP_LIMITS.maxFiles : 8;

@@ -2,15 +2,32 @@ import { UserError } from '../core/errors.js';
 
 /** The services the CLI reaches, and what to check when one cannot be reached. */
 export const SERVICES = {
-  storage: { name: 'Cloud Storage', check: 'Check the network and credentials (gcloud auth application-default login), or STORAGE_EMULATOR_ENDPOINT for the emulator.' },
-  bigquery: { name: 'BigQuery', check: 'Check the network, credentials (gcloud auth application-default login) and --gcp, or BIGQUERY_EMULATOR_ENDPOINT for the emulator.' },
-  pubsub: { name: 'Pub/Sub', check: 'Check the network, credentials (gcloud auth application-default login) and --gcp, or PUBSUB_EMULATOR_HOST for the emulator.' },
-  cloud: { name: 'Google Cloud', check: 'Check the network, credentials (gcloud auth application-default login) and the emulator variables, if you use them.' },
+  storage: {
+    name: 'Cloud Storage',
+    check:
+      'Check the network and credentials (gcloud auth application-default login), or STORAGE_EMULATOR_ENDPOINT for the emulator.',
+  },
+  bigquery: {
+    name: 'BigQuery',
+    check:
+      'Check the network, credentials (gcloud auth application-default login) and --gcp, or BIGQUERY_EMULATOR_ENDPOINT for the emulator.',
+  },
+  pubsub: {
+    name: 'Pub/Sub',
+    check:
+      'Check the network, credentials (gcloud auth application-default login) and --gcp, or PUBSUB_EMULATOR_HOST for the emulator.',
+  },
+  cloud: {
+    name: 'Google Cloud',
+    check:
+      'Check the network, credentials (gcloud auth application-default login) and the emulator variables, if you use them.',
+  },
 } as const;
 export type Service = keyof typeof SERVICES;
 
 /** Socket, DNS and gRPC failures that mean "could not reach", and credential failures. */
-const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH|socket hang up|fetch failed|UNAVAILABLE|DEADLINE_EXCEEDED|default credentials|invalid_grant|Could not refresh access token|Unauthorized/i;
+const UNREACHABLE =
+  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH|socket hang up|fetch failed|UNAVAILABLE|DEADLINE_EXCEEDED|default credentials|invalid_grant|Could not refresh access token|Unauthorized/i;
 
 /** Whether an error means the service could not be reached (rather than a refusal of what was asked). */
 export function isUnreachable(error: unknown): boolean {
@@ -24,10 +41,17 @@ export function isUnreachable(error: unknown): boolean {
  * gives up on a connection or credential failure, the error becomes one line that names the
  * service and what to check, in place of a raw URL or stack.
  */
-export async function reach<T>(service: Service, target: string, work: () => Promise<T>, notify: (line: string) => void, everyMs = 3000): Promise<T> {
+export async function reach<T>(
+  service: Service,
+  target: string,
+  work: () => Promise<T>,
+  notify: (line: string) => void,
+  everyMs = 3000,
+): Promise<T> {
   const s = SERVICES[service];
   const started = Date.now();
-  const say = () => notify(`Still trying to reach ${s.name} (${target}), ${Math.round((Date.now() - started) / 1000)} s…`);
+  const say = () =>
+    notify(`Still trying to reach ${s.name} (${target}), ${Math.round((Date.now() - started) / 1000)} s…`);
   const timer = everyMs > 0 ? setInterval(say, everyMs) : undefined;
   try {
     return await work();

@@ -19,8 +19,18 @@ export function missingFlags(opts: CliOptions): string[] {
 /** Builds the request from complete flags; throws a usage error listing what is missing. */
 export function requestFromOptions(opts: CliOptions): BackfillRequest {
   const missing = missingFlags(opts);
-  if (missing.length > 0 || opts.bucket === undefined || opts.environments === undefined || opts.categories === undefined || opts.start === undefined || opts.stop === undefined) {
-    throw new UsageError(`missing ${missing.join(', ')}`, 'Pass them, or run in a terminal without --yes/--json to choose them in the wizard.');
+  if (
+    missing.length > 0 ||
+    opts.bucket === undefined ||
+    opts.environments === undefined ||
+    opts.categories === undefined ||
+    opts.start === undefined ||
+    opts.stop === undefined
+  ) {
+    throw new UsageError(
+      `missing ${missing.join(', ')}`,
+      'Pass them, or run in a terminal without --yes/--json to choose them in the wizard.',
+    );
   }
   return {
     bucket: opts.bucket,

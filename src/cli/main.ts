@@ -9,7 +9,6 @@ import type { CliIo } from './cli-io.js';
 
 export type { CliIo };
 
-
 /**
  * The top-level handler: runs the CLI and turns every outcome into an exit code and, on failure,
  * one line on stderr. Never calls `process.exit` itself.
@@ -43,7 +42,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   // nothing is written or published unless --yes says so; a dry run only reads.
   if (!opts.yes && !opts.dryRun && (!interactive || opts.resume !== undefined)) {
     throw new UsageError(
-      opts.resume !== undefined ? '--resume writes without asking: it needs --yes' : 'no terminal to ask in (stdin or stdout is not a terminal, or --json): nothing is written or published without --yes',
+      opts.resume !== undefined
+        ? '--resume writes without asking: it needs --yes'
+        : 'no terminal to ask in (stdin or stdout is not a terminal, or --json): nothing is written or published without --yes',
       'Pass --yes to run, or --dry-run to preview.',
     );
   }
@@ -76,7 +77,8 @@ const isTty = (stream: Writable) => (stream as { isTTY?: boolean }).isTTY === tr
 /** One line for stderr: what went wrong and, for the operator's errors, what to do next. */
 export function errorLine(error: unknown): string {
   if (error instanceof UserError) return `analytics-backfill: ${error.message}${error.hint ? `. ${error.hint}` : ''}`;
-  if (error instanceof BugError) return `analytics-backfill: internal error (a bug, please report it): ${error.message}`;
+  if (error instanceof BugError)
+    return `analytics-backfill: internal error (a bug, please report it): ${error.message}`;
   const message = error instanceof Error ? error.message : String(error);
   return `analytics-backfill: ${message.split('\n')[0] ?? message}`;
 }

@@ -4,9 +4,22 @@ import { commandLine, missingFlags, requestFromOptions } from './backfill-reques
 import { parseArgs } from './parse-args.js';
 
 const full = [
-  '--gcs-bucket', 'gs://events', '--topic', 'ingest', '--gcp', 'my-project',
-  '--analytics-environment', 'testing,staging', '--event-category', 'all',
-  '--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-03', '--event-time', '0-8,16-24',
+  '--gcs-bucket',
+  'gs://events',
+  '--topic',
+  'ingest',
+  '--gcp',
+  'my-project',
+  '--analytics-environment',
+  'testing,staging',
+  '--event-category',
+  'all',
+  '--event-ds-start',
+  '2026-03-01',
+  '--event-ds-stop',
+  '2026-03-03',
+  '--event-time',
+  '0-8,16-24',
 ];
 
 describe('parseArgs', () => {
@@ -15,24 +28,41 @@ describe('parseArgs', () => {
       '--resume repeats the run as it was recorded; it cannot take --event-category, --event-time',
     );
     // The environment's defaults are not flags: a resume in a shell that sets them still works.
-    expect(parseArgs(['--resume', 'r1', '--record-dir', 'runs', '--yes'], { ANALYTICS_BACKFILL_BUCKET: '/b', GOOGLE_CLOUD_PROJECT: 'my-project' }).resume).toBe('r1');
+    expect(
+      parseArgs(['--resume', 'r1', '--record-dir', 'runs', '--yes'], {
+        ANALYTICS_BACKFILL_BUCKET: '/b',
+        GOOGLE_CLOUD_PROJECT: 'my-project',
+      }).resume,
+    ).toBe('r1');
   });
 
   it('keeps the original backfill script flags', () => {
     const opts = parseArgs(full, {});
     expect(opts).toMatchObject({
-      bucket: 'gs://events', topic: 'ingest', project: 'my-project', environments: ['testing', 'staging'],
-      categories: 'all', start: '2026-03-01', stop: '2026-03-03', times: ['0-8', '16-24'],
+      bucket: 'gs://events',
+      topic: 'ingest',
+      project: 'my-project',
+      environments: ['testing', 'staging'],
+      categories: 'all',
+      start: '2026-03-01',
+      stop: '2026-03-03',
+      times: ['0-8', '16-24'],
     });
   });
 
   it('accepts short aliases', () => {
-    const opts = parseArgs(['-b', 'gs://events', '-e', 'all', '-c', 'a', '-s', '2026-03-01', '-u', '2026-03-01', '-y'], {});
+    const opts = parseArgs(
+      ['-b', 'gs://events', '-e', 'all', '-c', 'a', '-s', '2026-03-01', '-u', '2026-03-01', '-y'],
+      {},
+    );
     expect(opts).toMatchObject({ bucket: 'gs://events', environments: 'all', categories: ['a'], yes: true });
   });
 
   it('takes the bucket and project from the environment', () => {
-    expect(parseArgs([], { ANALYTICS_BACKFILL_BUCKET: './b', GOOGLE_CLOUD_PROJECT: 'env-project' })).toMatchObject({ bucket: './b', project: 'env-project' });
+    expect(parseArgs([], { ANALYTICS_BACKFILL_BUCKET: './b', GOOGLE_CLOUD_PROJECT: 'env-project' })).toMatchObject({
+      bucket: './b',
+      project: 'env-project',
+    });
   });
 
   it('refuses a topic with a local folder: the function reads from Cloud Storage', () => {
@@ -47,7 +77,9 @@ describe('parseArgs', () => {
   it('lists every missing choice for a non-interactive run', () => {
     const opts = parseArgs(['--gcs-bucket', './b', '--event-category', 'a'], {});
     expect(missingFlags(opts)).toEqual(['--analytics-environment', '--event-ds-start', '--event-ds-stop']);
-    expect(() => requestFromOptions(opts)).toThrow(/missing --analytics-environment, --event-ds-start, --event-ds-stop/);
+    expect(() => requestFromOptions(opts)).toThrow(
+      /missing --analytics-environment, --event-ds-start, --event-ds-stop/,
+    );
   });
 
   it('round-trips a request through the equivalent command line', () => {

@@ -50,13 +50,29 @@ export const FLAGS = {
 } as const;
 
 /** The flags that say what a run reads, selects and writes: fixed by its record once it exists. */
-const RUN_FLAGS = ['gcs-bucket', 'topic', 'gcp', 'warehouse', 'analytics-environment', 'event-category', 'event-ds-start', 'event-ds-stop', 'event-time', 'data-type', 'reprocess', 'job-name'] as const;
+const RUN_FLAGS = [
+  'gcs-bucket',
+  'topic',
+  'gcp',
+  'warehouse',
+  'analytics-environment',
+  'event-category',
+  'event-ds-start',
+  'event-ds-stop',
+  'event-time',
+  'data-type',
+  'reprocess',
+  'job-name',
+] as const;
 
 /**
  * Parses and validates the command line. Every bad value is refused here, before any work, with a
  * message naming the flag. `env` supplies defaults: ANALYTICS_BACKFILL_BUCKET, GOOGLE_CLOUD_PROJECT.
  */
-export function parseArgs(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): CliOptions {
+export function parseArgs(
+  argv: readonly string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+): CliOptions {
   let parsed;
   try {
     parsed = parseNodeArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false });
@@ -85,19 +101,26 @@ export function parseArgs(argv: readonly string[] = process.argv.slice(2), env: 
   if (v['event-ds-stop'] !== undefined) opts.stop = parseDate('--event-ds-stop', v['event-ds-stop']);
   if (opts.start !== undefined && opts.stop !== undefined) checkRange(opts.start, opts.stop);
   if (v['event-time'] !== undefined) opts.times = parseTimes(v['event-time']);
-  if (!['json', 'unknown'].includes(opts.dataType)) throw new UsageError(`--data-type: "${opts.dataType}" is not json or unknown`);
+  if (!['json', 'unknown'].includes(opts.dataType))
+    throw new UsageError(`--data-type: "${opts.dataType}" is not json or unknown`);
   if (v.resume !== undefined) {
     opts.resume = nonEmpty('--resume', v.resume);
     // A resumed run sends what its own record asked for: a flag that asks for something else is refused, not ignored.
     const conflicting = RUN_FLAGS.filter((f) => v[f] !== undefined).map((f) => `--${f}`);
     if (conflicting.length > 0) {
-      throw new UsageError(`--resume repeats the run as it was recorded; it cannot take ${conflicting.join(', ')}`, 'Drop them, or start a new run with the new selection.');
+      throw new UsageError(
+        `--resume repeats the run as it was recorded; it cannot take ${conflicting.join(', ')}`,
+        'Drop them, or start a new run with the new selection.',
+      );
     }
   }
   if (v['record-dir'] !== undefined) opts.recordDir = nonEmpty('--record-dir', v['record-dir']);
   if (v['job-name'] !== undefined) opts.jobName = nonEmpty('--job-name', v['job-name']);
   if (opts.topic !== undefined && opts.bucket !== undefined && !opts.bucket.startsWith('gs://')) {
-    throw new UsageError('--topic needs a gs:// bucket: the ingest function reads files from Cloud Storage', 'Drop --topic to ingest a folder directly.');
+    throw new UsageError(
+      '--topic needs a gs:// bucket: the ingest function reads files from Cloud Storage',
+      'Drop --topic to ingest a folder directly.',
+    );
   }
   return opts;
 }

@@ -18,14 +18,24 @@ export function previewText(plan: BackfillPlan, maxPartitions = 20): string {
   const lines: string[] = [];
   const shown = plan.partitions.slice(0, maxPartitions);
   if (shown.length > 0) lines.push(table.header, ...shown.map(table.row));
-  if (plan.partitions.length > shown.length) lines.push(`… and ${formatCount(plan.partitions.length - shown.length)} more partitions (--dry-run --json lists each)`);
+  if (plan.partitions.length > shown.length)
+    lines.push(
+      `… and ${formatCount(plan.partitions.length - shown.length)} more partitions (--dry-run --json lists each)`,
+    );
   if (shown.length > 0) lines.push(table.total(t));
-  lines.push(`Matched ${formatCount(t.matched)} files (${formatBytes(t.bytes)}) in ${formatCount(t.partitions)} partitions.`);
-  lines.push(`To send: ${formatCount(t.toSend)} files (${formatBytes(t.bytesToSend)}); ${formatCount(t.alreadyIngested)} already ingested.`);
+  lines.push(
+    `Matched ${formatCount(t.matched)} files (${formatBytes(t.bytes)}) in ${formatCount(t.partitions)} partitions.`,
+  );
+  lines.push(
+    `To send: ${formatCount(t.toSend)} files (${formatBytes(t.bytesToSend)}); ${formatCount(t.alreadyIngested)} already ingested.`,
+  );
   const say = (text: string) => lines.push(...wrapText(text, TEXT_WIDTH, '  '));
   if (t.staged > 0) say(`Note: ${formatCount(t.staged)} files are ${STAGED_NOTE}.`);
   if (t.matched === 0) say('Warning: nothing matched the selection.');
-  else if (t.alreadyIngested > 0) say(`${plan.reprocess ? 'Warning' : 'Note'}: ${alreadyIngestedNote(formatCount(t.alreadyIngested), plan.reprocess)}`);
+  else if (t.alreadyIngested > 0)
+    say(
+      `${plan.reprocess ? 'Warning' : 'Note'}: ${alreadyIngestedNote(formatCount(t.alreadyIngested), plan.reprocess)}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -68,7 +78,12 @@ export function summaryJson(plan: BackfillPlan, summary: RunSummary | undefined,
             record: summary.recordPath,
             counts: summary.counts,
             notSent: summary.notSent,
-            rows: { events: summary.rows.events, rejectedLines: summary.rows.debug, filesWithRejectedLines: summary.rows.filesWithDebug, worst: summary.rows.worst },
+            rows: {
+              events: summary.rows.events,
+              rejectedLines: summary.rows.debug,
+              filesWithRejectedLines: summary.rows.filesWithDebug,
+              worst: summary.rows.worst,
+            },
             interrupted: summary.interrupted,
             failures: summary.failures,
             elapsedMs: Math.round(summary.elapsedMs),

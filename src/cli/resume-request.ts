@@ -7,7 +7,10 @@ import { parseArgs } from './parse-args.js';
  * What `--resume RUN` repeats: the recorded request, less every file the run (and the runs it
  * resumed in turn) already sent.
  */
-export function resumeRequest(run: string, recordDir: string): { request: BackfillRequest; exclude: Set<string>; resumes: string } {
+export function resumeRequest(
+  run: string,
+  recordDir: string,
+): { request: BackfillRequest; exclude: Set<string>; resumes: string } {
   const chain: ReadRecord[] = [];
   let next: string | undefined = run;
   while (next !== undefined && chain.length < 1000) {
@@ -18,7 +21,11 @@ export function resumeRequest(run: string, recordDir: string): { request: Backfi
   const first = chain[0];
   const request = first?.header.request as BackfillRequest | undefined;
   if (!first || request === undefined || typeof request.bucket !== 'string') {
-    throw new UserError(`run record ${run} does not say what was requested`, 'Run the backfill again with its flags instead.', 2);
+    throw new UserError(
+      `run record ${run} does not say what was requested`,
+      'Run the backfill again with its flags instead.',
+      2,
+    );
   }
   return { request: checked(request, run), exclude: sentKeys(chain), resumes: first.header.runId };
 }
@@ -29,6 +36,10 @@ function checked(request: BackfillRequest, run: string): BackfillRequest {
     return requestFromOptions(parseArgs(requestArgs(request), {}));
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw new UserError(`run record ${run} holds a request that is not valid: ${why}`, 'Run the backfill again with its flags instead.', 2);
+    throw new UserError(
+      `run record ${run} holds a request that is not valid: ${why}`,
+      'Run the backfill again with its flags instead.',
+      2,
+    );
   }
 }

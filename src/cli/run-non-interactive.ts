@@ -21,7 +21,11 @@ export interface NonInteractiveIo {
  * The `--yes` path: plan, print the preview, run (unless a dry run), print the summary.
  * Returns the exit code: 0 done, 1 some files failed, 130 interrupted.
  */
-export async function runNonInteractive(req: BackfillRequest, session: SessionOptions, io: NonInteractiveIo): Promise<number> {
+export async function runNonInteractive(
+  req: BackfillRequest,
+  session: SessionOptions,
+  io: NonInteractiveIo,
+): Promise<number> {
   const out = (text: string) => io.stdout.write(text);
   const err = (text: string) => io.stderr.write(text);
   const human = (text: string) => (io.json ? err(text) : out(text));
@@ -88,7 +92,8 @@ function progressPrinter(err: (text: string) => void, now: () => number, live: b
 export function progressLine(p: RunProgress): string {
   const rate = p.elapsedMs > 0 ? (p.done * 1000) / p.elapsedMs : 0;
   // Time left from the bytes still to read at the rate so far (files differ in size).
-  const left = p.doneBytes > 0 && p.done < p.total ? ((p.totalBytes - p.doneBytes) * p.elapsedMs) / p.doneBytes : undefined;
+  const left =
+    p.doneBytes > 0 && p.done < p.total ? ((p.totalBytes - p.doneBytes) * p.elapsedMs) / p.doneBytes : undefined;
   return (
     `${formatCount(p.done)}/${formatCount(p.total)} files, ${formatBytes(p.doneBytes)}/${formatBytes(p.totalBytes)}, ` +
     `${rate.toFixed(0)} files/s, ${formatDuration(p.elapsedMs)} elapsed` +
@@ -96,4 +101,3 @@ export function progressLine(p: RunProgress): string {
     (p.failed > 0 ? `, ${formatCount(p.failed)} failed` : '')
   );
 }
-

@@ -13,12 +13,16 @@ import type { CliOptions } from './parse-args.js';
  * The interactive path: the wizard gathers what the flags left out, then plans and runs through the
  * same session as `--yes`. Ink and React are loaded only here.
  */
-export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFactories; recordDir: string; io: CliIo }): Promise<number> {
+export async function runWizardFromCli(
+  opts: CliOptions,
+  deps: { cloud: CloudFactories; recordDir: string; io: CliIo },
+): Promise<number> {
   const { runWizard, exitCodeOf, lastRunBucket } = await (await import('../ui/load-wizard.js')).loadWizard();
   const { io, cloud, recordDir } = deps;
   // The warehouse: from --warehouse, or chosen on the destination step. With --topic it only tells
   // what is already ingested (the default for the bucket).
-  const warehouseOf = (c: WizardChoices) => (c.destination === 'topic' ? (opts.warehouse ?? defaultWarehouse(c.bucket)) : c.destination);
+  const warehouseOf = (c: WizardChoices) =>
+    c.destination === 'topic' ? (opts.warehouse ?? defaultWarehouse(c.bucket)) : c.destination;
   const requestOf = (c: WizardChoices): BackfillRequest => ({
     bucket: c.bucket,
     project: opts.project,
@@ -36,7 +40,13 @@ export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFac
     if (current?.key === key) return current.session;
     await current?.session.close();
     current = undefined;
-    const session = await openSession(requestOf(c), { cloud, recordDir, dryRun: opts.dryRun, releaseBetween: true, ...(source ? { source } : {}) });
+    const session = await openSession(requestOf(c), {
+      cloud,
+      recordDir,
+      dryRun: opts.dryRun,
+      releaseBetween: true,
+      ...(source ? { source } : {}),
+    });
     current = { key, session };
     return session;
   };
@@ -45,12 +55,20 @@ export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFac
   const fromEnv = opts.bucket !== undefined && opts.bucket === io.env.ANALYTICS_BACKFILL_BUCKET;
   const last = lastRunBucket(recordDir);
   const suggested =
-    fromEnv && opts.bucket !== undefined ? { bucket: opts.bucket, from: 'ANALYTICS_BACKFILL_BUCKET' } : last !== undefined ? { bucket: last, from: 'the last run' } : undefined;
+    fromEnv && opts.bucket !== undefined
+      ? { bucket: opts.bucket, from: 'ANALYTICS_BACKFILL_BUCKET' }
+      : last !== undefined
+        ? { bucket: last, from: 'the last run' }
+        : undefined;
   const initial: WizardInput = {
     dataType: opts.dataType,
     reprocess: opts.reprocess,
     dryRun: opts.dryRun,
-    ...(opts.topic !== undefined ? { destination: 'topic' } : opts.warehouse !== undefined ? { destination: opts.warehouse } : {}),
+    ...(opts.topic !== undefined
+      ? { destination: 'topic' }
+      : opts.warehouse !== undefined
+        ? { destination: opts.warehouse }
+        : {}),
     ...(opts.bucket !== undefined && !fromEnv ? { bucket: opts.bucket } : {}),
     ...(opts.environments !== undefined ? { environments: opts.environments } : {}),
     ...(opts.categories !== undefined ? { categories: opts.categories } : {}),
@@ -87,7 +105,9 @@ export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFac
     const started = current?.session.started;
     if (result.kind === 'quit' && started) {
       // A second Ctrl-C: the process ends now, files in flight unrecorded; the ledger keeps the resume exact.
-      io.stdout.write(`Quit during run ${started.runId}; what went out is in ${started.recordPath}.\n${RESUME_INTRO}\n${resumeCommand(started.runId, recordDir)}\n`);
+      io.stdout.write(
+        `Quit during run ${started.runId}; what went out is in ${started.recordPath}.\n${RESUME_INTRO}\n${resumeCommand(started.runId, recordDir)}\n`,
+      );
     }
     if (result.kind === 'ran') {
       const s = result.summary;
@@ -107,14 +127,19 @@ export async function runWizardFromCli(opts: CliOptions, deps: { cloud: CloudFac
 /** A destination in words, naming the project (the header and the Confirm screen). */
 function destinationLabel(d: string | undefined, opts: CliOptions): string {
   if (d === undefined) return 'destination to choose';
-  if (d === 'topic') return `Pub/Sub topic ${opts.topic}${opts.topic?.startsWith('projects/') ? '' : `, project ${opts.project ?? 'from your credentials'}`}`;
+  if (d === 'topic')
+    return `Pub/Sub topic ${opts.topic}${opts.topic?.startsWith('projects/') ? '' : `, project ${opts.project ?? 'from your credentials'}`}`;
   if (d.startsWith('duckdb:')) return `DuckDB file ${resolve(d.slice('duckdb:'.length))}`;
   const project = d.startsWith('bigquery:') ? d.slice('bigquery:'.length) : undefined;
   return `BigQuery, project ${project ?? 'from your credentials'}`;
 }
 
 /** The destination step's choices: BigQuery first for a gs:// bucket, the DuckDB file first for a folder. */
-function destinationOptions(bucket: string, project: string | undefined, env: NodeJS.ProcessEnv): { value: string; label: string }[] {
+function destinationOptions(
+  bucket: string,
+  project: string | undefined,
+  env: NodeJS.ProcessEnv,
+): { value: string; label: string }[] {
   const duck = `duckdb:${resolve(defaultWarehouse('').slice('duckdb:'.length))}`;
   const bq = project !== undefined ? `bigquery:${project}` : 'bigquery';
   const note = env.BIGQUERY_EMULATOR_ENDPOINT ? ' (the BigQuery emulator)' : '';

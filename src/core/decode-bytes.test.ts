@@ -2,7 +2,10 @@ import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type DecodeProblem, decodeText, isGzip } from './decode-bytes.js';
 
-async function decode(chunks: Uint8Array[], maxInflatedBytes = 1 << 30): Promise<{ text: string; problems: DecodeProblem[] }> {
+async function decode(
+  chunks: Uint8Array[],
+  maxInflatedBytes = 1 << 30,
+): Promise<{ text: string; problems: DecodeProblem[] }> {
   const problems: DecodeProblem[] = [];
   let text = '';
   for await (const s of decodeText(chunks, { maxInflatedBytes }, problems)) text += s;
@@ -78,7 +81,10 @@ describe('decodeText (contract §2.1–2.2)', () => {
 });
 
 /** A gzip member built by hand, with optional header fields. */
-function member(text: string, opts: { extra?: boolean; name?: boolean; comment?: boolean; hcrc?: boolean; badCrc?: boolean } = {}): Buffer {
+function member(
+  text: string,
+  opts: { extra?: boolean; name?: boolean; comment?: boolean; hcrc?: boolean; badCrc?: boolean } = {},
+): Buffer {
   const flags = (opts.hcrc ? 2 : 0) | (opts.extra ? 4 : 0) | (opts.name ? 8 : 0) | (opts.comment ? 16 : 0);
   const parts: Buffer[] = [Buffer.from([0x1f, 0x8b, 8, flags, 0, 0, 0, 0, 0, 255])];
   if (opts.extra) parts.push(Buffer.from([3, 0, 0xaa, 0xbb, 0xcc]));
@@ -104,12 +110,21 @@ describe('gzip members', () => {
   it('keeps all the content when bytes that are not gzip follow the last member', async () => {
     const { text: out, problems } = await decode([Buffer.concat([gzipSync(text), Buffer.from('garbage!!!')])]);
     expect(out).toBe(text);
-    expect(problems).toEqual([{ message: 'gzip: bytes after the last gzip member are not gzip data; they were ignored', cut: false }]);
+    expect(problems).toEqual([
+      { message: 'gzip: bytes after the last gzip member are not gzip data; they were ignored', cut: false },
+    ]);
     expect((await decode([Buffer.concat([gzipSync('a\n'), Buffer.from('x')])])).text).toBe('a\n');
   });
 
   it('ignores zero padding after the last member, and reads many members', async () => {
-    const gz = Buffer.concat([gzipSync('a\n'), Buffer.alloc(1000), member('b\n', { name: true }), gzipSync(''), gzipSync('c\n'), Buffer.alloc(3)]);
+    const gz = Buffer.concat([
+      gzipSync('a\n'),
+      Buffer.alloc(1000),
+      member('b\n', { name: true }),
+      gzipSync(''),
+      gzipSync('c\n'),
+      Buffer.alloc(3),
+    ]);
     expect(await decode([gz])).toEqual({ text: 'a\nb\nc\n', problems: [] });
     expect(await decode(bytewise(gz))).toEqual({ text: 'a\nb\nc\n', problems: [] });
   });
@@ -118,7 +133,11 @@ describe('gzip members', () => {
     const { text: out, problems } = await decode([member('a\n', { badCrc: true })]);
     expect(out).toBe('a\n');
     expect(problems).toEqual([
-      { message: 'gzip: member 1 fails its CRC or length check (its content may be corrupt); the rest of the file was not read', cut: false },
+      {
+        message:
+          'gzip: member 1 fails its CRC or length check (its content may be corrupt); the rest of the file was not read',
+        cut: false,
+      },
     ]);
   });
 
@@ -127,7 +146,10 @@ describe('gzip members', () => {
     for (const [end, what] of [
       [5, /^gzip: unexpected end of file in a gzip header$/],
       [gz.length >> 1, /^gzip: unexpected end of file after \d+ bytes of content; the rest of the file was not read$/],
-      [gz.length - 3, /^gzip: unexpected end of file after 160000 bytes of content; the rest of the file was not read$/],
+      [
+        gz.length - 3,
+        /^gzip: unexpected end of file after 160000 bytes of content; the rest of the file was not read$/,
+      ],
     ] as const) {
       const { problems } = await decode([gz.subarray(0, end)]);
       expect(problems).toHaveLength(1);

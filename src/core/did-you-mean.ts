@@ -11,7 +11,9 @@ export function didYouMean(value: string, candidates: readonly string[]): string
     if (d < bestDistance) [best, bestDistance] = [c, d];
   }
   // Close enough: a few edits, and fewer than half the letters (so "qa" does not suggest "live").
-  return best !== undefined && bestDistance <= Math.max(1, Math.min(3, Math.floor(value.length / 2))) ? best : undefined;
+  return best !== undefined && bestDistance <= Math.max(1, Math.min(3, Math.floor(value.length / 2)))
+    ? best
+    : undefined;
 }
 
 function distance(a: string, b: string): number {

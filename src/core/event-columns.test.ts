@@ -3,7 +3,12 @@ import { NEEDS_EXACT, type RowDefaults, toEventRow, toIntegerColumn, toStringCol
 import { parseExact } from './json-exact.js';
 import type { EventRow } from './rows.js';
 
-const defaults: RowDefaults = { analyticsEnvironment: 'live', batchId: 'md5-of-path', jobName: 'job-1', insertedAt: 42n };
+const defaults: RowDefaults = {
+  analyticsEnvironment: 'live',
+  batchId: 'md5-of-path',
+  jobName: 'job-1',
+  insertedAt: 42n,
+};
 
 /** The row for a JSON text, going through the exact re-parse when asked, as the parser does. */
 function row(json: string): EventRow | null {
@@ -41,10 +46,13 @@ describe('the column table (contract §3)', () => {
     expect(r?.[column]).toEqual(expected);
   });
 
-  it.each(COLUMNS)('%s falls back to the snake_case key when the camelCase one is null', (column, camel, snake, value, expected) => {
-    const r = row(JSON.stringify({ eventClass: null, event_class: 'c', [camel]: null, [snake]: value }));
-    expect(r?.[column]).toEqual(expected);
-  });
+  it.each(COLUMNS)(
+    '%s falls back to the snake_case key when the camelCase one is null',
+    (column, camel, snake, value, expected) => {
+      const r = row(JSON.stringify({ eventClass: null, event_class: 'c', [camel]: null, [snake]: value }));
+      expect(r?.[column]).toEqual(expected);
+    },
+  );
 
   it('prefers the camelCase key when both are non-null', () => {
     const r = row('{"eventClass":"camel","event_class":"snake","eventId":"a","event_id":"b"}');
@@ -72,7 +80,9 @@ describe('the column table (contract §3)', () => {
   });
 
   it('ignores unknown keys, and the file columns cannot be set by the candidate', () => {
-    const r = row('{"eventClass":"c","jobName":"x","job_name":"x","insertedTimestamp":1,"inserted_timestamp":1,"Event_Id":"x","extra":{"a":1}}');
+    const r = row(
+      '{"eventClass":"c","jobName":"x","job_name":"x","insertedTimestamp":1,"inserted_timestamp":1,"Event_Id":"x","extra":{"a":1}}',
+    );
     expect(r).toMatchObject({ job_name: 'job-1', inserted_timestamp: 42n, event_id: null });
   });
 
@@ -131,10 +141,15 @@ describe('STRING coercion', () => {
   });
 
   it('keeps every digit of integers beyond 2^53, at the top and nested in attributes', () => {
-    const r = row('{"eventClass":"c","eventId":12345678901234567890,"eventAttributes":{"id":98765432109876543210,"f":0.5}}');
+    const r = row(
+      '{"eventClass":"c","eventId":12345678901234567890,"eventAttributes":{"id":98765432109876543210,"f":0.5}}',
+    );
     expect(r?.event_id).toBe('12345678901234567890');
     expect(r?.event_attributes).toBe('{"id":98765432109876543210,"f":0.5}');
-    expect(row('{"eventClass":"c","eventId":1e400,"sessionId":-0}')).toMatchObject({ event_id: '1e400', session_id: '0' });
+    expect(row('{"eventClass":"c","eventId":1e400,"sessionId":-0}')).toMatchObject({
+      event_id: '1e400',
+      session_id: '0',
+    });
   });
 
   it('writes event_attributes given as a string as is (not re-encoded)', () => {

@@ -2,9 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { classes, parse } from '../../test/helpers/parse-text.js';
 
-
 describe('one whole JSON document (contract §2.3)', () => {
-  const events = [{ eventClass: 'a' }, { eventClass: 'b', eventAttributes: { nested: [1, { deep: '}]' }] } }, 5, { eventClass: '' }];
+  const events = [
+    { eventClass: 'a' },
+    { eventClass: 'b', eventAttributes: { nested: [1, { deep: '}]' }] } },
+    5,
+    { eventClass: '' },
+  ];
 
   it('parses a pretty-printed array element by element', async () => {
     const text = JSON.stringify(events, null, 2);

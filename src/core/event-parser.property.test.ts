@@ -74,7 +74,12 @@ const eventLike = fc.record(
     eventClass: fc.oneof(fc.string(), fc.constant(null), fc.constant(''), fc.integer()),
     event_class: fc.oneof(fc.string(), fc.constant(null)),
     eventIndex: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant('2.0')),
-    eventTimestamp: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
+    eventTimestamp: fc.oneof(
+      fc.integer(),
+      fc.double(),
+      fc.string(),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+    ),
     eventAttributes: fc.jsonValue(),
     __proto__: fc.jsonValue(),
   },
@@ -142,12 +147,17 @@ describe('parseEvents (properties)', () => {
       }),
     );
     await fc.assert(
-      fc.asyncProperty(docs, fc.array(fc.nat()), fc.constantFrom(undefined, 8, 40, 200), async (text, offsets, maxLineBytes) => {
-        const bytes = Buffer.from(`\ufeff${text}`);
-        const whole = await parse([bytes], { maxLineBytes });
-        const pieces = await parse(cut(bytes, offsets), { maxLineBytes });
-        expect(pieces).toEqual(whole);
-      }),
+      fc.asyncProperty(
+        docs,
+        fc.array(fc.nat()),
+        fc.constantFrom(undefined, 8, 40, 200),
+        async (text, offsets, maxLineBytes) => {
+          const bytes = Buffer.from(`\ufeff${text}`);
+          const whole = await parse([bytes], { maxLineBytes });
+          const pieces = await parse(cut(bytes, offsets), { maxLineBytes });
+          expect(pieces).toEqual(whole);
+        },
+      ),
       { numRuns: 300 },
     );
   });

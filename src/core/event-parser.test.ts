@@ -4,7 +4,6 @@ import { classes, ctx, parse } from '../../test/helpers/parse-text.js';
 import { parseEvents } from './event-parser.js';
 import { batchIdOf, logRow } from './file-context.js';
 
-
 describe('NDJSON (contract §2.4)', () => {
   it('parses each non-blank line on its own; an invalid line is one debug row holding its text', async () => {
     const p = await parse('{"eventClass":"a"}\n\n   \n{"eventClass": nope}\n{"eventClass":"b"}\n');
@@ -34,7 +33,9 @@ describe('NDJSON (contract §2.4)', () => {
   });
 
   it('rejects candidates whose event class is missing, null or "" (§2.7)', async () => {
-    const p = await parse('{"eventClass":"a"}\n{"eventId":"1"}\n{"eventClass":null}\n{"event_class":""}\n{"eventClass":null,"event_class":"b"}\n');
+    const p = await parse(
+      '{"eventClass":"a"}\n{"eventId":"1"}\n{"eventClass":null}\n{"event_class":""}\n{"eventClass":null,"event_class":"b"}\n',
+    );
     expect(classes(p)).toEqual(['a', 'b']);
     expect(p.debug).toEqual(['{"eventId":"1"}', '{"eventClass":null}', '{"event_class":""}']);
   });
@@ -53,7 +54,10 @@ describe('NDJSON (contract §2.4)', () => {
 
   it('makes a line longer than maxLineBytes one truncated debug row, and goes on', async () => {
     const long = `{"eventClass":"${'x'.repeat(5000)}"}`;
-    for (const chunks of [[Buffer.from(`${long}\n{"eventClass":"b"}\n`)], Array.from(Buffer.from(`${long}\n{"eventClass":"b"}\n`), (b) => Uint8Array.of(b))]) {
+    for (const chunks of [
+      [Buffer.from(`${long}\n{"eventClass":"b"}\n`)],
+      Array.from(Buffer.from(`${long}\n{"eventClass":"b"}\n`), (b) => Uint8Array.of(b)),
+    ]) {
       const p = await parse(`{"eventClass":"a"}\n`);
       expect(classes(p)).toEqual(['a']);
       const q = await parse(chunks, { maxLineBytes: 1000 });
@@ -93,7 +97,13 @@ describe('bytes (contract §2.1, 2.2, 2.5)', () => {
   });
 
   it('reads invalid UTF-8 as U+FFFD: inside a string it is data, elsewhere the line is a debug row', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"eventClass":"a'), Uint8Array.of(0xff), Buffer.from('"}\n{'), Uint8Array.of(0xc3), Buffer.from('}\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"eventClass":"a'),
+      Uint8Array.of(0xff),
+      Buffer.from('"}\n{'),
+      Uint8Array.of(0xc3),
+      Buffer.from('}\n'),
+    ]);
     const p = await parse(bytes);
     expect(classes(p)).toEqual(['a\ufffd']);
     expect(p.debug).toEqual(['{\ufffd}']);
@@ -115,7 +125,9 @@ describe('bytes (contract §2.1, 2.2, 2.5)', () => {
   it('stops past maxInflatedBytes with one debug row, dropping the line it cut', async () => {
     const p = await parse(gzipSync(ndjson.repeat(100)), { maxInflatedBytes: 50 });
     expect(classes(p)).toEqual(['a', 'b']);
-    expect(p.debug).toEqual(['gzip: the content inflates to more than maxInflatedBytes (50 bytes); the rest of the file was not read']);
+    expect(p.debug).toEqual([
+      'gzip: the content inflates to more than maxInflatedBytes (50 bytes); the rest of the file was not read',
+    ]);
   });
 });
 

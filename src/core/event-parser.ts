@@ -112,7 +112,8 @@ class RowCollector implements CandidateSink {
   private scanned: { source: string; inexact: boolean } = { source: '', inexact: false };
 
   private inexactIndexIn(source: string): boolean {
-    if (this.scanned.source !== source) this.scanned = { source, inexact: keyHasInexactNumber(source, EVENT_INDEX_KEYS) };
+    if (this.scanned.source !== source)
+      this.scanned = { source, inexact: keyHasInexactNumber(source, EVENT_INDEX_KEYS) };
     return this.scanned.inexact;
   }
 

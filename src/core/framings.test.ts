@@ -4,7 +4,8 @@ import { parse } from '../../test/helpers/parse-text.js';
 // Issue 11, items 6 and 10: every framing yields every record (linear time is measured by
 // `npm run bench`, scripts/bench-framings.js).
 
-const rec = (i: number) => JSON.stringify({ eventClass: 'c', eventId: `e${i}`, eventAttributes: { pad: 'p'.repeat(40) } });
+const rec = (i: number) =>
+  JSON.stringify({ eventClass: 'c', eventId: `e${i}`, eventAttributes: { pad: 'p'.repeat(40) } });
 const records = (n: number, from = 0) => Array.from({ length: n }, (_, i) => rec(from + i));
 const ids = (events: { event_id: string | null }[]) => events.map((e) => e.event_id);
 const expected = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `e${from + i}`);
@@ -26,7 +27,10 @@ describe('framings', () => {
   });
 
   it('keeps one truncated debug row for a long line that is not an array, and a long array whose element is too long', async () => {
-    const { events, debug } = await parse(`${rec(0)}\n{"x":"${'y'.repeat(2000)}"}\n[{"eventClass":"c","big":"${'z'.repeat(2000)}"}]\n${rec(1)}`, { maxLineBytes: 1000 });
+    const { events, debug } = await parse(
+      `${rec(0)}\n{"x":"${'y'.repeat(2000)}"}\n[{"eventClass":"c","big":"${'z'.repeat(2000)}"}]\n${rec(1)}`,
+      { maxLineBytes: 1000 },
+    );
     expect(ids(events)).toEqual(['e0', 'e1']);
     expect(debug).toHaveLength(2);
     expect(debug.every((d) => d.includes('[truncated: the line is longer than maxLineBytes (1000 bytes)]'))).toBe(true);

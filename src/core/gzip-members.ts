@@ -81,7 +81,8 @@ class ByteReader {
 /** Reads one member header; returns a problem text, or undefined when it was read whole. */
 async function readHeader(r: ByteReader): Promise<string | undefined> {
   const magic = await r.bytes(2);
-  if (magic[0] !== 0x1f || magic[1] !== 0x8b) return 'bytes after the last gzip member are not gzip data; they were ignored';
+  if (magic[0] !== 0x1f || magic[1] !== 0x8b)
+    return 'bytes after the last gzip member are not gzip data; they were ignored';
   const h = await r.bytes(8);
   if (h.length < 8) return 'unexpected end of file in a gzip header';
   if (h[0] !== 8) return `unknown compression method ${h[0]}`;
@@ -184,10 +185,13 @@ export async function* gunzipMembers(
       inflater.destroy();
     }
     const trailer = await r.bytes(8);
-    if (trailer.length < 8) return stop(`unexpected end of file after ${total} bytes of content; the rest of the file was not read`);
+    if (trailer.length < 8)
+      return stop(`unexpected end of file after ${total} bytes of content; the rest of the file was not read`);
     const view = new DataView(trailer.buffer, trailer.byteOffset, 8);
     if (view.getUint32(0, true) !== crc >>> 0 || view.getUint32(4, true) !== size % 2 ** 32) {
-      return stop(`member ${member + 1} fails its CRC or length check (its content may be corrupt); the rest of the file was not read`);
+      return stop(
+        `member ${member + 1} fails its CRC or length check (its content may be corrupt); the rest of the file was not read`,
+      );
     }
   }
 }

@@ -31,7 +31,11 @@ export function isRawJson(value: unknown): value is RawJson {
 function keepLossyNumbers(_key: string, value: unknown, context?: { source?: string }): unknown {
   // Lossy, or an integer read from a fraction or an exponent (`1.0000000000000001`, `1e-400`):
   // the double may have rounded what was written, so the text is kept for an exact check.
-  if (typeof value === 'number' && context?.source !== undefined && (isLossy(value) || (Number.isInteger(value) && /[.eE]/.test(context.source)))) {
+  if (
+    typeof value === 'number' &&
+    context?.source !== undefined &&
+    (isLossy(value) || (Number.isInteger(value) && /[.eE]/.test(context.source)))
+  ) {
     return JSONX.rawJSON(context.source);
   }
   return value;

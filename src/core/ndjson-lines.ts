@@ -53,7 +53,8 @@ export class NdjsonLines {
     }
     while (nl !== -1) {
       const line = text.slice(start, nl);
-      if (nl - start > this.maxLineBytes / 3 && utf8Exceeds(line, this.maxLineBytes) && this.handsOver(line)) return text.slice(start);
+      if (nl - start > this.maxLineBytes / 3 && utf8Exceeds(line, this.maxLineBytes) && this.handsOver(line))
+        return text.slice(start);
       this.line(line);
       start = nl + 1;
       nl = text.indexOf('\n', start);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { levelPrefix, objectName, parseObjectName, partitionOf, partitionPrefix, timeBucketOf } from './partition-layout.js';
+import {
+  levelPrefix,
+  objectName,
+  parseObjectName,
+  partitionOf,
+  partitionPrefix,
+  timeBucketOf,
+} from './partition-layout.js';
 
 const p = { dataType: 'json', environment: 'testing', category: 'gameplay', ds: '2026-03-01', time: '8-16' };
 

@@ -98,7 +98,10 @@ export function shortObjectName(name: string): string {
 
 /** The endpoint's object name for a new file: `…/event_time=T/{session}/{utc timestamp}-{6 digits}`. */
 export function objectName(p: Partition, sessionId: string, at: Date, suffix: number): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   return `${partitionPrefix(p)}${sessionId}/${stamp}-${String(suffix).padStart(6, '0')}`;
 }
 

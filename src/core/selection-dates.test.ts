@@ -22,9 +22,13 @@ describe('selection dates', () => {
   it('takes years 0001-9999 as written, and refuses year 0000 and impossible days', () => {
     expect(parseDate('--event-ds-start', '0050-03-01')).toBe('0050-03-01');
     expect(datesOf('0050-02-28', '0050-03-01')).toEqual(['0050-02-28', '0050-03-01']);
-    expect(() => parseDate('--event-ds-start', '0000-01-01')).toThrow('--event-ds-start: "0000-01-01" is not a date (use YYYY-MM-DD, years 0001-9999)');
+    expect(() => parseDate('--event-ds-start', '0000-01-01')).toThrow(
+      '--event-ds-start: "0000-01-01" is not a date (use YYYY-MM-DD, years 0001-9999)',
+    );
     expect(() => parseDate('--event-ds-stop', '2023-02-29')).toThrow(/not a date/);
-    expect(() => checkRange('2024-03-02', '2024-03-01')).toThrow('--event-ds-stop 2024-03-01 is before --event-ds-start 2024-03-02');
+    expect(() => checkRange('2024-03-02', '2024-03-01')).toThrow(
+      '--event-ds-stop 2024-03-01 is before --event-ds-start 2024-03-02',
+    );
     expect(eventDsOf('0000-01-01')).toBeNull();
     expect(eventDsOf('0050-03-01')).toBe('0050-03-01');
   });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './errors.js';
-import { checkRange, datesOf, parseDate, parseEnvironments, parseList, parseTimes, partitionCount, partitionsOf } from './selection.js';
+import {
+  checkRange,
+  datesOf,
+  parseDate,
+  parseEnvironments,
+  parseList,
+  parseTimes,
+  partitionCount,
+  partitionsOf,
+} from './selection.js';
 
 describe('selection flags', () => {
   it('reads comma-separated lists, trimming and de-duplicating', () => {
@@ -25,7 +34,9 @@ describe('selection flags', () => {
   });
 
   it('refuses a stop before the start', () => {
-    expect(() => checkRange('2026-03-03', '2026-03-01')).toThrow(/--event-ds-stop 2026-03-01 is before --event-ds-start 2026-03-03/);
+    expect(() => checkRange('2026-03-03', '2026-03-01')).toThrow(
+      /--event-ds-stop 2026-03-01 is before --event-ds-start 2026-03-03/,
+    );
     expect(() => checkRange('2026-03-03', '2026-03-03')).not.toThrow();
   });
 
@@ -40,7 +51,14 @@ describe('selection product', () => {
   });
 
   it('is environments × categories × dates × times', () => {
-    const s = { dataType: 'json', environments: ['testing', 'staging'], categories: ['a'], start: '2026-03-01', stop: '2026-03-03', times: ['0-8', '16-24'] as const };
+    const s = {
+      dataType: 'json',
+      environments: ['testing', 'staging'],
+      categories: ['a'],
+      start: '2026-03-01',
+      stop: '2026-03-03',
+      times: ['0-8', '16-24'] as const,
+    };
     const all = [...partitionsOf({ ...s, times: [...s.times] })];
     expect(all).toHaveLength(12);
     expect(partitionCount({ ...s, times: [...s.times] })).toBe(12);

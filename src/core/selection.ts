@@ -30,12 +30,21 @@ const SAFE_VALUE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** Parses a comma-separated flag value into `all` or a de-duplicated list. */
 export function parseList(flag: string, raw: string | undefined): AllOr<string> {
-  if (raw === undefined || raw.trim() === '') throw new UsageError(`${flag} is required (a comma-separated list, or all)`);
-  const items = [...new Set(raw.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
+  if (raw === undefined || raw.trim() === '')
+    throw new UsageError(`${flag} is required (a comma-separated list, or all)`);
+  const items = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ];
   if (items.length === 0) throw new UsageError(`${flag} is empty: give a comma-separated list, or all`);
   if (items.includes('all')) return 'all';
   for (const item of items) {
-    if (!SAFE_VALUE.test(item)) throw new UsageError(`${flag}: "${item}" is not a valid value (letters, digits, _ . -)`);
+    if (!SAFE_VALUE.test(item))
+      throw new UsageError(`${flag}: "${item}" is not a valid value (letters, digits, _ . -)`);
   }
   return items;
 }
@@ -66,7 +75,12 @@ export function parseDate(flag: string, raw: string | undefined): string {
 }
 
 /** Validates the date range: stop not before start. */
-export function checkRange(start: string, stop: string, startFlag = '--event-ds-start', stopFlag = '--event-ds-stop'): void {
+export function checkRange(
+  start: string,
+  stop: string,
+  startFlag = '--event-ds-start',
+  stopFlag = '--event-ds-stop',
+): void {
   if (day(stop) < day(start)) {
     throw new UsageError(`${stopFlag} ${stop} is before ${startFlag} ${start}`);
   }

@@ -41,20 +41,51 @@ describe('storage notifications', () => {
 
   it('carries the hashes and content type a listing knows', () => {
     const n = buildStorageNotification(
-      { ...obj, details: { md5Hash: 'abc==', crc32c: 'def==', contentType: 'application/json', contentEncoding: 'gzip', metageneration: '3', timeCreated: '2024-01-02T09:00:00.000Z' } },
+      {
+        ...obj,
+        details: {
+          md5Hash: 'abc==',
+          crc32c: 'def==',
+          contentType: 'application/json',
+          contentEncoding: 'gzip',
+          metageneration: '3',
+          timeCreated: '2024-01-02T09:00:00.000Z',
+        },
+      },
       { bucket: 'events', notificationConfig: 'projects/_/buckets/events/notificationConfigs/7' },
     );
     const body = JSON.parse(n.data.toString('utf8'));
-    expect(body).toMatchObject({ md5Hash: 'abc==', crc32c: 'def==', contentType: 'application/json', contentEncoding: 'gzip', metageneration: '3', timeCreated: '2024-01-02T09:00:00.000Z' });
+    expect(body).toMatchObject({
+      md5Hash: 'abc==',
+      crc32c: 'def==',
+      contentType: 'application/json',
+      contentEncoding: 'gzip',
+      metageneration: '3',
+      timeCreated: '2024-01-02T09:00:00.000Z',
+    });
     expect(n.attributes.notificationConfig).toBe('projects/_/buckets/events/notificationConfigs/7');
     expect(n.attributes.backfillRunId).toBeUndefined();
   });
 
   it('parses what it builds, and live notifications without a body', () => {
     const n = buildStorageNotification(obj, { bucket: 'events', runId: 'r' });
-    expect(parseStorageNotification(n)).toMatchObject({ eventType: 'OBJECT_FINALIZE', bucket: 'events', name: obj.name, generation: obj.generation, size: 1234, backfillRunId: 'r' });
-    expect(parseStorageNotification({ data: null, attributes: { bucketId: 'b', objectId: 'o', objectGeneration: '5', eventType: 'OBJECT_DELETE' } })).toEqual({ eventType: 'OBJECT_DELETE', bucket: 'b', name: 'o', generation: '5' });
-    expect(parseStorageNotification({ data: JSON.stringify({ bucket: 'b', name: 'o', generation: 9 }) })).toMatchObject({ bucket: 'b', name: 'o', generation: '9' });
+    expect(parseStorageNotification(n)).toMatchObject({
+      eventType: 'OBJECT_FINALIZE',
+      bucket: 'events',
+      name: obj.name,
+      generation: obj.generation,
+      size: 1234,
+      backfillRunId: 'r',
+    });
+    expect(
+      parseStorageNotification({
+        data: null,
+        attributes: { bucketId: 'b', objectId: 'o', objectGeneration: '5', eventType: 'OBJECT_DELETE' },
+      }),
+    ).toEqual({ eventType: 'OBJECT_DELETE', bucket: 'b', name: 'o', generation: '5' });
+    expect(parseStorageNotification({ data: JSON.stringify({ bucket: 'b', name: 'o', generation: 9 }) })).toMatchObject(
+      { bucket: 'b', name: 'o', generation: '9' },
+    );
     expect(() => parseStorageNotification({ data: '[]' })).toThrow(/not a JSON object/);
     expect(() => parseStorageNotification({ attributes: { bucketId: 'b' } })).toThrow(/lacks/);
   });

@@ -133,12 +133,14 @@ export function parseStorageNotification(message: {
   if (raw !== undefined && raw !== null && raw.length > 0) {
     const text = typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8');
     const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('notification body is not a JSON object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('notification body is not a JSON object');
     resource = parsed as Partial<StorageObjectResource>;
   }
   const bucket = attrs.bucketId ?? resource?.bucket;
   const name = attrs.objectId ?? resource?.name;
-  const generation = attrs.objectGeneration ?? (resource?.generation !== undefined ? String(resource.generation) : undefined);
+  const generation =
+    attrs.objectGeneration ?? (resource?.generation !== undefined ? String(resource.generation) : undefined);
   if (!bucket || !name || !generation) throw new Error('notification lacks bucket, object name or generation');
   const out: ParsedNotification = { eventType: attrs.eventType ?? 'OBJECT_FINALIZE', bucket, name, generation };
   if (resource?.size !== undefined && Number.isFinite(Number(resource.size))) out.size = Number(resource.size);

@@ -71,7 +71,11 @@ export const STAGING_COLUMNS: readonly Column[] = [
 ];
 
 /** The promoter's one-row lock (`logs.events_promoter_lock`): updating it serialises promotions. */
-export const PROMOTER_LOCK_COLUMNS: readonly Column[] = [col('id', 'INTEGER'), col('window_id', 'STRING'), col('promoted_at', 'TIMESTAMP')];
+export const PROMOTER_LOCK_COLUMNS: readonly Column[] = [
+  col('id', 'INTEGER'),
+  col('window_id', 'STRING'),
+  col('promoted_at', 'TIMESTAMP'),
+];
 
 export const STAGING_TABLE = 'events_staging_function';
 export const PROMOTER_LOCK_TABLE = 'events_promoter_lock';

@@ -55,8 +55,21 @@ describe('Unix numbers (contract §3, timestamps)', () => {
   });
 
   it('is NULL for anything else', () => {
-    for (const v of [true, false, null, undefined, {}, [], [1714566896], { seconds: 1 }]) expect(toTimestamp(v)).toBeNull();
-    for (const s of ['', ' 1714566896', '1714566896 ', '+1714566896', '0x10', '1_000', '1.', '.5', 'NaN', 'Infinity', '1e']) {
+    for (const v of [true, false, null, undefined, {}, [], [1714566896], { seconds: 1 }])
+      expect(toTimestamp(v)).toBeNull();
+    for (const s of [
+      '',
+      ' 1714566896',
+      '1714566896 ',
+      '+1714566896',
+      '0x10',
+      '1_000',
+      '1.',
+      '.5',
+      'NaN',
+      'Infinity',
+      '1e',
+    ]) {
       expect(toTimestamp(s), s).toBeNull();
     }
   });

@@ -43,7 +43,8 @@ function fromNumber(n: number): Micros | null {
 function fromDecimal(d: Decimal | null): Micros | null {
   if (d === null) return null;
   let shift: number;
-  if (d.neg) shift = 6; // every negative number is below 1e11
+  if (d.neg)
+    shift = 6; // every negative number is below 1e11
   else {
     const digits = d.int.length; // floor(value) < 10^digits
     shift = digits <= 11 ? 6 : digits <= 14 ? 3 : digits <= 17 ? 0 : -3;

@@ -24,20 +24,36 @@ export async function runDemo(dir = resolve('.demo'), out: Writable = process.st
     badEvery: 5,
     gzipEvery: 7,
   });
-  out.write(`Wrote a sample bucket: ${tally.files} files, ${tally.events} events, ${tally.rejected} bad lines, in ${bucket}\n\n`);
+  out.write(
+    `Wrote a sample bucket: ${tally.files} files, ${tally.events} events, ${tally.rejected} bad lines, in ${bucket}\n\n`,
+  );
   const args = [
-    '--gcs-bucket', bucket,
-    '--warehouse', `duckdb:${db}`,
-    '--analytics-environment', 'testing,staging',
-    '--event-category', 'all',
-    '--event-ds-start', '2026-03-01',
-    '--event-ds-stop', '2026-03-03',
-    '--event-time', '0-8,16-24',
-    '--record-dir', join(dir, 'runs'),
+    '--gcs-bucket',
+    bucket,
+    '--warehouse',
+    `duckdb:${db}`,
+    '--analytics-environment',
+    'testing,staging',
+    '--event-category',
+    'all',
+    '--event-ds-start',
+    '2026-03-01',
+    '--event-ds-stop',
+    '2026-03-03',
+    '--event-time',
+    '0-8,16-24',
+    '--record-dir',
+    join(dir, 'runs'),
     '--yes',
   ];
   out.write(`$ npx analytics-backfill ${args.join(' ')}\n`);
-  const io = { stdin: process.stdin, stdout: out, stderr: process.stderr, env: process.env, interrupt: new AbortController().signal };
+  const io = {
+    stdin: process.stdin,
+    stdout: out,
+    stderr: process.stderr,
+    env: process.env,
+    interrupt: new AbortController().signal,
+  };
   const code = await main(args, io);
   if (code !== 0) return code;
 
@@ -52,7 +68,8 @@ export async function runDemo(dir = resolve('.demo'), out: Writable = process.st
   out.write('\nEvents by environment and class:\n');
   for (const [env, cls, n] of await query(
     'SELECT analytics_environment, event_class, count(*) FROM events.events_function GROUP BY ALL ORDER BY ALL',
-  )) out.write(`  ${String(env).padEnd(10)} ${String(cls).padEnd(12)} ${String(n)}\n`);
+  ))
+    out.write(`  ${String(env).padEnd(10)} ${String(cls).padEnd(12)} ${String(n)}\n`);
   out.write('\nA rejected line, from the debug table:\n');
   for (const [event, path] of await query('SELECT event, file_path FROM logs.events_debug_function LIMIT 1')) {
     out.write(`  ${String(event)}\n    (from ${String(path)})\n`);

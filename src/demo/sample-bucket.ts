@@ -64,7 +64,8 @@ export function writeSampleBucket(dir: string, spec: SampleSpec): SampleTally {
             const session = `session-${Math.floor(random() * 1e9).toString(36)}`;
             const name = objectName(partition, session, at, Math.floor(random() * 1e6));
             const lines: string[] = [];
-            for (let i = 0; i < spec.eventsPerFile; i++) lines.push(JSON.stringify(sampleEvent(random, environment, category, session, at, i)));
+            for (let i = 0; i < spec.eventsPerFile; i++)
+              lines.push(JSON.stringify(sampleEvent(random, environment, category, session, at, i)));
             let rejected = 0;
             if (spec.badEvery && fileNo % spec.badEvery === 0) {
               lines.splice(1, 0, '{"eventClass": "broken", ');
@@ -97,7 +98,14 @@ export function writeSampleBucket(dir: string, spec: SampleSpec): SampleTally {
 const CLASSES = ['session', 'progression', 'economy', 'ad', 'error'];
 
 /** One event as a game client sends it; half camelCase, half snake_case. */
-export function sampleEvent(random: () => number, environment: string, category: string, session: string, at: Date, index: number) {
+export function sampleEvent(
+  random: () => number,
+  environment: string,
+  category: string,
+  session: string,
+  at: Date,
+  index: number,
+) {
   const ts = at.getTime() + Math.floor(random() * 3_600_000);
   const attributes = { level: Math.floor(random() * 50), coins: Math.floor(random() * 1000), category };
   if (random() < 0.5) {

@@ -2,7 +2,14 @@ import { parseEvents } from '../core/event-parser.js';
 import { logRow, type FileContext } from '../core/file-context.js';
 import { dateToMicros } from '../core/rows.js';
 import type { Source } from '../ports/source.js';
-import { INGESTED_EVENT, writeOneFile, type FileWriter, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
+import {
+  INGESTED_EVENT,
+  writeOneFile,
+  type FileWriter,
+  type RowBatch,
+  type Warehouse,
+  type WriteOutcome,
+} from '../ports/warehouse.js';
 
 export interface IngestFileOptions {
   source: Source;
@@ -54,6 +61,8 @@ export async function ingestFile(opts: IngestFileOptions): Promise<IngestFileRes
     counts.debug = 0;
     return batches();
   };
-  const outcome = opts.writer ? await opts.writer.write(key, batches(), again) : await writeOneFile(opts.warehouse, key, batches());
+  const outcome = opts.writer
+    ? await opts.writer.write(key, batches(), again)
+    : await writeOneFile(opts.warehouse, key, batches());
   return { outcome, ...counts };
 }

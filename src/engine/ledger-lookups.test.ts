@@ -11,7 +11,9 @@ function ledger(landed: readonly FileKey[], fail?: (call: number) => boolean) {
   const warehouse: Warehouse = {
     url: 'test:',
     ensureTables: () => Promise.resolve(),
-    openWriter: () => { throw new Error('not used'); },
+    openWriter: () => {
+      throw new Error('not used');
+    },
     close: () => Promise.resolve(),
     async ingested(files) {
       calls.push(files.length);
@@ -27,7 +29,10 @@ function ledger(landed: readonly FileKey[], fail?: (call: number) => boolean) {
 }
 
 const files = (n: number, from = 0): FileKey[] =>
-  Array.from({ length: n }, (_, i) => ({ filePath: `gs://b/data_type=json/f${from + i}`, generation: String(from + i) }));
+  Array.from({ length: n }, (_, i) => ({
+    filePath: `gs://b/data_type=json/f${from + i}`,
+    generation: String(from + i),
+  }));
 
 describe('LedgerLookups', () => {
   it('asks about every file once, in chunks, a few at a time, and finds exactly the landed ones', async () => {
@@ -36,10 +41,16 @@ describe('LedgerLookups', () => {
     const l = ledger(landed);
     const found: string[] = [];
     const answered: string[] = [];
-    const lookups = new LedgerLookups<FileKey>(l.warehouse, (f) => f, (f, landed) => {
-      answered.push(ledgerKey(f));
-      if (landed) found.push(ledgerKey(f));
-    }, 100, 3);
+    const lookups = new LedgerLookups<FileKey>(
+      l.warehouse,
+      (f) => f,
+      (f, landed) => {
+        answered.push(ledgerKey(f));
+        if (landed) found.push(ledgerKey(f));
+      },
+      100,
+      3,
+    );
     for (const f of all) await lookups.add(f);
     await lookups.done();
     expect(found.sort()).toEqual(landed.map(ledgerKey).sort());
@@ -62,23 +73,41 @@ describe('LedgerLookups', () => {
       },
     };
     const result = new Map<string, string>();
-    const lookups = new LedgerLookups<FileKey>(warehouse, (f) => f, (f, landed, staged) => result.set(ledgerKey(f), landed ? 'landed' : staged ? 'staged' : 'open'), 10);
+    const lookups = new LedgerLookups<FileKey>(
+      warehouse,
+      (f) => f,
+      (f, landed, staged) => result.set(ledgerKey(f), landed ? 'landed' : staged ? 'staged' : 'open'),
+      10,
+    );
     for (const f of all) await lookups.add(f);
     await lookups.done();
     expect([...result.values()].filter((v) => v === 'landed')).toHaveLength(2);
-    expect([...result].filter(([, v]) => v === 'staged').map(([k]) => k).sort()).toEqual([all[2]!, all[29]!].map(ledgerKey).sort());
+    expect(
+      [...result]
+        .filter(([, v]) => v === 'staged')
+        .map(([k]) => k)
+        .sort(),
+    ).toEqual([all[2]!, all[29]!].map(ledgerKey).sort());
     expect(asked).toEqual([8, 10, 10]); // only the files not landed are asked about
   });
 
   it('asks nothing for no files', async () => {
     const l = ledger([]);
-    await new LedgerLookups<FileKey>(l.warehouse, (f) => f, () => undefined).done();
+    await new LedgerLookups<FileKey>(
+      l.warehouse,
+      (f) => f,
+      () => undefined,
+    ).done();
     expect(l.calls).toEqual([]);
   });
 
   it('without a warehouse, answers "not landed" at once and asks nothing', async () => {
     const answers: boolean[] = [];
-    const lookups = new LedgerLookups<FileKey>(undefined, (f) => f, (_f, landed) => answers.push(landed));
+    const lookups = new LedgerLookups<FileKey>(
+      undefined,
+      (f) => f,
+      (_f, landed) => answers.push(landed),
+    );
     for (const f of files(3)) await lookups.add(f);
     expect(answers).toEqual([false, false, false]);
     await lookups.done();
@@ -86,7 +115,13 @@ describe('LedgerLookups', () => {
 
   it('a failed ledger query fails the lookups, even when it failed while others ran', async () => {
     const l = ledger([], (call) => call === 2);
-    const lookups = new LedgerLookups<FileKey>(l.warehouse, (f) => f, () => undefined, 10, 8);
+    const lookups = new LedgerLookups<FileKey>(
+      l.warehouse,
+      (f) => f,
+      () => undefined,
+      10,
+      8,
+    );
     const all = async () => {
       for (const f of files(45)) await lookups.add(f);
       await lookups.done();

@@ -13,7 +13,11 @@ export function makeWritableFolder(dir: string, flag: string): string {
   for (let at = path; ; at = dirname(at)) {
     const info = statOrUndefined(at, flag);
     if (info?.isDirectory()) break;
-    if (info) throw new UsageError(`${flag} ${dir}: ${at} is a file, not a folder`, 'Give a folder (it is created when missing).');
+    if (info)
+      throw new UsageError(
+        `${flag} ${dir}: ${at} is a file, not a folder`,
+        'Give a folder (it is created when missing).',
+      );
     if (dirname(at) === at) break;
     missing.unshift(at);
   }
@@ -22,7 +26,11 @@ export function makeWritableFolder(dir: string, flag: string): string {
       mkdirSync(at);
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
-      if (e.code !== 'EEXIST') throw new UsageError(`${flag} ${dir}: cannot create ${at} (${e.code ?? e.message})`, 'Give a folder you can write to.');
+      if (e.code !== 'EEXIST')
+        throw new UsageError(
+          `${flag} ${dir}: cannot create ${at} (${e.code ?? e.message})`,
+          'Give a folder you can write to.',
+        );
     }
   }
   const probe = resolve(path, `.write-check-${process.pid}`);
@@ -31,7 +39,10 @@ export function makeWritableFolder(dir: string, flag: string): string {
     rmSync(probe);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    throw new UsageError(`${flag} ${dir}: cannot write there (${e.code ?? e.message})`, 'Give a folder you can write to.');
+    throw new UsageError(
+      `${flag} ${dir}: cannot write there (${e.code ?? e.message})`,
+      'Give a folder you can write to.',
+    );
   }
   return path;
 }

@@ -64,7 +64,7 @@ describe('mapConcurrent', () => {
     expect([...c.waiting.keys()]).toEqual([1, 2]);
   });
 
-  it('throws a failed item\'s error where its result would have come', async () => {
+  it("throws a failed item's error where its result would have come", async () => {
     const c = controlled();
     const out: string[] = [];
     const run = (async () => {

@@ -18,8 +18,8 @@ export function alreadyIngestedNote(count: string, reprocess: boolean): string {
     : `${count} files already ingested are skipped: each file generation lands once (a file changed since has a new generation and is sent).`;
 }
 
-export const STAGED_NOTE = 'staged, not landed yet: the next promotion lands them (they are sent again all the same; nothing lands twice)';
-
+export const STAGED_NOTE =
+  'staged, not landed yet: the next promotion lands them (they are sent again all the same; nothing lands twice)';
 
 /** One `event_time=` folder of the selection and what the backfill will do with it. */
 export interface PartitionPlan {
@@ -99,7 +99,15 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
   const progress: PlanProgress = { listedPartitions: 0, totalPartitions: partitions.length, matched: 0 };
   opts.onProgress?.({ ...progress });
 
-  const plans: PartitionPlan[] = partitions.map((partition) => ({ partition, matched: 0, bytes: 0, alreadyIngested: 0, staged: 0, toSend: 0, bytesToSend: 0 }));
+  const plans: PartitionPlan[] = partitions.map((partition) => ({
+    partition,
+    matched: 0,
+    bytes: 0,
+    alreadyIngested: 0,
+    staged: 0,
+    toSend: 0,
+    bytesToSend: 0,
+  }));
   const journal = opts.journalDir !== undefined ? FileJournal.create(opts.journalDir) : undefined;
   try {
     const lookups = new LedgerLookups<Listed>(
@@ -149,7 +157,15 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
 }
 
 export function totalsOf(plans: readonly PartitionPlan[]): PlanTotals {
-  const t: PlanTotals = { partitions: plans.length, matched: 0, bytes: 0, alreadyIngested: 0, staged: 0, toSend: 0, bytesToSend: 0 };
+  const t: PlanTotals = {
+    partitions: plans.length,
+    matched: 0,
+    bytes: 0,
+    alreadyIngested: 0,
+    staged: 0,
+    toSend: 0,
+    bytesToSend: 0,
+  };
   for (const p of plans) {
     t.matched += p.matched;
     t.bytes += p.bytes;

@@ -14,7 +14,12 @@ function sourceOf(pairs: string[]): Source {
     filePath: (n) => n,
     discover: async (prefix) => {
       const env = /analytics_environment=([^/]+)\//.exec(prefix)?.[1];
-      return env === undefined ? envs : pairs.filter((p) => p.startsWith(`${env}/`)).map((p) => p.split('/')[1]!).sort();
+      return env === undefined
+        ? envs
+        : pairs
+            .filter((p) => p.startsWith(`${env}/`))
+            .map((p) => p.split('/')[1]!)
+            .sort();
     },
   };
 }
@@ -35,9 +40,13 @@ describe('resolveSelection', () => {
   it('refuses a value the bucket does not hold, listing what it holds and the closest', async () => {
     const typo = resolveSelection(source, { ...base, environments: ['live'], categories: ['gameplay', 'shopp'] });
     await expect(typo).rejects.toThrow(UsageError);
-    await expect(typo).rejects.toThrow('event category (under live) "shopp" not in file:///bucket (present: gameplay, shop)');
+    await expect(typo).rejects.toThrow(
+      'event category (under live) "shopp" not in file:///bucket (present: gameplay, shop)',
+    );
     await expect(typo).rejects.toMatchObject({ hint: 'Did you mean "shop"?' });
-    await expect(resolveSelection(source, { ...base, environments: ['prod'], categories: 'all' })).rejects.toMatchObject({
+    await expect(
+      resolveSelection(source, { ...base, environments: ['prod'], categories: 'all' }),
+    ).rejects.toMatchObject({
       message: 'environment "prod" not in file:///bucket (present: live, qa)',
       hint: 'Choose from the values present, or all.',
     });

@@ -12,14 +12,22 @@ import type { Source } from '../ports/source.js';
  */
 export async function resolveSelection(source: Source, s: Selection, signal?: AbortSignal): Promise<ResolvedSelection> {
   const presentEnvs = await source.discover(levelPrefix([s.dataType]), signal);
-  const environments = s.environments === 'all' ? presentEnvs : present('environment', [...s.environments], presentEnvs, source.url);
+  const environments =
+    s.environments === 'all' ? presentEnvs : present('environment', [...s.environments], presentEnvs, source.url);
   const found = new Set<string>();
   for (const env of environments) {
     for (const c of await source.discover(levelPrefix([s.dataType, env]), signal)) found.add(c);
   }
   const presentCats = [...found].sort();
   const categories =
-    s.categories === 'all' ? presentCats : present(`event category (under ${environments.join(', ') || 'no environment'})`, [...s.categories], presentCats, source.url);
+    s.categories === 'all'
+      ? presentCats
+      : present(
+          `event category (under ${environments.join(', ') || 'no environment'})`,
+          [...s.categories],
+          presentCats,
+          source.url,
+        );
   return { dataType: s.dataType, environments, categories, start: s.start, stop: s.stop, times: allTimes(s.times) };
 }
 
@@ -28,7 +36,10 @@ function present(what: string, asked: string[], inBucket: readonly string[], url
   const missing = asked.filter((v) => !inBucket.includes(v));
   if (missing.length === 0) return asked;
   const first = missing[0]!;
-  const guess = didYouMean(first, inBucket.filter((v) => !asked.includes(v)));
+  const guess = didYouMean(
+    first,
+    inBucket.filter((v) => !asked.includes(v)),
+  );
   const list = missing.map((v) => `"${v}"`).join(', ');
   throw new UsageError(
     `${what} ${list} not in ${url}` + (inBucket.length > 0 ? ` (present: ${inBucket.join(', ')})` : ' (none present)'),

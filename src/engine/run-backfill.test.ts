@@ -10,7 +10,10 @@ import { RunRecord } from './run-record.js';
 
 describe('runBackfill', () => {
   it('sends the files the plan journaled; with many failures it keeps the first few, counts all, records each', async () => {
-    const plan = planOf([{ ds: '2026-03-01', files: 150 }, { ds: '2026-03-02', files: 100, already: 40 }]);
+    const plan = planOf([
+      { ds: '2026-03-01', files: 150 },
+      { ds: '2026-03-02', files: 100, already: 40 },
+    ]);
     const publisher: Publisher = {
       url: 'test:',
       concurrency: 8,
@@ -21,12 +24,24 @@ describe('runBackfill', () => {
       close: async () => undefined,
     };
     const dir = mkdtempSync(join(tmpdir(), 'run-'));
-    const record = RunRecord.create(dir, { type: 'start', runId: 'r1', createdAt: '', source: 's', publisher: 'test:', selection: plan.selection, reprocess: false, planned: plan.totals.toSend });
+    const record = RunRecord.create(dir, {
+      type: 'start',
+      runId: 'r1',
+      createdAt: '',
+      source: 's',
+      publisher: 'test:',
+      selection: plan.selection,
+      reprocess: false,
+      planned: plan.totals.toSend,
+    });
     const summary = await runBackfill({ plan, publisher, record, runId: 'r1' });
     expect(plan.totals.toSend).toBe(210);
     expect(summary.counts).toMatchObject({ published: 105, failed: 105 });
     expect(summary.failures).toHaveLength(FAILURES_KEPT);
-    const lines = readFileSync(record.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; status?: string });
+    const lines = readFileSync(record.path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; status?: string });
     expect(lines.filter((l) => l.status === 'failed')).toHaveLength(105);
     // One line per reason, not one per file; the rest counted.
     const text = summaryText(summary, 'resume');

@@ -26,7 +26,9 @@ export const RESUME_INTRO = 'Resume (sends only what did not go out):';
 export function rowsLines(s: RunSummary): string[] {
   const r = s.rows;
   if (s.counts.ingested === 0) {
-    return s.counts.published > 0 ? ['Events land as the ingest function takes each notification; its tables count them.'] : [];
+    return s.counts.published > 0
+      ? ['Events land as the ingest function takes each notification; its tables count them.']
+      : [];
   }
   const lines = [
     `${formatCount(r.events)} events landed in ${T.eventsDataset}.${T.eventsTable}.`,

@@ -105,12 +105,18 @@ export interface ReadRecord {
 /** Reads a record written by `RunRecord`; a torn last line (killed mid-write) is ignored. */
 export function readRunRecord(pathOrId: string, dir: string): ReadRecord {
   const path = existsSync(pathOrId) ? pathOrId : join(dir, `${pathOrId}.ndjson`);
-  if (!existsSync(path)) throw new UserError(`run record "${pathOrId}" not found`, `Look in ${dir} for the run's .ndjson file.`, 2);
+  if (!existsSync(path))
+    throw new UserError(`run record "${pathOrId}" not found`, `Look in ${dir} for the run's .ndjson file.`, 2);
   const lines = readFileSync(path, 'utf8').split('\n');
   let header: RunHeader | undefined;
   const files: FileLine[] = [];
   let end: EndLine | undefined;
-  const damaged = (n: number) => new UserError(`run record ${path} is damaged at line ${n + 1}`, 'It cannot be resumed: run the backfill again with its flags (files already landed are skipped).', 2);
+  const damaged = (n: number) =>
+    new UserError(
+      `run record ${path} is damaged at line ${n + 1}`,
+      'It cannot be resumed: run the backfill again with its flags (files already landed are skipped).',
+      2,
+    );
   const last = lines.findLastIndex((text) => text.trim() !== '');
   for (const [n, text] of lines.entries()) {
     if (text.trim() === '') continue;
@@ -146,5 +152,7 @@ export function sentKeys(records: readonly ReadRecord[]): Set<string> {
 /** A sortable, unique-enough run id: `20260301-142233-a1b2`. */
 export function newRunId(now = new Date(), random = Math.random): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${Math.floor(random() * 0xffff).toString(16).padStart(4, '0')}`;
+  return `${stamp}-${Math.floor(random() * 0xffff)
+    .toString(16)
+    .padStart(4, '0')}`;
 }

@@ -18,14 +18,21 @@ export interface FunctionClients {
   targets: { storage: string; bigquery: string };
 }
 
-export function createClients(config: Pick<FunctionConfig, 'project'>, env: NodeJS.ProcessEnv = process.env): FunctionClients {
+export function createClients(
+  config: Pick<FunctionConfig, 'project'>,
+  env: NodeJS.ProcessEnv = process.env,
+): FunctionClients {
   const gcs = env.STORAGE_EMULATOR_ENDPOINT?.replace(/\/$/, '');
   const bqEndpoint = env.BIGQUERY_EMULATOR_ENDPOINT?.replace(/\/$/, '');
   const storage = gcs
     ? new Storage({ apiEndpoint: gcs, projectId: config.project ?? 'local-project', useAuthWithCustomEndpoint: false })
     : new Storage(config.project ? { projectId: config.project } : {});
   const bigquery = bqEndpoint
-    ? new BigQuery({ projectId: config.project ?? env.BIGQUERY_EMULATOR_PROJECT ?? 'local-project', apiEndpoint: bqEndpoint, authClient: dummyAuthClient() })
+    ? new BigQuery({
+        projectId: config.project ?? env.BIGQUERY_EMULATOR_PROJECT ?? 'local-project',
+        apiEndpoint: bqEndpoint,
+        authClient: dummyAuthClient(),
+      })
     : new BigQuery(config.project ? { projectId: config.project } : {});
   return { storage, bigquery, targets: { storage: gcs ?? 'Cloud Storage', bigquery: bqEndpoint ?? 'BigQuery' } };
 }

@@ -106,7 +106,13 @@ function fromPubSub(data: Record<string, unknown>, eventId: string | undefined):
   // 1. A Cloud Storage notification (attributes and/or a JSON_API_V1 body with a generation).
   try {
     const n = parseStorageNotification({ data: bytes ?? null, attributes });
-    const t: FileTrigger = { kind: 'file', shape: 'storage-notification', bucket: n.bucket, name: n.name, generation: n.generation };
+    const t: FileTrigger = {
+      kind: 'file',
+      shape: 'storage-notification',
+      bucket: n.bucket,
+      name: n.name,
+      generation: n.generation,
+    };
     if (n.backfillRunId) t.backfillRunId = n.backfillRunId;
     return withId(t);
   } catch {
@@ -117,7 +123,12 @@ function fromPubSub(data: Record<string, unknown>, eventId: string | undefined):
   const name = str(body?.name) ?? attributes.objectId;
   const bucket = str(body?.bucket) ?? attributes.bucketId;
   if (!name || !bucket) {
-    const what = bytes === undefined ? 'no data' : body === undefined ? 'data that is not a JSON object' : 'no "name" and "bucket"';
+    const what =
+      bytes === undefined
+        ? 'no data'
+        : body === undefined
+          ? 'data that is not a JSON object'
+          : 'no "name" and "bucket"';
     throw new UnrecognisedTrigger(`Pub/Sub message ${messageId ?? '(no id)'} has ${what}: not a storage notification`);
   }
   const t: FileTrigger = { kind: 'file', shape: 'bare-name-bucket', bucket, name };
@@ -148,7 +159,9 @@ export function decodeTrigger(event: TriggerEvent): Trigger {
     return fromStorageEvent(data, id);
   }
   if (type.startsWith('google.cloud.storage.object.v1.')) {
-    return id ? { kind: 'ignore', reason: `${type}: only finalized objects are ingested`, messageId: id } : { kind: 'ignore', reason: `${type}: only finalized objects are ingested` };
+    return id
+      ? { kind: 'ignore', reason: `${type}: only finalized objects are ingested`, messageId: id }
+      : { kind: 'ignore', reason: `${type}: only finalized objects are ingested` };
   }
   if (type === PUBSUB_PUBLISHED || (type === '' && data && isRecord(data.message))) {
     if (!data) throw new UnrecognisedTrigger(`${type} event without data`);

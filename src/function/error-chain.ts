@@ -7,14 +7,18 @@
 export function isNotFound(error: unknown): boolean {
   for (let e: unknown = error, i = 0; e !== undefined && e !== null && i < 6; i++) {
     const x = e as { code?: unknown; status?: unknown; response?: { status?: unknown } };
-    if (x.code === 404 || x.code === '404' || x.status === 404 || x.response?.status === 404 || x.code === 'ENOENT') return true;
+    if (x.code === 404 || x.code === '404' || x.status === 404 || x.response?.status === 404 || x.code === 'ENOENT')
+      return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;
 }
 
 /** The first error of class `type` in the cause chain, if any. */
-export function findInChain<T extends Error>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
+export function findInChain<T extends Error>(
+  error: unknown,
+  type: abstract new (...args: never[]) => T,
+): T | undefined {
   for (let e: unknown = error, i = 0; e !== undefined && e !== null && i < 6; i++) {
     if (e instanceof type) return e;
     e = (e as { cause?: unknown }).cause;
@@ -26,7 +30,11 @@ export function findInChain<T extends Error>(error: unknown, type: abstract new 
 export function isCorruptData(error: unknown): boolean {
   for (let e: unknown = error, i = 0; e !== undefined && e !== null && i < 6; i++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'ERR_ZLIB_INITIALIZATION_FAILED')) return true;
+    if (
+      typeof code === 'string' &&
+      (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'ERR_ZLIB_INITIALIZATION_FAILED')
+    )
+      return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;

@@ -7,7 +7,13 @@ describe('readConfig', () => {
     expect(readConfig({ ALLOWED_BUCKETS: 'my-events' })).toEqual({
       project: undefined,
       location: undefined,
-      tables: { eventsDataset: 'events', eventsTable: 'events_function', logsDataset: 'logs', logsTable: 'events_logs_function', debugTable: 'events_debug_function' },
+      tables: {
+        eventsDataset: 'events',
+        eventsTable: 'events_function',
+        logsDataset: 'logs',
+        logsTable: 'events_logs_function',
+        debugTable: 'events_debug_function',
+      },
       allowedBuckets: ['my-events'],
       allowedPrefixes: ['data_type=json/'],
       jobName: 'analytics-ingest',
@@ -16,20 +22,49 @@ describe('readConfig', () => {
 
   it('reads every variable', () => {
     const c = readConfig({
-      GOOGLE_CLOUD_PROJECT: 'my-project', BIGQUERY_LOCATION: 'EU', EVENTS_DATASET: 'ev', EVENTS_TABLE: 'e', LOGS_DATASET: 'lg',
-      LOGS_TABLE: 'l', DEBUG_TABLE: 'd', ALLOWED_BUCKETS: 'gs://a-bucket/, b-bucket', ALLOWED_PREFIXES: 'data_type=json/,data_type=unknown/',
+      GOOGLE_CLOUD_PROJECT: 'my-project',
+      BIGQUERY_LOCATION: 'EU',
+      EVENTS_DATASET: 'ev',
+      EVENTS_TABLE: 'e',
+      LOGS_DATASET: 'lg',
+      LOGS_TABLE: 'l',
+      DEBUG_TABLE: 'd',
+      ALLOWED_BUCKETS: 'gs://a-bucket/, b-bucket',
+      ALLOWED_PREFIXES: 'data_type=json/,data_type=unknown/',
       K_SERVICE: 'ingest-fn',
     });
-    expect(c).toMatchObject({ project: 'my-project', location: 'EU', allowedBuckets: ['a-bucket', 'b-bucket'], allowedPrefixes: ['data_type=json/', 'data_type=unknown/'], jobName: 'ingest-fn' });
-    expect(c.tables).toEqual({ eventsDataset: 'ev', eventsTable: 'e', logsDataset: 'lg', logsTable: 'l', debugTable: 'd' });
-    expect(readConfig({ ALLOWED_BUCKETS: '*', JOB_NAME: 'custom', K_SERVICE: 'x', BIGQUERY_PROJECT: 'other-proj', GOOGLE_CLOUD_PROJECT: 'my-project' })).toMatchObject({ jobName: 'custom', project: 'other-proj' });
+    expect(c).toMatchObject({
+      project: 'my-project',
+      location: 'EU',
+      allowedBuckets: ['a-bucket', 'b-bucket'],
+      allowedPrefixes: ['data_type=json/', 'data_type=unknown/'],
+      jobName: 'ingest-fn',
+    });
+    expect(c.tables).toEqual({
+      eventsDataset: 'ev',
+      eventsTable: 'e',
+      logsDataset: 'lg',
+      logsTable: 'l',
+      debugTable: 'd',
+    });
+    expect(
+      readConfig({
+        ALLOWED_BUCKETS: '*',
+        JOB_NAME: 'custom',
+        K_SERVICE: 'x',
+        BIGQUERY_PROJECT: 'other-proj',
+        GOOGLE_CLOUD_PROJECT: 'my-project',
+      }),
+    ).toMatchObject({ jobName: 'custom', project: 'other-proj' });
   });
 
   it('refuses bad values, naming the variable', () => {
     expect(() => readConfig({})).toThrow(/ALLOWED_BUCKETS is not set/);
     expect(() => readConfig({ ALLOWED_BUCKETS: 'Bad Bucket' })).toThrow(/ALLOWED_BUCKETS: "Bad Bucket"/);
     expect(() => readConfig({ ALLOWED_BUCKETS: '*,a-bucket' })).toThrow(/cannot be combined/);
-    expect(() => readConfig({ ALLOWED_BUCKETS: 'abc', EVENTS_TABLE: 'events-fn' })).toThrow(/^EVENTS_TABLE: invalid eventsTable/);
+    expect(() => readConfig({ ALLOWED_BUCKETS: 'abc', EVENTS_TABLE: 'events-fn' })).toThrow(
+      /^EVENTS_TABLE: invalid eventsTable/,
+    );
     expect(() => readConfig({ ALLOWED_BUCKETS: 'abc', DEBUG_TABLE: 'events_logs_function' })).toThrow(/must differ/);
     expect(() => readConfig({ ALLOWED_BUCKETS: 'abc', ALLOWED_PREFIXES: ' , ' })).toThrow(/ALLOWED_PREFIXES is empty/);
     expect(() => readConfig({ ALLOWED_BUCKETS: 'abc', ALLOWED_PREFIXES: '/abs' })).toThrow(/ALLOWED_PREFIXES/);

@@ -54,7 +54,8 @@ function nonEmpty(env: NodeJS.ProcessEnv, key: string): string | undefined {
 
 /** Reads and validates the configuration. Throws a {@link UserError} naming the bad variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig {
-  const project = nonEmpty(env, 'BIGQUERY_PROJECT') ?? nonEmpty(env, 'GOOGLE_CLOUD_PROJECT') ?? nonEmpty(env, 'GCP_PROJECT');
+  const project =
+    nonEmpty(env, 'BIGQUERY_PROJECT') ?? nonEmpty(env, 'GOOGLE_CLOUD_PROJECT') ?? nonEmpty(env, 'GCP_PROJECT');
   if (project !== undefined && !/^([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(project)) {
     throw new UserError(`GOOGLE_CLOUD_PROJECT "${project}" is not a project id`);
   }
@@ -75,36 +76,51 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
       logsTable: 'LOGS_TABLE',
       debugTable: 'DEBUG_TABLE',
     };
-    const key = (Object.keys(envName) as (keyof TableNames)[]).find((k) => (error as Error).message.includes(`invalid ${k} `));
+    const key = (Object.keys(envName) as (keyof TableNames)[]).find((k) =>
+      (error as Error).message.includes(`invalid ${k} `),
+    );
     throw new UserError(`${key ? envName[key] : 'table names'}: ${(error as Error).message}`);
   }
-  if (tables.logsTable === tables.debugTable) throw new UserError(`LOGS_TABLE and DEBUG_TABLE are both "${tables.logsTable}": they must differ`);
+  if (tables.logsTable === tables.debugTable)
+    throw new UserError(`LOGS_TABLE and DEBUG_TABLE are both "${tables.logsTable}": they must differ`);
 
   const rawBuckets = nonEmpty(env, 'ALLOWED_BUCKETS');
   if (rawBuckets === undefined) {
-    throw new UserError('ALLOWED_BUCKETS is not set', 'Set it to the bucket(s) the function may read, comma-separated, or * for any.');
+    throw new UserError(
+      'ALLOWED_BUCKETS is not set',
+      'Set it to the bucket(s) the function may read, comma-separated, or * for any.',
+    );
   }
   const allowedBuckets = list(rawBuckets).map((b) => b.replace(/^gs:\/\//, '').replace(/\/+$/, ''));
   if (allowedBuckets.length === 0) throw new UserError('ALLOWED_BUCKETS is empty');
   for (const b of allowedBuckets) {
     if (b !== '*' && !BUCKET_RE.test(b)) throw new UserError(`ALLOWED_BUCKETS: "${b}" is not a bucket name`);
   }
-  if (allowedBuckets.includes('*') && allowedBuckets.length > 1) throw new UserError('ALLOWED_BUCKETS: * cannot be combined with bucket names');
+  if (allowedBuckets.includes('*') && allowedBuckets.length > 1)
+    throw new UserError('ALLOWED_BUCKETS: * cannot be combined with bucket names');
 
-  const allowedPrefixes = env.ALLOWED_PREFIXES === undefined ? [...DEFAULT_ALLOWED_PREFIXES] : list(env.ALLOWED_PREFIXES);
-  if (allowedPrefixes.length === 0) throw new UserError('ALLOWED_PREFIXES is empty', 'Unset it for data_type=json/, or list prefixes.');
+  const allowedPrefixes =
+    env.ALLOWED_PREFIXES === undefined ? [...DEFAULT_ALLOWED_PREFIXES] : list(env.ALLOWED_PREFIXES);
+  if (allowedPrefixes.length === 0)
+    throw new UserError('ALLOWED_PREFIXES is empty', 'Unset it for data_type=json/, or list prefixes.');
   for (const p of allowedPrefixes) {
-    if (p.startsWith('/') || p.includes('//') || p.includes('..')) throw new UserError(`ALLOWED_PREFIXES: "${p}" is not an object name prefix`);
+    if (p.startsWith('/') || p.includes('//') || p.includes('..'))
+      throw new UserError(`ALLOWED_PREFIXES: "${p}" is not an object name prefix`);
   }
 
   const jobName = nonEmpty(env, 'JOB_NAME') ?? nonEmpty(env, 'K_SERVICE') ?? DEFAULT_JOB_NAME;
-  if (jobName.length > 1024 || [...jobName].some((ch) => ch.charCodeAt(0) < 0x20)) throw new UserError('JOB_NAME is too long or holds control characters');
+  if (jobName.length > 1024 || [...jobName].some((ch) => ch.charCodeAt(0) < 0x20))
+    throw new UserError('JOB_NAME is too long or holds control characters');
 
   return { project, location: nonEmpty(env, 'BIGQUERY_LOCATION'), tables, allowedBuckets, allowedPrefixes, jobName };
 }
 
 /** Whether an object may be ingested under this configuration: undefined if so, else why not. */
-export function refusal(config: Pick<FunctionConfig, 'allowedBuckets' | 'allowedPrefixes'>, bucket: string, name: string): string | undefined {
+export function refusal(
+  config: Pick<FunctionConfig, 'allowedBuckets' | 'allowedPrefixes'>,
+  bucket: string,
+  name: string,
+): string | undefined {
   if (!config.allowedBuckets.includes('*') && !config.allowedBuckets.includes(bucket)) {
     return `bucket ${bucket} is not an allowed bucket (ALLOWED_BUCKETS=${config.allowedBuckets.join(',')})`;
   }

@@ -10,7 +10,9 @@ export function guardedSource(source: Source, name: string, generation: string):
         yield* source.read(objectName, gen);
       } catch (error) {
         if (isNotFound(error)) {
-          throw new PermanentFileError(`object ${source.filePath(name)} generation ${generation} no longer exists`, { cause: error });
+          throw new PermanentFileError(`object ${source.filePath(name)} generation ${generation} no longer exists`, {
+            cause: error,
+          });
         }
         throw error;
       }

@@ -16,7 +16,8 @@ import { createIngestHandler } from './ingest-handler.js';
 import { createLogger, errorFields, levelFromEnv } from './structured-logger.js';
 
 // Loopback-only runs (emulators) must never wait on the cloud metadata server for credentials.
-if (process.env.BIGQUERY_EMULATOR_ENDPOINT && process.env.STORAGE_EMULATOR_ENDPOINT) process.env.METADATA_SERVER_DETECTION ??= 'none';
+if (process.env.BIGQUERY_EMULATOR_ENDPOINT && process.env.STORAGE_EMULATOR_ENDPOINT)
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
 
 const log = createLogger({ level: levelFromEnv(process.env.LOG_LEVEL) });
 
@@ -25,8 +26,12 @@ try {
   config = readConfig(process.env);
 } catch (error) {
   // Fails the start (and so the deployment) with the reason in the logs.
-  const hint = (error instanceof UserError && error.hint) || 'The variables are listed under Configuration in docs/function.md.';
-  log.error(`configuration error: ${error instanceof Error ? error.message : String(error)}. ${hint}`, errorFields(error));
+  const hint =
+    (error instanceof UserError && error.hint) || 'The variables are listed under Configuration in docs/function.md.';
+  log.error(
+    `configuration error: ${error instanceof Error ? error.message : String(error)}. ${hint}`,
+    errorFields(error),
+  );
   throw error;
 }
 
@@ -38,7 +43,10 @@ const warehouse = createBigQueryWarehouse({
   bigquery: clients.bigquery,
   tables: config.tables,
   ...(config.location ? { location: config.location } : {}),
-  staging: { appender: (project) => createWriteApiAppender({ client: writerClient, project, names: config.tables }), promote: 'each-window' },
+  staging: {
+    appender: (project) => createWriteApiAppender({ client: writerClient, project, names: config.tables }),
+    promote: 'each-window',
+  },
 });
 
 const handle = createIngestHandler({

@@ -15,7 +15,8 @@ import { createIngestHandler, type IngestHandlerDeps } from './ingest-handler.js
 import { createLogger } from './structured-logger.js';
 
 const BUCKET = 'events-bucket';
-const DIR = 'data_type=json/analytics_environment=testing/event_category=gameplay/event_ds=2026-03-01/event_time=0-8/s1/';
+const DIR =
+  'data_type=json/analytics_environment=testing/event_category=gameplay/event_ds=2026-03-01/event_time=0-8/s1/';
 const GOOD = `${DIR}20260301T000000Z-000001`;
 
 let root: string;
@@ -36,7 +37,11 @@ async function objectOf(source: Source, name: string): Promise<SourceObject> {
 }
 
 function pubsubEvent(data: Buffer, attributes: Record<string, string> = {}, id = 'm-1') {
-  return { id, type: PUBSUB_PUBLISHED, data: { message: { data: data.toString('base64'), attributes, messageId: id } } };
+  return {
+    id,
+    type: PUBSUB_PUBLISHED,
+    data: { message: { data: data.toString('base64'), attributes, messageId: id } },
+  };
 }
 
 async function notification(name: string, bucket = BUCKET) {
@@ -85,15 +90,32 @@ describe('ingest handler', () => {
     const handle = await makeHandler();
     expect(await handle(await notification(GOOD))).toMatchObject({ status: 'ingested', events: 2, debug: 2 });
     put(`${DIR}20260301T000000Z-000002`, gzipSync('{"eventClass":"c","eventId":"3"}\n'));
-    expect(await handle(await notification(`${DIR}20260301T000000Z-000002`))).toMatchObject({ status: 'ingested', events: 1, debug: 0 });
+    expect(await handle(await notification(`${DIR}20260301T000000Z-000002`))).toMatchObject({
+      status: 'ingested',
+      events: 1,
+      debug: 0,
+    });
     expect(calls.ensureTables).toBe(1);
     expect(calls.openSource).toEqual([BUCKET]);
-    expect(await rows('SELECT event_id, job_name FROM events.events_function ORDER BY 1')).toEqual([['1', 'ingest-test'], ['2', 'ingest-test'], ['3', 'ingest-test']]);
-    const logs = await queryDuckDb(db, "SELECT event FROM logs.events_logs_function WHERE file_path LIKE '%000001' ORDER BY processed_timestamp, event");
+    expect(await rows('SELECT event_id, job_name FROM events.events_function ORDER BY 1')).toEqual([
+      ['1', 'ingest-test'],
+      ['2', 'ingest-test'],
+      ['3', 'ingest-test'],
+    ]);
+    const logs = await queryDuckDb(
+      db,
+      "SELECT event FROM logs.events_logs_function WHERE file_path LIKE '%000001' ORDER BY processed_timestamp, event",
+    );
     expect(logs.map((r) => r[0])).toEqual(['ingested: 2 events, 2 debug rows', 'parse_initiated']);
     expect(await queryDuckDb(db, 'SELECT count(*) FROM logs.events_debug_function')).toEqual([[2n]]);
     const entry = JSON.parse(lines.find((l) => l.includes('"file ingested"'))!);
-    expect(entry).toMatchObject({ severity: 'INFO', events: 2, debug_rows: 2, trigger: 'storage-notification', message_id: 'm-1' });
+    expect(entry).toMatchObject({
+      severity: 'INFO',
+      events: 2,
+      debug_rows: 2,
+      trigger: 'storage-notification',
+      message_id: 'm-1',
+    });
   });
 
   it('adds no rows for a redelivered message, a concurrent duplicate, or the bare payload of a landed file', async () => {
@@ -105,10 +127,20 @@ describe('ingest handler', () => {
     expect(await handle(event)).toMatchObject({ status: 'already-ingested' });
     const bare = pubsubEvent(Buffer.from(JSON.stringify({ name: GOOD, bucket: BUCKET })));
     expect(await handle(bare)).toMatchObject({ status: 'already-ingested' });
-    const storageEvent = { id: 'e', type: STORAGE_FINALIZED, data: { bucket: BUCKET, name: GOOD, generation: (event.data.message.attributes as Record<string, string>).objectGeneration } };
+    const storageEvent = {
+      id: 'e',
+      type: STORAGE_FINALIZED,
+      data: {
+        bucket: BUCKET,
+        name: GOOD,
+        generation: (event.data.message.attributes as Record<string, string>).objectGeneration,
+      },
+    };
     expect(await handle(storageEvent)).toMatchObject({ status: 'already-ingested' });
     expect(await rows('SELECT count(*) FROM events.events_function')).toEqual([[2n]]);
-    expect(await queryDuckDb(db, "SELECT count(*) FROM logs.events_logs_function WHERE event LIKE 'ingested%'")).toEqual([[1n]]);
+    expect(
+      await queryDuckDb(db, "SELECT count(*) FROM logs.events_logs_function WHERE event LIKE 'ingested%'"),
+    ).toEqual([[1n]]);
   });
 
   it('never says "ingesting" for a redelivery that ends already ingested: reading, then the outcome', async () => {
@@ -142,22 +174,40 @@ describe('ingest handler', () => {
     const bare = pubsubEvent(Buffer.from(JSON.stringify({ name: GOOD, bucket: BUCKET })));
     expect(await handle(bare)).toMatchObject({ status: 'ingested', events: 2 });
     expect(await handle(await notification(GOOD))).toMatchObject({ status: 'already-ingested' });
-    const gen = await rows("SELECT DISTINCT file_generation FROM logs.events_logs_function");
+    const gen = await rows('SELECT DISTINCT file_generation FROM logs.events_logs_function');
     expect(gen).toHaveLength(1);
     expect(String(gen[0]![0])).toMatch(/^\d+$/);
   });
 
   it('refuses, logs and acknowledges files it must never retry', async () => {
     const handle = await makeHandler();
-    put(`data_type=unknown/analytics_environment=testing/event_category=c/event_ds=2026-03-01/event_time=0-8/s/f`, '{}');
+    put(
+      `data_type=unknown/analytics_environment=testing/event_category=c/event_ds=2026-03-01/event_time=0-8/s/f`,
+      '{}',
+    );
     put('data_type=json/readme.txt', 'hello');
-    expect(await handle(await notification(GOOD, 'someone-elses-bucket'))).toMatchObject({ status: 'refused', reason: expect.stringMatching(/not an allowed bucket/) });
-    expect(await handle(await notification('data_type=unknown/analytics_environment=testing/event_category=c/event_ds=2026-03-01/event_time=0-8/s/f'))).toMatchObject({ status: 'refused', reason: expect.stringMatching(/allowed prefixes/) });
-    expect(await handle(await notification('data_type=json/readme.txt'))).toMatchObject({ status: 'refused', reason: expect.stringMatching(/not an event file/) });
+    expect(await handle(await notification(GOOD, 'someone-elses-bucket'))).toMatchObject({
+      status: 'refused',
+      reason: expect.stringMatching(/not an allowed bucket/),
+    });
+    expect(
+      await handle(
+        await notification(
+          'data_type=unknown/analytics_environment=testing/event_category=c/event_ds=2026-03-01/event_time=0-8/s/f',
+        ),
+      ),
+    ).toMatchObject({ status: 'refused', reason: expect.stringMatching(/allowed prefixes/) });
+    expect(await handle(await notification('data_type=json/readme.txt'))).toMatchObject({
+      status: 'refused',
+      reason: expect.stringMatching(/not an event file/),
+    });
     const gone = await notification(GOOD);
     rmSync(join(root, 'bucket', ...GOOD.split('/')));
     expect(await handle(gone)).toMatchObject({ status: 'refused', reason: expect.stringMatching(/no longer exists/) });
-    expect(await handle(pubsubEvent(Buffer.from(JSON.stringify({ name: GOOD, bucket: BUCKET }))))).toMatchObject({ status: 'refused', reason: 'object not found' });
+    expect(await handle(pubsubEvent(Buffer.from(JSON.stringify({ name: GOOD, bucket: BUCKET }))))).toMatchObject({
+      status: 'refused',
+      reason: 'object not found',
+    });
     expect(calls.openSource).toEqual([BUCKET]); // never opened the foreign bucket
     const logs = await rows('SELECT file_path, event FROM logs.events_logs_function ORDER BY event');
     expect(logs).toHaveLength(5);
@@ -167,7 +217,7 @@ describe('ingest handler', () => {
     expect(lines.filter((l) => JSON.parse(l).severity === 'WARNING')).toHaveLength(5);
   });
 
-  it('keeps a refusal from using up the file\'s once-only write: allowed later, the file still lands', async () => {
+  it("keeps a refusal from using up the file's once-only write: allowed later, the file still lands", async () => {
     // Like BigQuery's deterministic job ids: a warehouse that writes each ledger key at most once.
     const keys = new Set<string>();
     const onceByKey = (inner: Warehouse): Warehouse => ({
@@ -191,10 +241,20 @@ describe('ingest handler', () => {
     const event = await notification(GOOD);
     await makeHandler(); // opens the DuckDB warehouse
     const shared = onceByKey(warehouse);
-    const refusing = createIngestHandler({ openSource: () => createFolderSource(join(root, 'bucket')), warehouse: shared, config: { allowedBuckets: [BUCKET], allowedPrefixes: ['data_type=unknown/'], jobName: 'j' }, log: createLogger({ write: () => undefined }) });
+    const refusing = createIngestHandler({
+      openSource: () => createFolderSource(join(root, 'bucket')),
+      warehouse: shared,
+      config: { allowedBuckets: [BUCKET], allowedPrefixes: ['data_type=unknown/'], jobName: 'j' },
+      log: createLogger({ write: () => undefined }),
+    });
     expect(await refusing(event)).toMatchObject({ status: 'refused' });
     expect(await refusing(event)).toMatchObject({ status: 'refused' });
-    const allowing = createIngestHandler({ openSource: () => createFolderSource(join(root, 'bucket')), warehouse: shared, config: { allowedBuckets: [BUCKET], allowedPrefixes: ['data_type=json/'], jobName: 'j' }, log: createLogger({ write: () => undefined }) });
+    const allowing = createIngestHandler({
+      openSource: () => createFolderSource(join(root, 'bucket')),
+      warehouse: shared,
+      config: { allowedBuckets: [BUCKET], allowedPrefixes: ['data_type=json/'], jobName: 'j' },
+      log: createLogger({ write: () => undefined }),
+    });
     expect(await allowing(event)).toMatchObject({ status: 'ingested', events: 2 });
     expect(await rows("SELECT count(*) FROM logs.events_logs_function WHERE event LIKE 'refused%'")).toEqual([[1n]]);
     expect(await queryDuckDb(db, 'SELECT count(*) FROM events.events_function')).toEqual([[2n]]);
@@ -212,13 +272,17 @@ describe('ingest handler', () => {
             openWriter: (limits) => {
               const w = opts.warehouse.openWriter(limits);
               return {
-                write: (key, batches) => w.write(key, (async function* () {
-                  let n = 0;
-                  for await (const b of batches) {
-                    if (n++ === 1) throw new TransientError('BigQuery: 503 backend error');
-                    yield b;
-                  }
-                })()),
+                write: (key, batches) =>
+                  w.write(
+                    key,
+                    (async function* () {
+                      let n = 0;
+                      for await (const b of batches) {
+                        if (n++ === 1) throw new TransientError('BigQuery: 503 backend error');
+                        yield b;
+                      }
+                    })(),
+                  ),
                 close: () => w.close(),
               };
             },
@@ -249,7 +313,9 @@ describe('ingest handler', () => {
   it('acknowledges events it cannot read, logging them as errors', async () => {
     const handle = await makeHandler();
     expect(await handle(pubsubEvent(Buffer.from('not json at all')))).toMatchObject({ status: 'ignored' });
-    expect(await handle({ type: 'google.cloud.storage.object.v1.deleted', data: { bucket: BUCKET, name: GOOD } })).toMatchObject({ status: 'ignored' });
+    expect(
+      await handle({ type: 'google.cloud.storage.object.v1.deleted', data: { bucket: BUCKET, name: GOOD } }),
+    ).toMatchObject({ status: 'ignored' });
     expect(JSON.parse(lines[0]!)).toMatchObject({ severity: 'ERROR', outcome: 'unrecognised' });
     expect(JSON.parse(lines[1]!)).toMatchObject({ severity: 'INFO', outcome: 'ignored' });
     expect(calls.writeFile).toBe(0);

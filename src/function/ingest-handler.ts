@@ -76,10 +76,27 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
   };
 
   /** Writes the refusal to the logs table (unless the file already landed) and resolves. */
-  async function refuse(trigger: FileTrigger, filePath: string, generation: string | undefined, reason: string, flog: Logger): Promise<HandleOutcome> {
+  async function refuse(
+    trigger: FileTrigger,
+    filePath: string,
+    generation: string | undefined,
+    reason: string,
+    flog: Logger,
+  ): Promise<HandleOutcome> {
     await ensureTables();
-    const outcome = await recordRefusal(warehouse, { trigger, filePath, generation, reason, jobName: config.jobName, now: now() });
-    flog.warning(`file refused, not retried: ${reason}`, { outcome: 'refused', reason, ...(outcome === 'already-ingested' ? { note: 'refusal already recorded' } : {}) });
+    const outcome = await recordRefusal(warehouse, {
+      trigger,
+      filePath,
+      generation,
+      reason,
+      jobName: config.jobName,
+      now: now(),
+    });
+    flog.warning(`file refused, not retried: ${reason}`, {
+      outcome: 'refused',
+      reason,
+      ...(outcome === 'already-ingested' ? { note: 'refusal already recorded' } : {}),
+    });
     return { status: 'refused', filePath, generation, reason };
   }
 
@@ -95,7 +112,13 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     const refused = refusal(config, bucket, name);
     if (refused) return refuse(trigger, gsPath, trigger.generation, refused, flog);
     if (name.endsWith('/') || partitionOf(name) === undefined) {
-      return refuse(trigger, gsPath, trigger.generation, 'not an event file: the name is not inside a data_type=…/event_time=… folder', flog);
+      return refuse(
+        trigger,
+        gsPath,
+        trigger.generation,
+        'not an event file: the name is not inside a data_type=…/event_time=… folder',
+        flog,
+      );
     }
     const source = await sourceFor(bucket);
     const filePath = source.filePath(name);
@@ -110,7 +133,9 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     if (running) {
       flog.info('the same file is being ingested by this instance; waiting for it');
       const r = await running;
-      flog.info('concurrent duplicate delivery: the other invocation handled the file', { outcome: `duplicate-${r.status}` });
+      flog.info('concurrent duplicate delivery: the other invocation handled the file', {
+        outcome: `duplicate-${r.status}`,
+      });
       return r;
     }
     const gen = generation;
@@ -120,18 +145,32 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       // Whether the file lands is known at the end (the ledger decides): the start says only that it is read.
       flog.info('reading file', { generation: gen });
       try {
-        const result = await ingest({ source: guardedSource(source, name, gen), warehouse, name, generation: gen, jobName: config.jobName, now });
+        const result = await ingest({
+          source: guardedSource(source, name, gen),
+          warehouse,
+          name,
+          generation: gen,
+          jobName: config.jobName,
+          now,
+        });
         const seconds = +((performance.now() - started) / 1000).toFixed(3);
         if (result.outcome === 'already-ingested') {
           flog.info('file already ingested; nothing written', { generation: gen, outcome: result.outcome, seconds });
           return { status: 'already-ingested', filePath, generation: gen };
         }
-        flog.info(result.outcome === 'staged' ? 'file staged; it lands with the next promotion' : 'file ingested', { generation: gen, outcome: result.outcome, events: result.events, debug_rows: result.debug, seconds });
+        flog.info(result.outcome === 'staged' ? 'file staged; it lands with the next promotion' : 'file ingested', {
+          generation: gen,
+          outcome: result.outcome,
+          events: result.events,
+          debug_rows: result.debug,
+          seconds,
+        });
         return { status: 'ingested', filePath, generation: gen, events: result.events, debug: result.debug };
       } catch (error) {
         const permanent = findInChain(error, PermanentFileError);
         if (permanent) return refuse(trigger, filePath, gen, permanent.message, flog);
-        if (isCorruptData(error)) return refuse(trigger, filePath, gen, `unreadable content (${(error as Error).message})`, flog);
+        if (isCorruptData(error))
+          return refuse(trigger, filePath, gen, `unreadable content (${(error as Error).message})`, flog);
         if (isMissingTable(error)) tables = undefined; // recreate on the retry
         throw error;
       }
@@ -153,7 +192,11 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       trigger = decodeTrigger(event);
     } catch (error) {
       if (!(error instanceof UnrecognisedTrigger)) throw error;
-      log.error(`unrecognised event acknowledged without work: ${error.message}`, { event_id: event?.id, event_type: event?.type, outcome: 'unrecognised' });
+      log.error(`unrecognised event acknowledged without work: ${error.message}`, {
+        event_id: event?.id,
+        event_type: event?.type,
+        outcome: 'unrecognised',
+      });
       return { status: 'ignored', reason: error.message };
     }
     if (trigger.kind === 'ignore') {
@@ -174,7 +217,10 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       // Concurrent deliveries of one file share its one attempt: its failure is logged once as
       // ERROR; the other deliveries say they are retried with it.
       if (error instanceof Object && logged.has(error)) {
-        flog.warning('a concurrent delivery of this file failed (logged above as ERROR); this one is retried too', { outcome: 'retry', transient });
+        flog.warning('a concurrent delivery of this file failed (logged above as ERROR); this one is retried too', {
+          outcome: 'retry',
+          transient,
+        });
         throw error;
       }
       if (error instanceof Object) logged.add(error);

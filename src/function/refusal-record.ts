@@ -38,7 +38,11 @@ export async function recordRefusal(warehouse: Warehouse, r: Refusal): Promise<W
   // job ids) must not count a refusal as the file's one write, or the file could never land once
   // the configuration allows it. A repeated refusal of the same version may add no second row.
   const key: FileKey = { filePath: r.filePath, generation: `${r.generation ?? ''}${REFUSAL_KEY_SUFFIX}` };
-  return writeOneFile(warehouse, key, (async function* () {
-    yield { events: [], debug: [], logs: [row] };
-  })());
+  return writeOneFile(
+    warehouse,
+    key,
+    (async function* () {
+      yield { events: [], debug: [], logs: [row] };
+    })(),
+  );
 }

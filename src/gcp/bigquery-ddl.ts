@@ -20,15 +20,35 @@ export interface TableSpec {
 
 export function tableSpecs(names: TableNames): TableSpec[] {
   return [
-    { dataset: names.eventsDataset, table: names.eventsTable, columns: EVENT_COLUMNS, partitionColumn: EVENTS_PARTITION_COLUMN, kind: 'events' },
-    { dataset: names.logsDataset, table: names.debugTable, columns: LOG_COLUMNS, partitionColumn: LOGS_PARTITION_COLUMN, kind: 'debug' },
-    { dataset: names.logsDataset, table: names.logsTable, columns: LOG_COLUMNS, partitionColumn: LOGS_PARTITION_COLUMN, kind: 'logs' },
+    {
+      dataset: names.eventsDataset,
+      table: names.eventsTable,
+      columns: EVENT_COLUMNS,
+      partitionColumn: EVENTS_PARTITION_COLUMN,
+      kind: 'events',
+    },
+    {
+      dataset: names.logsDataset,
+      table: names.debugTable,
+      columns: LOG_COLUMNS,
+      partitionColumn: LOGS_PARTITION_COLUMN,
+      kind: 'debug',
+    },
+    {
+      dataset: names.logsDataset,
+      table: names.logsTable,
+      columns: LOG_COLUMNS,
+      partitionColumn: LOGS_PARTITION_COLUMN,
+      kind: 'logs',
+    },
   ];
 }
 
 /** A column as a BigQuery schema field. */
 export function field(c: Column): { name: string; type: string; mode: string; description?: string } {
-  return c.description === undefined ? { name: c.name, type: c.type, mode: c.mode } : { name: c.name, type: c.type, mode: c.mode, description: c.description };
+  return c.description === undefined
+    ? { name: c.name, type: c.type, mode: c.mode }
+    : { name: c.name, type: c.type, mode: c.mode, description: c.description };
 }
 
 /**
@@ -75,7 +95,11 @@ export function insertStatement(project: string, spec: TableSpec, param: string)
 }
 
 /** `INSERT INTO <spec's table> (columns) SELECT <each column read from r> FROM <from>`, where `from` yields `r`, one row as JSON. */
-export function insertFrom(project: string, spec: Pick<TableSpec, 'dataset' | 'table' | 'columns'>, from: string): string {
+export function insertFrom(
+  project: string,
+  spec: Pick<TableSpec, 'dataset' | 'table' | 'columns'>,
+  from: string,
+): string {
   const cols = spec.columns.map((c) => c.name).join(', ');
   const reads = spec.columns.map(readColumn).join(', ');
   return `INSERT INTO ${qualified(project, spec.dataset, spec.table)} (${cols}) SELECT ${reads} FROM ${from}`;

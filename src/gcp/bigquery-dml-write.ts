@@ -25,7 +25,9 @@ export interface DmlWriteDeps {
  * to run the same write twice. Limited by BigQuery's DML rate to about 2.5 files/s: kept for tests
  * of this path only; the CLI and the function stage and promote (docs/exactly-once.md).
  */
-export function createDmlFileWrite(deps: DmlWriteDeps): (file: FileKey, batches: AsyncIterable<RowBatch>) => Promise<WriteOutcome> {
+export function createDmlFileWrite(
+  deps: DmlWriteDeps,
+): (file: FileKey, batches: AsyncIterable<RowBatch>) => Promise<WriteOutcome> {
   const { project, names, spec, runOnce, maxJobBytes, maxJobRows } = deps;
   const jobStem = (file: FileKey, part: string) => writeJobStem(deps.jobPrefix, project(), names, file, part);
 
@@ -47,7 +49,9 @@ export function createDmlFileWrite(deps: DmlWriteDeps): (file: FileKey, batches:
     // Parted mode: writes one table's part as its own once-only job.
     const writePart = async (kind: Kind, index: number, part: Part) => {
       const s = spec(kind);
-      const r = await runOnce(jobStem(file, `${kind}_p${index}`), insertStatement(project(), s, 'rows'), { rows: `[${part.rows.map((x) => JSON.stringify(x)).join(',')}]` });
+      const r = await runOnce(jobStem(file, `${kind}_p${index}`), insertStatement(project(), s, 'rows'), {
+        rows: `[${part.rows.map((x) => JSON.stringify(x)).join(',')}]`,
+      });
       if (r === 'ran') wroteAny = true;
     };
     // Parted mode: writes every completed events/debug part not written yet (memory stays bounded).

@@ -13,4 +13,3 @@ export function alreadyExists(err: unknown): boolean {
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
-

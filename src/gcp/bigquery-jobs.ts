@@ -12,7 +12,10 @@ import { errorCode, errorText } from './bigquery-errors.js';
  */
 export function writeJobStem(prefix: string, project: string, names: TableNames, file: FileKey, part: string): string {
   const tables = [names.eventsDataset, names.eventsTable, names.logsDataset, names.logsTable, names.debugTable];
-  const h = createHash('sha256').update(JSON.stringify([project, tables, file.filePath, file.generation])).digest('hex').slice(0, 40);
+  const h = createHash('sha256')
+    .update(JSON.stringify([project, tables, file.filePath, file.generation]))
+    .digest('hex')
+    .slice(0, 40);
   return `${prefix}_${h}_${part}`;
 }
 
@@ -47,7 +50,14 @@ export function createJobRunner(bq: BigQuery, location: string | undefined): { r
     } catch (err) {
       if (errorCode(err) === 404) return md;
       const first = (err as { errors?: { reason?: string; message?: string }[] }).errors?.[0];
-      return { ...md, status: { ...md.status, state: 'DONE', errorResult: { reason: first?.reason ?? 'failed', message: first?.message ?? errorText(err) } } };
+      return {
+        ...md,
+        status: {
+          ...md.status,
+          state: 'DONE',
+          errorResult: { reason: first?.reason ?? 'failed', message: first?.message ?? errorText(err) },
+        },
+      };
     }
     return md;
   }
@@ -85,10 +95,14 @@ export function createJobRunner(bq: BigQuery, location: string | undefined): { r
         // Created but failed (the client throws on a finished job's errors), taken already (409;
         // the emulator says 400 "already created"), or never created.
         const resp = (insertError as { response?: JobMetadata }).response;
-        md = resp?.jobReference?.jobId === id && resp.status?.state === 'DONE' && resp.status.errorResult ? resp : await getJob(id);
+        md =
+          resp?.jobReference?.jobId === id && resp.status?.state === 'DONE' && resp.status.errorResult
+            ? resp
+            : await getJob(id);
         if (md === undefined) {
           // The insert did not create the job (network, quota, 5xx): same id again, after a pause.
-          if (++failures > 6) throw new TransientError(`BigQuery job ${id} could not be created: ${errorText(insertError)}`);
+          if (++failures > 6)
+            throw new TransientError(`BigQuery job ${id} could not be created: ${errorText(insertError)}`);
           await sleep(500 * 2 ** failures);
           attempt--;
           continue;

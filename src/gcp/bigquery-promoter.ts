@@ -43,11 +43,16 @@ export interface PromoterDeps {
 export function createPromoter(deps: PromoterDeps) {
   const lookback = deps.lookbackHours ?? DEFAULT_LOOKBACK_HOURS;
   const counts: PromoterCounts = { promotions: 0, dmlPerTable: {}, queries: 0 };
-  const tablesHash = () => createHash('sha256').update(JSON.stringify([deps.project(), deps.names])).digest('hex').slice(0, 16);
+  const tablesHash = () =>
+    createHash('sha256')
+      .update(JSON.stringify([deps.project(), deps.names]))
+      .digest('hex')
+      .slice(0, 16);
   const sqlFor = (windowId: string) => promotionSql(deps.project(), deps.names, deps.specs, windowId, lookback);
   const counted = () => {
     counts.promotions++;
-    for (const t of [...deps.specs.map((s) => `${s.dataset}.${s.table}`), `${deps.names.logsDataset}.lock`]) counts.dmlPerTable[t] = (counts.dmlPerTable[t] ?? 0) + 1;
+    for (const t of [...deps.specs.map((s) => `${s.dataset}.${s.table}`), `${deps.names.logsDataset}.lock`])
+      counts.dmlPerTable[t] = (counts.dmlPerTable[t] ?? 0) + 1;
   };
 
   return {
@@ -66,7 +71,8 @@ export function createPromoter(deps: PromoterDeps) {
         // Taken already (409; the emulator answers 400 "already created"): this window is promoted.
         if (errorCode(err) === 409 || /already (created|exists)/i.test(errorText(err))) return 'exists';
         // A job that ran and failed (e.g. cancelled by a concurrent promotion): the next window's takes its files.
-        if ((err as { response?: { jobReference?: { jobId?: string } } }).response?.jobReference?.jobId === jobId) return 'started';
+        if ((err as { response?: { jobReference?: { jobId?: string } } }).response?.jobReference?.jobId === jobId)
+          return 'started';
         throw err;
       }
       counted();
@@ -81,7 +87,11 @@ export function createPromoter(deps: PromoterDeps) {
     /** How many of a run's staged files are not promoted yet (0 once they all landed). */
     async unpromoted(runId: string): Promise<number> {
       counts.queries++;
-      const [rows] = await deps.bq.query({ query: unpromotedSql(deps.project(), deps.names, runId, lookback), useLegacySql: false, ...(deps.location ? { location: deps.location } : {}) });
+      const [rows] = await deps.bq.query({
+        query: unpromotedSql(deps.project(), deps.names, runId, lookback),
+        useLegacySql: false,
+        ...(deps.location ? { location: deps.location } : {}),
+      });
       return Number((rows[0] as { n: unknown } | undefined)?.n ?? 0);
     },
     /** Promotes until every file of the run landed, a few rounds at most. */
@@ -90,7 +100,10 @@ export function createPromoter(deps: PromoterDeps) {
         await this.promoteNow();
         const left = await this.unpromoted(runId);
         if (left === 0) return;
-        if (round === 3) throw new TransientError(`${left} staged files did not land in the promotion; run the backfill again (nothing is written twice)`);
+        if (round === 3)
+          throw new TransientError(
+            `${left} staged files did not land in the promotion; run the backfill again (nothing is written twice)`,
+          );
       }
     },
   };

@@ -28,7 +28,13 @@ function literal(value: string): string {
  * no MERGE from a subquery (the emulator's gaps): values are inlined literals we make ourselves.
  * Only staging rows younger than `lookbackHours` are read, which bounds the bytes billed.
  */
-export function promotionSql(project: string, names: TableNames, specs: readonly TableSpec[], windowId: string, lookbackHours: number): string {
+export function promotionSql(
+  project: string,
+  names: TableNames,
+  specs: readonly TableSpec[],
+  windowId: string,
+  lookbackHours: number,
+): string {
   const { staging, lock } = stagingTables(project, names);
   const logs = qualified(project, names.logsDataset, names.logsTable);
   const recent = `staged_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL ${Math.max(1, Math.floor(lookbackHours))} HOUR)`;

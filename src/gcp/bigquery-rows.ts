@@ -80,7 +80,8 @@ export class Cutter {
   /** Adds a row; returns its stable size. */
   push(row: JsonRow): number {
     const s = sizes(row);
-    if (s.actual > HARD_LIMIT) throw new PermanentFileError(`a row of ${s.actual} bytes exceeds what one BigQuery request can carry`);
+    if (s.actual > HARD_LIMIT)
+      throw new PermanentFileError(`a row of ${s.actual} bytes exceeds what one BigQuery request can carry`);
     const c = this.current;
     if (c.rows.length > 0 && (c.stable + s.stable > this.maxBytes || c.rows.length >= this.maxRows)) {
       this.done.push(c);

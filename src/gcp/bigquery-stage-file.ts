@@ -61,7 +61,8 @@ export async function stageFile(
   };
   const add = async (kind: StagedKind, payload: string) => {
     const bytes = payload.length + file.filePath.length + ROW_OVERHEAD;
-    if (request.length > 0 && (requestBytes + bytes > maxRequestBytes || request.length >= maxRequestRows)) await send();
+    if (request.length > 0 && (requestBytes + bytes > maxRequestBytes || request.length >= maxRequestRows))
+      await send();
     request.push(row(kind, payload, null));
     requestBytes += bytes;
     rowNumber++;

@@ -1,5 +1,11 @@
 import type { BigQuery, TableMetadata } from '@google-cloud/bigquery';
-import { PROMOTER_LOCK_COLUMNS, PROMOTER_LOCK_TABLE, STAGING_COLUMNS, STAGING_TABLE, type TableNames } from '../core/table-schemas.js';
+import {
+  PROMOTER_LOCK_COLUMNS,
+  PROMOTER_LOCK_TABLE,
+  STAGING_COLUMNS,
+  STAGING_TABLE,
+  type TableNames,
+} from '../core/table-schemas.js';
 import { field, qualified } from './bigquery-ddl.js';
 import { alreadyExists } from './bigquery-errors.js';
 
@@ -32,7 +38,10 @@ export interface StagingAppender {
 
 /** Where the staging and lock tables live: beside the logs table. */
 export function stagingTables(project: string, names: TableNames): { staging: string; lock: string } {
-  return { staging: qualified(project, names.logsDataset, STAGING_TABLE), lock: qualified(project, names.logsDataset, PROMOTER_LOCK_TABLE) };
+  return {
+    staging: qualified(project, names.logsDataset, STAGING_TABLE),
+    lock: qualified(project, names.logsDataset, PROMOTER_LOCK_TABLE),
+  };
 }
 
 function stagingMetadata(): TableMetadata {
@@ -59,12 +68,23 @@ async function createIfMissing(bq: BigQuery, dataset: string, table: string, md:
  * Creates the staging table and the promoter's lock table (with its one row) when missing. The
  * logs dataset must exist. Safe to run from several writers at once.
  */
-export async function ensureStaging(bq: BigQuery, project: string, names: TableNames, location: string | undefined): Promise<void> {
+export async function ensureStaging(
+  bq: BigQuery,
+  project: string,
+  names: TableNames,
+  location: string | undefined,
+): Promise<void> {
   await createIfMissing(bq, names.logsDataset, STAGING_TABLE, stagingMetadata());
-  await createIfMissing(bq, names.logsDataset, PROMOTER_LOCK_TABLE, { schema: { fields: PROMOTER_LOCK_COLUMNS.map(field) } });
+  await createIfMissing(bq, names.logsDataset, PROMOTER_LOCK_TABLE, {
+    schema: { fields: PROMOTER_LOCK_COLUMNS.map(field) },
+  });
   const { lock } = stagingTables(project, names);
   // The lock row, once (a second writer's INSERT finds it and adds nothing; a rare double is harmless: UPDATE … WHERE id = 1 locks the table).
-  const [rows] = await bq.query({ query: `SELECT COUNT(*) AS n FROM ${lock}`, useLegacySql: false, ...(location ? { location } : {}) });
+  const [rows] = await bq.query({
+    query: `SELECT COUNT(*) AS n FROM ${lock}`,
+    useLegacySql: false,
+    ...(location ? { location } : {}),
+  });
   if (Number((rows[0] as { n: unknown }).n) > 0) return;
   await bq.query({
     query: `INSERT INTO ${lock} (id, window_id) SELECT 1, 'created' FROM (SELECT 1) AS one WHERE NOT EXISTS (SELECT 1 FROM ${lock} WHERE id = 1)`,

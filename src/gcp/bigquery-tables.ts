@@ -54,7 +54,11 @@ export async function ensureTable(bq: BigQuery, s: TableSpec): Promise<void> {
 }
 
 /** Every dataset, then every table, of `specs`, one after the other. */
-export async function ensureSpecs(bq: BigQuery, specs: readonly TableSpec[], location: string | undefined): Promise<void> {
+export async function ensureSpecs(
+  bq: BigQuery,
+  specs: readonly TableSpec[],
+  location: string | undefined,
+): Promise<void> {
   for (const ds of new Set(specs.map((s) => s.dataset))) await ensureDataset(bq, ds, location);
   for (const s of specs) await ensureTable(bq, s);
 }

@@ -77,7 +77,9 @@ type Kind = TableSpec['kind'];
  * the Storage Write API and promoted, many files per transaction; without it, each file is its own
  * DML transaction (bigquery-dml-write.ts). See docs/exactly-once.md.
  */
-export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehouse & { usage: BigQueryUsage; promoteNow(): Promise<void> } {
+export function createBigQueryWarehouse(
+  opts: BigQueryWarehouseOptions,
+): Warehouse & { usage: BigQueryUsage; promoteNow(): Promise<void> } {
   const bq = opts.bigquery;
   const names = validateTableNames({ ...opts.tables });
   const specs = tableSpecs(names);
@@ -98,7 +100,10 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
         resolvedProject = await bq.getProjectId();
       } catch (err) {
         resolving = undefined;
-        throw new UserError(`no BigQuery project: ${errorText(err)}`, 'Pass --warehouse bigquery:PROJECT or set GOOGLE_CLOUD_PROJECT.');
+        throw new UserError(
+          `no BigQuery project: ${errorText(err)}`,
+          'Pass --warehouse bigquery:PROJECT or set GOOGLE_CLOUD_PROJECT.',
+        );
       }
     })());
   const project = (): string => {
@@ -118,7 +123,12 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
   async function query(sql: string, params: Record<string, unknown>): Promise<Record<string, unknown>[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const [rows] = await bq.query({ query: sql, params, useLegacySql: false, ...(opts.location ? { location: opts.location } : {}) });
+        const [rows] = await bq.query({
+          query: sql,
+          params,
+          useLegacySql: false,
+          ...(opts.location ? { location: opts.location } : {}),
+        });
         return rows as Record<string, unknown>[];
       } catch (err) {
         if (errorCode(err) === 404 && attempt < 5) {
@@ -130,14 +140,37 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
     }
   }
 
-  const usage: BigQueryUsage = { appends: 0, rowsAppended: 0, bytesAppended: 0, promoter: { promotions: 0, dmlPerTable: {}, queries: 0 }, ledgerQueries: 0, perFileJobs: 0 };
+  const usage: BigQueryUsage = {
+    appends: 0,
+    rowsAppended: 0,
+    bytesAppended: 0,
+    promoter: { promotions: 0, dmlPerTable: {}, queries: 0 },
+    ledgerQueries: 0,
+    perFileJobs: 0,
+  };
   const countedQuery: typeof query = (sql, params) => {
     usage.ledgerQueries++;
     return query(sql, params);
   };
-  const ingested = createLedgerLookup({ bq, names, chunk: opts.ledgerChunk ?? 2000, resolveProject, project, query: countedQuery });
+  const ingested = createLedgerLookup({
+    bq,
+    names,
+    chunk: opts.ledgerChunk ?? 2000,
+    resolveProject,
+    project,
+    query: countedQuery,
+  });
   const { runOnce } = createJobRunner(bq, opts.location);
-  const promoter = createPromoter({ bq, runOnce, project, names, specs, prefix: opts.jobPrefix ?? 'abf', location: opts.location, ...(opts.staging?.lookbackHours ? { lookbackHours: opts.staging.lookbackHours } : {}) });
+  const promoter = createPromoter({
+    bq,
+    runOnce,
+    project,
+    names,
+    specs,
+    prefix: opts.jobPrefix ?? 'abf',
+    location: opts.location,
+    ...(opts.staging?.lookbackHours ? { lookbackHours: opts.staging.lookbackHours } : {}),
+  });
   usage.promoter = promoter.counts;
 
   /** Files with a complete attempt in staging (recent ones: the promotions' lookback). */
@@ -150,9 +183,12 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
     const wanted = new Set(files.map(ledgerKey));
     for (let i = 0; i < files.length; i += 2000) {
       const chunk = files.slice(i, i + 2000);
-      const rows = await countedQuery(stagedSql(project(), names, opts.staging?.lookbackHours ?? DEFAULT_LOOKBACK_HOURS), {
-        paths: JSON.stringify([...new Set(chunk.map((f) => f.filePath))]),
-      });
+      const rows = await countedQuery(
+        stagedSql(project(), names, opts.staging?.lookbackHours ?? DEFAULT_LOOKBACK_HOURS),
+        {
+          paths: JSON.stringify([...new Set(chunk.map((f) => f.filePath))]),
+        },
+      );
       for (const r of rows) {
         const key = ledgerKey({ filePath: String(r.file_path), generation: String(r.file_generation) });
         if (wanted.has(key)) found.add(key);
@@ -206,7 +242,8 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
    * staged whole. Promotion as `staging.promote` says.
    */
   function openStagingWriter(staging: StagingOptions): FileWriter {
-    const appender = () => (typeof staging.appender === 'function' ? (madeAppender ??= staging.appender(project())) : staging.appender);
+    const appender = () =>
+      typeof staging.appender === 'function' ? (madeAppender ??= staging.appender(project())) : staging.appender;
     const runId = `r${Date.now().toString(36)}${randomUUID().replace(/-/g, '').slice(0, 10)}`;
     let attempts = 0;
     const counting: StagingAppender = {
@@ -224,7 +261,8 @@ export function createBigQueryWarehouse(opts: BigQueryWarehouseOptions): Warehou
       await stageFile(counting, file, `${runId}-${++attempts}`, batches, staging.limits);
       // The file is staged whole: a window whose job cannot start now is promoted by the next one
       // (or by the scheduled promotion), so that failure must not fail the file.
-      if (staging.promote === 'each-window') await promoter.startWindow((staging.now ?? Date.now)()).catch(() => undefined);
+      if (staging.promote === 'each-window')
+        await promoter.startWindow((staging.now ?? Date.now)()).catch(() => undefined);
       return 'staged';
     });
     return {

@@ -34,6 +34,7 @@ export function emulatorClientsFromEnv(env: NodeJS.ProcessEnv = process.env): {
   if (env.BIGQUERY_EMULATOR_ENDPOINT) {
     out.bigquery = emulatorBigQuery(env.BIGQUERY_EMULATOR_ENDPOINT, env.BIGQUERY_EMULATOR_PROJECT ?? 'local-project');
   }
-  if (env.PUBSUB_EMULATOR_HOST) out.pubsub = emulatorPubSub(env.PUBSUB_EMULATOR_HOST, env.PUBSUB_PROJECT_ID ?? 'local-project');
+  if (env.PUBSUB_EMULATOR_HOST)
+    out.pubsub = emulatorPubSub(env.PUBSUB_EMULATOR_HOST, env.PUBSUB_PROJECT_ID ?? 'local-project');
   return out;
 }

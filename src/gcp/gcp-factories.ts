@@ -13,7 +13,10 @@ import { DEFAULT_TABLE_NAMES, type TableNames } from '../core/table-schemas.js';
  *
  * Otherwise Application Default Credentials and the given project apply.
  */
-export function gcpCloudFactories(env: NodeJS.ProcessEnv = process.env, tables: TableNames = DEFAULT_TABLE_NAMES): CloudFactories {
+export function gcpCloudFactories(
+  env: NodeJS.ProcessEnv = process.env,
+  tables: TableNames = DEFAULT_TABLE_NAMES,
+): CloudFactories {
   const pubsubClient = async (project: string | undefined) => {
     const clients = await import('./gcp-clients.js');
     return env.PUBSUB_EMULATOR_HOST
@@ -29,16 +32,28 @@ export function gcpCloudFactories(env: NodeJS.ProcessEnv = process.env, tables: 
       return createGcsSource({ storage, bucket });
     },
     async bigQueryWarehouse(project) {
-      const [{ createBigQueryWarehouse }, clients] = await Promise.all([import('./bigquery-warehouse.js'), import('./gcp-clients.js')]);
+      const [{ createBigQueryWarehouse }, clients] = await Promise.all([
+        import('./bigquery-warehouse.js'),
+        import('./gcp-clients.js'),
+      ]);
       const bigquery = env.BIGQUERY_EMULATOR_ENDPOINT
-        ? clients.emulatorBigQuery(env.BIGQUERY_EMULATOR_ENDPOINT, project ?? env.BIGQUERY_EMULATOR_PROJECT ?? 'local-project')
+        ? clients.emulatorBigQuery(
+            env.BIGQUERY_EMULATOR_ENDPOINT,
+            project ?? env.BIGQUERY_EMULATOR_PROJECT ?? 'local-project',
+          )
         : new (await import('@google-cloud/bigquery')).BigQuery(project ? { projectId: project } : {});
-      const [{ bigQueryWriterClient }, { createWriteApiAppender }] = await Promise.all([import('./writer-client.js'), import('./write-api-appender.js')]);
+      const [{ bigQueryWriterClient }, { createWriteApiAppender }] = await Promise.all([
+        import('./writer-client.js'),
+        import('./write-api-appender.js'),
+      ]);
       const writerClient = await bigQueryWriterClient(env, project);
       return createBigQueryWarehouse({
         bigquery,
         tables,
-        staging: { appender: (p) => createWriteApiAppender({ client: writerClient, project: p, names: tables }), promote: 'when-closed' },
+        staging: {
+          appender: (p) => createWriteApiAppender({ client: writerClient, project: p, names: tables }),
+          promote: 'when-closed',
+        },
       });
     },
     async pubsubPublisher(topic, project, source) {
@@ -55,4 +70,3 @@ export function gcpCloudFactories(env: NodeJS.ProcessEnv = process.env, tables: 
     },
   };
 }
-

@@ -23,7 +23,14 @@ export function bucketName(bucketOrUrl: string): string {
 }
 
 /** The object listing query, as the client returns them with `autoPaginate: false`. */
-type PageQuery = { prefix: string; pageToken?: string; maxResults: number; autoPaginate: false; delimiter?: string; fields?: string };
+type PageQuery = {
+  prefix: string;
+  pageToken?: string;
+  maxResults: number;
+  autoPaginate: false;
+  delimiter?: string;
+  fields?: string;
+};
 
 /** A partial response: only what a listing needs (GCS otherwise sends every object's full resource). */
 const LIST_FIELDS =
@@ -96,7 +103,13 @@ export function createGcsSource(opts: GcsSourceOptions): Source {
       let pageToken: string | undefined;
       do {
         signal?.throwIfAborted();
-        const query: PageQuery = { prefix, delimiter: '/', maxResults: pageSize, autoPaginate: false, fields: 'prefixes,nextPageToken' };
+        const query: PageQuery = {
+          prefix,
+          delimiter: '/',
+          maxResults: pageSize,
+          autoPaginate: false,
+          fields: 'prefixes,nextPageToken',
+        };
         if (pageToken) query.pageToken = pageToken;
         const { next, prefixes } = await page(query);
         for (const p of prefixes) {
@@ -118,7 +131,8 @@ export function createGcsSource(opts: GcsSourceOptions): Source {
         const code = (err as { code?: unknown }).code;
         if (code === 404) throw new PermanentFileError(`${where} no longer exists (deleted or overwritten)`);
         if (code === 403) throw new PermanentFileError(`${where}: permission denied`);
-        if (code === 429 || (typeof code === 'number' && code >= 500)) throw new TransientError(`${where}: ${(err as Error).message}`);
+        if (code === 429 || (typeof code === 'number' && code >= 500))
+          throw new TransientError(`${where}: ${(err as Error).message}`);
         throw err;
       } finally {
         stream.destroy();

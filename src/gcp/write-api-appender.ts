@@ -48,7 +48,12 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
  * sent again on a new connection: it may have landed already, and the row numbers make that
  * harmless.
  */
-export function createWriteApiAppender(opts: { client: WriterClient; project: string; names: TableNames; ackTimeoutMs?: number }): StagingAppender {
+export function createWriteApiAppender(opts: {
+  client: WriterClient;
+  project: string;
+  names: TableNames;
+  ackTimeoutMs?: number;
+}): StagingAppender {
   const ackTimeout = opts.ackTimeoutMs ?? defaultAckTimeoutMs();
   const streamId = `projects/${opts.project}/datasets/${opts.names.logsDataset}/tables/${STAGING_TABLE}/streams/_default`;
   const descriptor = adapt.convertStorageSchemaToProto2Descriptor(
@@ -83,7 +88,11 @@ export function createWriteApiAppender(opts: { client: WriterClient; project: st
       for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
         try {
           const { writer } = await within(open(), ackTimeout, 'opening a Write API stream');
-          const result = await within(writer.appendRows(rows as unknown as Parameters<typeof writer.appendRows>[0]).getResult(), ackTimeout, 'an append');
+          const result = await within(
+            writer.appendRows(rows as unknown as Parameters<typeof writer.appendRows>[0]).getResult(),
+            ackTimeout,
+            'an append',
+          );
           const rowErrors = result.rowErrors ?? [];
           if (rowErrors.length > 0) throw new Error(`${rowErrors.length} rows refused: ${rowErrors[0]?.message ?? ''}`);
           if (result.error) throw new Error(result.error.message ?? 'append failed');
@@ -94,7 +103,9 @@ export function createWriteApiAppender(opts: { client: WriterClient; project: st
           if (attempt < ATTEMPTS) await sleep(100 * 2 ** attempt);
         }
       }
-      throw new TransientError(`BigQuery Storage Write API: could not append ${rows.length} rows to ${STAGING_TABLE}: ${errorText(last)}`);
+      throw new TransientError(
+        `BigQuery Storage Write API: could not append ${rows.length} rows to ${STAGING_TABLE}: ${errorText(last)}`,
+      );
     },
     /** Closes the connection and the client (one client per appender). */
     async close() {

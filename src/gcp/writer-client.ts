@@ -9,16 +9,28 @@ import { dummyAuthClient } from './emulator-auth.js';
  */
 export function emulatorWriterClient(host: string, projectId: string) {
   const [servicePath, port] = host.replace(/^https?:\/\//, '').split(':');
-  return new managedwriter.WriterClient({ servicePath, port: Number(port), sslCreds: grpc.credentials.createInsecure(), projectId, authClient: dummyAuthClient() } as unknown as ConstructorParameters<typeof managedwriter.WriterClient>[0]);
+  return new managedwriter.WriterClient({
+    servicePath,
+    port: Number(port),
+    sslCreds: grpc.credentials.createInsecure(),
+    projectId,
+    authClient: dummyAuthClient(),
+  } as unknown as ConstructorParameters<typeof managedwriter.WriterClient>[0]);
 }
 
 /** The Storage Write API client: the emulator's gRPC port when the BigQuery emulator is in use, else Google's. */
 export function bigQueryWriterClient(env: NodeJS.ProcessEnv, project: string | undefined) {
   if (env.BIGQUERY_EMULATOR_ENDPOINT) {
     if (!env.BIGQUERY_EMULATOR_GRPC) {
-      throw new UserError('BIGQUERY_EMULATOR_ENDPOINT is set but BIGQUERY_EMULATOR_GRPC is not', "Set BIGQUERY_EMULATOR_GRPC to the emulator's gRPC address (127.0.0.1:PORT, its --grpc-port): rows are staged through the Storage Write API.");
+      throw new UserError(
+        'BIGQUERY_EMULATOR_ENDPOINT is set but BIGQUERY_EMULATOR_GRPC is not',
+        "Set BIGQUERY_EMULATOR_GRPC to the emulator's gRPC address (127.0.0.1:PORT, its --grpc-port): rows are staged through the Storage Write API.",
+      );
     }
-    return emulatorWriterClient(env.BIGQUERY_EMULATOR_GRPC, project ?? env.BIGQUERY_EMULATOR_PROJECT ?? 'local-project');
+    return emulatorWriterClient(
+      env.BIGQUERY_EMULATOR_GRPC,
+      project ?? env.BIGQUERY_EMULATOR_PROJECT ?? 'local-project',
+    );
   }
   return new managedwriter.WriterClient(project ? { projectId: project } : {});
 }

@@ -16,7 +16,12 @@ export interface TableLayout {
 }
 
 /** The DuckDB type name information_schema reports for each contract type. */
-const REPORTED: Record<string, string> = { VARCHAR: 'VARCHAR', BIGINT: 'BIGINT', TIMESTAMPTZ: 'TIMESTAMP WITH TIME ZONE', DATE: 'DATE' };
+const REPORTED: Record<string, string> = {
+  VARCHAR: 'VARCHAR',
+  BIGINT: 'BIGINT',
+  TIMESTAMPTZ: 'TIMESTAMP WITH TIME ZONE',
+  DATE: 'DATE',
+};
 
 /**
  * Reads the table's columns and lines them up with `columns`. A shared column of another type is
@@ -51,6 +56,9 @@ export async function readLayout(
     }
     return k;
   });
-  if (rows.length !== appender.columnCount) throw new Error(`table ${schema}.${table}: ${rows.length} columns listed, the appender has ${appender.columnCount}`);
+  if (rows.length !== appender.columnCount)
+    throw new Error(
+      `table ${schema}.${table}: ${rows.length} columns listed, the appender has ${appender.columnCount}`,
+    );
   return { source, chunk: DuckDBDataChunk.create(types) };
 }

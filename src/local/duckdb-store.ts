@@ -121,7 +121,9 @@ export class DuckDbStore {
     const instance = await DuckDBInstance.create(':memory:', settings);
     const connection = await DuckDBConnection.create(instance);
     const mode = readOnly ? 'READ_ONLY, ' : '';
-    await connection.run(`ATTACH ${sqlString(file)} AS warehouse (TYPE DUCKDB, ${mode}ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`);
+    await connection.run(
+      `ATTACH ${sqlString(file)} AS warehouse (TYPE DUCKDB, ${mode}ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`,
+    );
     await connection.run('USE warehouse');
     await connection.run(`SET memory_limit = '${memoryLimit}'`);
     return { instance, connection };
@@ -151,7 +153,7 @@ export class DuckDbStore {
   /** The memory limit in bytes. */
   private get memoryBytes(): number {
     const [, n, unit] = /^(\d+(?:\.\d+)?)\s*([KMGT])i?B$/i.exec(this.memoryLimit) ?? [];
-    return Number(n) * 1024 ** (' KMGT'.indexOf((unit ?? 'M').toUpperCase()));
+    return Number(n) * 1024 ** ' KMGT'.indexOf((unit ?? 'M').toUpperCase());
   }
 
   private tables() {
@@ -262,7 +264,9 @@ export class DuckDbStore {
         const counts = payload.files.map((f) => f[2 + k] as number);
         await this.appendColumns(kind, keep ? keepRows(payload[kind], counts, keep) : payload[kind]);
       }
-      payload.files.forEach(([path, generation], i) => outcomes[i] === 'written' && open.landed.push(ledgerHash(path, generation)));
+      payload.files.forEach(
+        ([path, generation], i) => outcomes[i] === 'written' && open.landed.push(ledgerHash(path, generation)),
+      );
       return outcomes;
     } catch (error) {
       this.failedGroup = group;
@@ -390,7 +394,9 @@ export class DuckDbStore {
    * next open), and a database it broke fails the next file loudly.
    */
   private async maybeCheckpoint(): Promise<void> {
-    const due = this.filesSinceCheckpoint >= CHECKPOINT_EVERY_FILES || this.bytesSinceCheckpoint >= CHECKPOINT_SHARE_OF_MEMORY * this.memoryBytes;
+    const due =
+      this.filesSinceCheckpoint >= CHECKPOINT_EVERY_FILES ||
+      this.bytesSinceCheckpoint >= CHECKPOINT_SHARE_OF_MEMORY * this.memoryBytes;
     if (due) await this.checkpoint().catch(() => undefined);
   }
 
@@ -410,9 +416,12 @@ export class DuckDbStore {
   private async loadLedgerHashes(): Promise<Set<number>> {
     if (this.ledgerHashes) return this.ledgerHashes;
     const hashes = new Set<number>();
-    const result = await this.connection.stream(`SELECT file_path, file_generation FROM ${this.ledger} WHERE starts_with(event, $mark)`, {
-      mark: INGESTED_EVENT,
-    });
+    const result = await this.connection.stream(
+      `SELECT file_path, file_generation FROM ${this.ledger} WHERE starts_with(event, $mark)`,
+      {
+        mark: INGESTED_EVENT,
+      },
+    );
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       for (const [path, generation] of chunk.getRows()) hashes.add(ledgerHash(String(path), String(generation)));
     }
@@ -448,7 +457,8 @@ export class DuckDbStore {
 
   async close(): Promise<void> {
     this.dropAppenders();
-    if (!this.readOnly && (this.filesSinceCheckpoint > 0 || this.bytesSinceCheckpoint > 0)) await this.checkpoint().catch(() => undefined); // else at the next open
+    if (!this.readOnly && (this.filesSinceCheckpoint > 0 || this.bytesSinceCheckpoint > 0))
+      await this.checkpoint().catch(() => undefined); // else at the next open
     this.connection.closeSync();
     this.instance.closeSync();
   }

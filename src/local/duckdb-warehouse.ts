@@ -3,7 +3,14 @@ import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
 import type { EventRow, LogRow } from '../core/rows.js';
-import { DEFAULT_TABLE_NAMES, EVENT_COLUMNS, LOG_COLUMNS, validateTableNames, type Column, type TableNames } from '../core/table-schemas.js';
+import {
+  DEFAULT_TABLE_NAMES,
+  EVENT_COLUMNS,
+  LOG_COLUMNS,
+  validateTableNames,
+  type Column,
+  type TableNames,
+} from '../core/table-schemas.js';
 import { createGroupWriter, type GatheredFile, type GroupCommitter } from '../ports/group-writer.js';
 import { ledgerKey, type FileKey, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
 import type { Columns, GroupPayload, TableKind } from './duckdb-store.js';
@@ -24,7 +31,9 @@ const IN_FLIGHT = 4;
  */
 function workerUrl(): URL {
   const here = new URL(import.meta.url);
-  return here.pathname.endsWith('.ts') ? new URL('../../dist/local/duckdb-worker.js', here) : new URL('./duckdb-worker.js', here);
+  return here.pathname.endsWith('.ts')
+    ? new URL('../../dist/local/duckdb-worker.js', here)
+    : new URL('./duckdb-worker.js', here);
 }
 
 /**
@@ -54,7 +63,8 @@ export async function createDuckDbWarehouse(
     if (m.id === 0) return opened?.(m.error);
     const p = pending.get(m.id);
     pending.delete(m.id);
-    if (m.error !== undefined) p?.reject(m.exitCode === undefined ? new Error(m.error) : new UserError(m.error, m.hint, m.exitCode));
+    if (m.error !== undefined)
+      p?.reject(m.exitCode === undefined ? new Error(m.error) : new UserError(m.error, m.hint, m.exitCode));
     else p?.resolve(m.result);
   });
   worker.on('error', (error) => {
@@ -127,9 +137,14 @@ export async function createDuckDbWarehouse(
     },
     openWriter(limits) {
       const committer: GroupCommitter = {
-        append: (group, files) => (readOnly ? Promise.reject(readOnlyError()) : ordered(() => call<WriteOutcome[]>('appendGroup', group, groupPayload(files)), false)),
-        commit: (group) => (readOnly ? Promise.reject(readOnlyError()) : ordered(() => call<void>('commitGroup', group), false)),
-        writeAlone: (fileKey, batches) => (readOnly ? Promise.reject(readOnlyError()) : serial(() => writeAlone(fileKey, batches))),
+        append: (group, files) =>
+          readOnly
+            ? Promise.reject(readOnlyError())
+            : ordered(() => call<WriteOutcome[]>('appendGroup', group, groupPayload(files)), false),
+        commit: (group) =>
+          readOnly ? Promise.reject(readOnlyError()) : ordered(() => call<void>('commitGroup', group), false),
+        writeAlone: (fileKey, batches) =>
+          readOnly ? Promise.reject(readOnlyError()) : serial(() => writeAlone(fileKey, batches)),
       };
       return createGroupWriter(committer, limits);
     },
@@ -145,9 +160,22 @@ export async function createDuckDbWarehouse(
 function openFailure(path: string, error: string): UserError {
   const said = error.split('\n')[0] ?? error;
   const at = `--warehouse duckdb:${path}`;
-  if (/not a valid DuckDB database file/i.test(said)) return new UserError(`${at}: not a DuckDB file`, 'Give a DuckDB file, or a path that does not exist yet to create one', 2);
-  if (/lock/i.test(said)) return new UserError(`${at}: in use by another process (${said})`, 'Is another backfill using this file? Wait for it, or choose another file');
-  if (/permission denied|read-only file system/i.test(said)) return new UserError(`${at}: cannot write there (${said})`, 'Check the permissions of the file and its folder, or choose another path');
+  if (/not a valid DuckDB database file/i.test(said))
+    return new UserError(
+      `${at}: not a DuckDB file`,
+      'Give a DuckDB file, or a path that does not exist yet to create one',
+      2,
+    );
+  if (/lock/i.test(said))
+    return new UserError(
+      `${at}: in use by another process (${said})`,
+      'Is another backfill using this file? Wait for it, or choose another file',
+    );
+  if (/permission denied|read-only file system/i.test(said))
+    return new UserError(
+      `${at}: cannot write there (${said})`,
+      'Check the permissions of the file and its folder, or choose another path',
+    );
   return new UserError(`${at}: cannot open (${said})`);
 }
 
@@ -155,7 +183,8 @@ function openFailure(path: string, error: string): UserError {
 function toColumns(lists: readonly (readonly (EventRow | LogRow)[])[], columns: readonly Column[]): Columns {
   return columns.map((c) => {
     const values: unknown[] = [];
-    for (const rows of lists) for (const row of rows) values.push((row as unknown as Record<string, unknown>)[c.name] ?? null);
+    for (const rows of lists)
+      for (const row of rows) values.push((row as unknown as Record<string, unknown>)[c.name] ?? null);
     return values;
   });
 }
@@ -165,7 +194,13 @@ function groupPayload(files: readonly GatheredFile[]): GroupPayload {
   const count = (f: GatheredFile, kind: TableKind) => f.batches.reduce((n, b) => n + b[kind].length, 0);
   const all = (kind: TableKind) => files.flatMap((f) => f.batches.map((b) => b[kind]));
   return {
-    files: files.map((f) => [f.file.filePath, f.file.generation, count(f, 'events'), count(f, 'debug'), count(f, 'logs')]),
+    files: files.map((f) => [
+      f.file.filePath,
+      f.file.generation,
+      count(f, 'events'),
+      count(f, 'debug'),
+      count(f, 'logs'),
+    ]),
     events: toColumns(all('events'), EVENT_COLUMNS),
     debug: toColumns(all('debug'), LOG_COLUMNS),
     logs: toColumns(all('logs'), LOG_COLUMNS),

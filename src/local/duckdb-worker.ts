@@ -9,7 +9,8 @@ import { DuckDbStore, type GroupPayload, type StoreOptions } from './duckdb-stor
  */
 interface Request {
   id: number;
-  op: 'ensureTables' | 'ingested' | 'appendGroup' | 'commitGroup' | 'begin' | 'append' | 'commit' | 'rollback' | 'close';
+  op:
+    'ensureTables' | 'ingested' | 'appendGroup' | 'commitGroup' | 'begin' | 'append' | 'commit' | 'rollback' | 'close';
   args: unknown[];
 }
 

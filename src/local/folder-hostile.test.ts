@@ -23,7 +23,8 @@ const collect = async <T>(it: AsyncIterable<T>) => {
   for await (const x of it) out.push(x);
   return out;
 };
-const text = async (it: AsyncIterable<Uint8Array>) => Buffer.concat((await collect(it)).map((c) => Buffer.from(c))).toString();
+const text = async (it: AsyncIterable<Uint8Array>) =>
+  Buffer.concat((await collect(it)).map((c) => Buffer.from(c))).toString();
 const rootUser = process.getuid?.() === 0;
 
 describe('folder source, hostile mirrors', () => {
@@ -35,8 +36,12 @@ describe('folder source, hostile mirrors', () => {
     expect(listed.map((o) => o.name.split('/').pop())).toEqual(['a', 'b', 'c']);
     appendFileSync(join(dir, PART, 'a'), '{"n":3}\n');
     writeFileSync(join(dir, PART, 'b'), '{"n":1}\n');
-    await expect(text(source.read(listed[0]!.name, listed[0]!.generation))).rejects.toThrow(/a changed since it was listed: nothing of it was written/);
-    await expect(text(source.read(listed[1]!.name, listed[1]!.generation))).rejects.toThrow(/changed since it was listed/);
+    await expect(text(source.read(listed[0]!.name, listed[0]!.generation))).rejects.toThrow(
+      /a changed since it was listed: nothing of it was written/,
+    );
+    await expect(text(source.read(listed[1]!.name, listed[1]!.generation))).rejects.toThrow(
+      /changed since it was listed/,
+    );
     expect(await text(source.read(listed[2]!.name, listed[2]!.generation))).toBe('{"n":1}\n{"n":2}\n');
     // Listed again, the new versions read whole.
     const again = await collect(source.list(`${PART}/`));
@@ -47,12 +52,22 @@ describe('folder source, hostile mirrors', () => {
     const dir = bucket();
     put(dir, `${PART}/f`, '{}\n');
     put(dir, `${PART}/.f.Xy12Ab`, '{"partial');
-    put(dir, 'data_type=json/analytics_environment=live/event_category=c/backup_event_ds=2026-03-01/event_time=0-8/f', '{}\n');
-    put(dir, 'data_type=json/old_analytics_environment=live/event_category=c/event_ds=2026-03-01/event_time=0-8/f', '{}\n');
+    put(
+      dir,
+      'data_type=json/analytics_environment=live/event_category=c/backup_event_ds=2026-03-01/event_time=0-8/f',
+      '{}\n',
+    );
+    put(
+      dir,
+      'data_type=json/old_analytics_environment=live/event_category=c/event_ds=2026-03-01/event_time=0-8/f',
+      '{}\n',
+    );
     const source = await createFolderSource(dir);
     expect((await collect(source.list(`${PART}/`))).map((o) => o.name.split('/').pop())).toEqual(['f']);
     expect(await source.discover('data_type=json/')).toEqual(['live']);
-    expect(await source.discover('data_type=json/analytics_environment=live/event_category=c/')).toEqual(['2026-03-01']);
+    expect(await source.discover('data_type=json/analytics_environment=live/event_category=c/')).toEqual([
+      '2026-03-01',
+    ]);
   });
 
   it('reports what it cannot list or read, one entry each, instead of skipping it', async () => {
@@ -60,7 +75,10 @@ describe('folder source, hostile mirrors', () => {
     put(dir, `${PART}/ok`, '{}\n');
     put(dir, `${PART}/locked/f`, '{}\n');
     if (!rootUser) chmodSync(join(dir, PART, 'locked'), 0o000);
-    writeFileSync(Buffer.concat([Buffer.from(join(dir, PART, 'bad-')), Buffer.from([0xff, 0xfe]), Buffer.from('.json')]), '{}\n');
+    writeFileSync(
+      Buffer.concat([Buffer.from(join(dir, PART, 'bad-')), Buffer.from([0xff, 0xfe]), Buffer.from('.json')]),
+      '{}\n',
+    );
     symlinkSync(join(dir, PART, 'ok'), join(dir, PART, 'link'));
     const source = await createFolderSource(dir);
     const listed = await collect(source.list(`${PART}/`));
@@ -79,7 +97,9 @@ describe('folder source, hostile mirrors', () => {
     symlinkSync(join(dir, PART), join(dir, ...linked.split('/')));
     const source = await createFolderSource(dir);
     const listed = await collect(source.list(`${linked}/`));
-    expect(listed).toEqual([expect.objectContaining({ name: linked, problem: expect.stringMatching(/symbolic link/) })]);
+    expect(listed).toEqual([
+      expect.objectContaining({ name: linked, problem: expect.stringMatching(/symbolic link/) }),
+    ]);
   });
 
   it('refuses a FIFO put in place of a listed file at once, instead of waiting on it', async () => {

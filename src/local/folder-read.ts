@@ -17,8 +17,12 @@ export const generationOf = (s: BigIntStats): string => String(s.mtimeNs / 1000n
 export async function* readFile(fd: number, where: string, generation?: string): AsyncGenerator<Uint8Array> {
   try {
     const before = fstatSync(fd, { bigint: true });
-    if (!before.isFile()) throw new PermanentFileError(`${where} is not a regular file (${before.isDirectory() ? 'a folder' : 'a FIFO, socket or device'})`);
-    if (generation !== undefined && generationOf(before) !== generation) throw changed(where, 'changed since it was listed');
+    if (!before.isFile())
+      throw new PermanentFileError(
+        `${where} is not a regular file (${before.isDirectory() ? 'a folder' : 'a FIFO, socket or device'})`,
+      );
+    if (generation !== undefined && generationOf(before) !== generation)
+      throw changed(where, 'changed since it was listed');
     let left = Number(before.size);
     while (left > 0) {
       const buffer = Buffer.allocUnsafe(Math.min(left, READ_CHUNK));
@@ -28,12 +32,15 @@ export async function* readFile(fd: number, where: string, generation?: string):
       yield buffer.subarray(0, bytesRead);
     }
     const after = fstatSync(fd, { bigint: true });
-    if (after.size !== before.size || after.mtimeNs !== before.mtimeNs) throw changed(where, 'changed while being read');
+    if (after.size !== before.size || after.mtimeNs !== before.mtimeNs)
+      throw changed(where, 'changed while being read');
   } finally {
     closeSync(fd);
   }
 }
 
 function changed(where: string, what: string): PermanentFileError {
-  return new PermanentFileError(`${where} ${what}: nothing of it was written; the next backfill picks up its new version`);
+  return new PermanentFileError(
+    `${where} ${what}: nothing of it was written; the next backfill picks up its new version`,
+  );
 }

@@ -13,7 +13,10 @@ function bucket(): string {
     writeFileSync(path, text);
   };
   put('data_type=json/analytics_environment=testing/event_category=a/event_ds=2026-03-01/event_time=0-8/s1/f1', 'one');
-  put('data_type=json/analytics_environment=testing/event_category=a/event_ds=2026-03-01/event_time=0-8/s1/deep/f2', 'two!');
+  put(
+    'data_type=json/analytics_environment=testing/event_category=a/event_ds=2026-03-01/event_time=0-8/s1/deep/f2',
+    'two!',
+  );
   put('data_type=json/analytics_environment=testing/event_category=a/event_ds=2026-03-01/event_time=0-8x/s1/f3', 'no');
   put('data_type=json/analytics_environment=staging/event_category=b/event_ds=2026-03-02/event_time=8-16/s/f', 'x');
   return dir;
@@ -28,7 +31,13 @@ const collect = async <T>(it: AsyncIterable<T>) => {
 describe('folder source', () => {
   it('lists objects at any depth under a partition, and nothing outside it', async () => {
     const source = await createFolderSource(bucket());
-    const names = (await collect(source.list('data_type=json/analytics_environment=testing/event_category=a/event_ds=2026-03-01/event_time=0-8/'))).map((o) => o.name);
+    const names = (
+      await collect(
+        source.list(
+          'data_type=json/analytics_environment=testing/event_category=a/event_ds=2026-03-01/event_time=0-8/',
+        ),
+      )
+    ).map((o) => o.name);
     expect(names).toEqual([
       'data_type=json/analytics_environment=testing/event_category=a/event_ds=2026-03-01/event_time=0-8/s1/deep/f2',
       'data_type=json/analytics_environment=testing/event_category=a/event_ds=2026-03-01/event_time=0-8/s1/f1',
@@ -53,7 +62,11 @@ describe('folder source', () => {
   it('reads bytes and refuses names that leave the folder', async () => {
     const dir = bucket();
     const source = await createFolderSource(dir);
-    const chunks = await collect(source.read('data_type=json/analytics_environment=staging/event_category=b/event_ds=2026-03-02/event_time=8-16/s/f'));
+    const chunks = await collect(
+      source.read(
+        'data_type=json/analytics_environment=staging/event_category=b/event_ds=2026-03-02/event_time=8-16/s/f',
+      ),
+    );
     expect(Buffer.concat(chunks.map((c) => Buffer.from(c))).toString()).toBe('x');
     expect(() => source.read('../etc/passwd')).toThrow(/outside/);
     expect(() => source.read('data_type=json/../../x')).toThrow(/outside/);
@@ -67,10 +80,14 @@ describe('folder source', () => {
     const source = await createFolderSource(dir);
     const names = (await collect(source.list('data_type=json/'))).map((o) => o.name);
     expect(names.some((n) => n.includes('secret'))).toBe(false);
-    await expect(collect(source.read('data_type=json/analytics_environment=staging/link/secret'))).rejects.toThrow(/links outside/);
+    await expect(collect(source.read('data_type=json/analytics_environment=staging/link/secret'))).rejects.toThrow(
+      /links outside/,
+    );
   });
 
   it('names a missing folder in a usage error', async () => {
-    await expect(createFolderSource('/nonexistent/bucket')).rejects.toThrow(/--gcs-bucket: folder \/nonexistent\/bucket does not exist/);
+    await expect(createFolderSource('/nonexistent/bucket')).rejects.toThrow(
+      /--gcs-bucket: folder \/nonexistent\/bucket does not exist/,
+    );
   });
 });

@@ -17,7 +17,11 @@ export async function createFolderSource(location: string): Promise<Source> {
   const root = resolve(given);
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new UserError(`--gcs-bucket: folder ${root} does not exist`, 'Pass gs://BUCKET, or a folder that mirrors one.', 2);
+    throw new UserError(
+      `--gcs-bucket: folder ${root} does not exist`,
+      'Pass gs://BUCKET, or a folder that mirrors one.',
+      2,
+    );
   }
   const realRoot = await realpath(root);
 
@@ -27,7 +31,8 @@ export async function createFolderSource(location: string): Promise<Source> {
     if (sep === '/' && PLAIN_NAME.test(name)) return `${realRoot}/${name}`;
     const path = resolve(realRoot, ...name.split('/'));
     const rel = relative(realRoot, path);
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new UserError(`object name "${name}" is outside ${realRoot}`);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+      throw new UserError(`object name "${name}" is outside ${realRoot}`);
     return path;
   };
 
@@ -50,7 +55,10 @@ export async function createFolderSource(location: string): Promise<Source> {
     }
     if (!inside(realDir)) throw new UserError(`object "${name}" links outside ${realRoot}`);
     try {
-      return openSync(join(realDir, path.slice(dir.length + 1)), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      return openSync(
+        join(realDir, path.slice(dir.length + 1)),
+        constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+      );
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
       const real = realpathSync.native(path);
@@ -68,7 +76,13 @@ export async function createFolderSource(location: string): Promise<Source> {
       const dir = folder === '' ? realRoot : pathOf(folder.slice(0, -1));
       if (dir !== realRoot && (await realpath(dir).catch(() => dir)) !== dir) {
         // A partition folder that is a symbolic link: its files would land under two paths.
-        yield { name: folder.slice(0, -1), size: 0, generation: '0', updated: new Date(0).toISOString(), problem: 'is a symbolic link (not followed: a bucket holds plain folders)' };
+        yield {
+          name: folder.slice(0, -1),
+          size: 0,
+          generation: '0',
+          updated: new Date(0).toISOString(),
+          problem: 'is a symbolic link (not followed: a bucket holds plain folders)',
+        };
         return;
       }
       for await (const o of walkFolder(realRoot, dir, signal)) if (o.name.startsWith(prefix)) yield o;
@@ -77,7 +91,10 @@ export async function createFolderSource(location: string): Promise<Source> {
       const dir = prefix === '' ? realRoot : pathOf(prefix.replace(/\/$/, ''));
       const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw new UserError(`folder ${dir} cannot be read (${reason(error)})`, 'Check its permissions: every folder of the selection must be readable');
+        throw new UserError(
+          `folder ${dir} cannot be read (${reason(error)})`,
+          'Check its permissions: every folder of the selection must be readable',
+        );
       });
       const values = entries.filter((e) => e.isDirectory()).map((e) => levelValue(prefix, e.name));
       return values.filter((v): v is string => v !== undefined).sort();
@@ -89,7 +106,8 @@ export async function createFolderSource(location: string): Promise<Source> {
         try {
           fd = openInside(path, name);
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new PermanentFileError(`${path} no longer exists`);
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+            throw new PermanentFileError(`${path} no longer exists`);
           throw error;
         }
         yield* readFile(fd, path, generation);
@@ -106,7 +124,10 @@ function folderOfUrl(location: string): string {
   try {
     return fileURLToPath(location);
   } catch (error) {
-    throw new UsageError(`--gcs-bucket ${location}: not a local folder (${(error as Error).message})`, 'Give file:///PATH or a plain path; gs://BUCKET for a bucket.');
+    throw new UsageError(
+      `--gcs-bucket ${location}: not a local folder (${(error as Error).message})`,
+      'Give file:///PATH or a plain path; gs://BUCKET for a bucket.',
+    );
   }
 }
 

@@ -16,7 +16,12 @@ export async function* walkFolder(root: string, dir: string, signal?: AbortSigna
   yield* walk(root, dir, state, signal);
 }
 
-async function* walk(root: string, dir: string, state: { sinceYield: number }, signal?: AbortSignal): AsyncGenerator<SourceObject> {
+async function* walk(
+  root: string,
+  dir: string,
+  state: { sinceYield: number },
+  signal?: AbortSignal,
+): AsyncGenerator<SourceObject> {
   let entries: Dirent<Buffer>[];
   try {
     entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
@@ -47,12 +52,24 @@ async function* walk(root: string, dir: string, state: { sinceYield: number }, s
       try {
         // Synchronous: a local lstat takes microseconds, a thread-pool round trip costs more than that.
         const s = lstatSync(full, { bigint: true });
-        yield { name: nameOf(root, full), size: Number(s.size), generation: String(s.mtimeNs / 1000n), updated: new Date(Number(s.mtimeMs)).toISOString() };
+        yield {
+          name: nameOf(root, full),
+          size: Number(s.size),
+          generation: String(s.mtimeNs / 1000n),
+          updated: new Date(Number(s.mtimeMs)).toISOString(),
+        };
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') yield problem(root, full, `cannot be read (${reason(error)})`); // else deleted since
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+          yield problem(root, full, `cannot be read (${reason(error)})`); // else deleted since
       }
     } else {
-      yield problem(root, full, entry.isSymbolicLink() ? 'is a symbolic link (not followed: a bucket holds plain files)' : 'is not a regular file');
+      yield problem(
+        root,
+        full,
+        entry.isSymbolicLink()
+          ? 'is a symbolic link (not followed: a bucket holds plain files)'
+          : 'is not a regular file',
+      );
     }
   }
 }
@@ -69,5 +86,7 @@ function problem(root: string, full: string, why: string): SourceObject {
 /** An error's code and message, without the path it repeats. */
 export function reason(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
-  return e.code ? `${e.code}: ${e.message.replace(/^\w+: /, '').replace(/, \w+ '.*'$/, '')}` : String(e.message ?? error);
+  return e.code
+    ? `${e.code}: ${e.message.replace(/^\w+: /, '').replace(/, \w+ '.*'$/, '')}`
+    : String(e.message ?? error);
 }

@@ -24,17 +24,19 @@ function recorder(breaks?: string) {
     return next;
   };
   const committer: GroupCommitter = {
-    append: (group: number, files: readonly GatheredFile[]) => inOrder(async (): Promise<WriteOutcome[]> => {
-      await new Promise((r) => setTimeout(r, 1));
-      open.set(group, [...(open.get(group) ?? []), ...files.map((f) => f.file.filePath)]);
-      return files.map(() => 'written');
-    }),
-    commit: (group: number) => inOrder(async () => {
-      const paths = open.get(group) ?? [];
-      open.delete(group);
-      if (breaks !== undefined && paths.includes(breaks)) throw new Error(`cannot store ${breaks}`);
-      groups.push(paths);
-    }),
+    append: (group: number, files: readonly GatheredFile[]) =>
+      inOrder(async (): Promise<WriteOutcome[]> => {
+        await new Promise((r) => setTimeout(r, 1));
+        open.set(group, [...(open.get(group) ?? []), ...files.map((f) => f.file.filePath)]);
+        return files.map(() => 'written');
+      }),
+    commit: (group: number) =>
+      inOrder(async () => {
+        const paths = open.get(group) ?? [];
+        open.delete(group);
+        if (breaks !== undefined && paths.includes(breaks)) throw new Error(`cannot store ${breaks}`);
+        groups.push(paths);
+      }),
     async writeAlone(file, batches) {
       for await (const _ of batches);
       if (file.filePath === breaks) throw new Error(`cannot store ${breaks}`);
@@ -59,7 +61,9 @@ describe('the group writer', () => {
   it('a file whose rows fail to read fails alone; the rest of its group lands', async () => {
     const r = recorder();
     const writer = createGroupWriter(r.committer, { maxFiles: 100, maxWaitMs: 60_000 });
-    const results = await Promise.allSettled([0, 1, 2].map((i) => writer.write(key(i), rows(3, i === 1 ? 1 : undefined))));
+    const results = await Promise.allSettled(
+      [0, 1, 2].map((i) => writer.write(key(i), rows(3, i === 1 ? 1 : undefined))),
+    );
     await writer.close();
     expect(results.map((x) => x.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(r.groups.flat().sort()).toEqual(['/b/f0', '/b/f2']);

@@ -71,18 +71,37 @@ interface OpenGroup {
 export function estimateBatchBytes(batch: RowBatch): number {
   let n = 64 * (batch.events.length + batch.debug.length + batch.logs.length);
   for (const r of batch.events) {
-    n += len(r.analytics_environment) + len(r.batch_id) + len(r.event_id) + len(r.event_source) + len(r.event_class) + len(r.event_type);
-    n += len(r.session_id) + len(r.build_version) + len(r.event_environment) + len(r.job_name) + len(r.event_attributes);
+    n +=
+      len(r.analytics_environment) +
+      len(r.batch_id) +
+      len(r.event_id) +
+      len(r.event_source) +
+      len(r.event_class) +
+      len(r.event_type);
+    n +=
+      len(r.session_id) + len(r.build_version) + len(r.event_environment) + len(r.job_name) + len(r.event_attributes);
   }
   for (const rows of [batch.debug, batch.logs]) {
-    for (const r of rows) n += len(r.job_name) + len(r.batch_id) + len(r.analytics_environment) + len(r.event_category) + len(r.event) + len(r.file_path) + 40;
+    for (const r of rows)
+      n +=
+        len(r.job_name) +
+        len(r.batch_id) +
+        len(r.analytics_environment) +
+        len(r.event_category) +
+        len(r.event) +
+        len(r.file_path) +
+        40;
   }
   return n;
 }
 
 const len = (s: string | null | undefined): number => s?.length ?? 0;
 
-export function createGroupWriter(committer: GroupCommitter, limits: Partial<GroupLimits> = {}, timers: Timers = globalThis): FileWriter {
+export function createGroupWriter(
+  committer: GroupCommitter,
+  limits: Partial<GroupLimits> = {},
+  timers: Timers = globalThis,
+): FileWriter {
   const max: GroupLimits = { ...DEFAULT_GROUP_LIMITS, ...limits };
   let nextId = 1;
   let group: OpenGroup | undefined;
@@ -148,7 +167,15 @@ export function createGroupWriter(committer: GroupCommitter, limits: Partial<Gro
 
   const join = (gathered: GatheredFile, member: Member) => {
     if (!group) {
-      group = { id: nextId++, members: [], bytes: 0, handover: [], handoverMembers: [], handoverBytes: 0, appended: [] };
+      group = {
+        id: nextId++,
+        members: [],
+        bytes: 0,
+        handover: [],
+        handoverMembers: [],
+        handoverBytes: 0,
+        appended: [],
+      };
       timer = timers.setTimeout(commit, max.maxWaitMs);
     }
     const g = group;
@@ -163,7 +190,11 @@ export function createGroupWriter(committer: GroupCommitter, limits: Partial<Gro
     if (g.members.length >= max.maxFiles || g.bytes >= max.maxBytes) commit();
   };
 
-  async function write(file: FileKey, batches: AsyncIterable<RowBatch>, again?: () => AsyncIterable<RowBatch>): Promise<WriteOutcome> {
+  async function write(
+    file: FileKey,
+    batches: AsyncIterable<RowBatch>,
+    again?: () => AsyncIterable<RowBatch>,
+  ): Promise<WriteOutcome> {
     if (closed) throw new Error('write after the writer was closed');
     reading++;
     const gathered: GatheredFile = { file, batches: [], bytes: 0 };
@@ -215,7 +246,9 @@ export function createGroupWriter(committer: GroupCommitter, limits: Partial<Gro
 }
 
 /** A writer that commits each file on its own, as `writeFile` does: for warehouses without groups. */
-export function createPerFileWriter(writeFile: (file: FileKey, batches: AsyncIterable<RowBatch>) => Promise<WriteOutcome>): FileWriter {
+export function createPerFileWriter(
+  writeFile: (file: FileKey, batches: AsyncIterable<RowBatch>) => Promise<WriteOutcome>,
+): FileWriter {
   const pending = new Set<Promise<unknown>>();
   let closed = false;
   return {

@@ -73,7 +73,11 @@ export interface Warehouse {
 }
 
 /** Writes one file in a commit of its own: the function's path. */
-export async function writeOneFile(warehouse: Warehouse, file: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome> {
+export async function writeOneFile(
+  warehouse: Warehouse,
+  file: FileKey,
+  batches: AsyncIterable<RowBatch>,
+): Promise<WriteOutcome> {
   const writer = warehouse.openWriter({ maxFiles: 1 });
   try {
     return await writer.write(file, batches);

@@ -8,7 +8,9 @@ afterEach(cleanup);
 describe('CategoryStep', () => {
   it('lists the categories found, keeps an earlier choice, and submits in list order', async () => {
     const onSubmit = vi.fn();
-    const { lastFrame, stdin } = render(<CategoryStep present={['economy', 'gameplay', 'social']} defaultValue={['social']} onSubmit={onSubmit} />);
+    const { lastFrame, stdin } = render(
+      <CategoryStep present={['economy', 'gameplay', 'social']} defaultValue={['social']} onSubmit={onSubmit} />,
+    );
     const frame = await waitForFrame(lastFrame, '1 of 3 selected');
     expect(frame).toMatch(/economy[\s\S]*gameplay[\s\S]*social/);
     await press(stdin, KEY.space); // economy

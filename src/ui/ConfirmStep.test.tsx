@@ -11,7 +11,14 @@ describe('ConfirmStep', () => {
   it('says what goes where, that the command line comes at the end, and starts on enter', async () => {
     const onConfirm = vi.fn();
     const { lastFrame, stdin } = render(
-      <ConfirmStep totals={totals} source="/data/bucket" destination="duckdb:w.duckdb" reprocess={false} onConfirm={onConfirm} onBack={() => {}} />,
+      <ConfirmStep
+        totals={totals}
+        source="/data/bucket"
+        destination="duckdb:w.duckdb"
+        reprocess={false}
+        onConfirm={onConfirm}
+        onBack={() => {}}
+      />,
     );
     const frame = await waitForFrame(lastFrame, 'Start the backfill?');
     expect(frame).toContain('Send 4 files (2.0 KiB) from /data/bucket');

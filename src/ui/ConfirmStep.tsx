@@ -21,7 +21,11 @@ export function ConfirmStep(props: ConfirmStepProps) {
   useStepKeys({ onBack: props.onBack });
   const t = props.totals;
   return (
-    <StepFrame title="Confirm" {...(props.context ? { context: props.context } : {})} hints={[{ key: 'y/enter', does: 'start' }, { key: 'n', does: 'back to preview' }, BACK, QUIT]}>
+    <StepFrame
+      title="Confirm"
+      {...(props.context ? { context: props.context } : {})}
+      hints={[{ key: 'y/enter', does: 'start' }, { key: 'n', does: 'back to preview' }, BACK, QUIT]}
+    >
       <Text>
         Send <Text bold>{formatCount(t.toSend)} files</Text> ({formatBytes(t.bytesToSend)}) from {props.source}
       </Text>

@@ -9,7 +9,9 @@ const NOW = new Date('2026-03-15T12:00:00Z');
 describe('DateRangeStep', () => {
   it('validates as you type: incomplete, impossible, out of order, then the day count', async () => {
     const onSubmit = vi.fn();
-    const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />);
+    const { lastFrame, stdin } = render(
+      <DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />,
+    );
     await waitForFrame(lastFrame, 'In the bucket: 2026-03-01 to 2026-03-10');
     await type(stdin, '2026-02');
     await waitForFrame(lastFrame, 'keep typing: YYYY-MM-DD');
@@ -38,7 +40,9 @@ describe('DateRangeStep', () => {
 
   it('takes both dates typed with their Enters in one burst, before any frame, as a terminal sends them', async () => {
     const onSubmit = vi.fn();
-    const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />);
+    const { lastFrame, stdin } = render(
+      <DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />,
+    );
     await waitForFrame(lastFrame, 'In the bucket: 2026-03-01 to 2026-03-10');
     for (const key of ['2026-03-02', '\r', '2026-03-03', '\r']) stdin.write(key); // no frame in between
     await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('2026-03-02', '2026-03-03'));
@@ -46,7 +50,9 @@ describe('DateRangeStep', () => {
 
   it('applies Backspaces that arrive together and ctrl-u, never typing them as invisible characters', async () => {
     const onSubmit = vi.fn();
-    const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />);
+    const { lastFrame, stdin } = render(
+      <DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />,
+    );
     await waitForFrame(lastFrame, 'In the bucket: 2026-03-01 to 2026-03-10');
     stdin.write('2026-03-0299');
     stdin.write('\x7f\x7f'); // two Backspaces in one read
@@ -59,7 +65,9 @@ describe('DateRangeStep', () => {
 
   it('takes a paste of both dates, each ending in a newline', async () => {
     const onSubmit = vi.fn();
-    const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />);
+    const { lastFrame, stdin } = render(
+      <DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />,
+    );
     await waitForFrame(lastFrame, 'In the bucket: 2026-03-01 to 2026-03-10');
     stdin.write('2026-03-04\n2026-03-06\n');
     await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith('2026-03-04', '2026-03-06'));
@@ -67,7 +75,9 @@ describe('DateRangeStep', () => {
 
   it('fills both dates from a preset, including the span of dates in the bucket', async () => {
     const onSubmit = vi.fn();
-    const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />);
+    const { lastFrame, stdin } = render(
+      <DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={onSubmit} />,
+    );
     const frame = await waitForFrame(lastFrame, 'Every date in the bucket');
     expect(frame).toMatch(/Yesterday\s+2026-03-14/);
     expect(frame).toMatch(/Last 7 days\s+2026-03-09 to 2026-03-15/);
@@ -84,7 +94,9 @@ describe('DateRangeStep', () => {
   });
 
   it('moves between the fields and the presets with tab, and takes any preset', async () => {
-    const { lastFrame, stdin } = render(<DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={() => {}} />);
+    const { lastFrame, stdin } = render(
+      <DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={() => {}} />,
+    );
     await waitForFrame(lastFrame, 'Presets (↑ or tab):');
     await press(stdin, KEY.tab);
     await waitForFrame(lastFrame, /› Stop/);
@@ -103,7 +115,14 @@ describe('DateRangeStep', () => {
   it('warns when the range misses every date in the bucket, and goes back on esc keeping earlier dates', async () => {
     const onBack = vi.fn();
     const { lastFrame, stdin } = render(
-      <DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} defaultStart="2026-04-01" defaultStop="2026-04-02" onSubmit={() => {}} onBack={onBack} />,
+      <DateRangeStep
+        now={NOW}
+        span={{ first: '2026-03-01', last: '2026-03-10' }}
+        defaultStart="2026-04-01"
+        defaultStop="2026-04-02"
+        onSubmit={() => {}}
+        onBack={onBack}
+      />,
     );
     await waitForFrame(lastFrame, '2 days  — no data in the bucket in this range');
     await press(stdin, KEY.esc);

@@ -83,7 +83,8 @@ export function DateRangeStep(props: DateRangeStepProps) {
     const parts = key.backspace || key.delete || key.ctrl ? [input] : input.split(/\r\n|[\r\n]/);
     parts.forEach((part, index) => {
       if (index > 0) enterOnField();
-      if (focused.current !== PRESETS) edit((was) => editLine({ text: was, cursor: was.length }, part, index === 0 ? key : NO_KEY).line.text);
+      if (focused.current !== PRESETS)
+        edit((was) => editLine({ text: was, cursor: was.length }, part, index === 0 ? key : NO_KEY).line.text);
     });
   };
 
@@ -92,7 +93,8 @@ export function DateRangeStep(props: DateRangeStepProps) {
     extra: (input, key) => {
       const f = focused.current;
       if (key.tab) setFocus((f + (key.shift ? 2 : 1)) % 3);
-      else if (f === PRESETS) return; // the list moves itself
+      else if (f === PRESETS)
+        return; // the list moves itself
       else if (key.downArrow) setFocus(f + 1);
       else if (key.upArrow) setFocus(f === START ? PRESETS : f - 1);
       else fieldKeys(input, key);
@@ -105,7 +107,7 @@ export function DateRangeStep(props: DateRangeStepProps) {
       <Text bold={focus === index}>{label.padEnd(6)}</Text>
       <DateField value={value} focused={focus === index} />
       {problem !== undefined && (value !== '' || tried) && (
-        <Text color={tint(problem.startsWith('keep typing') ? 'gray' : 'yellow')}>  {problem}</Text>
+        <Text color={tint(problem.startsWith('keep typing') ? 'gray' : 'yellow')}> {problem}</Text>
       )}
     </Box>
   );
@@ -118,13 +120,20 @@ export function DateRangeStep(props: DateRangeStepProps) {
   ];
 
   return (
-    <StepFrame title="Dates" {...(props.position ? { position: props.position } : {})} {...(props.context ? { context: props.context } : {})} hints={hints}>
+    <StepFrame
+      title="Dates"
+      {...(props.position ? { position: props.position } : {})}
+      {...(props.context ? { context: props.context } : {})}
+      hints={hints}
+    >
       <Text>Which event dates (event_ds, UTC, inclusive)?</Text>
       {field('Start', START, start, check.start)}
       {field('Stop', STOP, stop, check.stop)}
       <Text color={tint(check.order ? 'yellow' : 'green')}>
         {check.order ?? (valid ? `${check.days} day${check.days === 1 ? '' : 's'}` : ' ')}
-        {valid && props.span && (stop < props.span.first || start > props.span.last) ? '  — no data in the bucket in this range' : ''}
+        {valid && props.span && (stop < props.span.first || start > props.span.last)
+          ? '  — no data in the bucket in this range'
+          : ''}
       </Text>
       <Box marginTop={1} flexDirection="column">
         {props.span === undefined ? (
@@ -132,12 +141,19 @@ export function DateRangeStep(props: DateRangeStepProps) {
             <Spinner /> Looking for the dates in the bucket…
           </Text>
         ) : (
-          <Text dimColor>{props.span === null ? 'No dates in the bucket for this selection.' : `In the bucket: ${props.span.first} to ${props.span.last}.`}</Text>
+          <Text dimColor>
+            {props.span === null
+              ? 'No dates in the bucket for this selection.'
+              : `In the bucket: ${props.span.first} to ${props.span.last}.`}
+          </Text>
         )}
         <Text bold={focus === PRESETS}>Presets{focus === PRESETS ? '' : ' (↑ or tab)'}:</Text>
         <Select
           key={`presets-${generation}-${presets.length}`}
-          options={presets.map((p) => ({ value: p.label, label: `${p.label.padEnd(26)}${p.start === p.stop ? p.start : `${p.start} to ${p.stop}`}` }))}
+          options={presets.map((p) => ({
+            value: p.label,
+            label: `${p.label.padEnd(26)}${p.start === p.stop ? p.start : `${p.start} to ${p.stop}`}`,
+          }))}
           visibleOptionCount={presets.length}
           isDisabled={focus !== PRESETS}
           onChange={apply}

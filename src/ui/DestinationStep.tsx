@@ -27,7 +27,10 @@ export interface DestinationStepProps {
  */
 export function DestinationStep(props: DestinationStepProps) {
   const tint = useTint();
-  const start = Math.max(0, props.options.findIndex((o) => o.value === props.defaultValue));
+  const start = Math.max(
+    0,
+    props.options.findIndex((o) => o.value === props.defaultValue),
+  );
   const focus = useRef(start);
   const [, redraw] = useState(0);
   useStepKeys({
@@ -44,9 +47,19 @@ export function DestinationStep(props: DestinationStepProps) {
       redraw((n) => n + 1);
     },
   });
-  const hints: KeyHint[] = [{ key: '↑↓', does: 'move' }, { key: 'enter', does: 'choose' }, ...(props.onBack ? [BACK] : []), QUIT];
+  const hints: KeyHint[] = [
+    { key: '↑↓', does: 'move' },
+    { key: 'enter', does: 'choose' },
+    ...(props.onBack ? [BACK] : []),
+    QUIT,
+  ];
   return (
-    <StepFrame title="Destination" {...(props.position ? { position: props.position } : {})} {...(props.context ? { context: props.context } : {})} hints={hints}>
+    <StepFrame
+      title="Destination"
+      {...(props.position ? { position: props.position } : {})}
+      {...(props.context ? { context: props.context } : {})}
+      hints={hints}
+    >
       <Text>Where should the rows land?</Text>
       {props.options.map((o, i) => (
         <Text key={o.value} {...(i === focus.current ? { color: tint('cyan') } : {})}>

@@ -70,7 +70,15 @@ describe('EnvironmentStep', () => {
   it('offers retry and back when the bucket could not be read', async () => {
     const onRetry = vi.fn();
     const onBack = vi.fn();
-    const { lastFrame, stdin } = render(<EnvironmentStep present={undefined} error="could not reach Cloud Storage" onSubmit={() => {}} onRetry={onRetry} onBack={onBack} />);
+    const { lastFrame, stdin } = render(
+      <EnvironmentStep
+        present={undefined}
+        error="could not reach Cloud Storage"
+        onSubmit={() => {}}
+        onRetry={onRetry}
+        onBack={onBack}
+      />,
+    );
     const frame = await waitForFrame(lastFrame, 'could not reach Cloud Storage');
     expect(frame).toMatch(/r retry.*esc back/);
     await press(stdin, 'r');
@@ -81,7 +89,14 @@ describe('EnvironmentStep', () => {
 
   it('keeps an earlier choice and goes back on esc', async () => {
     const onBack = vi.fn();
-    const { lastFrame, stdin } = render(<EnvironmentStep present={['staging', 'testing']} defaultValue={['testing']} onSubmit={() => {}} onBack={onBack} />);
+    const { lastFrame, stdin } = render(
+      <EnvironmentStep
+        present={['staging', 'testing']}
+        defaultValue={['testing']}
+        onSubmit={() => {}}
+        onBack={onBack}
+      />,
+    );
     await waitForFrame(lastFrame, '1 of 2 selected');
     expect(lastFrame()).toContain('esc back');
     await press(stdin, KEY.esc);

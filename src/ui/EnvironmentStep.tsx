@@ -21,7 +21,9 @@ export function EnvironmentStep(props: EnvironmentStepProps) {
   const present = props.present;
   const known: readonly string[] = KNOWN_ENVIRONMENTS;
   const options = present
-    ? [...known.filter((e) => present.includes(e)), ...present.filter((e) => !known.includes(e))].map((value) => ({ value }))
+    ? [...known.filter((e) => present.includes(e)), ...present.filter((e) => !known.includes(e))].map((value) => ({
+        value,
+      }))
     : undefined;
   return (
     <MultiChoice
@@ -35,7 +37,15 @@ export function EnvironmentStep(props: EnvironmentStepProps) {
 }
 
 /** The props every choosing step hands on to `MultiChoice` unchanged. */
-export function pass(p: { defaultValue?: readonly string[]; error?: string; position?: string; context?: string; onSubmit: (v: string[]) => void; onBack?: () => void; onRetry?: () => void }) {
+export function pass(p: {
+  defaultValue?: readonly string[];
+  error?: string;
+  position?: string;
+  context?: string;
+  onSubmit: (v: string[]) => void;
+  onBack?: () => void;
+  onRetry?: () => void;
+}) {
   return {
     onSubmit: p.onSubmit,
     ...(p.onRetry ? { onRetry: p.onRetry } : {}),

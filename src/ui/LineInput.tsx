@@ -36,7 +36,9 @@ export function LineInput(props: LineInputProps) {
   const { text, cursor } = line.current;
   if (text === '') {
     const p = props.placeholder ?? '';
-    return props.isDisabled ? <Text dimColor>{p}</Text> : (
+    return props.isDisabled ? (
+      <Text dimColor>{p}</Text>
+    ) : (
       <Text>
         <Text inverse>{p[0] ?? ' '}</Text>
         <Text dimColor>{p.slice(1)}</Text>

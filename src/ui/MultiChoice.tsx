@@ -105,17 +105,25 @@ export function MultiChoice(props: MultiChoiceProps) {
   const { selected, focus } = state.current;
   const offset = Math.min(Math.max(0, focus - visible + 1), Math.max(0, (options?.length ?? 0) - visible), focus);
   const width = Math.max(0, ...(options ?? []).map((o) => o.value.length));
-  const hints: KeyHint[] = props.error !== undefined ? [...(props.onRetry ? [{ key: 'r', does: 'retry' }] : []), ...(props.onBack ? [BACK] : []), QUIT] : [
-    { key: '↑↓', does: 'move' },
-    { key: 'space', does: 'select' },
-    { key: 'a', does: 'all/none' },
-    { key: 'enter', does: 'next' },
-    ...(props.onBack ? [BACK] : []),
-    QUIT,
-  ];
+  const hints: KeyHint[] =
+    props.error !== undefined
+      ? [...(props.onRetry ? [{ key: 'r', does: 'retry' }] : []), ...(props.onBack ? [BACK] : []), QUIT]
+      : [
+          { key: '↑↓', does: 'move' },
+          { key: 'space', does: 'select' },
+          { key: 'a', does: 'all/none' },
+          { key: 'enter', does: 'next' },
+          ...(props.onBack ? [BACK] : []),
+          QUIT,
+        ];
 
   return (
-    <StepFrame title={props.title} {...(props.position ? { position: props.position } : {})} {...(props.context ? { context: props.context } : {})} hints={hints}>
+    <StepFrame
+      title={props.title}
+      {...(props.position ? { position: props.position } : {})}
+      {...(props.context ? { context: props.context } : {})}
+      hints={hints}
+    >
       <Text>{props.prompt}</Text>
       {props.error !== undefined ? (
         <Text color={tint('red')}>{props.error}</Text>
@@ -139,7 +147,8 @@ export function MultiChoice(props: MultiChoiceProps) {
             );
           })}
           <Text dimColor>
-            {selected.length} of {options.length} selected{options.length > visible ? ` (↑↓ to see all ${options.length})` : ''}
+            {selected.length} of {options.length} selected
+            {options.length > visible ? ` (↑↓ to see all ${options.length})` : ''}
           </Text>
         </Box>
       )}

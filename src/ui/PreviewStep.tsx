@@ -29,7 +29,6 @@ export interface PreviewStepProps {
   onBack?: (() => void) | undefined;
 }
 
-
 /** The preview: per partition and in total, files, bytes, already ingested and to send; then warnings. */
 export function PreviewStep(props: PreviewStepProps) {
   const tint = useTint();
@@ -69,7 +68,9 @@ export function PreviewStep(props: PreviewStepProps) {
       ) : !plan ? (
         <Text>
           <Spinner /> Listing files…
-          {props.progress ? ` ${formatCount(props.progress.listedPartitions)}/${formatCount(props.progress.totalPartitions)} partitions, ${formatCount(props.progress.matched)} files so far` : ''}
+          {props.progress
+            ? ` ${formatCount(props.progress.listedPartitions)}/${formatCount(props.progress.totalPartitions)} partitions, ${formatCount(props.progress.matched)} files so far`
+            : ''}
         </Text>
       ) : (
         <Box flexDirection="column">

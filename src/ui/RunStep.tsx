@@ -2,12 +2,19 @@ import { ProgressBar } from '@inkjs/ui';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useEffect, useRef, useState } from 'react';
-import { FAILURES_KEPT, type RunEvent, type RunFailure, type RunProgress, type RunSummary } from '../engine/run-backfill.js';
+import {
+  FAILURES_KEPT,
+  type RunEvent,
+  type RunFailure,
+  type RunProgress,
+  type RunSummary,
+} from '../engine/run-backfill.js';
 import { formatCount } from '../core/format.js';
 import { useTint } from './color.js';
 import { runStats } from './run-stats.js';
 import { StepFrame } from './StepFrame.js';
 import { useTerminalSize } from './use-terminal-size.js';
+import { useLatest } from './use-latest.js';
 
 export interface RunStepProps {
   /** Starts the run; called once, when the step mounts. */
@@ -30,20 +37,33 @@ export function RunStep(props: RunStepProps) {
   const { rows, columns } = useTerminalSize();
   const now = props.now ?? (() => performance.now());
   const started = useRef(now());
-  const [progress, setProgress] = useState<RunProgress>({ total: props.total, totalBytes: props.totalBytes, done: 0, doneBytes: 0, failed: 0, elapsedMs: 0 });
+  const [progress, setProgress] = useState<RunProgress>({
+    total: props.total,
+    totalBytes: props.totalBytes,
+    done: 0,
+    doneBytes: 0,
+    failed: 0,
+    elapsedMs: 0,
+  });
   const [failures, setFailures] = useState<RunFailure[]>([]);
   const [clock, setClock] = useState(0);
 
+  const latest = useLatest({ props, now });
   useEffect(() => {
+    const { props: first, now: clockOf } = latest.current;
     const onEvent = (e: RunEvent) => {
       if (e.type === 'progress') setProgress(e.progress);
       // The latest few only: a run with millions of failures must not hold them all.
-      else if (e.status === 'failed') setFailures((f) => [...f.slice(-(FAILURES_KEPT - 1)), { name: e.object.name, generation: e.object.generation, error: e.error ?? 'unknown error' }]);
+      else if (e.status === 'failed')
+        setFailures((f) => [
+          ...f.slice(-(FAILURES_KEPT - 1)),
+          { name: e.object.name, generation: e.object.generation, error: e.error ?? 'unknown error' },
+        ]);
     };
-    props.start(onEvent).then(props.onDone, props.onFail);
-    const timer = setInterval(() => setClock(now() - started.current), 500);
+    first.start(onEvent).then(first.onDone, first.onFail);
+    const timer = setInterval(() => setClock(clockOf() - started.current), 500);
     return () => clearInterval(timer);
-  }, []);
+  }, [latest]); // once: the run starts when the step shows
 
   const stats = runStats(progress, Math.max(clock, progress.elapsedMs));
   const shownFailures = Math.max(1, rows - 14);
@@ -52,7 +72,11 @@ export function RunStep(props: RunStepProps) {
     <StepFrame
       title={props.stopping ? 'Stopping' : 'Running'}
       {...(props.context ? { context: props.context } : {})}
-      hints={props.stopping ? [{ key: 'ctrl-c', does: 'quit now (files in flight are not waited for)' }] : [{ key: 'ctrl-c', does: 'stop (finishes the files in flight)' }]}
+      hints={
+        props.stopping
+          ? [{ key: 'ctrl-c', does: 'quit now (files in flight are not waited for)' }]
+          : [{ key: 'ctrl-c', does: 'stop (finishes the files in flight)' }]
+      }
     >
       <Box>
         <Box width={Math.max(10, columns - 8)}>

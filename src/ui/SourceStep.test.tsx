@@ -7,7 +7,9 @@ afterEach(cleanup);
 
 describe('SourceStep', () => {
   it('is prefilled and says where from', async () => {
-    const { lastFrame } = render(<SourceStep defaultValue="gs://game-events" defaultFrom="the last run" checking={false} onSubmit={() => {}} />);
+    const { lastFrame } = render(
+      <SourceStep defaultValue="gs://game-events" defaultFrom="the last run" checking={false} onSubmit={() => {}} />,
+    );
     const frame = await waitForFrame(lastFrame, 'Prefilled from the last run');
     expect(frame).toContain('gs://game-events');
     expect(frame).toContain('enter open');
@@ -32,7 +34,9 @@ describe('SourceStep', () => {
 
   it('takes keys in bursts: two Backspaces together delete two letters, a pasted path with its Enter submits', async () => {
     const onSubmit = vi.fn();
-    const { lastFrame, stdin } = render(<SourceStep defaultValue="/data/bucketXX" checking={false} onSubmit={onSubmit} />);
+    const { lastFrame, stdin } = render(
+      <SourceStep defaultValue="/data/bucketXX" checking={false} onSubmit={onSubmit} />,
+    );
     await waitForFrame(lastFrame, '/data/bucketXX');
     stdin.write('\x7f\x7f');
     await waitForFrame(lastFrame, /Bucket › \/data\/bucket\s*$/m);
@@ -48,7 +52,9 @@ describe('SourceStep', () => {
 
   it('edits like a shell: ctrl-a/e, ctrl-u/k, ctrl-w, arrows; no control letter is typed', async () => {
     const onSubmit = vi.fn();
-    const { lastFrame, stdin } = render(<SourceStep defaultValue="gs://old-bucket/extra" checking={false} onSubmit={onSubmit} />);
+    const { lastFrame, stdin } = render(
+      <SourceStep defaultValue="gs://old-bucket/extra" checking={false} onSubmit={onSubmit} />,
+    );
     await waitForFrame(lastFrame, 'gs://old-bucket/extra');
     stdin.write('\x17'); // ctrl-w: the last word
     await waitForFrame(lastFrame, (f) => f.includes('gs://old-bucket/') && !f.includes('extra'));
@@ -66,7 +72,14 @@ describe('SourceStep', () => {
   it('shows a spinner while opening, then the reason it failed', async () => {
     const { lastFrame, rerender } = render(<SourceStep defaultValue="/no/such" checking={true} onSubmit={() => {}} />);
     await waitForFrame(lastFrame, 'Opening /no/such');
-    rerender(<SourceStep defaultValue="/no/such" checking={false} error={{ bucket: '/no/such', message: 'folder /no/such does not exist' }} onSubmit={() => {}} />);
+    rerender(
+      <SourceStep
+        defaultValue="/no/such"
+        checking={false}
+        error={{ bucket: '/no/such', message: 'folder /no/such does not exist' }}
+        onSubmit={() => {}}
+      />,
+    );
     await waitForFrame(lastFrame, 'folder /no/such does not exist');
   });
 });

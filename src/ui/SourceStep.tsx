@@ -26,7 +26,8 @@ export function bucketProblem(value: string): string | undefined {
   if (v === '') return 'Give gs://BUCKET or the path of a folder that mirrors one.';
   if (v.startsWith('gs://')) {
     const name = v.slice('gs://'.length).replace(/\/+$/, '');
-    if (!/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(name)) return `"${name}" is not a valid bucket name (lowercase letters, digits, - _ .).`;
+    if (!/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(name))
+      return `"${name}" is not a valid bucket name (lowercase letters, digits, - _ .).`;
   }
   return undefined;
 }
@@ -43,12 +44,22 @@ export function SourceStep(props: SourceStepProps) {
     if (bucketProblem(v) === undefined && !props.checking) props.onSubmit(v.trim());
   };
   return (
-    <StepFrame title="Source" {...(props.position ? { position: props.position } : {})} hints={[{ key: 'enter', does: 'open' }, QUIT]}>
+    <StepFrame
+      title="Source"
+      {...(props.position ? { position: props.position } : {})}
+      hints={[{ key: 'enter', does: 'open' }, QUIT]}
+    >
       <Text>Where are the event files? A gs:// bucket, or a folder that mirrors one.</Text>
       <Text dimColor>ctrl-a/e start/end · ctrl-u/k delete before/after · ctrl-w a word</Text>
       <Text>
         <Text bold>Bucket › </Text>
-        <LineInput defaultValue={props.defaultValue} placeholder="gs://my-analytics-bucket" isDisabled={props.checking} onChange={setValue} onSubmit={submit} />
+        <LineInput
+          defaultValue={props.defaultValue}
+          placeholder="gs://my-analytics-bucket"
+          isDisabled={props.checking}
+          onChange={setValue}
+          onSubmit={submit}
+        />
       </Text>
       {props.checking ? (
         <Text>

@@ -10,7 +10,11 @@ const P = 'data_type=json/analytics_environment=live/event_category=shop/event_d
 
 describe('SummaryStep', () => {
   it('shows counts, events landed and the run record', async () => {
-    const s = summaryOf({ counts: { published: 0, ingested: 12, 'already-ingested': 0, failed: 0 }, bytes: 12 * 1024, rows: { events: 84, debug: 0, filesWithDebug: 0, worst: [] } });
+    const s = summaryOf({
+      counts: { published: 0, ingested: 12, 'already-ingested': 0, failed: 0 },
+      bytes: 12 * 1024,
+      rows: { events: 84, debug: 0, filesWithDebug: 0, worst: [] },
+    });
     const { lastFrame } = render(<SummaryStep summary={s} />);
     const frame = await waitForFrame(lastFrame, 'Done in 12s: 12 ingested, 0 failed (12 KiB).');
     expect(frame).toContain('84 events landed in events.events_function.\nNo line was rejected.');
@@ -18,11 +22,21 @@ describe('SummaryStep', () => {
   });
 
   it('makes a file that lost most of its lines visible: rejected lines, where they went, the worst file', async () => {
-    const rows = { events: 90, debug: 41, filesWithDebug: 2, worst: [{ name: `${P}s1/truncated.gz`, debug: 40, events: 2 }, { name: `${P}s2/ok`, debug: 1, events: 88 }] };
+    const rows = {
+      events: 90,
+      debug: 41,
+      filesWithDebug: 2,
+      worst: [
+        { name: `${P}s1/truncated.gz`, debug: 40, events: 2 },
+        { name: `${P}s2/ok`, debug: 1, events: 88 },
+      ],
+    };
     const s = summaryOf({ counts: { published: 0, ingested: 2, 'already-ingested': 0, failed: 0 }, rows });
     const { lastFrame } = render(<SummaryStep summary={s} />);
     const frame = await waitForFrame(lastFrame, 'lines rejected into');
-    expect(frame).toContain('90 events landed in events.events_function.\n41 lines rejected into logs.events_debug_function, from 2 files; most from:');
+    expect(frame).toContain(
+      '90 events landed in events.events_function.\n41 lines rejected into logs.events_debug_function, from 2 files; most from:',
+    );
     expect(frame).toContain('live/shop/2026-03-01/0-8/s1/truncated.gz: 40 rejected, 2 landed');
   });
 
@@ -44,7 +58,11 @@ describe('SummaryStep', () => {
   });
 
   it('fits 24 rows however many reasons there are, pointing to the run record for the rest', async () => {
-    const failures = Array.from({ length: 50 }, (_, i) => ({ name: `${P}f${i}`, generation: '1', error: `refused ${i}` }));
+    const failures = Array.from({ length: 50 }, (_, i) => ({
+      name: `${P}f${i}`,
+      generation: '1',
+      error: `refused ${i}`,
+    }));
     const s = summaryOf({ counts: { published: 0, ingested: 0, 'already-ingested': 0, failed: 50 }, failures });
     const { lastFrame } = render(<SummaryStep summary={s} />);
     const frame = await waitForFrame(lastFrame, 'more in the run record');
@@ -53,7 +71,12 @@ describe('SummaryStep', () => {
   });
 
   it('reports an interrupted run: what went out and what did not', async () => {
-    const s = summaryOf({ interrupted: true, notSent: 7, elapsedMs: 3000, counts: { published: 0, ingested: 5, 'already-ingested': 0, failed: 0 } });
+    const s = summaryOf({
+      interrupted: true,
+      notSent: 7,
+      elapsedMs: 3000,
+      counts: { published: 0, ingested: 5, 'already-ingested': 0, failed: 0 },
+    });
     const { lastFrame } = render(<SummaryStep summary={s} />);
     const frame = await waitForFrame(lastFrame, 'Interrupted after 3s: 5 ingested, 0 failed, 7 not sent');
     expect(frame).toContain('5 files went out; 7 were not sent.');

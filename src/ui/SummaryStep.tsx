@@ -53,7 +53,7 @@ export function SummaryStep({ summary: s, context }: SummaryStepProps) {
               {failureLine(g)}
             </Text>
           ))}
-          {c.failed > shown && <Text dimColor>  … and {formatCount(c.failed - shown)} more in the run record</Text>}
+          {c.failed > shown && <Text dimColor> … and {formatCount(c.failed - shown)} more in the run record</Text>}
         </Box>
       )}
       <Box marginTop={1} flexDirection="column">

@@ -2,7 +2,11 @@ import { TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
 import { pass } from './EnvironmentStep.js';
 import { MultiChoice } from './MultiChoice.js';
 
-const HOURS: Record<TimeBucket, string> = { '0-8': '00:00–08:00 UTC', '8-16': '08:00–16:00 UTC', '16-24': '16:00–24:00 UTC' };
+const HOURS: Record<TimeBucket, string> = {
+  '0-8': '00:00–08:00 UTC',
+  '8-16': '08:00–16:00 UTC',
+  '16-24': '16:00–24:00 UTC',
+};
 
 export interface TimeStepProps {
   defaultValue?: readonly TimeBucket[];
@@ -19,7 +23,11 @@ export function TimeStep(props: TimeStepProps) {
       title="Time buckets"
       prompt="Which times of day (event_time)?"
       options={TIME_BUCKETS.map((value) => ({ value, note: HOURS[value] }))}
-      {...pass({ ...props, defaultValue: props.defaultValue ?? TIME_BUCKETS, onSubmit: (v) => props.onSubmit(v as TimeBucket[]) })}
+      {...pass({
+        ...props,
+        defaultValue: props.defaultValue ?? TIME_BUCKETS,
+        onSubmit: (v) => props.onSubmit(v as TimeBucket[]),
+      })}
     />
   );
 }

@@ -9,7 +9,17 @@ import type { WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
 
 afterEach(cleanup);
 
-const FLAGS: WizardInput = { dataType: 'json', reprocess: false, bucket: '/b', environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-01', times: 'all', destination: 'duckdb:w.duckdb' };
+const FLAGS: WizardInput = {
+  dataType: 'json',
+  reprocess: false,
+  bucket: '/b',
+  environments: ['testing'],
+  categories: ['gameplay'],
+  start: '2026-03-01',
+  stop: '2026-03-01',
+  times: 'all',
+  destination: 'duckdb:w.duckdb',
+};
 const plan = planOf([{ ds: '2026-03-01', files: 10, size: 100 }]);
 const source = { url: 'file:///b' } as Source;
 
@@ -21,9 +31,22 @@ function stoppableDeps(onSignal: (s: AbortSignal) => void): WizardDeps {
     run: (_c, _p, signal, onEvent) =>
       new Promise<RunSummary>((resolve) => {
         onSignal(signal);
-        onEvent({ type: 'progress', progress: { total: 10, totalBytes: 1000, done: 3, doneBytes: 300, failed: 0, elapsedMs: 1000 } });
+        onEvent({
+          type: 'progress',
+          progress: { total: 10, totalBytes: 1000, done: 3, doneBytes: 300, failed: 0, elapsedMs: 1000 },
+        });
         signal.addEventListener('abort', () =>
-          setTimeout(() => resolve(summaryOf({ interrupted: true, notSent: 7, counts: { published: 0, ingested: 3, 'already-ingested': 0, failed: 0 } })), 50),
+          setTimeout(
+            () =>
+              resolve(
+                summaryOf({
+                  interrupted: true,
+                  notSent: 7,
+                  counts: { published: 0, ingested: 3, 'already-ingested': 0, failed: 0 },
+                }),
+              ),
+            50,
+          ),
         );
       }),
     destination: () => 'duckdb:w.duckdb',
@@ -33,7 +56,9 @@ function stoppableDeps(onSignal: (s: AbortSignal) => void): WizardDeps {
 
 async function startRun(deps: WizardDeps, interrupt?: AbortSignal) {
   const onExit = vi.fn<(r: WizardResult) => void>();
-  const app = render(<Wizard initial={FLAGS} deps={deps} onExit={onExit} onFail={() => {}} {...(interrupt ? { interrupt } : {})} />);
+  const app = render(
+    <Wizard initial={FLAGS} deps={deps} onExit={onExit} onFail={() => {}} {...(interrupt ? { interrupt } : {})} />,
+  );
   await waitForFrame(app.lastFrame, 'Total: 1 partitions');
   await press(app.stdin, KEY.enter);
   await waitForFrame(app.lastFrame, 'Start the backfill?');
@@ -58,7 +83,10 @@ describe('Ctrl-C during a run', () => {
   it('quits at once on a second Ctrl-C', async () => {
     const deps = stoppableDeps(() => {});
     deps.run = (_c, _p, _signal, onEvent) => {
-      onEvent({ type: 'progress', progress: { total: 10, totalBytes: 1000, done: 3, doneBytes: 300, failed: 0, elapsedMs: 1000 } });
+      onEvent({
+        type: 'progress',
+        progress: { total: 10, totalBytes: 1000, done: 3, doneBytes: 300, failed: 0, elapsedMs: 1000 },
+      });
       return new Promise<RunSummary>(() => {}); // a file in flight that never finishes
     };
     const { lastFrame, stdin, onExit } = await startRun(deps);
@@ -72,7 +100,10 @@ describe('Ctrl-C during a run', () => {
   it('counts two Ctrl-Cs that arrive in one read as two: it quits', async () => {
     const deps = stoppableDeps(() => {});
     deps.run = (_c, _p, _signal, onEvent) => {
-      onEvent({ type: 'progress', progress: { total: 10, totalBytes: 1000, done: 3, doneBytes: 300, failed: 0, elapsedMs: 1000 } });
+      onEvent({
+        type: 'progress',
+        progress: { total: 10, totalBytes: 1000, done: 3, doneBytes: 300, failed: 0, elapsedMs: 1000 },
+      });
       return new Promise<RunSummary>(() => {});
     };
     const { stdin, onExit } = await startRun(deps);
@@ -83,7 +114,10 @@ describe('Ctrl-C during a run', () => {
   it('treats an outside SIGINT (the interrupt signal) like Ctrl-C', async () => {
     let signal: AbortSignal | undefined;
     const interrupt = new AbortController();
-    const { lastFrame } = await startRun(stoppableDeps((s) => (signal = s)), interrupt.signal);
+    const { lastFrame } = await startRun(
+      stoppableDeps((s) => (signal = s)),
+      interrupt.signal,
+    );
     interrupt.abort();
     await waitForFrame(lastFrame, 'Interrupted after');
     expect(signal?.aborted).toBe(true);

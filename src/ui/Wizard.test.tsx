@@ -20,8 +20,14 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'wizard-'));
   bucket = join(dir, 'bucket');
   tally = writeSampleBucket(bucket, {
-    environments: ['testing', 'staging'], categories: ['gameplay', 'economy'], start: '2026-03-01', stop: '2026-03-03',
-    times: ['0-8', '8-16'], filesPerPartition: 2, eventsPerFile: 5, seed: 3,
+    environments: ['testing', 'staging'],
+    categories: ['gameplay', 'economy'],
+    start: '2026-03-01',
+    stop: '2026-03-03',
+    times: ['0-8', '8-16'],
+    filesPerPartition: 2,
+    eventsPerFile: 5,
+    seed: 3,
   });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,7 +36,10 @@ afterEach(cleanup);
 /** Nothing chosen but the destination (its step has a test of its own, the whole backfill). */
 const BLANK: WizardInput = { dataType: 'json', reprocess: false, destination: 'duckdb:chosen.duckdb' };
 
-async function withWarehouse<T>(name: string, body: (w: Warehouse, records: string, db: string) => Promise<T>): Promise<T> {
+async function withWarehouse<T>(
+  name: string,
+  body: (w: Warehouse, records: string, db: string) => Promise<T>,
+): Promise<T> {
   const db = join(dir, `${name}.duckdb`);
   const warehouse = await createDuckDbWarehouse(db);
   try {
@@ -50,7 +59,10 @@ function mount(initial: WizardInput, deps: WizardDeps) {
 describe('Wizard', () => {
   it('goes through a whole backfill of a folder into DuckDB, with a step back on the way', async () => {
     const db = await withWarehouse('whole', async (warehouse, records, db) => {
-      const { lastFrame, stdin, onExit } = mount({ dataType: 'json', reprocess: false }, engineDeps(warehouse, records));
+      const { lastFrame, stdin, onExit } = mount(
+        { dataType: 'json', reprocess: false },
+        engineDeps(warehouse, records),
+      );
       await waitForFrame(lastFrame, 'Bucket ›');
       await type(stdin, bucket);
       await press(stdin, KEY.enter);
@@ -102,7 +114,15 @@ describe('Wizard', () => {
 
   it('skips the steps the flags fixed, and the preview sees what is already ingested', async () => {
     await withWarehouse('fixed', async (warehouse, records) => {
-      const initial: WizardInput = { ...BLANK, bucket, environments: ['staging'], categories: 'all', start: '2026-03-02', stop: '2026-03-02', times: ['8-16'] };
+      const initial: WizardInput = {
+        ...BLANK,
+        bucket,
+        environments: ['staging'],
+        categories: 'all',
+        start: '2026-03-02',
+        stop: '2026-03-02',
+        times: ['8-16'],
+      };
       const first = mount(initial, engineDeps(warehouse, records));
       let frame = await waitForFrame(first.lastFrame, 'Total: 2 partitions');
       expect(frame).not.toContain('esc back');
@@ -113,14 +133,19 @@ describe('Wizard', () => {
       const again = mount(initial, engineDeps(warehouse, records));
       frame = await waitForFrame(again.lastFrame, 'Total: 2 partitions');
       expect(frame).toMatch(/Total: 2 partitions\s+4\s+[\d.]+ KiB\s+4\s+0/);
-      expect(frame.replace(/\s+/g, ' ')).toContain('Note: 4 files already ingested are skipped: each file generation lands once');
+      expect(frame.replace(/\s+/g, ' ')).toContain(
+        'Note: 4 files already ingested are skipped: each file generation lands once',
+      );
       expect(frame).not.toContain('r reprocess');
     });
   });
 
   it('opens at the first open step, numbers the steps, and goes back only to open ones', async () => {
     await withWarehouse('partial', async (warehouse, records) => {
-      const { lastFrame, stdin } = mount({ ...BLANK, bucket, start: '2026-03-01', stop: '2026-03-03' }, engineDeps(warehouse, records));
+      const { lastFrame, stdin } = mount(
+        { ...BLANK, bucket, start: '2026-03-01', stop: '2026-03-03' },
+        engineDeps(warehouse, records),
+      );
       const frame = await waitForFrame(lastFrame, /Which analytics environments\?[\s\S]*0 of 2 selected/);
       expect(frame).toContain('Environments (1/3)');
       expect(frame).not.toContain('esc back');
@@ -149,11 +174,16 @@ describe('Wizard', () => {
       let failures = 1;
       const openSource = async (b: string) => {
         const real = await createFolderSource(b);
-        return { ...real, list: real.list.bind(real), read: real.read.bind(real), filePath: real.filePath.bind(real),
+        return {
+          ...real,
+          list: real.list.bind(real),
+          read: real.read.bind(real),
+          filePath: real.filePath.bind(real),
           discover: async (prefix: string, signal?: AbortSignal) => {
             if (failures-- > 0) throw new Error('could not reach the bucket');
             return real.discover(prefix, signal);
-          } };
+          },
+        };
       };
       const { lastFrame, stdin } = mount({ ...BLANK, bucket }, engineDeps(warehouse, records, { openSource }));
       await waitForFrame(lastFrame, /could not reach the bucket[\s\S]*r retry/);
@@ -164,7 +194,10 @@ describe('Wizard', () => {
 
   it('prefills the bucket it was given as a suggestion, saying where from', async () => {
     await withWarehouse('suggested', async (warehouse, records) => {
-      const { lastFrame, stdin } = mount(BLANK, engineDeps(warehouse, records, { suggestedBucket: { bucket, from: 'the last run' } }));
+      const { lastFrame, stdin } = mount(
+        BLANK,
+        engineDeps(warehouse, records, { suggestedBucket: { bucket, from: 'the last run' } }),
+      );
       const frame = await waitForFrame(lastFrame, 'Prefilled from the last run.');
       expect(frame).toContain(`Bucket › ${bucket}`);
       await press(stdin, KEY.enter);
@@ -174,7 +207,16 @@ describe('Wizard', () => {
 
   it('ends a dry run at the preview, sending nothing', async () => {
     const db = await withWarehouse('dry', async (warehouse, records, db) => {
-      const initial: WizardInput = { ...BLANK, dryRun: true, bucket, environments: ['testing'], categories: ['economy'], start: '2026-03-01', stop: '2026-03-01', times: 'all' };
+      const initial: WizardInput = {
+        ...BLANK,
+        dryRun: true,
+        bucket,
+        environments: ['testing'],
+        categories: ['economy'],
+        start: '2026-03-01',
+        stop: '2026-03-01',
+        times: 'all',
+      };
       const { lastFrame, stdin, onExit } = mount(initial, engineDeps(warehouse, records));
       const frame = await waitForFrame(lastFrame, 'Total: 2 partitions');
       expect(frame).toContain('enter finish (dry run: nothing is sent)');

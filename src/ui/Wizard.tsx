@@ -18,6 +18,7 @@ import { usePlanning } from './use-planning.js';
 import { useSource } from './use-source.js';
 import { choicesOf, contextLine, useWizardFlow, type StepId } from './use-wizard-flow.js';
 import type { WizardChoices, WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
+import { useLatest } from './use-latest.js';
 
 export interface WizardProps {
   initial: WizardInput;
@@ -43,9 +44,22 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
   // Each retry (r on a screen that failed to look something up) runs the lookup again.
   const [attempt, setAttempt] = useState(0);
   const retry = () => setAttempt((n) => n + 1);
-  const found = useDiscovery(step === 'environments' || step === 'categories' || step === 'dates' ? step : undefined, src.source, draft.dataType, draft.environments, draft.categories, attempt);
+  const found = useDiscovery(
+    step === 'environments' || step === 'categories' || step === 'dates' ? step : undefined,
+    src.source,
+    draft.dataType,
+    draft.environments,
+    draft.categories,
+    attempt,
+  );
   const choices = choicesOf(draft);
-  const planning = usePlanning(deps.plan, src.source, choices, step === 'preview' || step === 'confirm' || step === 'run', attempt);
+  const planning = usePlanning(
+    deps.plan,
+    src.source,
+    choices,
+    step === 'preview' || step === 'confirm' || step === 'run',
+    attempt,
+  );
   const plan = valueOf(planning.state);
   const runControl = useRef<AbortController | undefined>(undefined);
   const [stopping, setStopping] = useState(false);
@@ -62,9 +76,10 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
     setStopping(true);
   }, interrupt);
 
+  const exit = useLatest(onExit);
   useEffect(() => {
-    if (step === 'summary' && ran) onExit({ kind: 'ran', ...ran });
-  }, [step, ran]);
+    if (step === 'summary' && ran) exit.current({ kind: 'ran', ...ran });
+  }, [step, ran, exit]);
 
   const destination = deps.destination(draft.destination, draft.bucket);
   const context = contextLine(draft, destination);
@@ -146,7 +161,9 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           largeSelection={deps.largeSelection ?? 10_000}
           {...opt('dryRun', initial.dryRun)}
           context={context}
-          onSubmit={() => (initial.dryRun && plan && choices ? onExit({ kind: 'previewed', choices, plan }) : flow.go('confirm'))}
+          onSubmit={() =>
+            initial.dryRun && plan && choices ? onExit({ kind: 'previewed', choices, plan }) : flow.go('confirm')
+          }
           onFinish={() => plan && choices && onExit({ kind: 'previewed', choices, plan })}
           onRetry={retry}
           {...opt('onBack', backFrom('preview'))}

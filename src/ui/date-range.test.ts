@@ -18,7 +18,9 @@ describe('date presets', () => {
 
 describe('date presets across a year boundary', () => {
   it('take last month from the previous year and last 7 days across it', () => {
-    const by = Object.fromEntries(datePresets(new Date('2026-01-03T00:10:00Z')).map((p) => [p.label, `${p.start}..${p.stop}`]));
+    const by = Object.fromEntries(
+      datePresets(new Date('2026-01-03T00:10:00Z')).map((p) => [p.label, `${p.start}..${p.stop}`]),
+    );
     expect(by['Last month']).toBe('2025-12-01..2025-12-31');
     expect(by['Last 7 days']).toBe('2025-12-28..2026-01-03');
     expect(by.Yesterday).toBe('2026-01-02..2026-01-02');
@@ -41,9 +43,15 @@ describe('date validation', () => {
     expect(checkRange('2026-03-01', '2026-03-10')).toEqual({ days: 10 });
     expect(checkRange('2026-03-28', '2026-04-02')).toEqual({ days: 6 });
     expect(checkRange('2026-03-10', '2026-03-01').order).toMatch(/before the start/);
-    expect(spanOf(['2026-03-02', 'junk', '2026-01-05', '2026-02-01'])).toEqual({ first: '2026-01-05', last: '2026-03-02' });
+    expect(spanOf(['2026-03-02', 'junk', '2026-01-05', '2026-02-01'])).toEqual({
+      first: '2026-01-05',
+      last: '2026-03-02',
+    });
     // A folder named like a date that is not one is not in the span (the preset would fill it in, then refuse it).
-    expect(spanOf(['2026-03-02', '2026-13-45', '2026-02-30', '2026-01-05'])).toEqual({ first: '2026-01-05', last: '2026-03-02' });
+    expect(spanOf(['2026-03-02', '2026-13-45', '2026-02-30', '2026-01-05'])).toEqual({
+      first: '2026-01-05',
+      last: '2026-03-02',
+    });
     expect(spanOf([])).toBeUndefined();
   });
 });

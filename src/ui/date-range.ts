@@ -44,8 +44,10 @@ export function datePresets(now: Date, span?: DateSpan): DatePreset[] {
 /** What is wrong with one date as typed; `incomplete` while it could still become a date. */
 export function dateProblem(value: string): { message: string; incomplete: boolean } | undefined {
   const v = value.trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return dayOf(v) !== undefined ? undefined : { message: `${v} is not a calendar date`, incomplete: false };
-  if (/^\d{0,4}(-(\d{0,2}(-\d{0,1})?)?)?$/.test(v) || /^\d{4}-\d{2}-\d$/.test(v)) return { message: 'keep typing: YYYY-MM-DD', incomplete: true };
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v))
+    return dayOf(v) !== undefined ? undefined : { message: `${v} is not a calendar date`, incomplete: false };
+  if (/^\d{0,4}(-(\d{0,2}(-\d{0,1})?)?)?$/.test(v) || /^\d{4}-\d{2}-\d$/.test(v))
+    return { message: 'keep typing: YYYY-MM-DD', incomplete: true };
   return { message: `"${v}" is not a date: use YYYY-MM-DD`, incomplete: false };
 }
 

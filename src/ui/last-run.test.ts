@@ -7,7 +7,8 @@ import { lastRunBucket } from './last-run.js';
 describe('lastRunBucket', () => {
   it('reads the bucket of the newest run record', () => {
     const dir = mkdtempSync(join(tmpdir(), 'last-run-'));
-    const header = (bucket: string) => `${JSON.stringify({ type: 'start', runId: 'x', request: { bucket } })}\n{"type":"file"}\n`;
+    const header = (bucket: string) =>
+      `${JSON.stringify({ type: 'start', runId: 'x', request: { bucket } })}\n{"type":"file"}\n`;
     writeFileSync(join(dir, '20260301-100000-aaaa.ndjson'), header('gs://older'));
     writeFileSync(join(dir, '20260302-100000-bbbb.ndjson'), header('gs://newer'));
     writeFileSync(join(dir, 'notes.txt'), 'not a record');

@@ -18,12 +18,20 @@ export function editLine(line: Line, input: string, key: Key): { line: Line; sub
   if (key.leftArrow) return { line: { ...line, cursor: Math.max(0, line.cursor - 1) }, submit: false };
   if (key.rightArrow) return { line: { ...line, cursor: Math.min(line.text.length, line.cursor + 1) }, submit: false };
   if (key.backspace || key.delete) return { line: control(line, '\x7f'), submit: false };
-  if (key.ctrl) return { line: control(line, String.fromCharCode(input.toLowerCase().charCodeAt(0) - 96)), submit: false };
-  if (key.meta || key.escape || key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown) return { line, submit: false };
+  if (key.ctrl)
+    return { line: control(line, String.fromCharCode(input.toLowerCase().charCodeAt(0) - 96)), submit: false };
+  if (key.meta || key.escape || key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown)
+    return { line, submit: false };
   let next = line;
   for (const ch of input) {
     if (ch === '\r' || ch === '\n') return { line: next, submit: true };
-    next = ch < ' ' || ch === '\x7f' ? control(next, ch) : { text: next.text.slice(0, next.cursor) + ch + next.text.slice(next.cursor), cursor: next.cursor + ch.length };
+    next =
+      ch < ' ' || ch === '\x7f'
+        ? control(next, ch)
+        : {
+            text: next.text.slice(0, next.cursor) + ch + next.text.slice(next.cursor),
+            cursor: next.cursor + ch.length,
+          };
   }
   return { line: next, submit: false };
 }
@@ -33,7 +41,9 @@ function control({ text, cursor }: Line, ch: string): Line {
   switch (ch) {
     case '\x7f':
     case '\b':
-      return cursor === 0 ? { text, cursor } : { text: text.slice(0, cursor - 1) + text.slice(cursor), cursor: cursor - 1 };
+      return cursor === 0
+        ? { text, cursor }
+        : { text: text.slice(0, cursor - 1) + text.slice(cursor), cursor: cursor - 1 };
     case '\x01': // Ctrl-A
       return { text, cursor: 0 };
     case '\x05': // Ctrl-E

@@ -22,7 +22,9 @@ describe('the wizard start-up redirect', () => {
   it('the file the redirect loads exports the same throttle', async () => {
     const fromInk = createRequire(join(inkBuild, 'ink.js'));
     const entry = pathToFileURL(fromInk.resolve('es-toolkit/compat/throttle'));
-    const target = (await import(new URL('../dist/compat/function/throttle.mjs', entry).href)) as { throttle?: unknown };
+    const target = (await import(new URL('../dist/compat/function/throttle.mjs', entry).href)) as {
+      throttle?: unknown;
+    };
     const whole = (await import('es-toolkit/compat')) as { throttle?: unknown };
     expect(typeof target.throttle).toBe('function');
     expect(String(target.throttle)).toBe(String(whole.throttle));

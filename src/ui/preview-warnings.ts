@@ -12,12 +12,19 @@ export function previewWarnings(plan: BackfillPlan, largeSelection: number): Pre
   const out: PreviewWarning[] = [];
   if (t.matched === 0) out.push({ level: 'warning', text: 'Nothing matched the selection: esc to change it.' });
   if (t.toSend > largeSelection) {
-    out.push({ level: 'warning', text: `Very large selection: ${formatCount(t.toSend)} files (${formatBytes(t.bytesToSend)}) to send. Check the range before going on.` });
+    out.push({
+      level: 'warning',
+      text: `Very large selection: ${formatCount(t.toSend)} files (${formatBytes(t.bytesToSend)}) to send. Check the range before going on.`,
+    });
   }
   if (t.alreadyIngested > 0) {
-    out.push({ level: plan.reprocess ? 'warning' : 'note', text: alreadyIngestedNote(formatCount(t.alreadyIngested), plan.reprocess) });
+    out.push({
+      level: plan.reprocess ? 'warning' : 'note',
+      text: alreadyIngestedNote(formatCount(t.alreadyIngested), plan.reprocess),
+    });
   }
   if (t.staged > 0) out.push({ level: 'note', text: `${formatCount(t.staged)} files are ${STAGED_NOTE}.` });
-  if (t.matched > 0 && t.toSend === 0) out.push({ level: 'note', text: 'Nothing to send: every matched file is already ingested.' });
+  if (t.matched > 0 && t.toSend === 0)
+    out.push({ level: 'note', text: 'Nothing to send: every matched file is already ingested.' });
   return out;
 }

@@ -11,8 +11,18 @@ function terminal(columns = 80, rows = 24) {
   const stdout = Object.assign(new PassThrough(), { isTTY: true, columns, rows });
   let drawn = '';
   stdout.on('data', (d: Buffer) => (drawn += d.toString()));
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin, ref: () => stdin, unref: () => stdin });
-  return { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, drawn: () => drawn, raw: stdout };
+  const stdin = Object.assign(new PassThrough(), {
+    isTTY: true,
+    setRawMode: () => stdin,
+    ref: () => stdin,
+    unref: () => stdin,
+  });
+  return {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    drawn: () => drawn,
+    raw: stdout,
+  };
 }
 
 // Loaded as the CLI loads it, so Ink draws frames even where CI is set (as in our own CI).
@@ -37,7 +47,11 @@ const deps: WizardDeps = {
 describe('runWizard', () => {
   it('draws on the streams it is given and resolves when the operator quits', async () => {
     const t = terminal();
-    const result = runWizard({ dataType: 'json', reprocess: false, bucket: '/b' }, deps, { stdin: t.stdin, stdout: t.stdout, env: {} });
+    const result = runWizard({ dataType: 'json', reprocess: false, bucket: '/b' }, deps, {
+      stdin: t.stdin,
+      stdout: t.stdout,
+      env: {},
+    });
     await until(() => /Which analytics environments\?[\s\S]*testing/.test(t.drawn()));
     t.stdin.write(KEY.ctrlC);
     expect(await result).toEqual({ kind: 'cancelled' });
@@ -47,7 +61,12 @@ describe('runWizard', () => {
   it('treats the process interrupt like Ctrl-C, and clears the screen when the terminal narrows', async () => {
     const t = terminal(100, 30);
     const interrupt = new AbortController();
-    const result = runWizard({ dataType: 'json', reprocess: false }, deps, { stdin: t.stdin, stdout: t.stdout, env: { NO_COLOR: '1' }, interrupt: interrupt.signal });
+    const result = runWizard({ dataType: 'json', reprocess: false }, deps, {
+      stdin: t.stdin,
+      stdout: t.stdout,
+      env: { NO_COLOR: '1' },
+      interrupt: interrupt.signal,
+    });
     await until(() => t.drawn().includes('Bucket ›'));
     Object.assign(t.raw, { columns: 80 });
     t.raw.emit('resize');
@@ -57,7 +76,8 @@ describe('runWizard', () => {
   });
 
   it('maps outcomes to exit codes', () => {
-    const ran = (over: Parameters<typeof summaryOf>[0]) => exitCodeOf({ kind: 'ran', choices: {} as never, plan: {} as never, summary: summaryOf(over) });
+    const ran = (over: Parameters<typeof summaryOf>[0]) =>
+      exitCodeOf({ kind: 'ran', choices: {} as never, plan: {} as never, summary: summaryOf(over) });
     expect(ran({})).toBe(0);
     expect(ran({ counts: { published: 0, ingested: 1, 'already-ingested': 0, failed: 1 } })).toBe(1);
     expect(ran({ interrupted: true })).toBe(130);

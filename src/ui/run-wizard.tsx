@@ -54,7 +54,13 @@ export function runWizard(initial: WizardInput, deps: WizardDeps, io: WizardIo):
           onFail={(error) => finish(() => reject(error))}
         />
       </ColorProvider>,
-      { stdin: io.stdin, stdout: io.stdout, ...(io.stderr ? { stderr: io.stderr } : {}), exitOnCtrlC: false, patchConsole: false },
+      {
+        stdin: io.stdin,
+        stdout: io.stdout,
+        ...(io.stderr ? { stderr: io.stderr } : {}),
+        exitOnCtrlC: false,
+        patchConsole: false,
+      },
     );
   });
 }

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
+import { useLatest } from './use-latest.js';
 
-export type AsyncState<T> = { status: 'idle' } | { status: 'loading' } | { status: 'done'; value: T } | { status: 'failed'; error: string };
+export type AsyncState<T> =
+  { status: 'idle' } | { status: 'loading' } | { status: 'done'; value: T } | { status: 'failed'; error: string };
 
 /**
  * Runs `load` whenever `key` changes (undefined `load` means nothing to do), aborting the previous
@@ -8,8 +10,13 @@ export type AsyncState<T> = { status: 'idle' } | { status: 'loading' } | { statu
  */
 export function useAsync<T>(load: ((signal: AbortSignal) => Promise<T>) | undefined, key: string): AsyncState<T> {
   const [state, setState] = useState<{ key: string; state: AsyncState<T> }>({ key: '', state: { status: 'idle' } });
+  // `load` is a new closure every render; `key` (and whether there is anything to load) says when it
+  // means something new, and the latest closure is the one called.
+  const latest = useLatest(load);
+  const loads = load !== undefined;
   useEffect(() => {
-    if (!load) {
+    const load = latest.current;
+    if (!loads || !load) {
       setState({ key, state: { status: 'idle' } });
       return;
     }
@@ -18,16 +25,15 @@ export function useAsync<T>(load: ((signal: AbortSignal) => Promise<T>) | undefi
     Promise.resolve()
       .then(() => load(controller.signal))
       .then(
-      (value) => {
-        if (!controller.signal.aborted) setState({ key, state: { status: 'done', value } });
-      },
-      (error: unknown) => {
-        if (!controller.signal.aborted) setState({ key, state: { status: 'failed', error: messageOf(error) } });
-      },
-    );
+        (value) => {
+          if (!controller.signal.aborted) setState({ key, state: { status: 'done', value } });
+        },
+        (error: unknown) => {
+          if (!controller.signal.aborted) setState({ key, state: { status: 'failed', error: messageOf(error) } });
+        },
+      );
     return () => controller.abort();
-    // `load` is a new closure every render; `key` says when it means something new.
-  }, [key, load === undefined]);
+  }, [key, loads, latest]);
   // Until the effect for a new key has run, the old result must not show.
   return state.key === key ? state.state : load ? { status: 'loading' } : { status: 'idle' };
 }

@@ -12,7 +12,8 @@ export interface Discovery {
   span: AsyncState<DateSpan | null>;
 }
 
-const listOf = (v: AllOr<string> | undefined, all: string[] | undefined) => (v === 'all' ? all : v ? [...v] : undefined);
+const listOf = (v: AllOr<string> | undefined, all: string[] | undefined) =>
+  v === 'all' ? all : v ? [...v] : undefined;
 
 /** What the step on screen needs looked up: nothing is listed that no step shows. */
 export type DiscoveryNeed = 'environments' | 'categories' | 'dates' | undefined;
@@ -29,7 +30,10 @@ export function useDiscovery(
   // Environments are listed for their step, or when `all` stands for them in a later one.
   const wantEnvs = need === 'environments' || (need !== undefined && environments === 'all');
   const wantCats = need === 'categories' || (need === 'dates' && categories === 'all');
-  const envState = useAsync(source && wantEnvs ? (signal) => source.discover(levelPrefix([dataType]), signal) : undefined, `${source?.url}|${dataType}#${attempt}`);
+  const envState = useAsync(
+    source && wantEnvs ? (signal) => source.discover(levelPrefix([dataType]), signal) : undefined,
+    `${source?.url}|${dataType}#${attempt}`,
+  );
   const presentEnvs = envState.status === 'done' ? envState.value : undefined;
   const envs = listOf(environments, presentEnvs);
 
@@ -37,7 +41,8 @@ export function useDiscovery(
     source && envs && wantCats
       ? async (signal) => {
           const found = new Set<string>();
-          for (const env of envs) for (const c of await source.discover(levelPrefix([dataType, env]), signal)) found.add(c);
+          for (const env of envs)
+            for (const c of await source.discover(levelPrefix([dataType, env]), signal)) found.add(c);
           return [...found].sort();
         }
       : undefined,
@@ -49,7 +54,8 @@ export function useDiscovery(
     source && envs && cats && need === 'dates'
       ? async (signal) => {
           const dates: string[] = [];
-          for (const env of envs) for (const cat of cats) dates.push(...(await source.discover(levelPrefix([dataType, env, cat]), signal)));
+          for (const env of envs)
+            for (const cat of cats) dates.push(...(await source.discover(levelPrefix([dataType, env, cat]), signal)));
           return spanOf(dates) ?? null;
         }
       : undefined,

@@ -8,7 +8,13 @@ import type { WizardChoices, WizardDeps } from './wizard-types.js';
  * Plans while `active` (the preview and confirm steps), again whenever the choices change; leaving
  * aborts the listing. Listing progress is reported as it comes.
  */
-export function usePlanning(plan: WizardDeps['plan'], source: Source | undefined, choices: WizardChoices | undefined, active: boolean, attempt = 0) {
+export function usePlanning(
+  plan: WizardDeps['plan'],
+  source: Source | undefined,
+  choices: WizardChoices | undefined,
+  active: boolean,
+  attempt = 0,
+) {
   const [progress, setProgress] = useState<PlanProgress>();
   const key = active && source && choices ? `${JSON.stringify(choices)}#${attempt}` : '';
   const state = useAsync<BackfillPlan>(

@@ -5,7 +5,10 @@ import { useState } from 'react';
  * A scroll offset over `count` rows shown `height` at a time, moved by ↑↓, PgUp/PgDn, Home/End.
  * Returns the offset (kept in range as the count or height change) and the key handler.
  */
-export function useScroll(count: number, height: number): { offset: number; onKey: (input: string, key: Key) => boolean } {
+export function useScroll(
+  count: number,
+  height: number,
+): { offset: number; onKey: (input: string, key: Key) => boolean } {
   const [wanted, setWanted] = useState(0);
   const max = Math.max(0, count - height);
   const offset = Math.min(Math.max(0, wanted), max);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Source } from '../ports/source.js';
 import { messageOf } from './use-async.js';
+import { useLatest } from './use-latest.js';
 import type { Flow } from './use-wizard-flow.js';
 
 /** Opens the bucket the source step (or the flag) names, moving on when it opens. */
@@ -25,8 +26,10 @@ export function useSource(flow: Flow, openSource: (bucket: string) => Promise<So
       },
     );
   };
-  useEffect(() => {
+  // Once, at the start: a bucket given by the flag is opened without asking.
+  const start = useLatest(() => {
     if (flow.draft.bucket !== undefined && flow.step === 'source') open(flow.draft.bucket);
-  }, []);
+  });
+  useEffect(() => start.current(), [start]);
   return { source, checking, error, open };
 }

@@ -7,7 +7,10 @@ import { useCallback, useRef } from 'react';
  * always calls the latest handlers, so a key pressed right after a re-render is never handled
  * by an old closure.
  */
-export function useStepKeys(handlers: { onBack?: (() => void) | undefined; extra?: (input: string, key: Key) => void }, active = true): void {
+export function useStepKeys(
+  handlers: { onBack?: (() => void) | undefined; extra?: (input: string, key: Key) => void },
+  active = true,
+): void {
   const latest = useRef(handlers);
   latest.current = handlers;
   const listener = useCallback((input: string, key: Key) => {

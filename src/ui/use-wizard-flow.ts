@@ -3,7 +3,17 @@ import type { TimeBucket } from '../core/partition-layout.js';
 import type { AllOr } from '../core/selection.js';
 import type { WizardChoices, WizardInput } from './wizard-types.js';
 
-export type StepId = 'source' | 'environments' | 'categories' | 'dates' | 'times' | 'destination' | 'preview' | 'confirm' | 'run' | 'summary';
+export type StepId =
+  | 'source'
+  | 'environments'
+  | 'categories'
+  | 'dates'
+  | 'times'
+  | 'destination'
+  | 'preview'
+  | 'confirm'
+  | 'run'
+  | 'summary';
 
 /** The steps that choose something, in order; a flag fixes its step and the flow skips it. */
 export const CHOOSING = ['source', 'environments', 'categories', 'dates', 'times', 'destination'] as const;
@@ -29,7 +39,14 @@ export function choicesOf(d: Draft): WizardChoices | undefined {
   return {
     destination: d.destination,
     bucket: d.bucket,
-    selection: { dataType: d.dataType, environments: d.environments, categories: d.categories, start: d.start, stop: d.stop, times: d.times ?? 'all' },
+    selection: {
+      dataType: d.dataType,
+      environments: d.environments,
+      categories: d.categories,
+      start: d.start,
+      stop: d.stop,
+      times: d.times ?? 'all',
+    },
     reprocess: d.reprocess,
   };
 }
@@ -38,7 +55,13 @@ const list = (v: AllOr<string> | undefined) => (v === undefined ? undefined : v 
 
 /** One line of what has been chosen so far, for the top of each step. */
 export function contextLine(d: Draft, destination: string): string {
-  const parts = [d.bucket, list(d.environments), list(d.categories), d.start && d.stop ? `${d.start}…${d.stop}` : undefined, list(d.times as AllOr<string> | undefined)];
+  const parts = [
+    d.bucket,
+    list(d.environments),
+    list(d.categories),
+    d.start && d.stop ? `${d.start}…${d.stop}` : undefined,
+    list(d.times as AllOr<string> | undefined),
+  ];
   return `${parts.filter((p) => p !== undefined).join(' · ')} → ${destination}${d.reprocess ? ' (reprocess)' : ''}`;
 }
 
@@ -52,7 +75,8 @@ export function useWizardFlow(initial: WizardInput) {
   const [step, setStep] = useState<StepId>('source');
   const open = CHOOSING.filter((s) => !fixed.has(s));
 
-  const afterChoosing = (from: Choosing): StepId => CHOOSING.slice(CHOOSING.indexOf(from) + 1).find((s) => !fixed.has(s)) ?? 'preview';
+  const afterChoosing = (from: Choosing): StepId =>
+    CHOOSING.slice(CHOOSING.indexOf(from) + 1).find((s) => !fixed.has(s)) ?? 'preview';
   const previous = (from: StepId): StepId | undefined => {
     if (from === 'confirm') return 'preview';
     if (from === 'run' || from === 'summary') return undefined;

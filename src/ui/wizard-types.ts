@@ -40,9 +40,19 @@ export interface WizardDeps {
   /** Opens a bucket (`gs://…`) or folder; a rejection with a message is shown under the input. */
   openSource(bucket: string): Promise<Source>;
   /** Plans the backfill (lists, asks the warehouse what already landed). */
-  plan(choices: WizardChoices, source: Source, signal: AbortSignal, onProgress: (p: PlanProgress) => void): Promise<BackfillPlan>;
+  plan(
+    choices: WizardChoices,
+    source: Source,
+    signal: AbortSignal,
+    onProgress: (p: PlanProgress) => void,
+  ): Promise<BackfillPlan>;
   /** Runs a plan; aborting `signal` stops new sends and lets what is in flight finish. */
-  run(choices: WizardChoices, plan: BackfillPlan, signal: AbortSignal, onEvent: (e: RunEvent) => void): Promise<RunSummary>;
+  run(
+    choices: WizardChoices,
+    plan: BackfillPlan,
+    signal: AbortSignal,
+    onEvent: (e: RunEvent) => void,
+  ): Promise<RunSummary>;
   /** The destination in words, for the header and the Confirm screen (naming the project). */
   destination(destination: string | undefined, bucket: string | undefined): string;
   /** What the destination step offers for `bucket`, the usual choice first. */

@@ -33,7 +33,9 @@ function expected(envs: string[], dates: string[], times: string[]) {
   let events = 0;
   let rejected = 0;
   for (const [prefix, p] of tally.byPartition) {
-    const m = /analytics_environment=([^/]+)\/event_category=[^/]+\/event_ds=([^/]+)\/event_time=([^/]+)\//.exec(prefix);
+    const m = /analytics_environment=([^/]+)\/event_category=[^/]+\/event_ds=([^/]+)\/event_time=([^/]+)\//.exec(
+      prefix,
+    );
     if (m && envs.includes(m[1]!) && dates.includes(m[2]!) && times.includes(m[3]!)) {
       files += p.files;
       events += p.events;
@@ -44,11 +46,16 @@ function expected(envs: string[], dates: string[], times: string[]) {
 }
 
 const selection = [
-  '--analytics-environment', 'testing,staging',
-  '--event-category', 'all',
-  '--event-ds-start', '2026-03-01',
-  '--event-ds-stop', '2026-03-03',
-  '--event-time', '0-8,16-24',
+  '--analytics-environment',
+  'testing,staging',
+  '--event-category',
+  'all',
+  '--event-ds-start',
+  '2026-03-01',
+  '--event-ds-stop',
+  '2026-03-03',
+  '--event-time',
+  '0-8,16-24',
 ];
 
 describe('analytics-backfill into DuckDB', () => {
@@ -58,24 +65,50 @@ describe('analytics-backfill into DuckDB', () => {
     const want = expected(['testing', 'staging'], ['2026-03-01', '2026-03-02', '2026-03-03'], ['0-8', '16-24']);
     expect(want.files).toBe(48);
 
-    const first = await runCli(['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, ...selection, '--record-dir', records, '--yes']);
+    const first = await runCli([
+      '--gcs-bucket',
+      bucket,
+      '--warehouse',
+      `duckdb:${db}`,
+      ...selection,
+      '--record-dir',
+      records,
+      '--yes',
+    ]);
     expect(first.stderr).not.toMatch(/failed|error/i);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`Matched ${want.files} files`);
     // The summary says what landed and what was rejected, and where, not only files.
     expect(first.stdout).toContain(`${want.events} events landed in events.events_function.`);
-    expect(first.stdout).toMatch(new RegExp(`^${want.rejected} lines rejected into logs.events_debug_function, from \\d+ files`, 'm'));
+    expect(first.stdout).toMatch(
+      new RegExp(`^${want.rejected} lines rejected into logs.events_debug_function, from \\d+ files`, 'm'),
+    );
     expect(first.stdout.split('\n').every((l) => l.length <= 80)).toBe(true);
     expect(await countRows(db, 'events.events_function')).toBe(want.events);
     expect(await countRows(db, 'logs.events_debug_function')).toBe(want.rejected);
     // Two log rows per file: parse_initiated, then the ledger row.
     expect(await countRows(db, 'logs.events_logs_function')).toBe(want.files * 2);
-    const outside = await queryDuckDb(db, "SELECT count(*) FROM events.events_function WHERE analytics_environment = 'production'");
+    const outside = await queryDuckDb(
+      db,
+      "SELECT count(*) FROM events.events_function WHERE analytics_environment = 'production'",
+    );
     expect(outside).toEqual([[0n]]);
 
-    const second = await runCli(['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, ...selection, '--record-dir', records, '--yes', '--json']);
+    const second = await runCli([
+      '--gcs-bucket',
+      bucket,
+      '--warehouse',
+      `duckdb:${db}`,
+      ...selection,
+      '--record-dir',
+      records,
+      '--yes',
+      '--json',
+    ]);
     expect(second.code).toBe(0);
-    const summary = JSON.parse(second.stdout) as { files: { matched: number; alreadyIngested: number; staged: number; toSend: number } };
+    const summary = JSON.parse(second.stdout) as {
+      files: { matched: number; alreadyIngested: number; staged: number; toSend: number };
+    };
     expect(summary.files).toEqual({ matched: want.files, alreadyIngested: want.files, staged: 0, toSend: 0 });
     expect(await countRows(db, 'events.events_function')).toBe(want.events);
     expect(await countRows(db, 'logs.events_logs_function')).toBe(want.files * 2);
@@ -84,7 +117,17 @@ describe('analytics-backfill into DuckDB', () => {
   it('dry run previews without creating the warehouse or a run record', async () => {
     const db = join(dir, 'dry.duckdb');
     const records = join(dir, 'runs-dry');
-    const result = await runCli(['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, ...selection, '--record-dir', records, '--dry-run', '--json']);
+    const result = await runCli([
+      '--gcs-bucket',
+      bucket,
+      '--warehouse',
+      `duckdb:${db}`,
+      ...selection,
+      '--record-dir',
+      records,
+      '--dry-run',
+      '--json',
+    ]);
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as { dryRun: boolean; files: { toSend: number }; partitions: unknown[] };
     expect(summary.dryRun).toBe(true);
@@ -97,11 +140,23 @@ describe('analytics-backfill into DuckDB', () => {
   it('writes a run record that says what happened to every file', async () => {
     const db = join(dir, 'rec.duckdb');
     const records = join(dir, 'runs-rec');
-    const result = await runCli(['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, ...selection, '--record-dir', records, '--yes', '--json']);
+    const result = await runCli([
+      '--gcs-bucket',
+      bucket,
+      '--warehouse',
+      `duckdb:${db}`,
+      ...selection,
+      '--record-dir',
+      records,
+      '--yes',
+      '--json',
+    ]);
     expect(result.code).toBe(0);
     // --json says what landed too: events, rejected lines, and the files that lost the most.
     const want = expected(['testing', 'staging'], ['2026-03-01', '2026-03-02', '2026-03-03'], ['0-8', '16-24']);
-    const { run } = JSON.parse(result.stdout) as { run: { rows: { events: number; rejectedLines: number; worst: unknown[] } } };
+    const { run } = JSON.parse(result.stdout) as {
+      run: { rows: { events: number; rejectedLines: number; worst: unknown[] } };
+    };
     expect(run.rows).toMatchObject({ events: want.events, rejectedLines: want.rejected });
     expect(run.rows.worst.length).toBeGreaterThan(0);
     const [file] = readdirSync(records);
@@ -115,12 +170,32 @@ describe('analytics-backfill into DuckDB', () => {
   const bad: [string, string[], RegExp][] = [
     ['an unknown flag', ['--gcs-bucket', 'B', '--bogus'], /unknown flag --bogus/],
     ['a bad date', ['--event-ds-start', '2026-13-01'], /--event-ds-start: "2026-13-01" is not a date/],
-    ['stop before start', ['--event-ds-start', '2026-03-03', '--event-ds-stop', '2026-03-01'], /--event-ds-stop 2026-03-01 is before --event-ds-start 2026-03-03/],
-    ['an environment the bucket does not hold', ['--analytics-environment', 'testin'], /environment "testin" not in file:.* \(present: production, staging, testing\)\. Did you mean "testing"\?\n$/],
-    ['a mistyped category', ['--event-category', 'gamepaly'], /event category \(under testing\) "gamepaly" not in file:.*\(present: gameplay, store\)\. Did you mean "gameplay"\?\n$/],
-    ['a typo beside a good category', ['--event-category', 'gameplay,nosuch'], /event category \(under testing\) "nosuch" not in .*\(present: gameplay, store\)\. Choose from the values present, or all\.\n$/],
+    [
+      'stop before start',
+      ['--event-ds-start', '2026-03-03', '--event-ds-stop', '2026-03-01'],
+      /--event-ds-stop 2026-03-01 is before --event-ds-start 2026-03-03/,
+    ],
+    [
+      'an environment the bucket does not hold',
+      ['--analytics-environment', 'testin'],
+      /environment "testin" not in file:.* \(present: production, staging, testing\)\. Did you mean "testing"\?\n$/,
+    ],
+    [
+      'a mistyped category',
+      ['--event-category', 'gamepaly'],
+      /event category \(under testing\) "gamepaly" not in file:.*\(present: gameplay, store\)\. Did you mean "gameplay"\?\n$/,
+    ],
+    [
+      'a typo beside a good category',
+      ['--event-category', 'gameplay,nosuch'],
+      /event category \(under testing\) "nosuch" not in .*\(present: gameplay, store\)\. Choose from the values present, or all\.\n$/,
+    ],
     ['an unknown time bucket', ['--event-time', '0-9'], /--event-time: unknown time bucket "0-9"/],
-    ['a missing bucket folder', ['--gcs-bucket', '/nonexistent/bucket'], /--gcs-bucket: folder \/nonexistent\/bucket does not exist/],
+    [
+      'a missing bucket folder',
+      ['--gcs-bucket', '/nonexistent/bucket'],
+      /--gcs-bucket: folder \/nonexistent\/bucket does not exist/,
+    ],
     ['a missing choice', ['--event-category', ''], /--event-category/],
     ['a bad warehouse', ['--warehouse', 'sqlite:x'], /--warehouse: "sqlite:x"/],
   ];
@@ -129,8 +204,12 @@ describe('analytics-backfill into DuckDB', () => {
       const work = mkdtempSync(join(tmpdir(), 'cli-bad-'));
       const db = join(work, 'w.duckdb');
       const base: Record<string, string> = {
-        '--gcs-bucket': bucket, '--warehouse': `duckdb:${db}`, '--analytics-environment': 'testing',
-        '--event-category': 'all', '--event-ds-start': '2026-03-01', '--event-ds-stop': '2026-03-01',
+        '--gcs-bucket': bucket,
+        '--warehouse': `duckdb:${db}`,
+        '--analytics-environment': 'testing',
+        '--event-category': 'all',
+        '--event-ds-start': '2026-03-01',
+        '--event-ds-stop': '2026-03-01',
       };
       for (let i = 0; i < args.length; i += 2) if (args[i + 1] !== undefined) base[args[i]!] = args[i + 1]!;
       const extra = args.length % 2 === 1 ? [args[args.length - 1]!] : [];

@@ -13,23 +13,50 @@ describe('an interrupted backfill', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-int-'));
     const bucket = join(dir, 'bucket');
     const tally = writeSampleBucket(bucket, {
-      environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-10',
-      times: ['0-8', '8-16', '16-24'], filesPerPartition: 150, eventsPerFile: 40, seed: 5,
+      environments: ['testing'],
+      categories: ['gameplay'],
+      start: '2026-03-01',
+      stop: '2026-03-10',
+      times: ['0-8', '8-16', '16-24'],
+      filesPerPartition: 150,
+      eventsPerFile: 40,
+      seed: 5,
     });
     const db = join(dir, 'w.duckdb');
     const records = join(dir, 'runs');
-    const args = ['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--analytics-environment', 'testing',
-      '--event-category', 'all', '--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-10', '--record-dir', records, '--yes'];
+    const args = [
+      '--gcs-bucket',
+      bucket,
+      '--warehouse',
+      `duckdb:${db}`,
+      '--analytics-environment',
+      'testing',
+      '--event-category',
+      'all',
+      '--event-ds-start',
+      '2026-03-01',
+      '--event-ds-stop',
+      '2026-03-10',
+      '--record-dir',
+      records,
+      '--yes',
+    ];
 
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     // As a shell reports it: a process that ends by SIGINT (as Ctrl-C ends it) exits 130.
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : null))));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : null))),
+    );
     const fileLines = () => {
       if (!existsSync(records)) return 0;
       const [name] = readdirSync(records).filter((n) => !n.startsWith('.')); // not a plan's journal
-      return name ? readFileSync(join(records, name), 'utf8').split('\n').filter((l) => l.includes('"type":"file"')).length : 0;
+      return name
+        ? readFileSync(join(records, name), 'utf8')
+            .split('\n')
+            .filter((l) => l.includes('"type":"file"')).length
+        : 0;
     };
     await until(() => fileLines() >= 1); // the first group committed
     child.kill('SIGINT');
@@ -45,7 +72,9 @@ describe('an interrupted backfill', () => {
     const resumed = await runCli(resume!.split(' '));
     expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
     expect(await countRows(db, 'events.events_function')).toBe(tally.events);
-    const [[distinct]] = (await queryDuckDb(db, 'SELECT count(DISTINCT event_id) FROM events.events_function')) as [[bigint]];
+    const [[distinct]] = (await queryDuckDb(db, 'SELECT count(DISTINCT event_id) FROM events.events_function')) as [
+      [bigint],
+    ];
     expect(Number(distinct)).toBe(tally.events);
     expect(await countRows(db, 'logs.events_logs_function')).toBe(tally.files * 2);
   });

@@ -22,9 +22,25 @@ describe('--json through a pipe', () => {
       seed: 7,
     });
     const r = await runCli([
-      '--gcs-bucket', bucket, '--warehouse', `duckdb:${join(dir, 'w.duckdb')}`, '--analytics-environment', 'live',
-      '--event-category', 'all', '--event-ds-start', '2025-01-01', '--event-ds-stop', '2025-12-31', '--event-time', 'all',
-      '--record-dir', join(dir, 'runs'), '--dry-run', '--json', '--yes',
+      '--gcs-bucket',
+      bucket,
+      '--warehouse',
+      `duckdb:${join(dir, 'w.duckdb')}`,
+      '--analytics-environment',
+      'live',
+      '--event-category',
+      'all',
+      '--event-ds-start',
+      '2025-01-01',
+      '--event-ds-stop',
+      '2025-12-31',
+      '--event-time',
+      'all',
+      '--record-dir',
+      join(dir, 'runs'),
+      '--dry-run',
+      '--json',
+      '--yes',
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout.length).toBeGreaterThan(4 * 65536);

@@ -30,7 +30,11 @@ process.once('exit', () => {
   }
 });
 
-async function restartable(name: 'gcs' | 'bigquery', args: (port: number, grpc: number, dir: string) => string[], health: (port: number) => string): Promise<Restartable> {
+async function restartable(
+  name: 'gcs' | 'bigquery',
+  args: (port: number, grpc: number, dir: string) => string[],
+  health: (port: number) => string,
+): Promise<Restartable> {
   const bin = emulatorBinary(name);
   if (!bin) throw new Error(`${name} emulator is not installed: run scripts/emulators.sh install`);
   const [port, grpc] = [await freePort(), await freePort()];
@@ -71,7 +75,13 @@ async function restartable(name: 'gcs' | 'bigquery', args: (port: number, grpc: 
 export function restartableBigQuery(): Promise<Restartable> {
   return restartable(
     'bigquery',
-    (p, g, dir) => [`--project=${EMULATOR_PROJECT}`, '--host=127.0.0.1', `--port=${p}`, `--grpc-port=${g}`, `--database=${bigQueryDatabase(dir)}`],
+    (p, g, dir) => [
+      `--project=${EMULATOR_PROJECT}`,
+      '--host=127.0.0.1',
+      `--port=${p}`,
+      `--grpc-port=${g}`,
+      `--database=${bigQueryDatabase(dir)}`,
+    ],
     (p) => `http://127.0.0.1:${p}/bigquery/v2/projects/${EMULATOR_PROJECT}/datasets`,
   );
 }
@@ -79,7 +89,22 @@ export function restartableBigQuery(): Promise<Restartable> {
 export function restartableGcs(): Promise<Restartable> {
   return restartable(
     'gcs',
-    (p, _g, dir) => ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(p), '-backend', 'filesystem', '-filesystem-root', join(dir, 'gcs'), '-external-url', `http://127.0.0.1:${p}`, '-log-level', 'error'],
+    (p, _g, dir) => [
+      '-scheme',
+      'http',
+      '-host',
+      '127.0.0.1',
+      '-port',
+      String(p),
+      '-backend',
+      'filesystem',
+      '-filesystem-root',
+      join(dir, 'gcs'),
+      '-external-url',
+      `http://127.0.0.1:${p}`,
+      '-log-level',
+      'error',
+    ],
     (p) => `http://127.0.0.1:${p}/storage/v1/b`,
   );
 }

@@ -22,7 +22,12 @@ function goBin(): string[] {
   const dirs: string[] = [];
   if (process.env.GOBIN) dirs.push(process.env.GOBIN);
   try {
-    dirs.push(join(execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(), 'bin'));
+    dirs.push(
+      join(
+        execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+        'bin',
+      ),
+    );
   } catch {
     // no go: fall back to the default GOPATH
   }
@@ -41,7 +46,12 @@ function onPath(name: string): string | undefined {
 function pubsubBin(): string | undefined {
   const roots = ['/usr/lib/google-cloud-sdk', '/usr/share/google-cloud-sdk', '/google-cloud-sdk'];
   try {
-    roots.unshift(execFileSync('gcloud', ['info', '--format=value(installation.sdk_root)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    roots.unshift(
+      execFileSync('gcloud', ['info', '--format=value(installation.sdk_root)'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim(),
+    );
   } catch {
     // no gcloud on PATH
   }
@@ -139,7 +149,12 @@ process.once('exit', () => {
   }
 });
 
-async function launchOnce(name: EmulatorName, args: (port: number, grpc: number) => string[], health: (port: number) => string, endpoint: (port: number) => string): Promise<RunningEmulator> {
+async function launchOnce(
+  name: EmulatorName,
+  args: (port: number, grpc: number) => string[],
+  health: (port: number) => string,
+  endpoint: (port: number) => string,
+): Promise<RunningEmulator> {
   const bin = binaries[name]();
   if (!bin) throw new Error(`${name} emulator is not installed: run scripts/emulators.sh install`);
   const port = await freePort();
@@ -203,7 +218,20 @@ async function launch(...args: Parameters<typeof launchOnce>): Promise<RunningEm
 export function startGcs(): Promise<RunningEmulator> {
   return launch(
     'gcs',
-    (p) => ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(p), '-backend', 'memory', '-external-url', `http://127.0.0.1:${p}`, '-log-level', 'error'],
+    (p) => [
+      '-scheme',
+      'http',
+      '-host',
+      '127.0.0.1',
+      '-port',
+      String(p),
+      '-backend',
+      'memory',
+      '-external-url',
+      `http://127.0.0.1:${p}`,
+      '-log-level',
+      'error',
+    ],
     (p) => `http://127.0.0.1:${p}/storage/v1/b`,
     (p) => `http://127.0.0.1:${p}`,
   );
@@ -223,7 +251,13 @@ export function bigQueryDatabase(dir = mkdtempSync(join(tmpdir(), 'bq-emulator-'
 export function startBigQuery(): Promise<RunningEmulator> {
   return launch(
     'bigquery',
-    (p, g) => [`--project=${EMULATOR_PROJECT}`, '--host=127.0.0.1', `--port=${p}`, `--grpc-port=${g}`, `--database=${bigQueryDatabase()}`],
+    (p, g) => [
+      `--project=${EMULATOR_PROJECT}`,
+      '--host=127.0.0.1',
+      `--port=${p}`,
+      `--grpc-port=${g}`,
+      `--database=${bigQueryDatabase()}`,
+    ],
     (p) => `http://127.0.0.1:${p}/bigquery/v2/projects/${EMULATOR_PROJECT}/datasets`,
     (p) => `http://127.0.0.1:${p}`,
   );

@@ -28,7 +28,11 @@ describe('a single 100 MB line', () => {
   it('holding a one-line array of 3,000,000 small events with no newline: every element lands', async () => {
     const element = '{"eventClass":"e","eventId":"i"},'; // 33 bytes
     const n = 3_000_000;
-    const t = await parseAll(stream('[', repeated(element, element.length * (n - 1)), '{"eventClass":"e","eventId":"last"}]'), undefined, 1);
+    const t = await parseAll(
+      stream('[', repeated(element, element.length * (n - 1)), '{"eventClass":"e","eventId":"last"}]'),
+      undefined,
+      1,
+    );
     expect(t.eventCount).toBe(n);
     expect(t.debugCount).toBe(0);
     expect(t.biggestBatch).toBe(1000);
@@ -99,7 +103,10 @@ describe('a gzip bomb', () => {
 
 describe('a truncated gzip file', () => {
   it('keeps every complete line inflated before the cut, the cut line as a debug row, then the reason', async () => {
-    const lines = Array.from({ length: 5000 }, (_, i) => `{"eventClass":"ok","eventId":"t${i}","eventAttributes":{"n":${i * 7919}}}`);
+    const lines = Array.from(
+      { length: 5000 },
+      (_, i) => `{"eventClass":"ok","eventId":"t${i}","eventAttributes":{"n":${i * 7919}}}`,
+    );
     const whole = gzipSync(`${lines.join('\n')}\n`);
     const cut = whole.subarray(0, Math.floor(whole.length * 0.6));
     const prefix = gunzipSync(cut, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
@@ -109,6 +116,9 @@ describe('a truncated gzip file', () => {
     const t = await parseAll([cut], undefined, 10_000);
     expect(t.eventCount).toBe(complete.length);
     expect(ids(t)).toEqual(complete.map((_, i) => `t${i}`));
-    expect(t.debug).toEqual([partial, `gzip: unexpected end of file after ${Buffer.byteLength(prefix)} bytes of content; the rest of the file was not read`]);
+    expect(t.debug).toEqual([
+      partial,
+      `gzip: unexpected end of file after ${Buffer.byteLength(prefix)} bytes of content; the rest of the file was not read`,
+    ]);
   });
 });

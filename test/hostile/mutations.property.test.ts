@@ -13,9 +13,11 @@ import { parseAll } from './parse-stream.js';
 /** A real event file: `n` events as a game client sends them, the endpoint's NDJSON. */
 function eventFile(seed: number, n: number): Buffer {
   let a = seed >>> 0;
-  const random = () => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const at = new Date('2026-03-01T03:00:00Z');
-  const lines = Array.from({ length: n }, (_, i) => JSON.stringify(sampleEvent(random, 'live', 'gameplay', `s-${seed}`, at, i)));
+  const lines = Array.from({ length: n }, (_, i) =>
+    JSON.stringify(sampleEvent(random, 'live', 'gameplay', `s-${seed}`, at, i)),
+  );
   return Buffer.from(`${lines.join('\n')}\n`);
 }
 
@@ -28,7 +30,18 @@ type Mutation =
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 12 }), fc.constantFrom(...['\n', '\r\n', '{', '[', ']', '"', '\\', '\u0000', '\ufeff', '\u{1f600}', '[{"eventClass":"x"},7]'].map((s) => Buffer.from(s)))) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 12 }),
+      fc.constantFrom(
+        ...['\n', '\r\n', '{', '[', ']', '"', '\\', '\u0000', '\ufeff', '\u{1f600}', '[{"eventClass":"x"},7]'].map(
+          (s) => Buffer.from(s),
+        ),
+      ),
+    ),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ kind: fc.constant('repeat' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 200 }) }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
@@ -39,10 +52,12 @@ function mutate(bytes: Buffer, mutations: Mutation[], from = 0): Buffer {
   let b = bytes;
   for (const m of mutations) {
     const at = from + (m.at % (b.length - from + 1));
-    if (m.kind === 'flip' && at < b.length) b = Buffer.concat([b.subarray(0, at), Buffer.from([m.value]), b.subarray(at + 1)]);
+    if (m.kind === 'flip' && at < b.length)
+      b = Buffer.concat([b.subarray(0, at), Buffer.from([m.value]), b.subarray(at + 1)]);
     else if (m.kind === 'insert') b = Buffer.concat([b.subarray(0, at), m.bytes, b.subarray(at)]);
     else if (m.kind === 'delete') b = Buffer.concat([b.subarray(0, at), b.subarray(at + m.length)]);
-    else if (m.kind === 'repeat') b = Buffer.concat([b.subarray(0, at + m.length), b.subarray(at, at + m.length), b.subarray(at + m.length)]);
+    else if (m.kind === 'repeat')
+      b = Buffer.concat([b.subarray(0, at + m.length), b.subarray(at, at + m.length), b.subarray(at + m.length)]);
     else if (m.kind === 'truncate') b = b.subarray(0, Math.max(at, from));
   }
   return b;
@@ -79,30 +94,48 @@ function chunks(bytes: Buffer, offsets: number[]): Buffer[] {
 describe('mutated real event files (properties)', () => {
   it('damage after the first line: every line is accounted for, in any chunking', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat(), fc.integer({ min: 1, max: 60 }), fc.array(mutation, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 6 }), async (seed, n, ms, offsets) => {
-        const original = eventFile(seed, n);
-        const damaged = mutate(original, ms, original.indexOf(0x0a) + 1);
-        const t = await parseAll(chunks(damaged, offsets), undefined, 0);
-        const expected = ndjsonRows(damaged);
-        expect(expected).toBeDefined();
-        expect(t.eventCount + t.debugCount).toBe(expected);
-        expect(t.biggestBatch).toBeLessThanOrEqual(1000);
-      }),
+      fc.asyncProperty(
+        fc.nat(),
+        fc.integer({ min: 1, max: 60 }),
+        fc.array(mutation, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        async (seed, n, ms, offsets) => {
+          const original = eventFile(seed, n);
+          const damaged = mutate(original, ms, original.indexOf(0x0a) + 1);
+          const t = await parseAll(chunks(damaged, offsets), undefined, 0);
+          const expected = ndjsonRows(damaged);
+          expect(expected).toBeDefined();
+          expect(t.eventCount + t.debugCount).toBe(expected);
+          expect(t.biggestBatch).toBeLessThanOrEqual(1000);
+        },
+      ),
       { numRuns: 400 },
     );
   });
 
   it('damage anywhere, plain or gzipped (before or after compressing): never throws; NDJSON text is accounted for', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat(), fc.integer({ min: 0, max: 60 }), fc.array(mutation, { maxLength: 8 }), fc.constantFrom('plain', 'gzip-text', 'gzip-bytes'), fc.array(fc.nat(), { maxLength: 6 }), async (seed, n, ms, how, offsets) => {
-        const original = eventFile(seed, n);
-        const bytes = how === 'plain' ? mutate(original, ms) : how === 'gzip-text' ? gzipSync(mutate(original, ms)) : mutate(gzipSync(original), ms);
-        const t = await parseAll(chunks(bytes, offsets), undefined, 0);
-        const text = how === 'gzip-bytes' ? undefined : how === 'plain' ? bytes : mutate(original, ms);
-        const expected = text === undefined || text[0] === 0x1f ? undefined : ndjsonRows(text);
-        if (expected !== undefined) expect(t.eventCount + t.debugCount).toBe(expected);
-        if (how === 'gzip-bytes' && ms.length === 0) expect([t.eventCount, t.debugCount]).toEqual([n, 0]);
-      }),
+      fc.asyncProperty(
+        fc.nat(),
+        fc.integer({ min: 0, max: 60 }),
+        fc.array(mutation, { maxLength: 8 }),
+        fc.constantFrom('plain', 'gzip-text', 'gzip-bytes'),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        async (seed, n, ms, how, offsets) => {
+          const original = eventFile(seed, n);
+          const bytes =
+            how === 'plain'
+              ? mutate(original, ms)
+              : how === 'gzip-text'
+                ? gzipSync(mutate(original, ms))
+                : mutate(gzipSync(original), ms);
+          const t = await parseAll(chunks(bytes, offsets), undefined, 0);
+          const text = how === 'gzip-bytes' ? undefined : how === 'plain' ? bytes : mutate(original, ms);
+          const expected = text === undefined || text[0] === 0x1f ? undefined : ndjsonRows(text);
+          if (expected !== undefined) expect(t.eventCount + t.debugCount).toBe(expected);
+          if (how === 'gzip-bytes' && ms.length === 0) expect([t.eventCount, t.debugCount]).toEqual([n, 0]);
+        },
+      ),
       { numRuns: 400 },
     );
   });

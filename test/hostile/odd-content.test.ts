@@ -42,15 +42,26 @@ describe('NUL bytes', () => {
 
   it('an escaped NUL is kept in the event; raw NULs make their line a debug row holding it', async () => {
     const t = await parseAll([Buffer.from(content)]);
-    expect(t.events.map((e) => [e.event_id, e.event_class])).toEqual([['escaped-nul', 'a\u0000b'], ['after', 'ok']]);
+    expect(t.events.map((e) => [e.event_id, e.event_class])).toEqual([
+      ['escaped-nul', 'a\u0000b'],
+      ['after', 'ok'],
+    ]);
     expect(t.debug).toEqual(['{"eventClass":"a\u0000b","eventId":"raw-nul"}', '\u0000\u0000']);
   });
 
   it('lands in DuckDB as parsed: 2 events, 2 debug rows, NULs included', async () => {
     const { result, db } = await ingestOne(content);
     expect(result).toEqual({ outcome: 'written', events: 2, debug: 2 });
-    expect(await queryDuckDb(db, 'SELECT event_id, event_class FROM events.events_function ORDER BY event_id')).toEqual([['after', 'ok'], ['escaped-nul', 'a\u0000b']]);
-    expect(await queryDuckDb(db, 'SELECT event FROM logs.events_debug_function ORDER BY length(event)')).toEqual([['\u0000\u0000'], ['{"eventClass":"a\u0000b","eventId":"raw-nul"}']]);
+    expect(await queryDuckDb(db, 'SELECT event_id, event_class FROM events.events_function ORDER BY event_id')).toEqual(
+      [
+        ['after', 'ok'],
+        ['escaped-nul', 'a\u0000b'],
+      ],
+    );
+    expect(await queryDuckDb(db, 'SELECT event FROM logs.events_debug_function ORDER BY length(event)')).toEqual([
+      ['\u0000\u0000'],
+      ['{"eventClass":"a\u0000b","eventId":"raw-nul"}'],
+    ]);
   });
 });
 
@@ -60,7 +71,9 @@ describe('every Unicode plane', () => {
 
   it('one character from each of the 17 planes, raw in UTF-8, is kept exactly; a bad escape is a debug row', async () => {
     const t = await parseAll([Buffer.from(`${raw}\n${escaped}\n`)]);
-    expect(t.events.map((e) => [e.event_id, e.event_class, e.event_attributes])).toEqual([['planes', planes.join(''), `{"text":"${planes.join('')}"}`]]);
+    expect(t.events.map((e) => [e.event_id, e.event_class, e.event_attributes])).toEqual([
+      ['planes', planes.join(''), `{"text":"${planes.join('')}"}`],
+    ]);
     expect(t.debug).toEqual([escaped]);
     expect(planes.join('')).toHaveLength(33); // plane 0 is one UTF-16 unit, the other 16 two each
   });
@@ -68,20 +81,25 @@ describe('every Unicode plane', () => {
   it('a lone surrogate escape (\\ud800) is not refused: DuckDB stores U+FFFD in a column, attributes keep the escape', async () => {
     const { result, db } = await ingestOne('{"eventClass":"x\\ud800y","eventAttributes":{"k":"\\udfff"}}\n');
     expect(result).toEqual({ outcome: 'written', events: 1, debug: 0 });
-    expect(await queryDuckDb(db, 'SELECT event_class, event_attributes FROM events.events_function')).toEqual([['x\ufffdy', '{"k":"\\udfff"}']]);
+    expect(await queryDuckDb(db, 'SELECT event_class, event_attributes FROM events.events_function')).toEqual([
+      ['x\ufffdy', '{"k":"\\udfff"}'],
+    ]);
   });
 
   it('lands in DuckDB unchanged', async () => {
     const { result, db } = await ingestOne(`${raw}\n`);
     expect(result).toEqual({ outcome: 'written', events: 1, debug: 0 });
-    expect(await queryDuckDb(db, 'SELECT event_class, event_attributes FROM events.events_function')).toEqual([[planes.join(''), `{"text":"${planes.join('')}"}`]]);
+    expect(await queryDuckDb(db, 'SELECT event_class, event_attributes FROM events.events_function')).toEqual([
+      [planes.join(''), `{"text":"${planes.join('')}"}`],
+    ]);
   });
 });
 
 describe('an event larger than one BigQuery row may be (maxEventBytes)', () => {
   const big = `{"eventClass":"big","eventId":"big","eventAttributes":"${'y'.repeat(5 * MiB)}"}`;
   const file = `{"eventClass":"ok","eventId":"a"}\n${big}\n{"eventClass":"ok","eventId":"b"}\n`;
-  const reason = (size: number) => `… [truncated: the event is ${size} bytes as a row, more than maxEventBytes (${DEFAULT_MAX_EVENT_BYTES} bytes)]`;
+  const reason = (size: number) =>
+    `… [truncated: the event is ${size} bytes as a row, more than maxEventBytes (${DEFAULT_MAX_EVENT_BYTES} bytes)]`;
 
   it('a 5 MiB event becomes one debug row with its start and the reason; the events around it land', async () => {
     const t = await parseAll([Buffer.from(file)]);
@@ -97,13 +115,21 @@ describe('an event larger than one BigQuery row may be (maxEventBytes)', () => {
     const t = await parseAll([Buffer.from(`${line}\n{"eventClass":"ok"}\n`)]);
     expect(t.eventCount).toBe(1);
     expect(t.debug).toHaveLength(1);
-    expect(t.debug[0]).toMatch(new RegExp(`^not json z{1015}… \\[truncated: the rejected text is \\d+ bytes as a row, more than maxEventBytes \\(${DEFAULT_MAX_EVENT_BYTES} bytes\\)\\]$`));
+    expect(t.debug[0]).toMatch(
+      new RegExp(
+        `^not json z{1015}… \\[truncated: the rejected text is \\d+ bytes as a row, more than maxEventBytes \\(${DEFAULT_MAX_EVENT_BYTES} bytes\\)\\]$`,
+      ),
+    );
   });
 
   it('an event just under the limit lands whole; maxEventBytes can be lowered', async () => {
     const under = `{"eventClass":"u","eventAttributes":"${'w'.repeat(DEFAULT_MAX_EVENT_BYTES - 2048)}"}`;
-    expect((await parseAll([Buffer.from(under)])).events[0]?.event_attributes).toHaveLength(DEFAULT_MAX_EVENT_BYTES - 2048);
-    const small = await parseAll([Buffer.from('{"eventClass":"s","eventAttributes":"' + 'v'.repeat(600) + '"}\n')], { maxEventBytes: 500 });
+    expect((await parseAll([Buffer.from(under)])).events[0]?.event_attributes).toHaveLength(
+      DEFAULT_MAX_EVENT_BYTES - 2048,
+    );
+    const small = await parseAll([Buffer.from('{"eventClass":"s","eventAttributes":"' + 'v'.repeat(600) + '"}\n')], {
+      maxEventBytes: 500,
+    });
     expect(small.eventCount).toBe(0);
     expect(small.debug[0]).toMatch(/truncated: the event is \d+ bytes as a row, more than maxEventBytes \(500 bytes\)/);
   });
@@ -111,6 +137,9 @@ describe('an event larger than one BigQuery row may be (maxEventBytes)', () => {
   it('lands in DuckDB: 2 events, 1 debug row, and the ledger row says so', async () => {
     const { result, db } = await ingestOne(file);
     expect(result).toEqual({ outcome: 'written', events: 2, debug: 1 });
-    expect(await queryDuckDb(db, 'SELECT event FROM logs.events_logs_function ORDER BY event')).toEqual([['ingested: 2 events, 1 debug rows'], ['parse_initiated']]);
+    expect(await queryDuckDb(db, 'SELECT event FROM logs.events_logs_function ORDER BY event')).toEqual([
+      ['ingested: 2 events, 1 debug rows'],
+      ['parse_initiated'],
+    ]);
   });
 });

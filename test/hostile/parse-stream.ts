@@ -27,7 +27,11 @@ export interface Tally {
   biggestBatch: number;
 }
 
-export async function parseAll(bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options?: ParseOptions, keep = 100): Promise<Tally> {
+export async function parseAll(
+  bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options?: ParseOptions,
+  keep = 100,
+): Promise<Tally> {
   const t: Tally = { events: [], eventCount: 0, debug: [], debugCount: 0, batches: 0, biggestBatch: 0 };
   for await (const batch of parseEvents(bytes, CTX, options)) {
     t.batches++;

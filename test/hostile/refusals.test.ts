@@ -21,17 +21,48 @@ const select = ['-e', 'all', '-c', 'all', '-s', '2024-03-01', '-u', '2024-03-01'
 
 describe('refused before any work', () => {
   it.each([
-    ['a file:// URL naming another host', (b: string) => ['-b', `file://otherhost${b}`], /--gcs-bucket file:\/\/otherhost.*: not a local folder \(File URL host must be "localhost" or empty/],
-    ['a file:// URL with an encoded /', (b: string) => ['-b', `file://${b}%2Fdata_type=json`], /not a local folder \(File URL path must not include encoded \/ characters\)/],
-    ['a blank DuckDB path', (b: string) => ['-b', b, '-w', 'duckdb: '], /--warehouse "duckdb: ": no file named after duckdb:/],
-    ['a DuckDB file inside the bucket', (b: string) => ['-b', b, '-w', `duckdb:${b}/w.duckdb`], /--warehouse duckdb:.* is inside the bucket folder/],
-    ['a record folder inside the bucket', (b: string) => ['-b', b, '--record-dir', `${b}/runs`], /--record-dir .* is inside the bucket folder/],
-    ['a record folder that is a file', (b: string) => ['-b', b, '--record-dir', join(b, '..', 'plain-file')], /is a file, not a folder/],
-    ['a record folder where mkdir never ends (/proc)', (b: string) => ['-b', b, '--record-dir', '/proc/analytics-backfill/runs'], /--record-dir \/proc\/analytics-backfill\/runs: cannot create \/proc\/analytics-backfill \(ENOENT\)/],
+    [
+      'a file:// URL naming another host',
+      (b: string) => ['-b', `file://otherhost${b}`],
+      /--gcs-bucket file:\/\/otherhost.*: not a local folder \(File URL host must be "localhost" or empty/,
+    ],
+    [
+      'a file:// URL with an encoded /',
+      (b: string) => ['-b', `file://${b}%2Fdata_type=json`],
+      /not a local folder \(File URL path must not include encoded \/ characters\)/,
+    ],
+    [
+      'a blank DuckDB path',
+      (b: string) => ['-b', b, '-w', 'duckdb: '],
+      /--warehouse "duckdb: ": no file named after duckdb:/,
+    ],
+    [
+      'a DuckDB file inside the bucket',
+      (b: string) => ['-b', b, '-w', `duckdb:${b}/w.duckdb`],
+      /--warehouse duckdb:.* is inside the bucket folder/,
+    ],
+    [
+      'a record folder inside the bucket',
+      (b: string) => ['-b', b, '--record-dir', `${b}/runs`],
+      /--record-dir .* is inside the bucket folder/,
+    ],
+    [
+      'a record folder that is a file',
+      (b: string) => ['-b', b, '--record-dir', join(b, '..', 'plain-file')],
+      /is a file, not a folder/,
+    ],
+    [
+      'a record folder where mkdir never ends (/proc)',
+      (b: string) => ['-b', b, '--record-dir', '/proc/analytics-backfill/runs'],
+      /--record-dir \/proc\/analytics-backfill\/runs: cannot create \/proc\/analytics-backfill \(ENOENT\)/,
+    ],
   ])('%s', async (_what, args, message) => {
     const { base, bucket, records } = setup();
     const own = args(bucket);
-    const defaults = [...(own.includes('-w') ? [] : ['-w', `duckdb:${join(base, 'w.duckdb')}`]), ...(own.includes('--record-dir') ? [] : ['--record-dir', records])];
+    const defaults = [
+      ...(own.includes('-w') ? [] : ['-w', `duckdb:${join(base, 'w.duckdb')}`]),
+      ...(own.includes('--record-dir') ? [] : ['--record-dir', records]),
+    ];
     const result = await runCli([...own, ...defaults, ...select]);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -45,7 +76,15 @@ describe('refused before any work', () => {
 describe('resuming from a run record that cannot be trusted', () => {
   async function recorded(edit: (lines: string[]) => string[]) {
     const { base, bucket, records } = setup();
-    const first = await runCli(['-b', bucket, '-w', `duckdb:${join(base, 'w.duckdb')}`, '--record-dir', records, ...select]);
+    const first = await runCli([
+      '-b',
+      bucket,
+      '-w',
+      `duckdb:${join(base, 'w.duckdb')}`,
+      '--record-dir',
+      records,
+      ...select,
+    ]);
     expect(first.code).toBe(0);
     const [name] = readdirSync(records).filter((f) => f.endsWith('.ndjson') && !f.startsWith('.'));
     const path = join(records, name!);
@@ -56,7 +95,9 @@ describe('resuming from a run record that cannot be trusted', () => {
 
   it('refuses a record damaged in the middle, in one line', async () => {
     const result = await recorded((lines) => [lines[0]!, 'null', ...lines.slice(1)]);
-    expect(result.stderr.trim()).toMatch(/^analytics-backfill: run record .* is damaged at line 2\. It cannot be resumed/);
+    expect(result.stderr.trim()).toMatch(
+      /^analytics-backfill: run record .* is damaged at line 2\. It cannot be resumed/,
+    );
     expect(result.code).toBe(2);
   });
 
@@ -73,12 +114,15 @@ describe('resuming from a run record that cannot be trusted', () => {
 });
 
 describe('a dry run', () => {
-  it('writes nothing, not even Node\'s compile cache', async () => {
+  it("writes nothing, not even Node's compile cache", async () => {
     const { base, bucket, records } = setup();
     const tmp = join(base, 'tmp'); // where Node puts its compile cache by default
     mkdirSync(tmp);
     const env = { TMPDIR: tmp, NODE_COMPILE_CACHE: undefined };
-    const result = await runCli(['-b', bucket, '-w', `duckdb:${join(base, 'w.duckdb')}`, '--record-dir', records, ...select, '--dry-run'], env);
+    const result = await runCli(
+      ['-b', bucket, '-w', `duckdb:${join(base, 'w.duckdb')}`, '--record-dir', records, ...select, '--dry-run'],
+      env,
+    );
     expect(result.code).toBe(0);
     expect(readdirSync(tmp)).toEqual([]);
     expect(existsSync(records)).toBe(false);

@@ -8,10 +8,18 @@ import { createBigQueryWarehouse, writeJobStem } from '../../src/gcp/bigquery-wa
 import { INGESTED_EVENT, ledgerKey, writeOneFile, type RowBatch } from '../../src/ports/warehouse.js';
 import { emulatorsAvailable, startBigQuery, type RunningEmulator } from '../helpers/emulators.js';
 
-const NAME = 'data_type=json/analytics_environment=staging/event_category=economy/event_ds=2024-03-01/event_time=0-8/sess-1/20240301T010203Z-000001';
+const NAME =
+  'data_type=json/analytics_environment=staging/event_category=economy/event_ds=2024-03-01/event_time=0-8/sess-1/20240301T010203Z-000001';
 
 function ctxFor(name: string, generation: string): FileContext {
-  return { bucket: 'b', name, filePath: `gs://b/${name}`, generation, jobName: 'analytics-backfill/run-1', insertedAt: 1709254923000000n };
+  return {
+    bucket: 'b',
+    name,
+    filePath: `gs://b/${name}`,
+    generation,
+    jobName: 'analytics-backfill/run-1',
+    insertedAt: 1709254923000000n,
+  };
 }
 
 function event(ctx: FileContext, i: number, extra: Partial<EventRow> = {}): EventRow {
@@ -36,7 +44,13 @@ function event(ctx: FileContext, i: number, extra: Partial<EventRow> = {}): Even
 }
 
 /** A file as the ingest path hands it over: parse_initiated first, rows, the ledger row last. */
-async function* fileBatches(ctx: FileContext, events: EventRow[], debug: string[], perBatch = 50, failAfter?: number): AsyncGenerator<RowBatch> {
+async function* fileBatches(
+  ctx: FileContext,
+  events: EventRow[],
+  debug: string[],
+  perBatch = 50,
+  failAfter?: number,
+): AsyncGenerator<RowBatch> {
   yield { events: [], debug: [], logs: [logRow(ctx, 'parse_initiated')] };
   let n = 0;
   for (let i = 0; i < events.length; i += perBatch) {
@@ -44,204 +58,256 @@ async function* fileBatches(ctx: FileContext, events: EventRow[], debug: string[
     yield { events: events.slice(i, i + perBatch), debug: [], logs: [] };
   }
   yield { events: [], debug: debug.map((d) => logRow(ctx, d)), logs: [] };
-  yield { events: [], debug: [], logs: [logRow(ctx, `${INGESTED_EVENT}: ${events.length} events, ${debug.length} debug rows`)] };
+  yield {
+    events: [],
+    debug: [],
+    logs: [logRow(ctx, `${INGESTED_EVENT}: ${events.length} events, ${debug.length} debug rows`)],
+  };
 }
 
-describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))('BigQuery warehouse against bigquery-emulator', () => {
-  let emu: RunningEmulator;
-  let bq: BigQuery;
+describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))(
+  'BigQuery warehouse against bigquery-emulator',
+  () => {
+    let emu: RunningEmulator;
+    let bq: BigQuery;
 
-  beforeAll(async () => {
-    emu = await startBigQuery();
-    bq = emulatorBigQuery(emu.endpoint, emu.project);
-  }, 120_000);
+    beforeAll(async () => {
+      emu = await startBigQuery();
+      bq = emulatorBigQuery(emu.endpoint, emu.project);
+    }, 120_000);
 
-  afterAll(async () => {
-    await emu?.stop();
-  });
-
-  const names = (suffix: string): TableNames => ({
-    eventsDataset: `events_${suffix}`,
-    eventsTable: DEFAULT_TABLE_NAMES.eventsTable,
-    logsDataset: `logs_${suffix}`,
-    logsTable: DEFAULT_TABLE_NAMES.logsTable,
-    debugTable: DEFAULT_TABLE_NAMES.debugTable,
-  });
-
-  async function count(table: string, where = 'TRUE'): Promise<number> {
-    const [rows] = await bq.query({ query: `SELECT COUNT(*) AS n FROM \`${emu.project}.${table}\` WHERE ${where}` });
-    return Number((rows[0] as { n: number }).n);
-  }
-
-  it('creates the datasets and partitioned tables, and adds missing columns to existing ones', async () => {
-    const t = names('ddl');
-    // An existing logs table from the replaced pipeline, without file_generation.
-    await bq.createDataset(t.logsDataset);
-    await bq.dataset(t.logsDataset).createTable(t.logsTable, {
-      schema: { fields: [{ name: 'job_name', type: 'STRING', mode: 'NULLABLE' }, { name: 'event_ds', type: 'DATE', mode: 'NULLABLE' }, { name: 'event', type: 'STRING', mode: 'NULLABLE' }, { name: 'file_path', type: 'STRING', mode: 'NULLABLE' }] },
-      timePartitioning: { type: 'DAY', field: 'event_ds' },
+    afterAll(async () => {
+      await emu?.stop();
     });
-    const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
-    // Before any table exists the ledger is simply empty (a preview on a fresh project).
-    expect(await createBigQueryWarehouse({ bigquery: bq, tables: names('fresh') }).ingested([{ filePath: `gs://b/${NAME}`, generation: '1' }])).toEqual(new Set());
-    await wh.ensureTables();
-    await wh.ensureTables(); // idempotent
-    expect(wh.url).toBe(`bigquery:${emu.project}`);
-    const [events] = await bq.dataset(t.eventsDataset).table(t.eventsTable).getMetadata();
-    expect(events.timePartitioning).toMatchObject({ type: 'DAY', field: 'event_timestamp' });
-    expect(events.schema.fields.map((f: { name: string }) => f.name)).toContain('event_attributes');
-    const [logs] = await bq.dataset(t.logsDataset).table(t.logsTable).getMetadata();
-    const logFields = logs.schema.fields.map((f: { name: string }) => f.name);
-    expect(logFields).toContain('file_generation');
-    expect(logFields).toContain('processed_timestamp');
-    expect(logFields.slice(0, 4)).toEqual(['job_name', 'event_ds', 'event', 'file_path']);
-    const [debug] = await bq.dataset(t.logsDataset).table(t.debugTable).getMetadata();
-    expect(debug.timePartitioning).toMatchObject({ type: 'DAY', field: 'event_ds' });
-  });
 
-  it('writes a file whole with the right types, records it in the ledger, and never twice', async () => {
-    const t = names('write');
-    const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
-    await wh.ensureTables();
-    const ctx = ctxFor(NAME, '1709254923000001');
-    const events = Array.from({ length: 120 }, (_, i) => event(ctx, i));
-    events[0] = event(ctx, 0, {
-      event_attributes: 'quote " backslash \\ newline \n unicode é 🎮 \u2028',
-      event_timestamp: -62135596800000000n, // 0001-01-01
-      received_timestamp: 253402300799999999n, // 9999-12-31T23:59:59.999999
-      event_index: 9007199254740993n, // beyond double precision
+    const names = (suffix: string): TableNames => ({
+      eventsDataset: `events_${suffix}`,
+      eventsTable: DEFAULT_TABLE_NAMES.eventsTable,
+      logsDataset: `logs_${suffix}`,
+      logsTable: DEFAULT_TABLE_NAMES.logsTable,
+      debugTable: DEFAULT_TABLE_NAMES.debugTable,
     });
-    const key = { filePath: ctx.filePath, generation: ctx.generation };
-    expect(await wh.ingested([key])).toEqual(new Set());
-    expect(await writeOneFile(wh, key, fileBatches(ctx, events, ['not json {', '[1,2]']))).toBe('written');
-    expect(await wh.ingested([key, { filePath: ctx.filePath, generation: '999' }])).toEqual(new Set([ledgerKey(key)]));
 
-    expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(120);
-    expect(await count(`${t.logsDataset}.${t.debugTable}`)).toBe(2);
-    expect(await count(`${t.logsDataset}.${t.logsTable}`)).toBe(2);
-
-    const [rows] = await bq.query({
-      query: `SELECT *, CAST(event_index AS STRING) AS event_index_text FROM \`${emu.project}.${t.eventsDataset}.${t.eventsTable}\` WHERE event_id = @id`,
-      params: { id: 'e-0' },
-    });
-    const r = rows[0] as Record<string, { value: string } | string | number | null>;
-    expect(r.event_attributes).toBe('quote " backslash \\ newline \n unicode é 🎮 \u2028');
-    expect((r.event_timestamp as { value: string }).value).toMatch(/^0001-01-01T00:00:00(\.0+)?Z$/);
-    expect((r.received_timestamp as { value: string }).value).toMatch(/^9999-12-31T23:59:59\.999999(0+)?Z$/);
-    expect(r.event_index_text).toBe('9007199254740993'); // exact: INT64 never went through a double
-    const [r1] = await bq.query({ query: `SELECT event_timestamp, inserted_timestamp, event_index, job_name, batch_id FROM \`${emu.project}.${t.eventsDataset}.${t.eventsTable}\` WHERE event_id = 'e-7'` });
-    const one = r1[0] as Record<string, { value: string } | string | number>;
-    expect((one.event_timestamp as { value: string }).value).toMatch(/^2024-03-01T01:02:03\.123463(0+)?Z$/);
-    expect((one.inserted_timestamp as { value: string }).value).toMatch(/^2024-03-01T01:02:03(\.0+)?Z$/);
-    expect(Number(one.event_index)).toBe(7);
-    expect(one.job_name).toBe('analytics-backfill/run-1');
-    expect(one.batch_id).toBe(batchIdOf(NAME));
-    const [logs] = await bq.query({ query: `SELECT event, event_ds, file_path, file_generation, event_category, event_time FROM \`${emu.project}.${t.logsDataset}.${t.logsTable}\` ORDER BY event DESC` });
-    expect(logs[0]).toMatchObject({ event: 'parse_initiated', file_path: ctx.filePath, file_generation: ctx.generation, event_category: 'economy', event_time: '0-8' });
-    expect((logs[0] as { event_ds: { value: string } }).event_ds.value).toBe('2024-03-01');
-    expect(String((logs[1] as { event: string }).event)).toMatch(/^ingested/);
-
-    // The same file again: nothing written, the batches not even read.
-    let consumed = false;
-    async function* spy(): AsyncGenerator<RowBatch> {
-      consumed = true;
-      yield* fileBatches(ctx, events, []);
+    async function count(table: string, where = 'TRUE'): Promise<number> {
+      const [rows] = await bq.query({ query: `SELECT COUNT(*) AS n FROM \`${emu.project}.${table}\` WHERE ${where}` });
+      return Number((rows[0] as { n: number }).n);
     }
-    expect(await writeOneFile(wh, key, spy())).toBe('already-ingested');
-    expect(consumed).toBe(false);
-    expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(120);
-    // A new generation of the same name is another file.
-    const ctx2 = ctxFor(NAME, '1709254923000002');
-    expect(await writeOneFile(wh, { filePath: ctx2.filePath, generation: ctx2.generation }, fileBatches(ctx2, events.slice(0, 10).map((e) => ({ ...e })), []))).toBe('written');
-    expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(130);
-  });
 
-  it('leaves nothing when the rows fail half-way, and exactly one copy after the retry', async () => {
-    const t = names('crash');
-    const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
-    await wh.ensureTables();
-    const ctx = ctxFor(NAME, '42');
-    const key = { filePath: ctx.filePath, generation: ctx.generation };
-    const events = Array.from({ length: 300 }, (_, i) => event(ctx, i));
-    await expect(writeOneFile(wh, key, fileBatches(ctx, events, [], 50, 3))).rejects.toThrow('crash half-way');
-    expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(0);
-    expect(await wh.ingested([key])).toEqual(new Set());
-    expect(await writeOneFile(wh, key, fileBatches(ctx, events, []))).toBe('written');
-    expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(300);
-  });
+    it('creates the datasets and partitioned tables, and adds missing columns to existing ones', async () => {
+      const t = names('ddl');
+      // An existing logs table from the replaced pipeline, without file_generation.
+      await bq.createDataset(t.logsDataset);
+      await bq.dataset(t.logsDataset).createTable(t.logsTable, {
+        schema: {
+          fields: [
+            { name: 'job_name', type: 'STRING', mode: 'NULLABLE' },
+            { name: 'event_ds', type: 'DATE', mode: 'NULLABLE' },
+            { name: 'event', type: 'STRING', mode: 'NULLABLE' },
+            { name: 'file_path', type: 'STRING', mode: 'NULLABLE' },
+          ],
+        },
+        timePartitioning: { type: 'DAY', field: 'event_ds' },
+      });
+      const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
+      // Before any table exists the ledger is simply empty (a preview on a fresh project).
+      expect(
+        await createBigQueryWarehouse({ bigquery: bq, tables: names('fresh') }).ingested([
+          { filePath: `gs://b/${NAME}`, generation: '1' },
+        ]),
+      ).toEqual(new Set());
+      await wh.ensureTables();
+      await wh.ensureTables(); // idempotent
+      expect(wh.url).toBe(`bigquery:${emu.project}`);
+      const [events] = await bq.dataset(t.eventsDataset).table(t.eventsTable).getMetadata();
+      expect(events.timePartitioning).toMatchObject({ type: 'DAY', field: 'event_timestamp' });
+      expect(events.schema.fields.map((f: { name: string }) => f.name)).toContain('event_attributes');
+      const [logs] = await bq.dataset(t.logsDataset).table(t.logsTable).getMetadata();
+      const logFields = logs.schema.fields.map((f: { name: string }) => f.name);
+      expect(logFields).toContain('file_generation');
+      expect(logFields).toContain('processed_timestamp');
+      expect(logFields.slice(0, 4)).toEqual(['job_name', 'event_ds', 'event', 'file_path']);
+      const [debug] = await bq.dataset(t.logsDataset).table(t.debugTable).getMetadata();
+      expect(debug.timePartitioning).toMatchObject({ type: 'DAY', field: 'event_ds' });
+    });
 
-  it('two concurrent deliveries of one file land it once', async () => {
-    const t = names('dup');
-    const wh1 = createBigQueryWarehouse({ bigquery: bq, tables: t });
-    const wh2 = createBigQueryWarehouse({ bigquery: bq, tables: t });
-    await wh1.ensureTables();
-    const ctx = ctxFor(NAME, '7');
-    const key = { filePath: ctx.filePath, generation: ctx.generation };
-    const events = Array.from({ length: 80 }, (_, i) => event(ctx, i));
-    const outcomes = await Promise.all([writeOneFile(wh1, key, fileBatches(ctx, events, ['x'])), writeOneFile(wh2, key, fileBatches({ ...ctx, jobName: 'fn' }, events, ['x']))]);
-    expect(outcomes.sort()).toEqual(['already-ingested', 'written']);
-    expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(80);
-    expect(await count(`${t.logsDataset}.${t.debugTable}`)).toBe(1);
-    expect(await count(`${t.logsDataset}.${t.logsTable}`, "STARTS_WITH(event, 'ingested')")).toBe(1);
-  });
+    it('writes a file whole with the right types, records it in the ledger, and never twice', async () => {
+      const t = names('write');
+      const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
+      await wh.ensureTables();
+      const ctx = ctxFor(NAME, '1709254923000001');
+      const events = Array.from({ length: 120 }, (_, i) => event(ctx, i));
+      events[0] = event(ctx, 0, {
+        event_attributes: 'quote " backslash \\ newline \n unicode é 🎮 \u2028',
+        event_timestamp: -62135596800000000n, // 0001-01-01
+        received_timestamp: 253402300799999999n, // 9999-12-31T23:59:59.999999
+        event_index: 9007199254740993n, // beyond double precision
+      });
+      const key = { filePath: ctx.filePath, generation: ctx.generation };
+      expect(await wh.ingested([key])).toEqual(new Set());
+      expect(await writeOneFile(wh, key, fileBatches(ctx, events, ['not json {', '[1,2]']))).toBe('written');
+      expect(await wh.ingested([key, { filePath: ctx.filePath, generation: '999' }])).toEqual(
+        new Set([ledgerKey(key)]),
+      );
 
-  it('moves past a job id whose earlier attempt failed', async () => {
-    const t = names('retry');
-    const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
-    await wh.ensureTables();
-    const ctx = ctxFor(NAME, '555');
-    const key = { filePath: ctx.filePath, generation: ctx.generation };
-    // An earlier attempt that failed (and so wrote nothing) holds the first id.
-    const stem = writeJobStem('abf', emu.project, t, key, 'all');
-    await bq.createQueryJob({ jobId: `${stem}_a1`, query: 'SELECT no_such_column FROM UNNEST([1]) AS x' }).catch(() => undefined);
-    await expect(bq.job(`${stem}_a1`).getQueryResults()).rejects.toThrow(/no_such_column/);
-    const events = Array.from({ length: 5 }, (_, i) => event(ctx, i));
-    expect(await writeOneFile(wh, key, fileBatches(ctx, events, []))).toBe('written');
-    const [second] = await bq.job(`${stem}_a2`).getMetadata();
-    expect(second.configuration.labels.abf_writer).toMatch(/^[0-9a-f]{24}$/);
-    expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(5);
-    expect(await writeOneFile(wh, key, fileBatches(ctx, events, []))).toBe('already-ingested');
-    expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(5);
-  });
+      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(120);
+      expect(await count(`${t.logsDataset}.${t.debugTable}`)).toBe(2);
+      expect(await count(`${t.logsDataset}.${t.logsTable}`)).toBe(2);
 
-  it('a file larger than one job lands in parts, resumes after a crash without duplicates', async () => {
-    const t = names('big');
-    const wh = createBigQueryWarehouse({ bigquery: bq, tables: t, maxJobBytes: 20_000, maxJobRows: 100 });
-    await wh.ensureTables();
-    const ctx = ctxFor(NAME, '99');
-    const key = { filePath: ctx.filePath, generation: ctx.generation };
-    const events = Array.from({ length: 700 }, (_, i) => event(ctx, i));
-    const debug = Array.from({ length: 30 }, (_, i) => `bad line ${i}`);
-    // First attempt dies after 5 batches of 50: some parts are in, the ledger row is not.
-    await expect(writeOneFile(wh, key, fileBatches(ctx, events, debug, 50, 5))).rejects.toThrow('crash half-way');
-    const partial = await count(`${t.eventsDataset}.${t.eventsTable}`);
-    expect(partial).toBeGreaterThan(0);
-    expect(partial).toBeLessThan(700);
-    expect(await wh.ingested([key])).toEqual(new Set());
-    // The retry (another run: other job name, other batch sizes) completes it, exactly once.
-    expect(await writeOneFile(wh, key, fileBatches({ ...ctx, jobName: 'retry-run' }, events, debug, 33))).toBe('written');
-    expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(700);
-    expect(await count(`${t.eventsDataset}.${t.eventsTable}`, 'event_index IS NOT NULL')).toBe(700);
-    const [d] = await bq.query({ query: `SELECT COUNT(DISTINCT event_id) AS n FROM \`${emu.project}.${t.eventsDataset}.${t.eventsTable}\`` });
-    expect(Number((d[0] as { n: number }).n)).toBe(700);
-    expect(await count(`${t.logsDataset}.${t.debugTable}`)).toBe(30);
-    expect(await count(`${t.logsDataset}.${t.logsTable}`)).toBe(2);
-    expect(await wh.ingested([key])).toEqual(new Set([ledgerKey(key)]));
-    expect(await writeOneFile(wh, key, fileBatches(ctx, events, debug))).toBe('already-ingested');
-    expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(700);
-  });
+      const [rows] = await bq.query({
+        query: `SELECT *, CAST(event_index AS STRING) AS event_index_text FROM \`${emu.project}.${t.eventsDataset}.${t.eventsTable}\` WHERE event_id = @id`,
+        params: { id: 'e-0' },
+      });
+      const r = rows[0] as Record<string, { value: string } | string | number | null>;
+      expect(r.event_attributes).toBe('quote " backslash \\ newline \n unicode é 🎮 \u2028');
+      expect((r.event_timestamp as { value: string }).value).toMatch(/^0001-01-01T00:00:00(\.0+)?Z$/);
+      expect((r.received_timestamp as { value: string }).value).toMatch(/^9999-12-31T23:59:59\.999999(0+)?Z$/);
+      expect(r.event_index_text).toBe('9007199254740993'); // exact: INT64 never went through a double
+      const [r1] = await bq.query({
+        query: `SELECT event_timestamp, inserted_timestamp, event_index, job_name, batch_id FROM \`${emu.project}.${t.eventsDataset}.${t.eventsTable}\` WHERE event_id = 'e-7'`,
+      });
+      const one = r1[0] as Record<string, { value: string } | string | number>;
+      expect((one.event_timestamp as { value: string }).value).toMatch(/^2024-03-01T01:02:03\.123463(0+)?Z$/);
+      expect((one.inserted_timestamp as { value: string }).value).toMatch(/^2024-03-01T01:02:03(\.0+)?Z$/);
+      expect(Number(one.event_index)).toBe(7);
+      expect(one.job_name).toBe('analytics-backfill/run-1');
+      expect(one.batch_id).toBe(batchIdOf(NAME));
+      const [logs] = await bq.query({
+        query: `SELECT event, event_ds, file_path, file_generation, event_category, event_time FROM \`${emu.project}.${t.logsDataset}.${t.logsTable}\` ORDER BY event DESC`,
+      });
+      expect(logs[0]).toMatchObject({
+        event: 'parse_initiated',
+        file_path: ctx.filePath,
+        file_generation: ctx.generation,
+        event_category: 'economy',
+        event_time: '0-8',
+      });
+      expect((logs[0] as { event_ds: { value: string } }).event_ds.value).toBe('2024-03-01');
+      expect(String((logs[1] as { event: string }).event)).toMatch(/^ingested/);
 
-  it('answers the ledger for thousands of files in chunks', async () => {
-    const t = names('ledger');
-    const wh = createBigQueryWarehouse({ bigquery: bq, tables: t, ledgerChunk: 500 });
-    await wh.ensureTables();
-    const files = Array.from({ length: 1500 }, (_, i) => ({ filePath: `gs://b/${NAME}-${i}`, generation: String(i) }));
-    for (const i of [3, 777, 1499]) {
-      const f = files[i]!;
-      const ctx = ctxFor(`${NAME}-${i}`, f.generation);
-      await writeOneFile(wh, f, fileBatches(ctx, [event(ctx, 1)], []));
-    }
-    const got = await wh.ingested(files);
-    expect(got).toEqual(new Set([3, 777, 1499].map((i) => ledgerKey(files[i]!))));
-  });
-});
+      // The same file again: nothing written, the batches not even read.
+      let consumed = false;
+      async function* spy(): AsyncGenerator<RowBatch> {
+        consumed = true;
+        yield* fileBatches(ctx, events, []);
+      }
+      expect(await writeOneFile(wh, key, spy())).toBe('already-ingested');
+      expect(consumed).toBe(false);
+      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(120);
+      // A new generation of the same name is another file.
+      const ctx2 = ctxFor(NAME, '1709254923000002');
+      expect(
+        await writeOneFile(
+          wh,
+          { filePath: ctx2.filePath, generation: ctx2.generation },
+          fileBatches(
+            ctx2,
+            events.slice(0, 10).map((e) => ({ ...e })),
+            [],
+          ),
+        ),
+      ).toBe('written');
+      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(130);
+    });
+
+    it('leaves nothing when the rows fail half-way, and exactly one copy after the retry', async () => {
+      const t = names('crash');
+      const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
+      await wh.ensureTables();
+      const ctx = ctxFor(NAME, '42');
+      const key = { filePath: ctx.filePath, generation: ctx.generation };
+      const events = Array.from({ length: 300 }, (_, i) => event(ctx, i));
+      await expect(writeOneFile(wh, key, fileBatches(ctx, events, [], 50, 3))).rejects.toThrow('crash half-way');
+      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(0);
+      expect(await wh.ingested([key])).toEqual(new Set());
+      expect(await writeOneFile(wh, key, fileBatches(ctx, events, []))).toBe('written');
+      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(300);
+    });
+
+    it('two concurrent deliveries of one file land it once', async () => {
+      const t = names('dup');
+      const wh1 = createBigQueryWarehouse({ bigquery: bq, tables: t });
+      const wh2 = createBigQueryWarehouse({ bigquery: bq, tables: t });
+      await wh1.ensureTables();
+      const ctx = ctxFor(NAME, '7');
+      const key = { filePath: ctx.filePath, generation: ctx.generation };
+      const events = Array.from({ length: 80 }, (_, i) => event(ctx, i));
+      const outcomes = await Promise.all([
+        writeOneFile(wh1, key, fileBatches(ctx, events, ['x'])),
+        writeOneFile(wh2, key, fileBatches({ ...ctx, jobName: 'fn' }, events, ['x'])),
+      ]);
+      expect(outcomes.sort()).toEqual(['already-ingested', 'written']);
+      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(80);
+      expect(await count(`${t.logsDataset}.${t.debugTable}`)).toBe(1);
+      expect(await count(`${t.logsDataset}.${t.logsTable}`, "STARTS_WITH(event, 'ingested')")).toBe(1);
+    });
+
+    it('moves past a job id whose earlier attempt failed', async () => {
+      const t = names('retry');
+      const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
+      await wh.ensureTables();
+      const ctx = ctxFor(NAME, '555');
+      const key = { filePath: ctx.filePath, generation: ctx.generation };
+      // An earlier attempt that failed (and so wrote nothing) holds the first id.
+      const stem = writeJobStem('abf', emu.project, t, key, 'all');
+      await bq
+        .createQueryJob({ jobId: `${stem}_a1`, query: 'SELECT no_such_column FROM UNNEST([1]) AS x' })
+        .catch(() => undefined);
+      await expect(bq.job(`${stem}_a1`).getQueryResults()).rejects.toThrow(/no_such_column/);
+      const events = Array.from({ length: 5 }, (_, i) => event(ctx, i));
+      expect(await writeOneFile(wh, key, fileBatches(ctx, events, []))).toBe('written');
+      const [second] = await bq.job(`${stem}_a2`).getMetadata();
+      expect(second.configuration.labels.abf_writer).toMatch(/^[0-9a-f]{24}$/);
+      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(5);
+      expect(await writeOneFile(wh, key, fileBatches(ctx, events, []))).toBe('already-ingested');
+      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(5);
+    });
+
+    it('a file larger than one job lands in parts, resumes after a crash without duplicates', async () => {
+      const t = names('big');
+      const wh = createBigQueryWarehouse({ bigquery: bq, tables: t, maxJobBytes: 20_000, maxJobRows: 100 });
+      await wh.ensureTables();
+      const ctx = ctxFor(NAME, '99');
+      const key = { filePath: ctx.filePath, generation: ctx.generation };
+      const events = Array.from({ length: 700 }, (_, i) => event(ctx, i));
+      const debug = Array.from({ length: 30 }, (_, i) => `bad line ${i}`);
+      // First attempt dies after 5 batches of 50: some parts are in, the ledger row is not.
+      await expect(writeOneFile(wh, key, fileBatches(ctx, events, debug, 50, 5))).rejects.toThrow('crash half-way');
+      const partial = await count(`${t.eventsDataset}.${t.eventsTable}`);
+      expect(partial).toBeGreaterThan(0);
+      expect(partial).toBeLessThan(700);
+      expect(await wh.ingested([key])).toEqual(new Set());
+      // The retry (another run: other job name, other batch sizes) completes it, exactly once.
+      expect(await writeOneFile(wh, key, fileBatches({ ...ctx, jobName: 'retry-run' }, events, debug, 33))).toBe(
+        'written',
+      );
+      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(700);
+      expect(await count(`${t.eventsDataset}.${t.eventsTable}`, 'event_index IS NOT NULL')).toBe(700);
+      const [d] = await bq.query({
+        query: `SELECT COUNT(DISTINCT event_id) AS n FROM \`${emu.project}.${t.eventsDataset}.${t.eventsTable}\``,
+      });
+      expect(Number((d[0] as { n: number }).n)).toBe(700);
+      expect(await count(`${t.logsDataset}.${t.debugTable}`)).toBe(30);
+      expect(await count(`${t.logsDataset}.${t.logsTable}`)).toBe(2);
+      expect(await wh.ingested([key])).toEqual(new Set([ledgerKey(key)]));
+      expect(await writeOneFile(wh, key, fileBatches(ctx, events, debug))).toBe('already-ingested');
+      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(700);
+    });
+
+    it('answers the ledger for thousands of files in chunks', async () => {
+      const t = names('ledger');
+      const wh = createBigQueryWarehouse({ bigquery: bq, tables: t, ledgerChunk: 500 });
+      await wh.ensureTables();
+      const files = Array.from({ length: 1500 }, (_, i) => ({
+        filePath: `gs://b/${NAME}-${i}`,
+        generation: String(i),
+      }));
+      for (const i of [3, 777, 1499]) {
+        const f = files[i]!;
+        const ctx = ctxFor(`${NAME}-${i}`, f.generation);
+        await writeOneFile(wh, f, fileBatches(ctx, [event(ctx, 1)], []));
+      }
+      const got = await wh.ingested(files);
+      expect(got).toEqual(new Set([3, 777, 1499].map((i) => ledgerKey(files[i]!))));
+    });
+  },
+);

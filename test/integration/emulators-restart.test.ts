@@ -8,25 +8,31 @@ import { emulatorsAvailable } from '../helpers/emulators.js';
 
 const SCRIPT = fileURLToPath(new URL('../../scripts/emulators.sh', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'emulators-sh-'));
-const run = (...args: string[]) => spawnSync('bash', [SCRIPT, ...args], { env: { ...process.env, EMULATORS_DIR: dir }, encoding: 'utf8' });
+const run = (...args: string[]) =>
+  spawnSync('bash', [SCRIPT, ...args], { env: { ...process.env, EMULATORS_DIR: dir }, encoding: 'utf8' });
 const endpoint = () => /BIGQUERY_EMULATOR_ENDPOINT=(\S+)/.exec(readFileSync(join(dir, 'bigquery.env'), 'utf8'))?.[1];
 
-describe.skipIf(!emulatorsAvailable('scripts/emulators.sh restart', ['bigquery']))('scripts/emulators.sh stop, then start', () => {
-  afterAll(() => run('stop', 'bigquery'));
+describe.skipIf(!emulatorsAvailable('scripts/emulators.sh restart', ['bigquery']))(
+  'scripts/emulators.sh stop, then start',
+  () => {
+    afterAll(() => run('stop', 'bigquery'));
 
-  it('keeps the BigQuery emulator on its port, with its tables', async () => {
-    expect(run('start', 'bigquery').status).toBe(0);
-    const first = endpoint();
-    const created = await fetch(`${first}/bigquery/v2/projects/local-project/datasets`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ datasetReference: { projectId: 'local-project', datasetId: 'kept' } }),
+    it('keeps the BigQuery emulator on its port, with its tables', async () => {
+      expect(run('start', 'bigquery').status).toBe(0);
+      const first = endpoint();
+      const created = await fetch(`${first}/bigquery/v2/projects/local-project/datasets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ datasetReference: { projectId: 'local-project', datasetId: 'kept' } }),
+      });
+      expect(created.ok).toBe(true);
+      expect(run('stop', 'bigquery').status).toBe(0);
+      expect(run('start', 'bigquery').status).toBe(0);
+      expect(endpoint()).toBe(first);
+      const list = (await (await fetch(`${first}/bigquery/v2/projects/local-project/datasets`)).json()) as {
+        datasets?: { datasetReference: { datasetId: string } }[];
+      };
+      expect(list.datasets?.map((d) => d.datasetReference.datasetId)).toContain('kept');
     });
-    expect(created.ok).toBe(true);
-    expect(run('stop', 'bigquery').status).toBe(0);
-    expect(run('start', 'bigquery').status).toBe(0);
-    expect(endpoint()).toBe(first);
-    const list = (await (await fetch(`${first}/bigquery/v2/projects/local-project/datasets`)).json()) as { datasets?: { datasetReference: { datasetId: string } }[] };
-    expect(list.datasets?.map((d) => d.datasetReference.datasetId)).toContain('kept');
-  });
-});
+  },
+);

@@ -23,102 +23,162 @@ import { createBigQueryWarehouse } from '../../src/gcp/bigquery-warehouse.js';
 import { emulatorBigQuery, emulatorPubSub, emulatorStorage } from '../../src/gcp/gcp-clients.js';
 import { createGcsSource } from '../../src/gcp/gcs-source.js';
 import { createPubSubPublisher } from '../../src/gcp/pubsub-publisher.js';
-import { emulatorsAvailable, startBigQuery, startGcs, startPubSub, type RunningEmulator } from '../helpers/emulators.js';
+import {
+  emulatorsAvailable,
+  startBigQuery,
+  startGcs,
+  startPubSub,
+  type RunningEmulator,
+} from '../helpers/emulators.js';
 
 const BUCKET = 'live-events';
-const SELECTION: Selection = { dataType: 'json', environments: ['production'], categories: 'all', start: '2024-06-01', stop: '2024-06-01', times: 'all' };
+const SELECTION: Selection = {
+  dataType: 'json',
+  environments: ['production'],
+  categories: 'all',
+  start: '2024-06-01',
+  stop: '2024-06-01',
+  times: 'all',
+};
 
-describe.skipIf(!emulatorsAvailable('ingest function pipeline on the emulators', ['gcs', 'bigquery', 'pubsub']))('backfill → Pub/Sub → ingest function → BigQuery', () => {
-  let emus: RunningEmulator[] = [];
-  let storage: Storage;
-  let bq: BigQuery;
-  let pubsub: PubSub;
-  let project: string;
-  const names: string[] = [];
+describe.skipIf(!emulatorsAvailable('ingest function pipeline on the emulators', ['gcs', 'bigquery', 'pubsub']))(
+  'backfill → Pub/Sub → ingest function → BigQuery',
+  () => {
+    let emus: RunningEmulator[] = [];
+    let storage: Storage;
+    let bq: BigQuery;
+    let pubsub: PubSub;
+    let project: string;
+    const names: string[] = [];
 
-  beforeAll(async () => {
-    const [gcs, bqEmu, ps] = await Promise.all([startGcs(), startBigQuery(), startPubSub()]);
-    emus = [gcs, bqEmu, ps];
-    storage = emulatorStorage(gcs.endpoint);
-    bq = emulatorBigQuery(bqEmu.endpoint, bqEmu.project);
-    project = bqEmu.project;
-    pubsub = emulatorPubSub(ps.endpoint, ps.project);
-    await storage.createBucket(BUCKET);
-    const uploads: Promise<unknown>[] = [];
-    for (const category of ['economy', 'combat'])
-      for (const time of ['0-8', '8-16', '16-24'])
-        for (let i = 0; i < 5; i++) {
-          const name = `${partitionPrefix({ dataType: 'json', environment: 'production', category, ds: '2024-06-01', time })}p${i}/20240601T000000Z-${String(i).padStart(6, '0')}`;
-          names.push(name);
-          const lines = [0, 1, 2].map((k) => JSON.stringify({ eventClass: category, eventId: `${name}:${k}`, eventTimestamp: 1717200000 + k, sessionId: `p${i}` }));
-          uploads.push(storage.bucket(BUCKET).file(name).save(`${lines.join('\n')}\nnot json\n`, { resumable: false }));
-        }
-    await Promise.all(uploads);
-  }, 180_000);
+    beforeAll(async () => {
+      const [gcs, bqEmu, ps] = await Promise.all([startGcs(), startBigQuery(), startPubSub()]);
+      emus = [gcs, bqEmu, ps];
+      storage = emulatorStorage(gcs.endpoint);
+      bq = emulatorBigQuery(bqEmu.endpoint, bqEmu.project);
+      project = bqEmu.project;
+      pubsub = emulatorPubSub(ps.endpoint, ps.project);
+      await storage.createBucket(BUCKET);
+      const uploads: Promise<unknown>[] = [];
+      for (const category of ['economy', 'combat'])
+        for (const time of ['0-8', '8-16', '16-24'])
+          for (let i = 0; i < 5; i++) {
+            const name = `${partitionPrefix({ dataType: 'json', environment: 'production', category, ds: '2024-06-01', time })}p${i}/20240601T000000Z-${String(i).padStart(6, '0')}`;
+            names.push(name);
+            const lines = [0, 1, 2].map((k) =>
+              JSON.stringify({
+                eventClass: category,
+                eventId: `${name}:${k}`,
+                eventTimestamp: 1717200000 + k,
+                sessionId: `p${i}`,
+              }),
+            );
+            uploads.push(
+              storage
+                .bucket(BUCKET)
+                .file(name)
+                .save(`${lines.join('\n')}\nnot json\n`, { resumable: false }),
+            );
+          }
+      await Promise.all(uploads);
+    }, 180_000);
 
-  afterAll(async () => {
-    await pubsub?.close().catch(() => undefined);
-    await Promise.all(emus.map((e) => e.stop()));
-  });
-
-  it('lands every file exactly once despite redeliveries and concurrent instances', async () => {
-    const [topic] = await pubsub.createTopic('gcs-events');
-    const [sub] = await topic.createSubscription('ingest-fn', { ackDeadlineSeconds: 120 });
-    const source = createGcsSource({ storage, bucket: BUCKET });
-    const plan = await planBackfill({ source, selection: SELECTION, journalDir: mkdtempSync(join(tmpdir(), 'fn-plan-')) });
-    const files = await planFiles(plan);
-    expect(files).toHaveLength(names.length);
-
-    const publisher = createPubSubPublisher({ pubsub, topic: 'gcs-events', bucket: BUCKET });
-    await Promise.all(files.map((f) => publisher.send(f, 'run-fn')));
-    await publisher.close();
-
-    // Two function instances, each with its own clients, as Cloud Run would have.
-    const instance = () =>
-      createIngestHandler({
-        openSource: (bucket) => createGcsSource({ storage, bucket }),
-        warehouse: createBigQueryWarehouse({ bigquery: bq, tables: DEFAULT_TABLE_NAMES }),
-        config: { allowedBuckets: [BUCKET], allowedPrefixes: ['data_type=json/'], jobName: 'analytics-ingest' },
-        log: createLogger({ write: () => undefined }),
-      });
-    const [a, b] = [instance(), instance()];
-    const outcomes: HandleOutcome[] = [];
-    const work: Promise<void>[] = [];
-    let seen = 0;
-    const done = new Promise<void>((resolve) => {
-      sub.on('message', (m: Message) => {
-        const i = seen++;
-        const event = { id: m.id, type: PUBSUB_PUBLISHED, source: '//pubsub', data: { message: { data: m.data.toString('base64'), attributes: m.attributes, messageId: m.id }, subscription: 'ingest-fn' } };
-        const deliveries = i % 5 === 0 ? [a(event), b(event)] : i % 7 === 0 ? [a(event).then(async (o) => (outcomes.push(o), a(event)))] : [a(event)];
-        work.push(
-          Promise.all(deliveries).then((os) => {
-            outcomes.push(...os);
-            m.ack();
-          }),
-        );
-        if (seen === files.length) resolve();
-      });
+    afterAll(async () => {
+      await pubsub?.close().catch(() => undefined);
+      await Promise.all(emus.map((e) => e.stop()));
     });
-    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${seen} of ${files.length} messages arrived`)), 60_000))]);
-    await Promise.all(work);
-    await sub.close();
 
-    const ingested = outcomes.filter((o) => o.status === 'ingested');
-    const already = outcomes.filter((o) => o.status === 'already-ingested');
-    expect(outcomes.filter((o) => o.status !== 'ingested' && o.status !== 'already-ingested')).toEqual([]);
-    expect(new Set(ingested.map((o) => (o as { filePath: string }).filePath)).size).toBe(files.length);
-    expect(ingested).toHaveLength(files.length);
-    expect(already.length).toBeGreaterThan(0);
+    it('lands every file exactly once despite redeliveries and concurrent instances', async () => {
+      const [topic] = await pubsub.createTopic('gcs-events');
+      const [sub] = await topic.createSubscription('ingest-fn', { ackDeadlineSeconds: 120 });
+      const source = createGcsSource({ storage, bucket: BUCKET });
+      const plan = await planBackfill({
+        source,
+        selection: SELECTION,
+        journalDir: mkdtempSync(join(tmpdir(), 'fn-plan-')),
+      });
+      const files = await planFiles(plan);
+      expect(files).toHaveLength(names.length);
 
-    const [ev] = await bq.query({ query: `SELECT COUNT(*) AS n, COUNT(DISTINCT event_id) AS ids, COUNTIF(job_name = 'analytics-ingest') AS ours FROM \`${project}.events.events_function\`` });
-    expect(ev[0]).toMatchObject({ n: 3 * files.length, ids: 3 * files.length, ours: 3 * files.length });
-    const [dbg] = await bq.query({ query: `SELECT COUNT(*) AS n FROM \`${project}.logs.events_debug_function\` WHERE event = 'not json'` });
-    expect(Number((dbg[0] as { n: number }).n)).toBe(files.length);
-    const [ledger] = await bq.query({ query: `SELECT COUNT(*) AS n, COUNT(DISTINCT file_path) AS files FROM \`${project}.logs.events_logs_function\` WHERE STARTS_WITH(event, 'ingested')` });
-    expect(ledger[0]).toMatchObject({ n: files.length, files: files.length });
+      const publisher = createPubSubPublisher({ pubsub, topic: 'gcs-events', bucket: BUCKET });
+      await Promise.all(files.map((f) => publisher.send(f, 'run-fn')));
+      await publisher.close();
 
-    // A later backfill with the warehouse finds everything landed and sends nothing.
-    const again = await planBackfill({ source, selection: SELECTION, warehouse: createBigQueryWarehouse({ bigquery: bq, tables: DEFAULT_TABLE_NAMES }) });
-    expect(again.totals).toMatchObject({ matched: files.length, alreadyIngested: files.length, toSend: 0 });
-  }, 180_000);
-});
+      // Two function instances, each with its own clients, as Cloud Run would have.
+      const instance = () =>
+        createIngestHandler({
+          openSource: (bucket) => createGcsSource({ storage, bucket }),
+          warehouse: createBigQueryWarehouse({ bigquery: bq, tables: DEFAULT_TABLE_NAMES }),
+          config: { allowedBuckets: [BUCKET], allowedPrefixes: ['data_type=json/'], jobName: 'analytics-ingest' },
+          log: createLogger({ write: () => undefined }),
+        });
+      const [a, b] = [instance(), instance()];
+      const outcomes: HandleOutcome[] = [];
+      const work: Promise<void>[] = [];
+      let seen = 0;
+      const done = new Promise<void>((resolve) => {
+        sub.on('message', (m: Message) => {
+          const i = seen++;
+          const event = {
+            id: m.id,
+            type: PUBSUB_PUBLISHED,
+            source: '//pubsub',
+            data: {
+              message: { data: m.data.toString('base64'), attributes: m.attributes, messageId: m.id },
+              subscription: 'ingest-fn',
+            },
+          };
+          const deliveries =
+            i % 5 === 0
+              ? [a(event), b(event)]
+              : i % 7 === 0
+                ? [a(event).then(async (o) => (outcomes.push(o), a(event)))]
+                : [a(event)];
+          work.push(
+            Promise.all(deliveries).then((os) => {
+              outcomes.push(...os);
+              m.ack();
+            }),
+          );
+          if (seen === files.length) resolve();
+        });
+      });
+      await Promise.race([
+        done,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`only ${seen} of ${files.length} messages arrived`)), 60_000),
+        ),
+      ]);
+      await Promise.all(work);
+      await sub.close();
+
+      const ingested = outcomes.filter((o) => o.status === 'ingested');
+      const already = outcomes.filter((o) => o.status === 'already-ingested');
+      expect(outcomes.filter((o) => o.status !== 'ingested' && o.status !== 'already-ingested')).toEqual([]);
+      expect(new Set(ingested.map((o) => (o as { filePath: string }).filePath)).size).toBe(files.length);
+      expect(ingested).toHaveLength(files.length);
+      expect(already.length).toBeGreaterThan(0);
+
+      const [ev] = await bq.query({
+        query: `SELECT COUNT(*) AS n, COUNT(DISTINCT event_id) AS ids, COUNTIF(job_name = 'analytics-ingest') AS ours FROM \`${project}.events.events_function\``,
+      });
+      expect(ev[0]).toMatchObject({ n: 3 * files.length, ids: 3 * files.length, ours: 3 * files.length });
+      const [dbg] = await bq.query({
+        query: `SELECT COUNT(*) AS n FROM \`${project}.logs.events_debug_function\` WHERE event = 'not json'`,
+      });
+      expect(Number((dbg[0] as { n: number }).n)).toBe(files.length);
+      const [ledger] = await bq.query({
+        query: `SELECT COUNT(*) AS n, COUNT(DISTINCT file_path) AS files FROM \`${project}.logs.events_logs_function\` WHERE STARTS_WITH(event, 'ingested')`,
+      });
+      expect(ledger[0]).toMatchObject({ n: files.length, files: files.length });
+
+      // A later backfill with the warehouse finds everything landed and sends nothing.
+      const again = await planBackfill({
+        source,
+        selection: SELECTION,
+        warehouse: createBigQueryWarehouse({ bigquery: bq, tables: DEFAULT_TABLE_NAMES }),
+      });
+      expect(again.totals).toMatchObject({ matched: files.length, alreadyIngested: files.length, toSend: 0 });
+    }, 180_000);
+  },
+);

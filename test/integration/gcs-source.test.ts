@@ -39,7 +39,9 @@ describe.skipIf(!emulatorsAvailable('GCS source', ['gcs']))('GCS source against 
               const p = partitionPrefix({ dataType: 'json', environment, category, ds, time });
               names.push(`${p}session-${i % 4}/20240301T000000Z-${String(i).padStart(6, '0')}`);
             }
-    names.push('data_type=unknown/analytics_environment=staging/event_category=economy/event_ds=2024-03-01/event_time=0-8/s/x');
+    names.push(
+      'data_type=unknown/analytics_environment=staging/event_category=economy/event_ds=2024-03-01/event_time=0-8/s/x',
+    );
     names.push('README.txt');
     const bucket = storage.bucket(BUCKET);
     await mapLimit(names, 64, async (name) => {
@@ -61,7 +63,10 @@ describe.skipIf(!emulatorsAvailable('GCS source', ['gcs']))('GCS source against 
     expect(new Set(listed.map((o) => o.name))).toEqual(new Set(expected));
     for (const o of listed.slice(0, 5)) {
       // What a notification carries beyond the basics, from the same listing.
-      expect((o as { details?: Record<string, string> }).details).toMatchObject({ crc32c: expect.any(String), md5Hash: expect.any(String) });
+      expect((o as { details?: Record<string, string> }).details).toMatchObject({
+        crc32c: expect.any(String),
+        md5Hash: expect.any(String),
+      });
       expect(o.size).toBeGreaterThan(0);
       expect(o.generation).toMatch(/^\d+$/);
       expect(Number.isNaN(Date.parse(o.updated))).toBe(false);
@@ -73,7 +78,13 @@ describe.skipIf(!emulatorsAvailable('GCS source', ['gcs']))('GCS source against 
     let count = 0;
     for await (const _ of source.list('data_type=json/')) count++;
     expect(count).toBe(ENVS.length * CATEGORIES.length * DAYS.length * TIMES.length * PER_PARTITION);
-    const one = partitionPrefix({ dataType: 'json', environment: 'testing', category: 'session', ds: '2024-03-05', time: '16-24' });
+    const one = partitionPrefix({
+      dataType: 'json',
+      environment: 'testing',
+      category: 'session',
+      ds: '2024-03-05',
+      time: '16-24',
+    });
     const inOne = [];
     for await (const o of source.list(one)) inOne.push(o.name);
     expect(inOne).toHaveLength(PER_PARTITION);
@@ -93,7 +104,10 @@ describe.skipIf(!emulatorsAvailable('GCS source', ['gcs']))('GCS source against 
     const source = createGcsSource({ storage, bucket: BUCKET });
     const name = 'data_type=json/analytics_environment=live/event_category=x/event_ds=2024-01-01/event_time=0-8/s/gz';
     const first = gzipSync(Buffer.from('{"eventClass":"one"}\n'));
-    await storage.bucket(BUCKET).file(name).save(first, { resumable: false, metadata: { contentEncoding: 'gzip', contentType: 'application/json' } });
+    await storage
+      .bucket(BUCKET)
+      .file(name)
+      .save(first, { resumable: false, metadata: { contentEncoding: 'gzip', contentType: 'application/json' } });
     const listed = [];
     for await (const o of source.list(name)) listed.push(o);
     expect(listed).toHaveLength(1);

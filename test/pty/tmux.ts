@@ -22,11 +22,24 @@ export class TmuxSession {
   private constructor() {}
 
   /** Starts `argv` in `cwd` with `env` added; when it exits the pane shows `EXIT=<code>` and stays. */
-  static start(argv: readonly string[], opts: { cwd: string; env?: Record<string, string>; columns?: number; rows?: number }): TmuxSession {
+  static start(
+    argv: readonly string[],
+    opts: { cwd: string; env?: Record<string, string>; columns?: number; rows?: number },
+  ): TmuxSession {
     const session = new TmuxSession();
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`);
     const command = `cd ${shellQuote(opts.cwd)} && env ${env.join(' ')} ${argv.map(shellQuote).join(' ')}; echo EXIT=$?; sleep 3600`;
-    session.tmux('new-session', '-d', '-s', 'main', '-x', String(opts.columns ?? 80), '-y', String(opts.rows ?? 24), command);
+    session.tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'main',
+      '-x',
+      String(opts.columns ?? 80),
+      '-y',
+      String(opts.rows ?? 24),
+      command,
+    );
     return session;
   }
 
@@ -68,7 +81,8 @@ export class TmuxSession {
 
   /** Polls the screen until it matches; fails with the screen after `timeoutMs`. */
   async waitFor(match: string | RegExp | ((screen: string) => boolean), timeoutMs = 15_000): Promise<string> {
-    const test = (s: string) => (typeof match === 'string' ? s.includes(match) : match instanceof RegExp ? match.test(s) : match(s));
+    const test = (s: string) =>
+      typeof match === 'string' ? s.includes(match) : match instanceof RegExp ? match.test(s) : match(s);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const s = this.screen();
@@ -86,4 +100,3 @@ export class TmuxSession {
     }
   }
 }
-

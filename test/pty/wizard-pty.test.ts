@@ -28,12 +28,18 @@ afterEach(() => {
 const rowsOf = (screen: string) => screen.replace(/\n$/, '').split('\n').length;
 
 function start(args: readonly string[], cwd: string, size = { columns: 80, rows: 24 }): TmuxSession {
-  session = TmuxSession.start([process.execPath, BIN, ...args], { cwd, env: { NO_COLOR: '1', XDG_STATE_HOME: join(cwd, 'state') }, ...size });
+  session = TmuxSession.start([process.execPath, BIN, ...args], {
+    cwd,
+    env: { NO_COLOR: '1', XDG_STATE_HOME: join(cwd, 'state') },
+    ...size,
+  });
   return session;
 }
 
 // Under CI (REQUIRE_PTY=1 or CI set) a missing tmux fails the run instead of skipping these tests.
-const mustRun = process.env.REQUIRE_PTY === '1' || (process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false');
+const mustRun =
+  process.env.REQUIRE_PTY === '1' ||
+  (process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false');
 
 describe.runIf(mustRun && !hasTmux())('the wizard in a terminal, under CI', () => {
   it('needs tmux: install it (apt-get install tmux) so the pseudo-terminal tests run', () => {
@@ -46,8 +52,14 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     dir = mkdtempSync(join(tmpdir(), 'wizard-pty-'));
     const bucket = join(dir, 'bucket');
     const tally = writeSampleBucket(bucket, {
-      environments: ['testing', 'staging'], categories: ['gameplay', 'economy'], start: '2026-03-01', stop: '2026-03-03',
-      times: ['0-8', '8-16'], filesPerPartition: 2, eventsPerFile: 5, seed: 11,
+      environments: ['testing', 'staging'],
+      categories: ['gameplay', 'economy'],
+      start: '2026-03-01',
+      stop: '2026-03-03',
+      times: ['0-8', '8-16'],
+      filesPerPartition: 2,
+      eventsPerFile: 5,
+      seed: 11,
     });
     const db = join(dir, 'w.duckdb');
     const t = start(['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--record-dir', join(dir, 'runs')], dir);
@@ -89,7 +101,12 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     t.resize(100, 30); // wider: the key help fits whole
     await t.waitFor((s) => rowsOf(s) === 30 && s.includes('enter next · esc back · ctrl-c quit'));
     t.resize(80, 24); // back to 80×24: redrawn clean, the whole key help still on one line
-    screen = await t.waitFor((s) => rowsOf(s) === 24 && /^↑↓ move · space select · a all\/none · enter next · esc back · ctrl-c quit$/m.test(s) && s.includes('Time buckets'));
+    screen = await t.waitFor(
+      (s) =>
+        rowsOf(s) === 24 &&
+        /^↑↓ move · space select · a all\/none · enter next · esc back · ctrl-c quit$/m.test(s) &&
+        s.includes('Time buckets'),
+    );
     expect(screen.match(/analytics-backfill ›/g)).toHaveLength(1);
     t.keys('Enter');
 
@@ -114,8 +131,12 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     expect(screen).toContain(`Run record: ${join(dir, 'runs')}`);
     expect(screen).toContain('EXIT=0');
     expect(await countRows(db, 'events.events_function')).toBe(16 * 5);
-    expect(await queryDuckDb(db, 'SELECT DISTINCT analytics_environment FROM events.events_function')).toEqual([['testing']]);
-    expect(await queryDuckDb(db, 'SELECT min(event_ds)::VARCHAR, max(event_ds)::VARCHAR FROM logs.events_logs_function')).toEqual([['2026-03-02', '2026-03-03']]);
+    expect(await queryDuckDb(db, 'SELECT DISTINCT analytics_environment FROM events.events_function')).toEqual([
+      ['testing'],
+    ]);
+    expect(
+      await queryDuckDb(db, 'SELECT min(event_ds)::VARCHAR, max(event_ds)::VARCHAR FROM logs.events_logs_function'),
+    ).toEqual([['2026-03-02', '2026-03-03']]);
     expect(tally.files).toBe(48);
   });
 
@@ -143,7 +164,10 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     expect(resumed.code).toBe(0);
     expect(await countRows(db, 'events.events_function')).toBe(tally.events);
     // Each file once: one ledger row per file (the sample's event ids repeat across files).
-    const [[ledger, files]] = (await queryDuckDb(db, "SELECT count(*), count(DISTINCT file_path) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')")) as [[bigint, bigint]];
+    const [[ledger, files]] = (await queryDuckDb(
+      db,
+      "SELECT count(*), count(DISTINCT file_path) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')",
+    )) as [[bigint, bigint]];
     expect([Number(ledger), Number(files)]).toEqual([tally.files, tally.files]);
   });
 
@@ -156,11 +180,16 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     const joined = t.screen(false, true);
     expect(joined).toContain('EXIT=130');
     expect(joined).toMatch(/^Quit during run \S+; what went out is in \S+\.$/m);
-    const resume = /^Resume \(sends only what did not go out\):\n(npx analytics-backfill --resume .* --yes)$/m.exec(joined)?.[1] ?? '';
+    const resume =
+      /^Resume \(sends only what did not go out\):\n(npx analytics-backfill --resume .* --yes)$/m.exec(joined)?.[1] ??
+      '';
     expect(resume).not.toBe('');
     const resumed = await runCli(resume.split(' ').slice(2), {}, dir);
     expect(resumed.code, resumed.stderr).toBe(0);
-    const [[ledger, files]] = (await queryDuckDb(db, "SELECT count(*), count(DISTINCT file_path) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')")) as [[bigint, bigint]];
+    const [[ledger, files]] = (await queryDuckDb(
+      db,
+      "SELECT count(*), count(DISTINCT file_path) FROM logs.events_logs_function WHERE starts_with(event, 'ingested')",
+    )) as [[bigint, bigint]];
     expect([Number(ledger), Number(files)]).toEqual([tally.files, tally.files]);
     expect(await countRows(db, 'events.events_function')).toBe(tally.events);
   });
@@ -168,8 +197,37 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
   it('asks where the rows go, the DuckDB file by its absolute path, and the Confirm screen names it', async () => {
     dir = mkdtempSync(join(tmpdir(), 'wizard-pty-'));
     const bucket = join(dir, 'bucket');
-    writeSampleBucket(bucket, { environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-01', times: ['0-8'], filesPerPartition: 2, eventsPerFile: 3, seed: 2 });
-    const t = start(['--gcs-bucket', bucket, '--gcp', 'my-project', '--record-dir', join(dir, 'runs'), '-e', 'testing', '-c', 'all', '-s', '2026-03-01', '-u', '2026-03-01', '-T', 'all'], dir);
+    writeSampleBucket(bucket, {
+      environments: ['testing'],
+      categories: ['gameplay'],
+      start: '2026-03-01',
+      stop: '2026-03-01',
+      times: ['0-8'],
+      filesPerPartition: 2,
+      eventsPerFile: 3,
+      seed: 2,
+    });
+    const t = start(
+      [
+        '--gcs-bucket',
+        bucket,
+        '--gcp',
+        'my-project',
+        '--record-dir',
+        join(dir, 'runs'),
+        '-e',
+        'testing',
+        '-c',
+        'all',
+        '-s',
+        '2026-03-01',
+        '-u',
+        '2026-03-01',
+        '-T',
+        'all',
+      ],
+      dir,
+    );
     const screen = await t.waitFor('Where should the rows land?');
     expect(screen).toContain('Destination (1/1)');
     expect(screen).toContain(`❯ DuckDB file ${join(dir, 'analytics-backfill.duckdb')}`);
@@ -180,7 +238,9 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     const confirm = await t.waitFor('Start the backfill?');
     expect(confirm.replace(/\s+/g, ' ')).toContain(`to DuckDB file ${join(dir, 'analytics-backfill.duckdb')}?`);
     // While a person reads the screen, the DuckDB file is not held: another process may open it.
-    expect(await queryDuckDb(join(dir, 'analytics-backfill.duckdb'), 'SELECT count(*) FROM logs.events_logs_function')).toEqual([[0n]]);
+    expect(
+      await queryDuckDb(join(dir, 'analytics-backfill.duckdb'), 'SELECT count(*) FROM logs.events_logs_function'),
+    ).toEqual([[0n]]);
     t.keys('C-c');
     expect(await t.waitFor('EXIT=')).toContain('EXIT=130');
   });
@@ -188,9 +248,29 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
   it('leaves no dead end: keys in bursts edit and choose, and with nothing to send q finishes (exit 0)', async () => {
     dir = mkdtempSync(join(tmpdir(), 'wizard-pty-'));
     const bucket = join(dir, 'bucket');
-    writeSampleBucket(bucket, { environments: ['testing', 'qa'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-01', times: ['0-8'], filesPerPartition: 2, eventsPerFile: 3, seed: 4 });
+    writeSampleBucket(bucket, {
+      environments: ['testing', 'qa'],
+      categories: ['gameplay'],
+      start: '2026-03-01',
+      stop: '2026-03-01',
+      times: ['0-8'],
+      filesPerPartition: 2,
+      eventsPerFile: 3,
+      seed: 4,
+    });
     const db = join(dir, 'w.duckdb');
-    const fixed = ['--warehouse', `duckdb:${db}`, '--record-dir', join(dir, 'runs'), '-s', '2026-03-01', '-u', '2026-03-01', '-T', 'all'];
+    const fixed = [
+      '--warehouse',
+      `duckdb:${db}`,
+      '--record-dir',
+      join(dir, 'runs'),
+      '-s',
+      '2026-03-01',
+      '-u',
+      '2026-03-01',
+      '-T',
+      'all',
+    ];
     expect((await runCli(['--gcs-bucket', bucket, '-e', 'all', '-c', 'all', ...fixed, '--yes'])).code).toBe(0); // everything landed already
     const t = start(fixed, dir);
     await t.waitFor(`Bucket › ${bucket}`); // prefilled from the last run
@@ -225,13 +305,35 @@ async function runningBackfill(perPartition: number, seed: number) {
   dir = mkdtempSync(join(tmpdir(), 'wizard-pty-'));
   const bucket = join(dir, 'bucket');
   const tally = writeSampleBucket(bucket, {
-    environments: ['testing'], categories: ['gameplay'], start: '2026-03-01', stop: '2026-03-10',
-    times: ['0-8', '8-16', '16-24'], filesPerPartition: perPartition, eventsPerFile: 20, seed,
+    environments: ['testing'],
+    categories: ['gameplay'],
+    start: '2026-03-01',
+    stop: '2026-03-10',
+    times: ['0-8', '8-16', '16-24'],
+    filesPerPartition: perPartition,
+    eventsPerFile: 20,
+    seed,
   });
   const db = join(dir, 'w.duckdb');
   const t = start(
-    ['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--record-dir', join(dir, 'runs'), '--analytics-environment', 'testing',
-      '--event-category', 'all', '--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-10', '--event-time', 'all'],
+    [
+      '--gcs-bucket',
+      bucket,
+      '--warehouse',
+      `duckdb:${db}`,
+      '--record-dir',
+      join(dir, 'runs'),
+      '--analytics-environment',
+      'testing',
+      '--event-category',
+      'all',
+      '--event-ds-start',
+      '2026-03-01',
+      '--event-ds-stop',
+      '2026-03-10',
+      '--event-time',
+      'all',
+    ],
     dir,
   );
   const screen = await t.waitFor('Total: 30 partitions'); // every choice came from the flags

@@ -30,35 +30,59 @@ const memorySource: Source = {
   filePath: (name) => `gs://hostile-names/${name}`,
 };
 
-describe.skipIf(!emulatorsAvailable('values as query parameters', ['bigquery']))('values reach BigQuery only as query parameters', () => {
-  let emu: RunningEmulator;
-  let bq: BigQuery;
-  beforeAll(async () => {
-    emu = await startBigQuery();
-    bq = emulatorBigQuery(emu.endpoint, emu.project);
-  }, 120_000);
-  afterAll(async () => {
-    await emu?.stop();
-  });
+describe.skipIf(!emulatorsAvailable('values as query parameters', ['bigquery']))(
+  'values reach BigQuery only as query parameters',
+  () => {
+    let emu: RunningEmulator;
+    let bq: BigQuery;
+    beforeAll(async () => {
+      emu = await startBigQuery();
+      bq = emulatorBigQuery(emu.endpoint, emu.project);
+    }, 120_000);
+    afterAll(async () => {
+      await emu?.stop();
+    });
 
-  it('an object name and event text shaped like SQL land as data, once', async () => {
-    const warehouse = createBigQueryWarehouse({ bigquery: bq, tables: DEFAULT_TABLE_NAMES });
-    await warehouse.ensureTables();
-    const first = await ingestFile({ source: memorySource, warehouse, name: NAME, generation: '7', jobName: INJECTION });
-    expect(first).toEqual({ outcome: 'written', events: 1, debug: 1 });
-    const file = { filePath: `gs://hostile-names/${NAME}`, generation: '7' };
-    expect([...(await warehouse.ingested([file]))]).toEqual([ledgerKey(file)]);
-    expect((await ingestFile({ source: memorySource, warehouse, name: NAME, generation: '7', jobName: 'again' })).outcome).toBe('already-ingested');
+    it('an object name and event text shaped like SQL land as data, once', async () => {
+      const warehouse = createBigQueryWarehouse({ bigquery: bq, tables: DEFAULT_TABLE_NAMES });
+      await warehouse.ensureTables();
+      const first = await ingestFile({
+        source: memorySource,
+        warehouse,
+        name: NAME,
+        generation: '7',
+        jobName: INJECTION,
+      });
+      expect(first).toEqual({ outcome: 'written', events: 1, debug: 1 });
+      const file = { filePath: `gs://hostile-names/${NAME}`, generation: '7' };
+      expect([...(await warehouse.ingested([file]))]).toEqual([ledgerKey(file)]);
+      expect(
+        (await ingestFile({ source: memorySource, warehouse, name: NAME, generation: '7', jobName: 'again' })).outcome,
+      ).toBe('already-ingested');
 
-    const [events] = await bq.query({ query: 'SELECT event_class, event_id, event_attributes, job_name FROM events.events_function', useLegacySql: false });
-    expect(events).toEqual([{ event_class: INJECTION, event_id: "'); DELETE FROM events.events_function WHERE ('1'='1", event_attributes: JSON.stringify({ q: INJECTION }), job_name: INJECTION }]);
-    const [logs] = await bq.query({ query: 'SELECT file_path, event FROM logs.events_logs_function ORDER BY event', useLegacySql: false });
-    expect(logs).toEqual([
-      { file_path: file.filePath, event: 'ingested: 1 events, 1 debug rows' },
-      { file_path: file.filePath, event: 'parse_initiated' },
-    ]);
-    const [debug] = await bq.query({ query: 'SELECT event FROM logs.events_debug_function', useLegacySql: false });
-    expect(debug).toEqual([{ event: INJECTION }]);
-    await warehouse.close();
-  });
-});
+      const [events] = await bq.query({
+        query: 'SELECT event_class, event_id, event_attributes, job_name FROM events.events_function',
+        useLegacySql: false,
+      });
+      expect(events).toEqual([
+        {
+          event_class: INJECTION,
+          event_id: "'); DELETE FROM events.events_function WHERE ('1'='1",
+          event_attributes: JSON.stringify({ q: INJECTION }),
+          job_name: INJECTION,
+        },
+      ]);
+      const [logs] = await bq.query({
+        query: 'SELECT file_path, event FROM logs.events_logs_function ORDER BY event',
+        useLegacySql: false,
+      });
+      expect(logs).toEqual([
+        { file_path: file.filePath, event: 'ingested: 1 events, 1 debug rows' },
+        { file_path: file.filePath, event: 'parse_initiated' },
+      ]);
+      const [debug] = await bq.query({ query: 'SELECT event FROM logs.events_debug_function', useLegacySql: false });
+      expect(debug).toEqual([{ event: INJECTION }]);
+      await warehouse.close();
+    });
+  },
+);

@@ -27,13 +27,20 @@ const collect = async <T>(it: AsyncIterable<T>) => {
   for await (const x of it) out.push(x);
   return out;
 };
-const text = async (it: AsyncIterable<Uint8Array>) => Buffer.concat((await collect(it)).map((c) => Buffer.from(c))).toString();
+const text = async (it: AsyncIterable<Uint8Array>) =>
+  Buffer.concat((await collect(it)).map((c) => Buffer.from(c))).toString();
 
 describe('a folder source stays inside its folder', () => {
   it('refuses names whose .. segments leave it, before touching the disk', async () => {
     const { root } = setup();
     const source = await createFolderSource(root);
-    for (const name of ['../secret', `${PART}/../../../../../../secret`, 'data_type=json/../../secret', '..', '../bucket/../secret']) {
+    for (const name of [
+      '../secret',
+      `${PART}/../../../../../../secret`,
+      'data_type=json/../../secret',
+      '..',
+      '../bucket/../secret',
+    ]) {
       expect(() => source.read(name), name).toThrow(/is outside/);
       expect(() => source.filePath(name), name).toThrow(/is outside/);
     }
@@ -60,12 +67,17 @@ describe('a folder source stays inside its folder', () => {
     const listed = await collect(source.list(''));
     expect(listed.filter((o) => o.problem === undefined).map((o) => o.name)).toEqual([`${PART}/s/inside`]);
     expect(listed.filter((o) => o.problem !== undefined).map((o) => [o.name, o.problem])).toEqual(
-      ['data_type=json/analytics_environment=evil', `${PART}/s/dir-link`, `${PART}/s/file-link`].map((n) => [n, expect.stringMatching(/^is a symbolic link/)]),
+      ['data_type=json/analytics_environment=evil', `${PART}/s/dir-link`, `${PART}/s/file-link`].map((n) => [
+        n,
+        expect.stringMatching(/^is a symbolic link/),
+      ]),
     );
     expect(await source.discover('data_type=json/')).toEqual(['live']);
     await expect(collect(source.read(`${PART}/s/file-link`))).rejects.toThrow(/links outside/);
     await expect(collect(source.read(`${PART}/s/dir-link/secret`))).rejects.toThrow(/links outside/);
-    await expect(collect(source.read('data_type=json/analytics_environment=evil/secret'))).rejects.toThrow(/links outside/);
+    await expect(collect(source.read('data_type=json/analytics_environment=evil/secret'))).rejects.toThrow(
+      /links outside/,
+    );
   });
 
   it('a folder that is itself a symlink is read through its real path, still contained', async () => {
@@ -84,7 +96,8 @@ describe('a folder source stays inside its folder', () => {
     chmodSync(path, 0o000);
     const source = await createFolderSource(root);
     const isRoot = process.getuid?.() === 0;
-    if (isRoot) expect(await text(source.read(`${PART}/s/inside`))).toBe('{"eventClass":"in"}\n'); // root reads anyway
+    if (isRoot)
+      expect(await text(source.read(`${PART}/s/inside`))).toBe('{"eventClass":"in"}\n'); // root reads anyway
     else await expect(collect(source.read(`${PART}/s/inside`))).rejects.toThrow(/EACCES/);
   });
 });

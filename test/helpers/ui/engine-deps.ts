@@ -13,14 +13,30 @@ import type { WizardDeps } from '../../../src/ui/wizard-types.js';
 export function engineDeps(warehouse: Warehouse, recordDir: string, over: Partial<WizardDeps> = {}): WizardDeps {
   return {
     openSource: (bucket) => createFolderSource(bucket),
-    plan: (choices, source, signal, onProgress) => planBackfill({ source, warehouse, selection: choices.selection, reprocess: choices.reprocess, signal, onProgress, journalDir: recordDir }),
+    plan: (choices, source, signal, onProgress) =>
+      planBackfill({
+        source,
+        warehouse,
+        selection: choices.selection,
+        reprocess: choices.reprocess,
+        signal,
+        onProgress,
+        journalDir: recordDir,
+      }),
     async run(choices, plan, signal, onEvent) {
       const source = await createFolderSource(choices.bucket);
       const runId = newRunId();
       const publisher = createDirectPublisher({ source, warehouse, jobName: (id) => `wizard-test-${id}` });
       const record = RunRecord.create(recordDir, {
-        type: 'start', runId, createdAt: new Date().toISOString(), source: source.url, publisher: publisher.url,
-        selection: plan.selection, reprocess: choices.reprocess, planned: plan.totals.toSend, request: choices,
+        type: 'start',
+        runId,
+        createdAt: new Date().toISOString(),
+        source: source.url,
+        publisher: publisher.url,
+        selection: plan.selection,
+        reprocess: choices.reprocess,
+        planned: plan.totals.toSend,
+        request: choices,
       });
       try {
         return await runBackfill({ plan, publisher, record, runId, signal, onEvent });
@@ -29,7 +45,10 @@ export function engineDeps(warehouse: Warehouse, recordDir: string, over: Partia
       }
     },
     destination: () => warehouse.url,
-    destinations: () => [{ value: warehouse.url, label: `DuckDB file ${warehouse.url.slice('duckdb:'.length)}` }, { value: 'bigquery:test-project', label: 'BigQuery, project test-project' }],
+    destinations: () => [
+      { value: warehouse.url, label: `DuckDB file ${warehouse.url.slice('duckdb:'.length)}` },
+      { value: 'bigquery:test-project', label: 'BigQuery, project test-project' },
+    ],
     today: () => new Date('2026-03-15T12:00:00Z'),
     ...over,
   };

@@ -31,7 +31,8 @@ export async function waitForFrame(lastFrame: () => string | undefined, m: Match
   for (;;) {
     const frame = lastFrame() ?? '';
     if (matches(frame, m)) return frame;
-    if (Date.now() > deadline) throw new Error(`no frame matched ${String(m)} within ${timeoutMs} ms; last frame:\n${frame}`);
+    if (Date.now() > deadline)
+      throw new Error(`no frame matched ${String(m)} within ${timeoutMs} ms; last frame:\n${frame}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

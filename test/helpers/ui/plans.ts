@@ -17,7 +17,13 @@ export interface PartSpec {
 /** An in-memory plan for display tests: each partition's files named and sized from the spec. */
 export function planOf(parts: readonly PartSpec[], reprocess = false): BackfillPlan {
   const partitions: (PartitionPlan & { files: SourceObject[] })[] = parts.map((s) => {
-    const partition = { dataType: 'json', environment: s.env ?? 'testing', category: s.category ?? 'gameplay', ds: s.ds, time: s.time ?? '0-8' };
+    const partition = {
+      dataType: 'json',
+      environment: s.env ?? 'testing',
+      category: s.category ?? 'gameplay',
+      ds: s.ds,
+      time: s.time ?? '0-8',
+    };
     const files = Array.from({ length: s.files }, (_, i) => ({
       name: `data_type=json/analytics_environment=${partition.environment}/event_category=${partition.category}/event_ds=${s.ds}/event_time=${partition.time}/s/${i}`,
       size: s.size ?? 1000,
@@ -40,7 +46,14 @@ export function planOf(parts: readonly PartSpec[], reprocess = false): BackfillP
   const cats = [...new Set(partitions.map((p) => p.partition.category))];
   return {
     source: 'file:///bucket',
-    selection: { dataType: 'json', environments: envs, categories: cats, start: '2026-03-01', stop: '2026-03-31', times: ['0-8', '8-16', '16-24'] },
+    selection: {
+      dataType: 'json',
+      environments: envs,
+      categories: cats,
+      start: '2026-03-01',
+      stop: '2026-03-31',
+      times: ['0-8', '8-16', '16-24'],
+    },
     reprocess,
     partitions: partitions.filter((p) => p.matched > 0).map(({ files: _files, ...p }) => p),
     totals: totalsOf(partitions),
