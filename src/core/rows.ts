@@ -3,41 +3,15 @@
  * exact over the whole 0001..9999 range that both BigQuery and DuckDB accept.
  */
 
+import type { EVENT_COLUMNS, LOG_COLUMNS, RowOf } from './table-schemas.js';
+
 export type Micros = bigint;
 
-/** One row of `events.events_function` (contract §3). */
-export interface EventRow {
-  analytics_environment: string | null;
-  batch_id: string | null;
-  event_id: string | null;
-  event_index: bigint | null;
-  event_source: string | null;
-  event_class: string | null;
-  event_type: string | null;
-  session_id: string | null;
-  build_version: string | null;
-  event_environment: string | null;
-  event_timestamp: Micros | null;
-  received_timestamp: Micros | null;
-  inserted_timestamp: Micros | null;
-  job_name: string | null;
-  event_attributes: string | null;
-}
+/** One row of `events.events_function` (contract §3): the columns of EVENT_COLUMNS, by name. */
+export type EventRow = RowOf<typeof EVENT_COLUMNS>;
 
-/** One row of the logs or debug table (contract §4). */
-export interface LogRow {
-  job_name: string | null;
-  processed_timestamp: Micros | null;
-  batch_id: string | null;
-  analytics_environment: string | null;
-  event_category: string | null;
-  event_time: string | null;
-  /** `YYYY-MM-DD`, or null when the path's date is not a valid date. */
-  event_ds: string | null;
-  event: string | null;
-  file_path: string | null;
-  file_generation: string | null;
-}
+/** One row of the logs or debug table (contract §4): the columns of LOG_COLUMNS (`event_ds` null when the path's date is not a date). */
+export type LogRow = RowOf<typeof LOG_COLUMNS>;
 
 /** Formats microseconds as `YYYY-MM-DDTHH:MM:SS.ffffffZ`, the form BigQuery and DuckDB both read. */
 export function microsToIso(micros: Micros): string {

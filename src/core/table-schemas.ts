@@ -5,19 +5,30 @@
 
 export type ColumnType = 'STRING' | 'INTEGER' | 'TIMESTAMP' | 'DATE';
 
-export interface Column {
-  name: string;
-  type: ColumnType;
+export interface Column<N extends string = string, T extends ColumnType = ColumnType> {
+  name: N;
+  type: T;
   /** Every column is NULLABLE, so the tables accept rows from the pipeline this one replaces. */
   mode: 'NULLABLE';
   description?: string;
 }
 
-const col = (name: string, type: ColumnType, description?: string): Column =>
+const col = <N extends string, T extends ColumnType>(name: N, type: T, description?: string): Column<N, T> =>
   description === undefined ? { name, type, mode: 'NULLABLE' } : { name, type, mode: 'NULLABLE', description };
 
+/** A column's value in a row: text, an exact integer, microseconds since the epoch, a `YYYY-MM-DD` day. */
+export interface ColumnValues {
+  STRING: string;
+  INTEGER: bigint;
+  TIMESTAMP: bigint;
+  DATE: string;
+}
+
+/** The row a column list describes: each column by name, its value or null. The row types derive from the lists. */
+export type RowOf<Cs extends readonly Column[]> = { [C in Cs[number] as C['name']]: ColumnValues[C['type']] | null };
+
 /** `events.events_function`, partitioned by DAY on `event_timestamp`. */
-export const EVENT_COLUMNS: readonly Column[] = [
+export const EVENT_COLUMNS = [
   col('analytics_environment', 'STRING'),
   col('batch_id', 'STRING'),
   col('event_id', 'STRING'),
@@ -33,14 +44,14 @@ export const EVENT_COLUMNS: readonly Column[] = [
   col('inserted_timestamp', 'TIMESTAMP'),
   col('job_name', 'STRING'),
   col('event_attributes', 'STRING'),
-];
+] as const satisfies readonly Column[];
 
 /**
  * `logs.events_logs_function` and `logs.events_debug_function`, partitioned by DAY on `event_ds`.
  * `file_generation` is new (NULLABLE, as the contract allows): with `file_path` it identifies the
  * exact object version a log row speaks of, which is what the once-only ledger keys on.
  */
-export const LOG_COLUMNS: readonly Column[] = [
+export const LOG_COLUMNS = [
   col('job_name', 'STRING'),
   col('processed_timestamp', 'TIMESTAMP'),
   col('batch_id', 'STRING'),
@@ -51,7 +62,7 @@ export const LOG_COLUMNS: readonly Column[] = [
   col('event', 'STRING'),
   col('file_path', 'STRING'),
   col('file_generation', 'STRING', 'Object generation of file_path; with it, identifies one ingested file version'),
-];
+] as const satisfies readonly Column[];
 
 /**
  * The staging table (`logs.events_staging_function`): every row of every file attempt, appended

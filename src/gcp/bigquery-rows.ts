@@ -1,5 +1,6 @@
 import { PermanentFileError } from '../core/errors.js';
 import { microsToIso, type EventRow, type LogRow } from '../core/rows.js';
+import { EVENT_COLUMNS, LOG_COLUMNS, type Column } from '../core/table-schemas.js';
 
 /** One row as the JSON a DML job's query parameter carries: every value a string or null. */
 export type JsonRow = Record<string, string | null>;
@@ -9,47 +10,21 @@ const VOLATILE = new Set(['job_name', 'inserted_timestamp', 'processed_timestamp
 /** A job's hard size ceiling (BigQuery rejects requests over 10 MB). */
 const HARD_LIMIT = 9_500_000;
 
-function jsonValue(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  return typeof v === 'string' ? v : String(v);
+/** A row as a DML parameter row, column by column from its table's list: text as is, timestamps in ISO form. */
+function encode(columns: readonly Column[], row: Record<string, unknown>): JsonRow {
+  const out: JsonRow = {};
+  for (const c of columns) {
+    const v = row[c.name];
+    out[c.name] = v === null || v === undefined ? null : c.type === 'TIMESTAMP' ? microsToIso(v as bigint) : String(v);
+  }
+  return out;
 }
 
 /** An events-table row as a DML parameter row. */
-export function encodeEvent(row: EventRow): JsonRow {
-  return {
-    analytics_environment: row.analytics_environment,
-    batch_id: row.batch_id,
-    event_id: row.event_id,
-    event_index: jsonValue(row.event_index),
-    event_source: row.event_source,
-    event_class: row.event_class,
-    event_type: row.event_type,
-    session_id: row.session_id,
-    build_version: row.build_version,
-    event_environment: row.event_environment,
-    event_timestamp: row.event_timestamp === null ? null : microsToIso(row.event_timestamp),
-    received_timestamp: row.received_timestamp === null ? null : microsToIso(row.received_timestamp),
-    inserted_timestamp: row.inserted_timestamp === null ? null : microsToIso(row.inserted_timestamp),
-    job_name: row.job_name,
-    event_attributes: row.event_attributes,
-  };
-}
+export const encodeEvent = (row: EventRow): JsonRow => encode(EVENT_COLUMNS, row);
 
 /** A logs- or debug-table row as a DML parameter row. */
-export function encodeLog(row: LogRow): JsonRow {
-  return {
-    job_name: row.job_name,
-    processed_timestamp: row.processed_timestamp === null ? null : microsToIso(row.processed_timestamp),
-    batch_id: row.batch_id,
-    analytics_environment: row.analytics_environment,
-    event_category: row.event_category,
-    event_time: row.event_time,
-    event_ds: row.event_ds,
-    event: row.event,
-    file_path: row.file_path,
-    file_generation: row.file_generation,
-  };
-}
+export const encodeLog = (row: LogRow): JsonRow => encode(LOG_COLUMNS, row);
 
 /** The bytes a row costs in a request (JSON inside a JSON string), and the part of it that never varies. */
 function sizes(row: JsonRow): { actual: number; stable: number } {

@@ -90,7 +90,7 @@ describe('the group writer', () => {
 
   it('a file larger than a group goes alone, streamed; one file per commit writes every file alone', async () => {
     const r = recorder();
-    const writer = createGroupWriter(r.committer, { maxFiles: 100, maxBytes: 4000, maxWaitMs: 60_000 });
+    const writer = createGroupWriter(r.committer, { maxFiles: 100, maxBytes: 2000, maxWaitMs: 60_000 });
     await Promise.all([writer.write(key(0), rows(20)), writer.write(key(1), rows(1))]);
     await writer.close();
     expect(r.alone).toEqual(['/b/f0']);

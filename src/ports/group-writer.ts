@@ -7,6 +7,8 @@
  * being read). A file whose rows pass a quarter of `maxBytes` goes alone, streamed, in its own
  * commit. A write resolves only once its group committed.
  */
+import type { EventRow, LogRow } from '../core/rows.js';
+import { EVENT_COLUMNS, LOG_COLUMNS, type Column } from '../core/table-schemas.js';
 import type { FileKey, FileWriter, GroupLimits, RowBatch, WriteOutcome } from './warehouse.js';
 
 export const DEFAULT_GROUP_LIMITS: GroupLimits = { maxFiles: 1000, maxBytes: 16 * 1024 * 1024, maxWaitMs: 1000 };
@@ -67,31 +69,19 @@ interface OpenGroup {
   appended: Promise<unknown>[];
 }
 
-/** The bytes a batch's rows hold: every text column's length, plus 64 bytes per row for the rest. */
+/** The text columns of each table (the other columns count as 16 bytes each). */
+const textOf = (columns: readonly Column[]) =>
+  columns.filter((c) => c.type === 'STRING' || c.type === 'DATE').map((c) => c.name);
+const EVENT_TEXT = textOf(EVENT_COLUMNS);
+const LOG_TEXT = textOf(LOG_COLUMNS);
+
+/** The bytes a batch's rows hold: every text column's length, plus 16 bytes for each other column and 16 per row. */
 export function estimateBatchBytes(batch: RowBatch): number {
-  let n = 64 * (batch.events.length + batch.debug.length + batch.logs.length);
-  for (const r of batch.events) {
-    n +=
-      len(r.analytics_environment) +
-      len(r.batch_id) +
-      len(r.event_id) +
-      len(r.event_source) +
-      len(r.event_class) +
-      len(r.event_type);
-    n +=
-      len(r.session_id) + len(r.build_version) + len(r.event_environment) + len(r.job_name) + len(r.event_attributes);
-  }
-  for (const rows of [batch.debug, batch.logs]) {
-    for (const r of rows)
-      n +=
-        len(r.job_name) +
-        len(r.batch_id) +
-        len(r.analytics_environment) +
-        len(r.event_category) +
-        len(r.event) +
-        len(r.file_path) +
-        40;
-  }
+  let n = 16 * (batch.events.length * (EVENT_COLUMNS.length - EVENT_TEXT.length + 1));
+  n += 16 * ((batch.debug.length + batch.logs.length) * (LOG_COLUMNS.length - LOG_TEXT.length + 1));
+  for (const r of batch.events) for (const k of EVENT_TEXT) n += len(r[k as keyof EventRow] as string | null);
+  for (const rows of [batch.debug, batch.logs])
+    for (const r of rows) for (const k of LOG_TEXT) n += len(r[k as keyof LogRow] as string | null);
   return n;
 }
 
