@@ -8,6 +8,7 @@ import type { Source } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import { duckDbPath } from './check-places.js';
 import type { CloudFactories } from '../ports/cloud.js';
+import { isBucketName } from '../core/names.js';
 
 /** The warehouse a run uses when `--warehouse` is not given. */
 export function defaultWarehouse(bucket: string): string {
@@ -18,8 +19,7 @@ export function defaultWarehouse(bucket: string): string {
 export async function openSource(bucket: string, project: string | undefined, cloud: CloudFactories): Promise<Source> {
   if (bucket.startsWith('gs://')) {
     const name = bucket.slice('gs://'.length).replace(/\/+$/, '');
-    if (!/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(name))
-      throw new UsageError(`--gcs-bucket: "${bucket}" is not a valid bucket name`);
+    if (!isBucketName(name)) throw new UsageError(`--gcs-bucket: "${bucket}" is not a valid bucket name`);
     return cloud.gcsSource(name, project);
   }
   return createFolderSource(bucket);

@@ -2,6 +2,7 @@ import { parseArgs as parseNodeArgs } from 'node:util';
 import { UsageError } from '../core/errors.js';
 import type { TimeBucket } from '../core/partition-layout.js';
 import { checkRange, parseDate, parseEnvironments, parseList, parseTimes, type AllOr } from '../core/selection.js';
+import { isProjectId } from '../core/names.js';
 
 /** Everything the command line can say. Selection fields are undefined when not given. */
 export interface CliOptions {
@@ -132,7 +133,7 @@ function nonEmpty(flag: string, value: string): string {
 
 /** GCP project ids: 6–30 lowercase letters, digits and hyphens (domain-scoped ids allowed). */
 function checkProject(project: string): string {
-  if (!/^([a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(project)) {
+  if (!isProjectId(project)) {
     throw new UsageError(`--gcp: "${project}" is not a valid project id`);
   }
   return project;

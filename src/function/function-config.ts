@@ -5,6 +5,7 @@
 
 import { UserError } from '../core/errors.js';
 import { DEFAULT_TABLE_NAMES, validateTableNames, type TableNames } from '../core/table-schemas.js';
+import { isBucketName, isProjectId } from '../core/names.js';
 
 export interface FunctionConfig {
   /** BigQuery project; undefined means the runtime's own project (metadata server / ADC). */
@@ -37,9 +38,6 @@ export const CONFIG_VARIABLES = {
 export const DEFAULT_ALLOWED_PREFIXES = ['data_type=json/'];
 export const DEFAULT_JOB_NAME = 'analytics-ingest';
 
-/** GCS bucket names: 3–63 characters per dot-separated part, lowercase letters, digits, `-`, `_`, `.`. */
-const BUCKET_RE = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
-
 function list(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
@@ -56,7 +54,7 @@ function nonEmpty(env: NodeJS.ProcessEnv, key: string): string | undefined {
 export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig {
   const project =
     nonEmpty(env, 'BIGQUERY_PROJECT') ?? nonEmpty(env, 'GOOGLE_CLOUD_PROJECT') ?? nonEmpty(env, 'GCP_PROJECT');
-  if (project !== undefined && !/^([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(project)) {
+  if (project !== undefined && !isProjectId(project)) {
     throw new UserError(`GOOGLE_CLOUD_PROJECT "${project}" is not a project id`);
   }
   const tables: TableNames = {
@@ -94,7 +92,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
   const allowedBuckets = list(rawBuckets).map((b) => b.replace(/^gs:\/\//, '').replace(/\/+$/, ''));
   if (allowedBuckets.length === 0) throw new UserError('ALLOWED_BUCKETS is empty');
   for (const b of allowedBuckets) {
-    if (b !== '*' && !BUCKET_RE.test(b)) throw new UserError(`ALLOWED_BUCKETS: "${b}" is not a bucket name`);
+    if (b !== '*' && !isBucketName(b)) throw new UserError(`ALLOWED_BUCKETS: "${b}" is not a bucket name`);
   }
   if (allowedBuckets.includes('*') && allowedBuckets.length > 1)
     throw new UserError('ALLOWED_BUCKETS: * cannot be combined with bucket names');
