@@ -8,6 +8,7 @@ import type { CloudFactories } from '../ports/cloud.js';
 import type { CliIo } from './cli-io.js';
 import { defaultWarehouse, openSource } from '../app/open-ports.js';
 import type { CliOptions } from './parse-args.js';
+import { lastRunBucket } from '../engine/run-record.js';
 
 /**
  * The interactive path: the wizard gathers what the flags left out, then plans and runs through the
@@ -17,7 +18,7 @@ export async function runWizardFromCli(
   opts: CliOptions,
   deps: { cloud: CloudFactories; recordDir: string; io: CliIo },
 ): Promise<number> {
-  const { runWizard, exitCodeOf, lastRunBucket } = await (await import('../ui/load-wizard.js')).loadWizard();
+  const { runWizard, exitCodeOf } = await (await import('../ui/load-wizard.js')).loadWizard();
   const { io, cloud, recordDir } = deps;
   // The warehouse: from --warehouse, or chosen on the destination step. With --topic it only tells
   // what is already ingested (the default for the bucket).

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
@@ -128,13 +128,44 @@ export function readRunRecord(pathOrId: string, dir: string): ReadRecord {
       throw damaged(n);
     }
     const type = typeof line === 'object' && line !== null ? (line as { type?: unknown }).type : undefined;
-    if (type === 'start' && typeof (line as RunHeader).runId === 'string') header = line as RunHeader;
+    if (isHeader(line)) header = line;
     else if (type === 'file' && isFileLine(line)) files.push(line);
     else if (type === 'end') end = line as EndLine;
     else throw damaged(n);
   }
   if (!header) throw new UserError(`run record ${path} has no header line`, 'It is not a run record of this tool.', 2);
   return end ? { header, files, end } : { header, files };
+}
+
+function isHeader(line: unknown): line is RunHeader {
+  const h = line as Partial<RunHeader> | null;
+  return typeof h === 'object' && h !== null && h.type === 'start' && typeof h.runId === 'string';
+}
+
+/**
+ * The bucket of the newest run record in `recordDir`, to prefill the wizard's source step. Reads
+ * only the first line of one file; any problem (no folder, no records, torn header) means none.
+ */
+export function lastRunBucket(recordDir: string): string | undefined {
+  try {
+    const newest = readdirSync(recordDir)
+      .filter((n) => n.endsWith('.ndjson') && !n.startsWith('.'))
+      .sort()
+      .at(-1);
+    if (newest === undefined) return undefined;
+    const fd = openSync(join(recordDir, newest), 'r');
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      const read = readSync(fd, buffer, 0, buffer.length, 0);
+      const header: unknown = JSON.parse(buffer.subarray(0, read).toString('utf8').split('\n')[0] ?? '');
+      const bucket = isHeader(header) ? (header.request as { bucket?: unknown } | undefined)?.bucket : undefined;
+      return typeof bucket === 'string' ? bucket : undefined;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 function isFileLine(line: unknown): line is FileLine {

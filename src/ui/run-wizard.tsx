@@ -5,7 +5,6 @@ import type { WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
 
 export type { WizardChoices, WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
 export { exitCodeOf } from './wizard-types.js';
-export { lastRunBucket } from './last-run.js';
 
 /** The terminal the wizard draws on. Both streams must be TTYs: the CLI decides that before calling. */
 export interface WizardIo {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lastRunBucket } from './last-run.js';
+import { lastRunBucket } from './run-record.js';
 
 describe('lastRunBucket', () => {
   it('reads the bucket of the newest run record', () => {
