@@ -14,6 +14,7 @@ import {
 import { createGroupWriter, type GatheredFile, type GroupCommitter } from '../ports/group-writer.js';
 import { ledgerKey, type FileKey, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
 import type { Columns, GroupPayload, TableKind } from './duckdb-store.js';
+import { fromWire, type Op, type Reply, type Request, type Result, type StoreOps } from './duckdb-protocol.js';
 
 /**
  * DuckDB's memory limit while files are written. A commit must pin what its transaction appended:
@@ -59,12 +60,11 @@ export async function createDuckDbWarehouse(
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let opened: ((error?: string) => void) | undefined;
-  worker.on('message', (m: { id: number; result?: unknown; error?: string; hint?: string; exitCode?: number }) => {
-    if (m.id === 0) return opened?.(m.error);
+  worker.on('message', (m: Reply) => {
+    if (m.id === 0) return opened?.(m.error?.message);
     const p = pending.get(m.id);
     pending.delete(m.id);
-    if (m.error !== undefined)
-      p?.reject(m.exitCode === undefined ? new Error(m.error) : new UserError(m.error, m.hint, m.exitCode));
+    if (m.error !== undefined) p?.reject(fromWire(m.error));
     else p?.resolve(m.result);
   });
   worker.on('error', (error) => {
@@ -72,11 +72,12 @@ export async function createDuckDbWarehouse(
     for (const p of pending.values()) p.reject(error);
     pending.clear();
   });
-  const call = <T>(op: string, ...args: unknown[]): Promise<T> =>
-    new Promise<T>((resolveCall, reject) => {
+  const call = <K extends Op>(op: K, ...args: Parameters<StoreOps[K]>): Promise<Result<K>> =>
+    new Promise<Result<K>>((resolveCall, reject) => {
       const id = nextId++;
       pending.set(id, { resolve: resolveCall as (v: unknown) => void, reject });
-      worker.postMessage({ id, op, args });
+      const request: Request<K> = { id, op, args };
+      worker.postMessage(request);
     });
 
   const openError = await new Promise<string | undefined>((r) => (opened = r));
@@ -102,7 +103,7 @@ export async function createDuckDbWarehouse(
 
   /** One file in its own transaction, its rows streamed to the worker a few batches ahead. */
   const writeAlone = async (fileKey: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome> => {
-    if (!(await call<boolean>('begin', fileKey))) return 'already-ingested';
+    if (!(await call('begin', fileKey))) return 'already-ingested';
     const inFlight: Promise<unknown>[] = [];
     const send = async (kind: TableKind, rows: readonly (EventRow | LogRow)[], columns: readonly Column[]) => {
       if (rows.length === 0) return;
@@ -132,7 +133,7 @@ export async function createDuckDbWarehouse(
     ensureTables: () => serial(() => call('ensureTables')),
     async ingested(files) {
       const paths = [...new Set(files.map((f) => f.filePath))];
-      const found = await serial(() => call<[string, string][]>('ingested', paths));
+      const found = await serial(() => call('ingested', paths));
       return new Set(found.map(([filePath, generation]) => ledgerKey({ filePath, generation })));
     },
     openWriter(limits) {
@@ -140,9 +141,9 @@ export async function createDuckDbWarehouse(
         append: (group, files) =>
           readOnly
             ? Promise.reject(readOnlyError())
-            : ordered(() => call<WriteOutcome[]>('appendGroup', group, groupPayload(files)), false),
+            : ordered(() => call('appendGroup', group, groupPayload(files)), false),
         commit: (group) =>
-          readOnly ? Promise.reject(readOnlyError()) : ordered(() => call<void>('commitGroup', group), false),
+          readOnly ? Promise.reject(readOnlyError()) : ordered(() => call('commitGroup', group), false),
         writeAlone: (fileKey, batches) =>
           readOnly ? Promise.reject(readOnlyError()) : serial(() => writeAlone(fileKey, batches)),
       };
