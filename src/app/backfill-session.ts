@@ -86,12 +86,12 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
         () =>
           planBackfill({
             source,
-            ...(w ? { warehouse: w } : {}),
+            warehouse: w,
             selection: req.selection,
             reprocess: req.reprocess,
-            ...(opts.exclude ? { exclude: opts.exclude } : {}),
-            ...(signal ? { signal } : {}),
-            ...(onProgress ? { onProgress } : {}),
+            exclude: opts.exclude,
+            signal,
+            onProgress,
             // A dry run writes nothing: it keeps no list of files, only the counts.
             ...(opts.dryRun ? {} : { journalDir: opts.recordDir }),
           }),
@@ -117,11 +117,11 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
         createdAt: new Date().toISOString(),
         source: source.url,
         publisher: publisher.url,
-        ...(w ? { warehouse: w.url } : {}),
+        warehouse: w?.url,
         selection: plan.selection,
         reprocess: req.reprocess,
         planned: plan.totals.toSend,
-        ...(opts.resumes !== undefined ? { resumes: opts.resumes } : {}),
+        resumes: opts.resumes,
         request: req,
       });
       started = { runId, recordPath: record.path };
@@ -131,8 +131,8 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
           publisher,
           record,
           runId,
-          ...(signal ? { signal } : {}),
-          ...(onEvent ? { onEvent } : {}),
+          signal,
+          onEvent,
         });
       } finally {
         await publisher.close();

@@ -46,7 +46,7 @@ export async function runWizardFromCli(
       recordDir,
       dryRun: opts.dryRun,
       releaseBetween: true,
-      ...(source ? { source } : {}),
+      source,
     });
     current = { key, session };
     return session;
@@ -71,11 +71,11 @@ export async function runWizardFromCli(
         ? { destination: opts.warehouse }
         : {}),
     ...(opts.bucket !== undefined && !fromEnv ? { bucket: opts.bucket } : {}),
-    ...(opts.environments !== undefined ? { environments: opts.environments } : {}),
-    ...(opts.categories !== undefined ? { categories: opts.categories } : {}),
-    ...(opts.start !== undefined ? { start: opts.start } : {}),
-    ...(opts.stop !== undefined ? { stop: opts.stop } : {}),
-    ...(opts.times !== undefined ? { times: opts.times } : {}),
+    environments: opts.environments,
+    categories: opts.categories,
+    start: opts.start,
+    stop: opts.stop,
+    times: opts.times,
   };
   const wizardDeps: WizardDeps = {
     openSource: (bucket) => openSource(bucket, opts.project, cloud),
@@ -83,7 +83,7 @@ export async function runWizardFromCli(
     run: async (c, plan, signal, onEvent) => (await sessionFor(c, undefined)).run(plan, signal, onEvent),
     destination: (d) => destinationLabel(d, opts),
     destinations: (bucket) => destinationOptions(bucket, opts.project, io.env),
-    ...(suggested ? { suggestedBucket: suggested } : {}),
+    suggestedBucket: suggested,
   };
 
   let result: WizardResult | undefined;

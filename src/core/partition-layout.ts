@@ -43,11 +43,6 @@ export function levelPrefix(values: readonly string[]): string {
   return values.map((v, i) => `${KEYS[i]}=${v}/`).join('');
 }
 
-/** The layout key at a depth (0-based): `data_type`, `analytics_environment`, … */
-export function levelKey(depth: number): string | undefined {
-  return KEYS[depth];
-}
-
 /**
  * The value a folder named `segment` gives the level below `prefix` (a {@link levelPrefix}), or
  * undefined when it is not that level's `key=value` folder: a stray `backup_event_ds=…` or

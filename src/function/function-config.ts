@@ -21,20 +21,6 @@ export interface FunctionConfig {
   jobName: string;
 }
 
-/** Every variable the function reads, with its default, for docs and `--help`-like listings. */
-export const CONFIG_VARIABLES = {
-  GOOGLE_CLOUD_PROJECT: 'BigQuery project (also BIGQUERY_PROJECT, GCP_PROJECT); default: the runtime project',
-  BIGQUERY_LOCATION: 'location of datasets the function creates; default: BigQuery default (US)',
-  EVENTS_DATASET: `default ${DEFAULT_TABLE_NAMES.eventsDataset}`,
-  EVENTS_TABLE: `default ${DEFAULT_TABLE_NAMES.eventsTable}`,
-  LOGS_DATASET: `default ${DEFAULT_TABLE_NAMES.logsDataset}`,
-  LOGS_TABLE: `default ${DEFAULT_TABLE_NAMES.logsTable}`,
-  DEBUG_TABLE: `default ${DEFAULT_TABLE_NAMES.debugTable}`,
-  ALLOWED_BUCKETS: 'required: comma-separated bucket names (or gs:// URLs), or * for any',
-  ALLOWED_PREFIXES: 'comma-separated object name prefixes; default data_type=json/',
-  JOB_NAME: 'job_name of written rows; default the service name (K_SERVICE), else analytics-ingest',
-} as const;
-
 export const DEFAULT_ALLOWED_PREFIXES = ['data_type=json/'];
 export const DEFAULT_JOB_NAME = 'analytics-ingest';
 

@@ -23,18 +23,3 @@ export function emulatorPubSub(host: string, projectId: string): PubSub {
   return new PubSub({ projectId, apiEndpoint: host.replace(/^https?:\/\//, ''), emulatorMode: true });
 }
 
-/** Clients from the env that `scripts/emulators.sh start` writes (`.emulators/env`), when set. */
-export function emulatorClientsFromEnv(env: NodeJS.ProcessEnv = process.env): {
-  storage?: Storage;
-  bigquery?: BigQuery;
-  pubsub?: PubSub;
-} {
-  const out: { storage?: Storage; bigquery?: BigQuery; pubsub?: PubSub } = {};
-  if (env.STORAGE_EMULATOR_ENDPOINT) out.storage = emulatorStorage(env.STORAGE_EMULATOR_ENDPOINT);
-  if (env.BIGQUERY_EMULATOR_ENDPOINT) {
-    out.bigquery = emulatorBigQuery(env.BIGQUERY_EMULATOR_ENDPOINT, env.BIGQUERY_EMULATOR_PROJECT ?? 'local-project');
-  }
-  if (env.PUBSUB_EMULATOR_HOST)
-    out.pubsub = emulatorPubSub(env.PUBSUB_EMULATOR_HOST, env.PUBSUB_PROJECT_ID ?? 'local-project');
-  return out;
-}

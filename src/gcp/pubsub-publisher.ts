@@ -27,11 +27,6 @@ export interface PubSubPublisherOptions {
 /** gRPC codes the client retries a publish on (its defaults for Publish). */
 const RETRY_CODES = [1, 2, 4, 8, 10, 13, 14]; // CANCELLED UNKNOWN DEADLINE_EXCEEDED RESOURCE_EXHAUSTED ABORTED INTERNAL UNAVAILABLE
 
-/** The full topic name for a `projects/P/topics/T` or a bare id. */
-export function topicPath(pubsub: PubSub, topic: string): string {
-  return topic.startsWith('projects/') ? topic : `projects/${pubsub.projectId}/topics/${topic}`;
-}
-
 /**
  * Refuses, once and up front, a topic that does not exist (else every file would fail on its own
  * with gRPC NOT_FOUND). A PERMISSION_DENIED on the lookup passes: roles/pubsub.publisher may publish

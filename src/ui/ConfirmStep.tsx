@@ -23,7 +23,7 @@ export function ConfirmStep(props: ConfirmStepProps) {
   return (
     <StepFrame
       title="Confirm"
-      {...(props.context ? { context: props.context } : {})}
+      context={props.context}
       hints={[{ key: 'y/enter', does: 'start' }, { key: 'n', does: 'back to preview' }, BACK, QUIT]}
     >
       <Text>

@@ -120,12 +120,7 @@ export function DateRangeStep(props: DateRangeStepProps) {
   ];
 
   return (
-    <StepFrame
-      title="Dates"
-      {...(props.position ? { position: props.position } : {})}
-      {...(props.context ? { context: props.context } : {})}
-      hints={hints}
-    >
+    <StepFrame title="Dates" position={props.position} context={props.context} hints={hints}>
       <Text>Which event dates (event_ds, UTC, inclusive)?</Text>
       {field('Start', START, start, check.start)}
       {field('Stop', STOP, stop, check.stop)}

@@ -54,12 +54,7 @@ export function DestinationStep(props: DestinationStepProps) {
     QUIT,
   ];
   return (
-    <StepFrame
-      title="Destination"
-      {...(props.position ? { position: props.position } : {})}
-      {...(props.context ? { context: props.context } : {})}
-      hints={hints}
-    >
+    <StepFrame title="Destination" position={props.position} context={props.context} hints={hints}>
       <Text>Where should the rows land?</Text>
       {props.options.map((o, i) => (
         <Text key={o.value} {...(i === focus.current ? { color: tint('cyan') } : {})}>

@@ -48,11 +48,11 @@ export function pass(p: {
 }) {
   return {
     onSubmit: p.onSubmit,
-    ...(p.onRetry ? { onRetry: p.onRetry } : {}),
-    ...(p.defaultValue ? { defaultValue: p.defaultValue } : {}),
-    ...(p.error !== undefined ? { error: p.error } : {}),
-    ...(p.position !== undefined ? { position: p.position } : {}),
-    ...(p.context !== undefined ? { context: p.context } : {}),
-    ...(p.onBack ? { onBack: p.onBack } : {}),
+    onRetry: p.onRetry,
+    defaultValue: p.defaultValue,
+    error: p.error,
+    position: p.position,
+    context: p.context,
+    onBack: p.onBack,
   };
 }

@@ -17,4 +17,3 @@ export function KeyHelp({ hints }: { hints: readonly KeyHint[] }) {
 
 export const BACK: KeyHint = { key: 'esc', does: 'back' };
 export const QUIT: KeyHint = { key: 'ctrl-c', does: 'quit' };
-export const NEXT: KeyHint = { key: 'enter', does: 'next' };

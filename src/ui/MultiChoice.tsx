@@ -118,12 +118,7 @@ export function MultiChoice(props: MultiChoiceProps) {
         ];
 
   return (
-    <StepFrame
-      title={props.title}
-      {...(props.position ? { position: props.position } : {})}
-      {...(props.context ? { context: props.context } : {})}
-      hints={hints}
-    >
+    <StepFrame title={props.title} position={props.position} context={props.context} hints={hints}>
       <Text>{props.prompt}</Text>
       {props.error !== undefined ? (
         <Text color={tint('red')}>{props.error}</Text>

@@ -62,7 +62,7 @@ export function PreviewStep(props: PreviewStepProps) {
   ];
 
   return (
-    <StepFrame title="Preview" {...(props.context ? { context: props.context } : {})} hints={hints}>
+    <StepFrame title="Preview" context={props.context} hints={hints}>
       {props.error !== undefined ? (
         <Text color={tint('red')}>Could not plan the backfill: {props.error}</Text>
       ) : !plan ? (

@@ -71,7 +71,7 @@ export function RunStep(props: RunStepProps) {
   return (
     <StepFrame
       title={props.stopping ? 'Stopping' : 'Running'}
-      {...(props.context ? { context: props.context } : {})}
+      context={props.context}
       hints={
         props.stopping
           ? [{ key: 'ctrl-c', does: 'quit now (files in flight are not waited for)' }]

@@ -44,11 +44,7 @@ export function SourceStep(props: SourceStepProps) {
     if (bucketProblem(v) === undefined && !props.checking) props.onSubmit(v.trim());
   };
   return (
-    <StepFrame
-      title="Source"
-      {...(props.position ? { position: props.position } : {})}
-      hints={[{ key: 'enter', does: 'open' }, QUIT]}
-    >
+    <StepFrame title="Source" position={props.position} hints={[{ key: 'enter', does: 'open' }, QUIT]}>
       <Text>Where are the event files? A gs:// bucket, or a folder that mirrors one.</Text>
       <Text dimColor>ctrl-a/e start/end · ctrl-u/k delete before/after · ctrl-w a word</Text>
       <Text>

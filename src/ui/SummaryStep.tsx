@@ -30,7 +30,7 @@ export function SummaryStep({ summary: s, context }: SummaryStepProps) {
   const shownGroups = groups.slice(0, room);
   const shown = shownGroups.reduce((n, g) => n + g.count, 0);
   return (
-    <StepFrame title={s.interrupted ? 'Interrupted' : 'Done'} {...(context ? { context } : {})} hints={[]}>
+    <StepFrame title={s.interrupted ? 'Interrupted' : 'Done'} context={context} hints={[]}>
       <Text bold color={tint(s.interrupted || c.failed > 0 ? 'yellow' : 'green')}>
         {outcomeLine(s)}
       </Text>

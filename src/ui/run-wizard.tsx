@@ -48,7 +48,7 @@ export function runWizard(initial: WizardInput, deps: WizardDeps, io: WizardIo):
         <Wizard
           initial={initial}
           deps={deps}
-          {...(io.interrupt ? { interrupt: io.interrupt } : {})}
+          interrupt={io.interrupt}
           onExit={(result) => finish(() => resolve(result))}
           onFail={(error) => finish(() => reject(error))}
         />
@@ -56,7 +56,7 @@ export function runWizard(initial: WizardInput, deps: WizardDeps, io: WizardIo):
       {
         stdin: io.stdin,
         stdout: io.stdout,
-        ...(io.stderr ? { stderr: io.stderr } : {}),
+        stderr: io.stderr,
         exitOnCtrlC: false,
         patchConsole: false,
       },
