@@ -22,4 +22,3 @@ export function emulatorBigQuery(endpoint: string, projectId: string): BigQuery 
 export function emulatorPubSub(host: string, projectId: string): PubSub {
   return new PubSub({ projectId, apiEndpoint: host.replace(/^https?:\/\//, ''), emulatorMode: true });
 }
-
