@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
+import { runMain } from '../helpers/run-main.js';
 
 // Never act without a yes (issue 13, item 1): off a terminal, nothing is written or published
 // unless --yes is given; --dry-run still previews.
@@ -44,7 +44,7 @@ describe('without --yes and without a terminal', () => {
     'refuses to write, exit 2, one line (extra flags: %j)',
     async (extra) => {
       const { base, args } = setup();
-      const result = await runCli([...args, ...extra]);
+      const result = await runMain([...args, ...extra]);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr.trim()).toBe(
@@ -57,18 +57,18 @@ describe('without --yes and without a terminal', () => {
 
   it('previews with --dry-run, and writes with --yes', async () => {
     const { base, args } = setup();
-    const dry = await runCli([...args, '--dry-run']);
+    const dry = await runMain([...args, '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/Dry run: nothing was sent or written/);
     expect(existsSync(join(base, 'w.duckdb'))).toBe(false);
-    const yes = await runCli([...args, '--yes']);
+    const yes = await runMain([...args, '--yes']);
     expect(yes.code).toBe(0);
     expect(yes.stdout).toMatch(/1 ingested/);
   });
 
   it('refuses --resume without --yes', async () => {
     const { base } = setup();
-    const result = await runCli(['--resume', 'some-run', '--record-dir', join(base, 'runs')]);
+    const result = await runMain(['--resume', 'some-run', '--record-dir', join(base, 'runs')]);
     expect([result.code, result.stderr.trim()]).toEqual([
       2,
       'analytics-backfill: --resume writes without asking: it needs --yes. Pass --yes to run, or --dry-run to preview.',

@@ -19,6 +19,7 @@ import { buildFunction, serveFunction, type FunctionServer } from '../function/f
 import { emulatorsAvailable, freePort } from '../helpers/emulators.js';
 import { FAKE_SECRETS, fakeCredentialsEnv } from './fake-secrets.js';
 import { restartableBigQuery, restartableGcs, type Restartable } from './restartable-emulator.js';
+import { until } from '../helpers/until.js';
 
 const BUCKET = 'fault-events';
 const dir = (category: string) =>
@@ -102,13 +103,8 @@ describe.skipIf(!emulatorsAvailable('faults against the emulators', ['gcs', 'big
       count(
         `SELECT count(*) AS n FROM logs.events_logs_function WHERE file_path = 'gs://${BUCKET}/${name}' AND STARTS_WITH(event, 'ingested')`,
       );
-    const waitFor = async (check: () => Promise<boolean>, what: string, timeoutMs = 300_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!(await check())) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${fn.output().slice(-3000)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const waitFor = (check: () => Promise<boolean>, what: string, timeoutMs = 300_000) =>
+      until(check, timeoutMs, () => `${what}:\n${fn.output().slice(-3000)}`, 100);
 
     /** The file lands once: every event once, every bad line once, one parse_initiated and one ledger row. */
     const expectLandedOnce = async (name: string, n: number, bad: number) => {

@@ -25,6 +25,7 @@ import {
 } from '../helpers/emulators.js';
 import { runCli } from '../helpers/run-cli.js';
 import { buildFunction, serveFunction, type FunctionServer, type LogEntry } from './function-server.js';
+import { until } from '../helpers/until.js';
 
 const BUCKET = 'game-events';
 const OTHER_BUCKET = 'someone-elses-events';
@@ -81,12 +82,12 @@ describe.skipIf(!emulatorsAvailable('ingest function end to end', ['gcs', 'bigqu
     const outcomes = (name: string) =>
       fn.entries.filter((e) => typeof e.outcome === 'string' && String(e.file).endsWith(name));
     const waitOutcomes = async (name: string, n: number, timeoutMs = 90_000): Promise<LogEntry[]> => {
-      const deadline = Date.now() + timeoutMs;
-      while (outcomes(name).length < n) {
-        if (Date.now() > deadline)
-          throw new Error(`${name}: ${outcomes(name).length}/${n} deliveries finished:\n${fn.output().slice(-4000)}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await until(
+        () => outcomes(name).length >= n,
+        timeoutMs,
+        () => `${name}: ${outcomes(name).length}/${n} deliveries finished:\n${fn.output().slice(-4000)}`,
+        200,
+      );
       return outcomes(name);
     };
     const backfill = (category: string, ...extra: string[]) =>
@@ -388,28 +389,27 @@ describe.skipIf(!emulatorsAvailable('ingest function end to end', ['gcs', 'bigqu
           }
         }
       };
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        const landed = await stagedRetrying('event');
-        if (landed > 0) {
-          await fn.kill();
-          expect(landed).toBeLessThan(BIG_EVENTS);
-          expect(await stagedRetrying('done')).toBe(0);
-          break;
-        }
-        if (Date.now() > deadline) throw new Error(`no part of the big file was staged:\n${fn.output().slice(-3000)}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      let landed = 0;
+      await until(
+        async () => (landed = await stagedRetrying('event')) > 0,
+        120_000,
+        () => `part of the big file staged:\n${fn.output().slice(-3000)}`,
+        50,
+      );
+      await fn.kill();
+      expect(landed).toBeLessThan(BIG_EVENTS);
+      expect(await stagedRetrying('done')).toBe(0);
       expect(await count(`SELECT count(*) AS n FROM events.events_function WHERE batch_id = '${md5(BIG)}'`)).toBe(0); // a partial attempt is never promoted
       expect(await ledgerRows(BIG)).toBe(0);
       await fn.restart();
       // The emulator redelivers both subscriptions' messages once the endpoint answers again.
-      const deadline2 = Date.now() + 240_000;
-      while ((await ledgerRows(BIG)) < 1) {
-        await new Promise((r) => setTimeout(r, 2000)); // (each read promotes first, as the scheduler would)
-        if (Date.now() > deadline2)
-          throw new Error(`the big file never landed after the restart:\n${fn.output().slice(-4000)}`);
-      }
+      // (each read promotes first, as the scheduler would)
+      await until(
+        async () => (await ledgerRows(BIG)) >= 1,
+        240_000,
+        () => `the big file to land after the restart:\n${fn.output().slice(-4000)}`,
+        2000,
+      );
       await waitOutcomes(BIG, 2, 120_000);
       expect(await count(`SELECT count(*) AS n FROM events.events_function WHERE batch_id = '${md5(BIG)}'`)).toBe(
         BIG_EVENTS,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { runMain } from '../helpers/run-main.js';
 
 // Issue 11, items 11 and 12: what cannot work is refused before any work, in one line, exit 2,
 // and nothing is created.
@@ -63,7 +64,7 @@ describe('refused before any work', () => {
       ...(own.includes('-w') ? [] : ['-w', `duckdb:${join(base, 'w.duckdb')}`]),
       ...(own.includes('--record-dir') ? [] : ['--record-dir', records]),
     ];
-    const result = await runCli([...own, ...defaults, ...select]);
+    const result = await runMain([...own, ...defaults, ...select]);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.code).toBe(2);
@@ -90,7 +91,7 @@ describe('resuming from a run record that cannot be trusted', () => {
     const path = join(records, name!);
     const { readFileSync } = await import('node:fs');
     writeFileSync(path, `${edit(readFileSync(path, 'utf8').trimEnd().split('\n')).join('\n')}\n`);
-    return runCli(['--resume', path, '--record-dir', records, '--yes']);
+    return runMain(['--resume', path, '--record-dir', records, '--yes']);
   }
 
   it('refuses a record damaged in the middle, in one line', async () => {

@@ -26,6 +26,7 @@ import { createPubSubPublisher } from '../../src/gcp/pubsub-publisher.js';
 import type { Publisher } from '../../src/ports/publisher.js';
 import type { Source } from '../../src/ports/source.js';
 import type { Warehouse } from '../../src/ports/warehouse.js';
+import { until } from '../helpers/until.js';
 import {
   emulatorsAvailable,
   startBigQuery,
@@ -280,10 +281,9 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
         return sub;
       };
       const waitReceived = async (n: number) => {
-        const deadline = Date.now() + 30_000;
-        while ([...received.values()].reduce((a, b) => a + b, 0) < n && Date.now() < deadline)
-          await new Promise((r) => setTimeout(r, 100));
-        await new Promise((r) => setTimeout(r, 500));
+        const total = () => [...received.values()].reduce((a, b) => a + b, 0);
+        await until(() => total() >= n, 30_000, `${n} messages`, 100).catch(() => undefined); // the counts are checked after
+        await new Promise((r) => setTimeout(r, 500)); // a little longer, to see any duplicate arrive
       };
 
       // Pub/Sub mode plans without the ledger: the function writes it, later.

@@ -5,6 +5,7 @@ import { emulatorPubSub } from '../../src/gcp/gcp-clients.js';
 import { createPubSubPublisher } from '../../src/gcp/pubsub-publisher.js';
 import type { SourceObject } from '../../src/ports/source.js';
 import { emulatorsAvailable, startPubSub, type RunningEmulator } from '../helpers/emulators.js';
+import { until } from '../helpers/until.js';
 
 const BUCKET = 'analytics-events';
 
@@ -35,8 +36,7 @@ function collect(sub: Subscription): {
   return {
     messages,
     async waitFor(n, ms) {
-      const deadline = Date.now() + ms;
-      while (total < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await until(() => total >= n, ms, `${n} messages`, 100).catch(() => undefined); // the counts are checked after
       // a little longer, to see any duplicate arrive
       await new Promise((r) => setTimeout(r, 500));
     },
