@@ -5,6 +5,9 @@ ingest function, or ingest them directly into BigQuery or a DuckDB file.
 Usage:
   analytics-backfill                  open the wizard (in a terminal)
   analytics-backfill [flags] --yes    run without questions (scripts, CI)
+  analytics-backfill status [flags]   map what landed against what the bucket
+                                      holds (reads only; default: every
+                                      environment and category, 4 weeks)
 
 Where from, where to:
   -b, --gcs-bucket gs://BUCKET|DIR  bucket to read, or a folder mirroring one
@@ -53,6 +56,7 @@ Examples:
   analytics-backfill -b ./mirror -w duckdb:events.duckdb -e all -c all \\
     -s 2026-03-01 -u 2026-03-01 --yes
   analytics-backfill --resume RUN_ID --yes
+  analytics-backfill status -b ./mirror -w duckdb:events.duckdb -e live
 
 Exit codes: 0 done, 1 some files failed (see the run record), 2 bad usage,
 130 interrupted.

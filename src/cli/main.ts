@@ -25,6 +25,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'status') {
+    // Reads only: no --yes needed, nothing written (the DuckDB file opens read-only, no record).
+    const opts = parseArgs(argv.slice(1), io.env);
+    if (opts.help) {
+      io.stdout.write(HELP_TEXT);
+      return 0;
+    }
+    const { runStatus } = await import('./run-status.js');
+    const cloud = io.cloud ?? defaultCloudFactories(io.env);
+    return runStatus(opts, { cloud, recordDir: opts.recordDir ?? defaultRecordDir(io.env), io });
+  }
   const opts = parseArgs(argv, io.env);
   if (opts.help) {
     io.stdout.write(HELP_TEXT);

@@ -1,0 +1,130 @@
+import type { Writable } from 'node:stream';
+import { openSession } from '../app/backfill-session.js';
+import { dateOfDayNumber, dayNumberOf } from '../core/calendar.js';
+import { cellState, LEGEND, renderCoverageMap, type CellCounts } from '../core/coverage-map.js';
+import { UsageError } from '../core/errors.js';
+import { formatBytes, formatCount, wrapText } from '../core/format.js';
+import { datesOf } from '../core/selection.js';
+import type { TimeBucket } from '../core/partition-layout.js';
+import type { BackfillPlan } from '../engine/plan-backfill.js';
+import type { CloudFactories } from '../ports/cloud.js';
+import { requestFromOptions } from './backfill-request.js';
+import type { CliOptions } from './parse-args.js';
+
+/** Days shown when no dates are given: the four weeks up to today (UTC). */
+const DEFAULT_DAYS = 28;
+
+export interface StatusIo {
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+  interrupt: AbortSignal;
+  now?: () => Date;
+}
+
+/**
+ * `analytics-backfill status`: what the bucket holds against what the warehouse holds, for a
+ * selection. Reads listings and the ledger only (no file bytes), writes nothing; a map on a
+ * terminal, one JSON object per partition with --json. Environments and categories default to
+ * all, dates to the last four weeks.
+ */
+export async function runStatus(
+  opts: CliOptions,
+  deps: { cloud: CloudFactories; recordDir: string; io: StatusIo },
+): Promise<number> {
+  const { io } = deps;
+  if (opts.yes || opts.resume !== undefined || opts.topic !== undefined || opts.reprocess) {
+    throw new UsageError('status only reads: it takes no --yes, --resume, --topic or --reprocess');
+  }
+  const today = (io.now?.() ?? new Date()).toISOString().slice(0, 10);
+  const stop = opts.stop ?? today;
+  const start = opts.start ?? dateOfDayNumber(Math.max(0, (dayNumberOf(stop) ?? 0) - (DEFAULT_DAYS - 1)));
+  if (start > stop) throw new UsageError(`--event-ds-start ${start} is after --event-ds-stop ${stop}`);
+  const request = requestFromOptions({
+    ...opts,
+    environments: opts.environments ?? 'all',
+    categories: opts.categories ?? 'all',
+    start,
+    stop,
+  });
+  const session = await openSession(request, { cloud: deps.cloud, recordDir: deps.recordDir, dryRun: true });
+  try {
+    const plan = await session.plan(io.interrupt);
+    if (opts.json) io.stdout.write(`${JSON.stringify(statusJson(plan))}\n`);
+    else io.stdout.write(statusText(plan, { columns: io.stdout.columns ?? 80, color: colorOn(io) }));
+    return 0;
+  } finally {
+    await session.close();
+  }
+}
+
+const colorOn = (io: StatusIo) => io.stdout.isTTY === true && (io.env.NO_COLOR === undefined || io.env.NO_COLOR === '');
+
+/** Each partition of the selection with files: what the bucket holds and what landed. */
+export function statusJson(plan: BackfillPlan) {
+  return {
+    source: plan.source,
+    selection: plan.selection,
+    partitions: plan.partitions.map((p) => ({
+      environment: p.partition.environment,
+      category: p.partition.category,
+      ds: p.partition.ds,
+      time: p.partition.time,
+      files: p.matched,
+      bytes: p.bytes,
+      landed: p.alreadyIngested,
+      staged: p.staged,
+      missing: p.matched - p.alreadyIngested - p.staged,
+      state: cellState({ files: p.matched, landed: p.alreadyIngested, staged: p.staged }),
+    })),
+    totals: {
+      files: plan.totals.matched,
+      bytes: plan.totals.bytes,
+      landed: plan.totals.alreadyIngested,
+      staged: plan.totals.staged,
+      missing: plan.totals.matched - plan.totals.alreadyIngested - plan.totals.staged,
+    },
+  };
+}
+
+/** The map, its legend and the totals, for a terminal of `columns`. */
+export function statusText(plan: BackfillPlan, opts: { columns: number; color: boolean }): string {
+  const s = plan.selection;
+  const cells = new Map<string, CellCounts>();
+  for (const p of plan.partitions) {
+    const key = `${p.partition.environment}/${p.partition.ds}/${p.partition.time}`;
+    const c = cells.get(key) ?? { files: 0, landed: 0, staged: 0 };
+    c.files += p.matched;
+    c.landed += p.alreadyIngested;
+    c.staged += p.staged;
+    cells.set(key, c);
+  }
+  const map = renderCoverageMap(
+    {
+      environments: s.environments,
+      days: datesOf(s.start, s.stop),
+      times: s.times,
+      cell: (environment: string, ds: string, time: TimeBucket) => cells.get(`${environment}/${ds}/${time}`),
+    },
+    opts,
+  );
+  const t = plan.totals;
+  const missing = t.matched - t.alreadyIngested - t.staged;
+  const categories = s.categories.length === 1 ? `category ${s.categories[0]}` : `${s.categories.length} categories`;
+  const width = Math.max(40, opts.columns);
+  return [
+    ...wrapText(
+      `${plan.source}, ${s.start} to ${s.stop}, ${categories}; each day's cells are its time buckets 0-8, 8-16, 16-24.`,
+      width,
+    ),
+    '',
+    ...map,
+    ...wrapText(LEGEND, width),
+    ...wrapText(
+      `${formatCount(t.matched)} files (${formatBytes(t.bytes)}) in ${formatCount(t.partitions)} partitions: ` +
+        `${formatCount(t.alreadyIngested)} landed, ${formatCount(t.staged)} staged, ${formatCount(missing)} not landed.`,
+      width,
+    ),
+    '',
+  ].join('\n');
+}

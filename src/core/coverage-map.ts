@@ -1,0 +1,96 @@
+/**
+ * The coverage map: what the bucket holds against what the warehouse holds, as a calendar in the
+ * terminal. One row per environment, one column per day, three cells per day (the time buckets
+ * 0-8, 8-16, 16-24). Pure: counts in, text out.
+ */
+import { TIME_BUCKETS, type TimeBucket } from './partition-layout.js';
+
+/** What one partition (`event_time=` folder) holds: files in the bucket, landed, staged. */
+export interface CellCounts {
+  files: number;
+  landed: number;
+  staged: number;
+}
+
+export type CellState = 'empty' | 'landed' | 'staged' | 'partial' | 'missing';
+
+/** A cell's state: no files; every file landed; the rest staged; some landed; none landed. */
+export function cellState(c: CellCounts | undefined): CellState {
+  if (!c || c.files === 0) return 'empty';
+  if (c.landed >= c.files) return 'landed';
+  if (c.landed + c.staged >= c.files) return 'staged';
+  return c.landed > 0 ? 'partial' : 'missing';
+}
+
+/** Glyphs that read without colour (NO_COLOR, a pipe) and the colour each takes on a terminal. */
+const LOOK: Record<CellState, { glyph: string; color?: number }> = {
+  landed: { glyph: '#', color: 32 },
+  staged: { glyph: '~', color: 36 },
+  partial: { glyph: '+', color: 33 },
+  missing: { glyph: '-', color: 31 },
+  empty: { glyph: '.' },
+};
+
+export const LEGEND = '# landed  ~ rest staged  + partly landed  - nothing landed  . no files';
+
+export interface MapInput {
+  environments: readonly string[];
+  /** Every day of the selection, in order (`YYYY-MM-DD`). */
+  days: readonly string[];
+  /** The selection's time buckets: the others are drawn as blanks. */
+  times: readonly TimeBucket[];
+  /** Counts of `environment`, `ds` and `time`, summed over the selection's categories. */
+  cell(environment: string, ds: string, time: TimeBucket): CellCounts | undefined;
+}
+
+/**
+ * The map, wrapped to `columns` (at least 40): blocks of as many days as fit, each with a header
+ * of months and days of the month, then a row per environment.
+ */
+export function renderCoverageMap(input: MapInput, opts: { columns: number; color: boolean }): string[] {
+  const labelWidth = Math.min(16, Math.max(4, ...input.environments.map((e) => e.length))) + 1;
+  const perBlock = Math.max(1, Math.floor((Math.max(40, opts.columns) - labelWidth) / 4));
+  const lines: string[] = [];
+  const paint = (state: CellState, text: string) => {
+    const color = LOOK[state].color;
+    return opts.color && color !== undefined ? `\u001B[${color}m${text}\u001B[39m` : text;
+  };
+  for (let from = 0; from < input.days.length; from += perBlock) {
+    const days = input.days.slice(from, from + perBlock);
+    let dates = ' '.repeat(labelWidth);
+    for (const ds of days) dates += ds.slice(8).padEnd(4);
+    lines.push(headerOf(days, labelWidth), dates.trimEnd());
+    for (const environment of input.environments) {
+      let row = environment.length > labelWidth - 1 ? `${environment.slice(0, labelWidth - 2)}…` : environment;
+      row = row.padEnd(labelWidth);
+      for (const ds of days) {
+        for (const time of TIME_BUCKETS) {
+          if (!input.times.includes(time)) {
+            row += ' ';
+            continue;
+          }
+          const state = cellState(input.cell(environment, ds, time));
+          row += paint(state, LOOK[state].glyph);
+        }
+        row += ' ';
+      }
+      lines.push(row.trimEnd());
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
+/** The months above each block: `2026-03` over the first day shown and over each 1st of a month. */
+function headerOf(days: readonly string[], labelWidth: number): string {
+  let line = ' '.repeat(labelWidth);
+  let at = labelWidth;
+  days.forEach((ds, i) => {
+    const col = labelWidth + i * 4;
+    if ((i === 0 || ds.slice(8) === '01') && col >= at) {
+      line = line.padEnd(col) + ds.slice(0, 7);
+      at = col + 8;
+    }
+  });
+  return line.trimEnd();
+}
