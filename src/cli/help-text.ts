@@ -47,6 +47,8 @@ How:
                          (default ~/.local/state/analytics-backfill/runs)
       --job-name NAME    job_name of directly ingested rows
                          (default analytics-backfill-RUNID)
+      --partition ENV/CATEGORY/YYYY-MM-DD/TIME
+                         with status: that partition's files and their state
   -h, --help             this help
   -V, --version          the version
 

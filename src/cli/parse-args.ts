@@ -20,6 +20,8 @@ export interface CliOptions {
   resume?: string;
   recordDir?: string;
   jobName?: string;
+  /** `status --partition ENV/CATEGORY/YYYY-MM-DD/TIME`: that partition's files. */
+  partition?: string;
   yes: boolean;
   dryRun: boolean;
   json: boolean;
@@ -43,6 +45,7 @@ export const FLAGS = {
   resume: { type: 'string' },
   'record-dir': { type: 'string' },
   'job-name': { type: 'string' },
+  partition: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
   'dry-run': { type: 'boolean', short: 'n' },
   json: { type: 'boolean' },
@@ -117,6 +120,7 @@ export function parseArgs(
   }
   if (v['record-dir'] !== undefined) opts.recordDir = nonEmpty('--record-dir', v['record-dir']);
   if (v['job-name'] !== undefined) opts.jobName = nonEmpty('--job-name', v['job-name']);
+  if (v.partition !== undefined) opts.partition = nonEmpty('--partition', v.partition);
   if (opts.topic !== undefined && opts.bucket !== undefined && !opts.bucket.startsWith('gs://')) {
     throw new UsageError(
       '--topic needs a gs:// bucket: the ingest function reads files from Cloud Storage',

@@ -77,6 +77,18 @@ describe('analytics-backfill status', () => {
     expect(text.stdout).not.toContain('\u001B[');
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
 
+    // Drilling down to one partition: each file and its state.
+    const drill = await runMain([...args, '--partition', 'live/c/2026-03-01/8-16']);
+    expect(drill.code, drill.stderr).toBe(0);
+    expect(drill.stdout.split('\n').filter((l) => l !== '').map((l) => l.replace(/\s+/g, ' '))).toEqual([
+      'landed 35 B c',
+      'missing 36 B c2',
+      '2 files in live/c/2026-03-01/8-16: 1 landed, 0 staged, 1 not landed, 0 unreadable.',
+    ]);
+    const bad = await runMain([...args, '--partition', 'live/c/2026-03-01']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not ENVIRONMENT/CATEGORY/YYYY-MM-DD/TIME');
+
     // Read only: the DuckDB file untouched, no run record, no journal.
     expect(statSync(w).mtimeMs).toBe(before);
     expect(readdirSync(runs)).toHaveLength(records);
