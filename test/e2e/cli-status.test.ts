@@ -80,7 +80,12 @@ describe('analytics-backfill status', () => {
     // Drilling down to one partition: each file and its state.
     const drill = await runMain([...args, '--partition', 'live/c/2026-03-01/8-16']);
     expect(drill.code, drill.stderr).toBe(0);
-    expect(drill.stdout.split('\n').filter((l) => l !== '').map((l) => l.replace(/\s+/g, ' '))).toEqual([
+    expect(
+      drill.stdout
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => l.replace(/\s+/g, ' ')),
+    ).toEqual([
       'landed 35 B c',
       'missing 36 B c2',
       '2 files in live/c/2026-03-01/8-16: 1 landed, 0 staged, 1 not landed, 0 unreadable.',
