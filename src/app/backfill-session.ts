@@ -6,7 +6,8 @@ import type { Source } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import type { BackfillRequest } from './backfill-request.js';
 import type { CloudFactories } from '../ports/cloud.js';
-import { checkPlaces } from './check-places.js';
+import { existsSync } from 'node:fs';
+import { checkPlaces, duckDbPath } from './check-places.js';
 import { openPublisher, openSource, openWarehouse } from './open-ports.js';
 import { reach } from './reach.js';
 
@@ -54,8 +55,12 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
   }
   checkPlaces(source, req.warehouse, opts.recordDir, opts.dryRun);
   const openIt = () => openWarehouse(req.warehouse, req.project, opts.cloud, { readOnly: opts.dryRun });
-  let warehouse = await openIt();
+  // A DuckDB file that does not exist yet holds no ledger: it is created when the run starts, not
+  // while planning, so a plan that is refused (--max-files) or never confirmed creates nothing.
+  const notYet = () => !opts.dryRun && req.warehouse.startsWith('duckdb:') && !existsSync(duckDbPath(req.warehouse));
+  let warehouse = notYet() ? undefined : await openIt();
   const use = async () => (warehouse ??= await openIt());
+  const forPlan = async () => warehouse ?? (notYet() ? undefined : await use());
   const release = async () => {
     if (!opts.releaseBetween) return;
     const w = warehouse;
@@ -79,7 +84,7 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
     },
     plan: async (signal, onProgress) => {
       last?.discard();
-      const w = await use();
+      const w = await forPlan();
       last = await reach(
         'cloud',
         req.bucket,

@@ -41,6 +41,8 @@ How:
       --reprocess        send files already ingested again; each generation
                          still lands once, so this helps only after their
                          ledger rows were deleted
+      --max-files N      refuse (exit 2, nothing sent) a run that would send
+      --max-bytes SIZE   more files or bytes than this (SIZE: 500MB, 2GiB)
       --resume RUN       finish an interrupted run (its id or record path);
                          sends only what did not go out; takes no selection
       --record-dir DIR   where run records go

@@ -71,7 +71,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     return runNonInteractive(
       request,
       { cloud, recordDir, dryRun: opts.dryRun, exclude, resumes },
-      { stdout: io.stdout, stderr: io.stderr, interrupt: io.interrupt, json: opts.json, live: isTty(io.stderr) },
+      {
+        stdout: io.stdout,
+        stderr: io.stderr,
+        interrupt: io.interrupt,
+        json: opts.json,
+        live: isTty(io.stderr),
+        limits: { maxFiles: opts.maxFiles, maxBytes: opts.maxBytes },
+      },
     );
   }
   const { requestFromOptions } = await import('./backfill-request.js');
@@ -79,7 +86,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   return runNonInteractive(
     request,
     { cloud, recordDir, dryRun: opts.dryRun },
-    { stdout: io.stdout, stderr: io.stderr, interrupt: io.interrupt, json: opts.json, live: isTty(io.stderr) },
+    {
+      stdout: io.stdout,
+      stderr: io.stderr,
+      interrupt: io.interrupt,
+      json: opts.json,
+      live: isTty(io.stderr),
+      limits: { maxFiles: opts.maxFiles, maxBytes: opts.maxBytes },
+    },
   );
 }
 

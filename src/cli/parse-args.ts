@@ -2,6 +2,7 @@ import { parseArgs as parseNodeArgs } from 'node:util';
 import { UsageError } from '../core/errors.js';
 import type { TimeBucket } from '../core/partition-layout.js';
 import { checkRange, parseDate, parseEnvironments, parseList, parseTimes, type AllOr } from '../core/selection.js';
+import { parseBytes } from '../core/format.js';
 import { isProjectId } from '../core/names.js';
 
 /** Everything the command line can say. Selection fields are undefined when not given. */
@@ -22,6 +23,9 @@ export interface CliOptions {
   jobName?: string;
   /** `status --partition ENV/CATEGORY/YYYY-MM-DD/TIME`: that partition's files. */
   partition?: string;
+  /** Refuse a run that would send more files, or more bytes, than these. */
+  maxFiles?: number;
+  maxBytes?: number;
   yes: boolean;
   dryRun: boolean;
   json: boolean;
@@ -46,6 +50,8 @@ export const FLAGS = {
   'record-dir': { type: 'string' },
   'job-name': { type: 'string' },
   partition: { type: 'string' },
+  'max-files': { type: 'string' },
+  'max-bytes': { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
   'dry-run': { type: 'boolean', short: 'n' },
   json: { type: 'boolean' },
@@ -121,6 +127,17 @@ export function parseArgs(
   if (v['record-dir'] !== undefined) opts.recordDir = nonEmpty('--record-dir', v['record-dir']);
   if (v['job-name'] !== undefined) opts.jobName = nonEmpty('--job-name', v['job-name']);
   if (v.partition !== undefined) opts.partition = nonEmpty('--partition', v.partition);
+  if (v['max-files'] !== undefined) {
+    const n = Number(v['max-files']);
+    if (!/^\d+$/.test(v['max-files'].trim()) || !Number.isSafeInteger(n))
+      throw new UsageError(`--max-files: "${v['max-files']}" is not a number of files`);
+    opts.maxFiles = n;
+  }
+  if (v['max-bytes'] !== undefined) {
+    const n = parseBytes(v['max-bytes']);
+    if (n === undefined) throw new UsageError(`--max-bytes: "${v['max-bytes']}" is not a size (e.g. 500MB, 2GiB)`);
+    opts.maxBytes = n;
+  }
   if (opts.topic !== undefined && opts.bucket !== undefined && !opts.bucket.startsWith('gs://')) {
     throw new UsageError(
       '--topic needs a gs:// bucket: the ingest function reads files from Cloud Storage',

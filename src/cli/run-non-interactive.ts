@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
+import { UsageError } from '../core/errors.js';
 import { formatBytes, formatCount, formatDuration } from '../core/format.js';
+import type { BackfillPlan } from '../engine/plan-backfill.js';
 import { shortObjectName } from '../core/partition-layout.js';
 import type { RunEvent, RunProgress } from '../engine/run-backfill.js';
 import { resumeCommand, type BackfillRequest } from './backfill-request.js';
@@ -15,6 +17,8 @@ export interface NonInteractiveIo {
   /** stderr is a terminal: progress is redrawn in place instead of a line per interval. */
   live?: boolean;
   now?: () => number;
+  /** `--max-files`, `--max-bytes`: a run that would send more is refused once its preview is shown. */
+  limits?: { maxFiles?: number | undefined; maxBytes?: number | undefined };
 }
 
 /**
@@ -33,6 +37,7 @@ export async function runNonInteractive(
   try {
     const plan = await opened.plan(io.interrupt);
     human(previewText(plan));
+    refuseOverLimits(plan, io.limits);
     if (session.dryRun) {
       if (io.json) out(summaryJson(plan, undefined, true));
       else out('Dry run: nothing was sent or written.\n');
@@ -100,4 +105,21 @@ export function progressLine(p: RunProgress): string {
     (left !== undefined ? `, ~${formatDuration(left)} left` : '') +
     (p.failed > 0 ? `, ${formatCount(p.failed)} failed` : '')
   );
+}
+
+/** Refuses (exit 2, nothing sent) a plan that sends more files or bytes than the operator allowed. */
+function refuseOverLimits(plan: BackfillPlan, limits: NonInteractiveIo['limits']): void {
+  const t = plan.totals;
+  const over =
+    limits?.maxFiles !== undefined && t.toSend > limits.maxFiles
+      ? `${formatCount(t.toSend)} files, more than --max-files ${formatCount(limits.maxFiles)}`
+      : limits?.maxBytes !== undefined && t.bytesToSend > limits.maxBytes
+        ? `${formatBytes(t.bytesToSend)}, more than --max-bytes ${formatBytes(limits.maxBytes)}`
+        : undefined;
+  if (over !== undefined) {
+    throw new UsageError(
+      `this backfill would send ${over}: nothing was sent`,
+      'Narrow the selection (dates, environments, categories, time buckets), or raise the limit.',
+    );
+  }
 }

@@ -12,6 +12,17 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
 }
 
+/**
+ * A size as an operator writes it: `5000`, `20MB`, `1.5GiB`, `2 TB` (KB, MB… are powers of 1000;
+ * KiB, MiB… of 1024). Undefined when it is not a size.
+ */
+export function parseBytes(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(i?)B?$/i.exec(text.trim());
+  if (!m || (m[2] === '' && m[3] !== '')) return undefined;
+  const power = ' KMGT'.indexOf((m[2] || ' ').toUpperCase());
+  return Math.floor(Number(m[1]) * (m[3] ? 1024 : 1000) ** power);
+}
+
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }

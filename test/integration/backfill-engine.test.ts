@@ -19,6 +19,8 @@ import { gcpCloudFactories } from '../../src/gcp/gcp-factories.js';
 import { logRow } from '../../src/core/file-context.js';
 import type { EventRow } from '../../src/core/rows.js';
 import { previewText } from '../../src/cli/report.js';
+import { statusJson, statusText } from '../../src/cli/run-status.js';
+import { partitionFiles } from '../../src/engine/partition-files.js';
 import { createWriteApiAppender } from '../../src/gcp/write-api-appender.js';
 import { emulatorWriterClient } from '../../src/gcp/writer-client.js';
 import { createGcsSource } from '../../src/gcp/gcs-source.js';
@@ -216,6 +218,20 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
       const plan = await planBackfill({ source, warehouse, selection: SELECTION, journalDir: recordDir });
       expect(plan.totals).toMatchObject({ toSend: 1, staged: 1, alreadyIngested: inSelection().length - 1 });
       expect(previewText(plan)).toContain('Note: 1 files are staged, not landed yet: the next promotion lands them');
+      // `status` on BigQuery: the cell is "rest staged", and so is the file.
+      const cell = statusJson(plan).partitions.find(
+        (p) => p.environment === 'live' && p.category === 'economy' && p.ds === '2024-05-02' && p.time === '16-24',
+      )!;
+      expect(cell).toMatchObject({ staged: 1, landed: cell.files - 1, missing: 0, state: 'staged' });
+      expect(statusText(plan, { columns: 80, color: false })).toMatch(/^live +.* [#.]{2}~/m);
+      const states: string[] = [];
+      await partitionFiles(
+        source,
+        warehouse,
+        { dataType: 'json', environment: 'live', category: 'economy', ds: '2024-05-02', time: '16-24' },
+        (o, state) => states.push(`${o.name.split('/').at(-1)} ${state}`),
+      );
+      expect(states).toContain('late-1 staged');
       const summary = await run(
         createDirectPublisher({ source, warehouse, jobName: (id) => id, concurrency: 2 }),
         plan,
