@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
 import { formatBytes, formatCount, formatDuration } from '../core/format.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
+import { forecastCost, formatUsd } from '../core/cost-forecast.js';
 import { shortObjectName } from '../core/partition-layout.js';
 import type { RunEvent, RunProgress } from '../engine/run-backfill.js';
 import { resumeCommand, type BackfillRequest } from './backfill-request.js';
@@ -37,6 +38,7 @@ export async function runNonInteractive(
   try {
     const plan = await opened.plan(io.interrupt);
     human(previewText(plan));
+    human(forecastText(plan, req));
     refuseOverLimits(plan, io.limits);
     if (session.dryRun) {
       if (io.json) out(summaryJson(plan, undefined, true));
@@ -122,4 +124,19 @@ function refuseOverLimits(plan: BackfillPlan, limits: NonInteractiveIo['limits']
       'Narrow the selection (dates, environments, categories, time buckets), or raise the limit.',
     );
   }
+}
+
+/** The cost on Google Cloud of sending what the plan sends, by the request's path, with the prices assumed. */
+export function forecastText(plan: BackfillPlan, req: BackfillRequest): string {
+  const path = req.topic !== undefined ? 'pubsub' : req.warehouse.startsWith('bigquery') ? 'bigquery' : 'duckdb';
+  const gcs = req.bucket.startsWith('gs://');
+  const t = plan.totals;
+  const { lines, usd } = forecastCost({ path, files: t.toSend, bytes: t.bytesToSend, listed: t.matched, gcs });
+  if (lines.length === 0) return 'Cost on Google Cloud: none (a folder into DuckDB stays on this machine).\n';
+  return [
+    `Cost on Google Cloud, about ${formatUsd(usd)} at list prices before free tiers:`,
+    ...lines.map((l) => `  ${formatUsd(l.usd).padStart(9)}  ${l.what}`),
+    '  (prices assumed: docs/costs.md)',
+    '',
+  ].join('\n');
 }

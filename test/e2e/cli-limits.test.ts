@@ -67,6 +67,7 @@ describe('--max-files and --max-bytes', () => {
     const r = await runMain([...args, '--max-files', '3', '--max-bytes', '1KB', '--yes']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Done in');
+    expect(r.stdout).toContain('Cost on Google Cloud: none (a folder into DuckDB stays on this machine).');
     expect(existsSync(join(base, 'w.duckdb'))).toBe(true);
   });
 
