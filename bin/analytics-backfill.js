@@ -21,9 +21,13 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
     );
     process.exit(1);
   }
-  const child = spawn(own, ['--max-semi-space-size=8', '--max-old-space-size=512', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  });
+  const child = spawn(
+    own,
+    ['--max-semi-space-size=8', '--max-old-space-size=512', fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+    },
+  );
   // Ctrl-C reaches the child from the terminal; this process only waits for it and passes on its code.
   process.on('SIGINT', () => {});
   process.on('SIGTERM', () => child.kill('SIGTERM'));

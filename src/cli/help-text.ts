@@ -51,6 +51,8 @@ How:
                          (default analytics-backfill-RUNID)
       --partition ENV/CATEGORY/YYYY-MM-DD/TIME
                          with status: that partition's files and their state
+      --sessions         with status: gaps in event_index within sessions of
+                         landed events, by partition
   -h, --help             this help
   -V, --version          the version
 

@@ -23,6 +23,8 @@ export interface CliOptions {
   jobName?: string;
   /** `status --partition ENV/CATEGORY/YYYY-MM-DD/TIME`: that partition's files. */
   partition?: string;
+  /** `status --sessions`: gaps in event indexes within sessions, by partition. */
+  sessions?: boolean;
   /** Refuse a run that would send more files, or more bytes, than these. */
   maxFiles?: number;
   maxBytes?: number;
@@ -50,6 +52,7 @@ export const FLAGS = {
   'record-dir': { type: 'string' },
   'job-name': { type: 'string' },
   partition: { type: 'string' },
+  sessions: { type: 'boolean' },
   'max-files': { type: 'string' },
   'max-bytes': { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
@@ -127,6 +130,7 @@ export function parseArgs(
   if (v['record-dir'] !== undefined) opts.recordDir = nonEmpty('--record-dir', v['record-dir']);
   if (v['job-name'] !== undefined) opts.jobName = nonEmpty('--job-name', v['job-name']);
   if (v.partition !== undefined) opts.partition = nonEmpty('--partition', v.partition);
+  if (v.sessions === true) opts.sessions = true;
   if (v['max-files'] !== undefined) {
     const n = Number(v['max-files']);
     if (!/^\d+$/.test(v['max-files'].trim()) || !Number.isSafeInteger(n))

@@ -55,6 +55,7 @@ export async function runStatus(
     if (opts.partition !== undefined)
       return await drillDown(opts.partition, request.selection.dataType, session, io, opts.json);
     const plan = await session.plan(io.interrupt);
+    if (opts.sessions) return await sessionReport(plan, session.warehouse, io, opts.json);
     if (opts.json) io.stdout.write(`${JSON.stringify(statusJson(plan))}\n`);
     else io.stdout.write(statusText(plan, { columns: io.stdout.columns ?? 80, color: colorOn(io) }));
     return 0;
@@ -174,3 +175,70 @@ async function drillDown(
 }
 
 const isTimeBucket = (t: string | undefined): t is TimeBucket => (TIME_BUCKETS as readonly string[]).includes(t ?? '');
+
+/**
+ * `--sessions`: where landed events skip indexes within a session, per partition, beside what the
+ * bucket holds there: no file at all (a silent time bucket: uploads never arrived), files not landed
+ * (a backfill fixes it), or everything landed (lost before the bucket, or rejected into debug rows).
+ */
+async function sessionReport(plan: BackfillPlan, warehouse: Warehouse | undefined, io: StatusIo, json: boolean) {
+  const s = plan.selection;
+  if (!warehouse?.sessionGaps)
+    throw new UsageError('--sessions needs a warehouse that has landed events (a DuckDB file or BigQuery)');
+  const rows = await warehouse.sessionGaps({
+    environments: s.environments,
+    firstDay: dayNumberOf(s.start)!,
+    lastDay: dayNumberOf(s.stop)!,
+  });
+  const bucketOf = new Map<string, { files: number; landed: number }>();
+  for (const p of plan.partitions) {
+    const key = `${p.partition.environment}/${p.partition.ds}/${p.partition.time}`;
+    const c = bucketOf.get(key) ?? { files: 0, landed: 0 };
+    c.files += p.matched;
+    c.landed += p.alreadyIngested;
+    bucketOf.set(key, c);
+  }
+  const gaps = rows.map((r) => {
+    const ds = dateOfDayNumber(r.day);
+    const time = TIME_BUCKETS[r.bucket] ?? '0-8';
+    const b = bucketOf.get(`${r.environment}/${ds}/${time}`) ?? { files: 0, landed: 0 };
+    const bucket = b.files === 0 ? 'silent' : b.landed < b.files ? 'not-landed' : 'landed';
+    return {
+      environment: r.environment,
+      ds,
+      time,
+      gaps: r.gaps,
+      missing: r.missing,
+      sessions: r.sessions,
+      files: b.files,
+      landed: b.landed,
+      bucket,
+    };
+  });
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ source: plan.source, selection: s, gaps })}\n`);
+    return 0;
+  }
+  const say = {
+    silent: 'no file (silent)',
+    'not-landed': 'not landed: backfill',
+    landed: 'all landed',
+  };
+  const lines = [
+    ...wrapText(
+      `Gaps in event_index within sessions of ${s.start} to ${s.stop}, by the partition of each gap's midpoint:`,
+      80,
+    ),
+    '',
+    'environment  date        time  gaps  missing  sessions  the bucket there',
+    ...gaps.map(
+      (g) =>
+        `${g.environment.slice(0, 12).padEnd(12)} ${g.ds}  ${g.time.padEnd(5)} ${formatCount(g.gaps).padStart(4)} ` +
+        `${formatCount(g.missing).padStart(8)} ${formatCount(g.sessions).padStart(9)}  ${say[g.bucket as keyof typeof say]}`,
+    ),
+    gaps.length === 0 ? 'No gaps: the landed events of every session are consecutive.' : '',
+    '',
+  ];
+  io.stdout.write(lines.join('\n'));
+  return 0;
+}

@@ -4,8 +4,15 @@ import type { BigQuery } from '@google-cloud/bigquery';
 import { BugError, UserError } from '../core/errors.js';
 import { createPerFileWriter } from '../ports/group-writer.js';
 import { STAGING_TABLE, validateTableNames, type TableNames } from '../core/table-schemas.js';
-import { ledgerKey, type FileKey, type FileWriter, type Warehouse } from '../ports/warehouse.js';
-import { tableSpecs, type TableSpec } from './bigquery-ddl.js';
+import {
+  ledgerKey,
+  type FileKey,
+  type FileWriter,
+  type GapQuery,
+  type GapRow,
+  type Warehouse,
+} from '../ports/warehouse.js';
+import { qualified, tableSpecs, type TableSpec } from './bigquery-ddl.js';
 import { errorCode, errorText } from './bigquery-errors.js';
 import { createJobRunner } from './bigquery-jobs.js';
 import { createLedgerLookup } from './bigquery-ledger.js';
@@ -214,10 +221,31 @@ export function createBigQueryWarehouse(
     },
   });
 
+  /** Gaps in `event_index` within sessions of landed events, per partition of each gap's midpoint (GapRow). */
+  async function sessionGaps(q: GapQuery): Promise<GapRow[]> {
+    await resolveProject();
+    const [exists] = await bq.dataset(names.eventsDataset).table(names.eventsTable).exists();
+    if (!exists) return [];
+    const rows = await countedQuery(sessionGapSql(qualified(project(), names.eventsDataset, names.eventsTable)), {
+      envs: [...q.environments],
+      from: bq.int(String(BigInt(q.firstDay) * BigInt(DAY_US))),
+      to: bq.int(String(BigInt(q.lastDay + 1) * BigInt(DAY_US))),
+    });
+    return rows.map((r) => ({
+      environment: String(r.env),
+      day: Number(r.day),
+      bucket: Number(r.bucket),
+      gaps: Number(r.gaps),
+      missing: Number(r.missing),
+      sessions: Number(r.sessions),
+    }));
+  }
+
   return {
     get url() {
       return `bigquery:${resolvedProject ?? given() ?? '(default project)'}`;
     },
+    sessionGaps,
     async ensureTables() {
       ensured = ensureTables();
       await ensured;
@@ -273,4 +301,26 @@ export function createBigQueryWarehouse(
       },
     };
   }
+}
+
+const DAY_US = 86_400_000_000;
+
+/** GoogleSQL for `sessionGaps`: the event timestamp bounds prune the events table's day partitions. */
+function sessionGapSql(events: string): string {
+  const w = 'OVER (PARTITION BY analytics_environment, session_id ORDER BY event_index)';
+  return `
+    WITH e AS (
+      SELECT analytics_environment AS env, session_id, event_index, UNIX_MICROS(event_timestamp) AS us,
+        LAG(event_index) ${w} AS prev_index, LAG(UNIX_MICROS(event_timestamp)) ${w} AS prev_us
+      FROM ${events}
+      WHERE session_id IS NOT NULL AND event_index IS NOT NULL
+        AND event_timestamp >= TIMESTAMP_MICROS(@from) AND event_timestamp < TIMESTAMP_MICROS(@to)
+        AND analytics_environment IN UNNEST(@envs)
+    ), g AS (
+      SELECT env, session_id, event_index - prev_index - 1 AS missing, prev_us + DIV(us - prev_us, 2) AS mid
+      FROM e WHERE prev_index IS NOT NULL AND event_index - prev_index > 1
+    )
+    SELECT env, DIV(mid, ${DAY_US}) AS day, DIV(MOD(mid, ${DAY_US}), 28800000000) AS bucket,
+      COUNT(*) AS gaps, SUM(missing) AS missing, COUNT(DISTINCT session_id) AS sessions
+    FROM g GROUP BY env, day, bucket ORDER BY env, day, bucket`;
 }

@@ -9,7 +9,16 @@ import type { DuckDbStore } from './duckdb-store.js';
 
 export type StoreOps = Pick<
   DuckDbStore,
-  'ensureTables' | 'ingested' | 'appendGroup' | 'commitGroup' | 'begin' | 'append' | 'commit' | 'rollback' | 'close'
+  | 'ensureTables'
+  | 'ingested'
+  | 'sessionGaps'
+  | 'appendGroup'
+  | 'commitGroup'
+  | 'begin'
+  | 'append'
+  | 'commit'
+  | 'rollback'
+  | 'close'
 >;
 export type Op = keyof StoreOps;
 

@@ -1,6 +1,6 @@
 import { DuckDBConnection, DuckDBInstance, listValue, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
 import { EVENT_COLUMNS, LOG_COLUMNS, type Column, type TableNames } from '../core/table-schemas.js';
-import { INGESTED_EVENT, type FileKey } from '../ports/warehouse.js';
+import { INGESTED_EVENT, type FileKey, type GapQuery, type GapRow } from '../ports/warehouse.js';
 import { readLayout, type TableLayout } from './duckdb-layout.js';
 import { addColumnSql, createTableSql, quote } from './duckdb-tables.js';
 import { toDuckValue } from './duckdb-values.js';
@@ -208,6 +208,29 @@ export class DuckDbStore {
       for (const [path, generation] of reader.getRowsJS()) found.push([String(path), String(generation)]);
     }
     return found;
+  }
+
+  /** The session gaps of landed events, per partition (see `GapRow`). */
+  async sessionGaps(query: GapQuery): Promise<GapRow[]> {
+    const events = `${quote(this.names.eventsDataset)}.${quote(this.names.eventsTable)}`;
+    const exists = await this.connection.runAndReadAll(
+      'SELECT 1 FROM information_schema.tables WHERE table_schema = $schema AND table_name = $table',
+      { schema: this.names.eventsDataset, table: this.names.eventsTable },
+    );
+    if (exists.currentRowCount === 0) return [];
+    const reader = await this.connection.runAndReadAll(sessionGapSql(events), {
+      envs: listValue([...query.environments]),
+      from: BigInt(query.firstDay) * DAY_US,
+      to: BigInt(query.lastDay + 1) * DAY_US,
+    });
+    return reader.getRowsJS().map(([environment, day, bucket, gaps, missing, sessions]) => ({
+      environment: String(environment),
+      day: Number(day),
+      bucket: Number(bucket),
+      gaps: Number(gaps),
+      missing: Number(missing),
+      sessions: Number(sessions),
+    }));
   }
 
   /** Starts a file's transaction; false (and nothing started) when the ledger already has it. */
@@ -486,4 +509,30 @@ function keepRows(columns: Columns, counts: readonly number[], keep: readonly bo
     });
     return out;
   });
+}
+
+const DAY_US = 86_400_000_000n;
+
+/**
+ * Gaps in `event_index` within each session of each environment, among events whose timestamp is in
+ * [$from, $to) microseconds, counted per UTC day and 8-hour bucket of each gap's midpoint.
+ */
+function sessionGapSql(events: string): string {
+  return `
+    WITH e AS (
+      SELECT analytics_environment AS env, session_id, event_index, epoch_us(event_timestamp) AS us,
+        lag(event_index) OVER w AS prev_index, lag(epoch_us(event_timestamp)) OVER w AS prev_us
+      FROM ${events}
+      WHERE session_id IS NOT NULL AND event_index IS NOT NULL AND event_timestamp IS NOT NULL
+        AND epoch_us(event_timestamp) >= $from AND epoch_us(event_timestamp) < $to
+        AND analytics_environment IN (SELECT unnest($envs))
+      WINDOW w AS (PARTITION BY analytics_environment, session_id ORDER BY event_index)
+    ), g AS (
+      SELECT env, session_id, event_index - prev_index - 1 AS missing, prev_us + (us - prev_us) / 2 AS mid
+      FROM e WHERE prev_index IS NOT NULL AND event_index - prev_index > 1
+    )
+    SELECT env, CAST(floor(mid / 86400000000) AS BIGINT) AS day,
+      CAST(floor((mid - floor(mid / 86400000000) * 86400000000) / 28800000000) AS BIGINT) AS bucket,
+      count(*) AS gaps, sum(missing) AS missing, count(DISTINCT session_id) AS sessions
+    FROM g GROUP BY ALL ORDER BY ALL`;
 }

@@ -136,6 +136,7 @@ export async function createDuckDbWarehouse(
       const found = await serial(() => call('ingested', paths));
       return new Set(found.map(([filePath, generation]) => ledgerKey({ filePath, generation })));
     },
+    sessionGaps: (query) => serial(() => call('sessionGaps', query)),
     openWriter(limits) {
       const committer: GroupCommitter = {
         append: (group, files) =>

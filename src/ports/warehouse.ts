@@ -52,6 +52,30 @@ export interface FileWriter {
  * Where rows land: BigQuery or an embedded DuckDB file. Implementations:
  * `src/gcp/bigquery-warehouse.ts`, `src/local/duckdb-warehouse.ts`.
  */
+/** Where landed events skip indexes within a session (`status --sessions`). */
+export interface GapQuery {
+  environments: readonly string[];
+  /** Day numbers (days since 1970-01-01, UTC), inclusive. */
+  firstDay: number;
+  lastDay: number;
+}
+
+/**
+ * The gaps of one partition: a gap is two events of a session whose `event_index` values are not
+ * consecutive; it belongs to the partition (UTC day and time bucket) of the midpoint between them.
+ */
+export interface GapRow {
+  environment: string;
+  /** Days since 1970-01-01. */
+  day: number;
+  /** 0: 0-8, 1: 8-16, 2: 16-24. */
+  bucket: number;
+  gaps: number;
+  /** Indexes missing in all, and the sessions that miss any. */
+  missing: number;
+  sessions: number;
+}
+
 export interface Warehouse {
   /** `bigquery:PROJECT` or `duckdb:/abs/file.duckdb`, for messages and run records. */
   readonly url: string;
@@ -69,6 +93,8 @@ export interface Warehouse {
    * given; a warehouse may commit smaller groups, down to one file per commit).
    */
   openWriter(limits?: Partial<GroupLimits>): FileWriter;
+  /** The session gaps of landed events, per partition (at most a few thousand rows: one per partition). */
+  sessionGaps?(query: GapQuery): Promise<GapRow[]>;
   close(): Promise<void>;
 }
 

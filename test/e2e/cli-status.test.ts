@@ -110,6 +110,55 @@ describe('analytics-backfill status', () => {
     expect(existsSync(w)).toBe(false);
   });
 
+  it('--sessions: gaps in event_index within sessions, by partition, beside what the bucket holds there', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'status-'));
+    const b = join(base, 'bucket');
+    const w = join(base, 'w.duckdb');
+    const ev = (session: string, index: number, at: string) =>
+      JSON.stringify({
+        eventClass: 'c',
+        eventId: `${session}-${index}`,
+        sessionId: session,
+        eventIndex: index,
+        eventTimestamp: at,
+      });
+    const file = (ds: string, time: string, name: string, events: string[]) => {
+      mkdirSync(dir(b, 'live', ds, time), { recursive: true });
+      writeFileSync(join(dir(b, 'live', ds, time), name), `${events.join('\n')}\n`);
+    };
+    file('2026-03-01', '0-8', 'f1', [
+      ev('s1', 1, '2026-03-01T01:00:00Z'),
+      ev('s1', 2, '2026-03-01T01:10:00Z'),
+      ev('s1', 5, '2026-03-01T01:20:00Z'),
+    ]);
+    file('2026-03-01', '8-16', 'f2', [ev('s2', 1, '2026-03-01T09:00:00Z')]);
+    file('2026-03-01', '16-24', 'f3', [ev('s2', 4, '2026-03-01T19:00:00Z')]);
+    file('2026-03-02', '0-8', 'f4', [ev('s3', 1, '2026-03-02T01:00:00Z')]);
+    file('2026-03-02', '16-24', 'f5', [ev('s3', 3, '2026-03-02T19:00:00Z'), ev('s4', 1, '2026-03-02T23:00:00Z')]);
+    file('2026-03-03', '0-8', 'f6', [ev('s4', 3, '2026-03-03T03:00:00Z')]);
+    const sel = ['-e', 'live', '-c', 'c', '-s', '2026-03-01', '-u', '2026-03-03'];
+    const landed = await runMain(['-b', b, '-w', `duckdb:${w}`, ...sel, '--record-dir', join(base, 'runs'), '--yes']);
+    expect(landed.code, landed.stderr).toBe(0);
+    file('2026-03-03', '0-8', 'f7', [ev('s5', 1, '2026-03-03T04:00:00Z')]); // not landed
+
+    const json = await runMain(['status', '-b', b, '-w', `duckdb:${w}`, ...sel, '--sessions', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const gaps = (JSON.parse(json.stdout) as { gaps: Record<string, unknown>[] }).gaps.map(
+      (g) => `${g.ds} ${g.time}: ${g.gaps} gaps, ${g.missing} missing, ${g.sessions} sessions, ${g.bucket}`,
+    );
+    expect(gaps).toEqual([
+      '2026-03-01 0-8: 1 gaps, 2 missing, 1 sessions, landed', // s1 skips 3 and 4
+      '2026-03-01 8-16: 1 gaps, 2 missing, 1 sessions, landed', // s2 skips 2 and 3 between 09:00 and 19:00
+      '2026-03-02 8-16: 1 gaps, 1 missing, 1 sessions, silent', // s3 skips 2 where the bucket has no file
+      '2026-03-03 0-8: 1 gaps, 1 missing, 1 sessions, not-landed', // s4 skips 2 where a file waits
+    ]);
+    const text = await runMain(['status', '-b', b, '-w', `duckdb:${w}`, ...sel, '--sessions']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('live         2026-03-02  8-16     1        1         1  no file (silent)');
+    expect(text.stdout).toContain('live         2026-03-03  0-8      1        1         1  not landed: backfill');
+    expect(Math.max(...text.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
+  });
+
   it('refuses what would write, in one line, exit 2', async () => {
     const r = await runMain(['status', '-b', '/nowhere', '--yes']);
     expect(r.code).toBe(2);

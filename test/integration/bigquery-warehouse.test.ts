@@ -130,6 +130,51 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))(
       expect(debug.timePartitioning).toMatchObject({ type: 'DAY', field: 'event_ds' });
     });
 
+    it('finds the gaps in event_index within each session, per UTC day and time bucket of their midpoint', async () => {
+      const t = names('gaps');
+      const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
+      await wh.ensureTables();
+      const ctx = ctxFor(NAME, '7');
+      const at = (iso: string) => BigInt(Date.parse(iso)) * 1000n;
+      const e = (session: string, index: number, iso: string, env = 'staging') =>
+        event(ctx, index, {
+          session_id: session,
+          event_index: BigInt(index),
+          event_timestamp: at(iso),
+          event_id: `${session}-${index}`,
+          analytics_environment: env,
+        });
+      const events = [
+        e('s1', 1, '2024-03-01T01:00:00Z'),
+        e('s1', 2, '2024-03-01T01:10:00Z'),
+        e('s1', 5, '2024-03-01T01:20:00Z'),
+        e('s2', 1, '2024-03-01T09:00:00Z'),
+        e('s2', 4, '2024-03-01T19:00:00Z'),
+        e('s3', 1, '2024-03-02T01:00:00Z'),
+        e('s3', 2, '2024-03-02T02:00:00Z'), // no gap
+        e('s4', 1, '2024-03-02T23:00:00Z'),
+        e('s4', 3, '2024-03-03T03:00:00Z'),
+        e('s5', 1, '2024-03-01T01:00:00Z', 'live'),
+        e('s5', 9, '2024-03-01T02:00:00Z', 'live'), // another environment
+        e('s6', 1, '2024-02-01T01:00:00Z'),
+        e('s6', 5, '2024-02-01T02:00:00Z'), // outside the dates
+      ];
+      expect(
+        await writeOneFile(wh, { filePath: ctx.filePath, generation: ctx.generation }, fileBatches(ctx, events, [])),
+      ).toBe('written');
+      const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+      const gaps = await wh.sessionGaps!({
+        environments: ['staging'],
+        firstDay: day('2024-03-01'),
+        lastDay: day('2024-03-03'),
+      });
+      expect(gaps).toEqual([
+        { environment: 'staging', day: day('2024-03-01'), bucket: 0, gaps: 1, missing: 2, sessions: 1 },
+        { environment: 'staging', day: day('2024-03-01'), bucket: 1, gaps: 1, missing: 2, sessions: 1 },
+        { environment: 'staging', day: day('2024-03-03'), bucket: 0, gaps: 1, missing: 1, sessions: 1 },
+      ]);
+    });
+
     it('writes a file whole with the right types, records it in the ledger, and never twice', async () => {
       const t = names('write');
       const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
