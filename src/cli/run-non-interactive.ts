@@ -1,6 +1,8 @@
 import type { Writable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
-import { formatBytes, formatCount, formatDuration } from '../core/format.js';
+import { formatBytes, formatCount, formatDuration, wrapText } from '../core/format.js';
+import { forecastSeconds, timeSample } from '../engine/sample-time.js';
+import type { Source } from '../ports/source.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
 import { forecastCost, formatUsd } from '../core/cost-forecast.js';
 import { shortObjectName } from '../core/partition-layout.js';
@@ -39,6 +41,7 @@ export async function runNonInteractive(
     const plan = await opened.plan(io.interrupt);
     human(previewText(plan));
     human(forecastText(plan, req));
+    if (req.topic === undefined) human(await timeText(plan, opened.source));
     refuseOverLimits(plan, io.limits);
     if (session.dryRun) {
       if (io.json) out(summaryJson(plan, undefined, true));
@@ -139,4 +142,21 @@ export function forecastText(plan: BackfillPlan, req: BackfillRequest): string {
     '  (prices assumed: docs/costs.md)',
     '',
   ].join('\n');
+}
+
+/**
+ * A direct backfill's time, forecast from a sample of its own files read and parsed now (nothing is
+ * written); the progress line refines it as the run goes.
+ */
+async function timeText(plan: BackfillPlan, source: Source): Promise<string> {
+  const t = plan.totals;
+  if (t.toSend === 0 || plan.sample.length === 0) return '';
+  const timing = await timeSample(source, plan.sample);
+  const seconds = forecastSeconds(timing, t.toSend, t.bytesToSend);
+  if (seconds === undefined) return '';
+  return `${wrapText(
+    `Time: about ${formatDuration(seconds * 1000)} to read and parse what is to send (timed on ${timing.points.length} ` +
+      `of its files, read now); writing adds to it, and the progress line refines it.`,
+    80,
+  ).join('\n')}\n`;
 }

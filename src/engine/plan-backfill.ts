@@ -6,6 +6,7 @@ import { FileJournal } from './file-journal.js';
 import { LedgerLookups } from './ledger-lookups.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { resolveSelection } from './resolve-selection.js';
+import { Reservoir, SAMPLE_FILES } from './sample-time.js';
 
 /** What a staged file is (BigQuery: staged through the Write API, not yet promoted). */
 /**
@@ -59,6 +60,8 @@ export interface BackfillPlan {
   files?: () => AsyncIterable<SourceObject>;
   /** Removes the journal; the plan can no longer be run. */
   discard(): void;
+  /** A few of the files to send, chosen uniformly: what a time forecast reads (`sample-time.ts`). */
+  sample: SourceObject[];
 }
 
 export interface PlanProgress {
@@ -109,6 +112,7 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
     bytesToSend: 0,
   }));
   const journal = opts.journalDir !== undefined ? FileJournal.create(opts.journalDir) : undefined;
+  const sample = new Reservoir<SourceObject>(SAMPLE_FILES);
   try {
     const lookups = new LedgerLookups<Listed>(
       opts.warehouse,
@@ -123,6 +127,7 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
           p.toSend++;
           p.bytesToSend += object.size;
           journal?.append(object);
+          if (object.problem === undefined) sample.add(object);
         }
       },
     );
@@ -153,6 +158,7 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
     totals: totalsOf(kept),
     ...(journal ? { files: () => journal.read() } : {}),
     discard: () => journal?.remove(),
+    sample: sample.items,
   };
 }
 

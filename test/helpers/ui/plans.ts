@@ -55,6 +55,7 @@ export function planOf(parts: readonly PartSpec[], reprocess = false): BackfillP
       times: ['0-8', '8-16', '16-24'],
     },
     reprocess,
+    sample: partitions.flatMap((p) => p.files).slice(0, 24),
     partitions: partitions.filter((p) => p.matched > 0).map(({ files: _files, ...p }) => p),
     totals: totalsOf(partitions),
     files: async function* () {

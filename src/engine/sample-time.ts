@@ -1,0 +1,127 @@
+import { parseEvents } from '../core/event-parser.js';
+import type { Source, SourceObject } from '../ports/source.js';
+
+/** Files the plan keeps aside, chosen uniformly among those to send, to time before a run. */
+export const SAMPLE_FILES = 24;
+
+/** A uniform sample of at most `size` items of a stream, in bounded memory (reservoir sampling). */
+export class Reservoir<T> {
+  readonly items: T[] = [];
+  private seen = 0;
+  constructor(
+    private readonly size: number,
+    private readonly random: () => number = Math.random,
+  ) {}
+  add(item: T): void {
+    this.seen++;
+    if (this.items.length < this.size) this.items.push(item);
+    else {
+      const at = Math.floor(this.random() * this.seen);
+      if (at < this.size) this.items[at] = item;
+    }
+  }
+}
+
+/** At most this many bytes of the sample are read and parsed: the forecast costs a fraction of a second. */
+const SAMPLE_BYTES = 8 * 1024 * 1024;
+/** Files parsed again and again before the timing, to warm the parser up (not counted). */
+const WARM_FILES = 4;
+
+export interface SampleTiming {
+  /** Each file read: its bytes read and seconds (a large file is read only in part). */
+  points: { bytes: number; seconds: number }[];
+}
+
+/**
+ * Reads and parses the sample's files as a run would (nothing is written), timing each: what the
+ * time forecast of a direct backfill is made from. A file that fails to read is left out.
+ */
+export async function timeSample(
+  source: Source,
+  sample: readonly SourceObject[],
+  now = () => performance.now(),
+): Promise<SampleTiming> {
+  const each = Math.max(64 * 1024, Math.floor(SAMPLE_BYTES / Math.max(1, sample.length)));
+  const readParse = async (object: SourceObject, max: number): Promise<number> => {
+    let read = 0;
+    const ctx = {
+      bucket: source.bucket,
+      name: object.name,
+      filePath: source.filePath(object.name),
+      generation: object.generation,
+      jobName: 'sample',
+      insertedAt: 0n,
+    };
+    const bytes = async function* () {
+      for await (const chunk of source.read(object.name, object.generation)) {
+        yield chunk;
+        read += chunk.length;
+        if (read >= max) return;
+      }
+    };
+    for await (const _ of parseEvents(bytes(), ctx));
+    return read;
+  };
+  const points: SampleTiming['points'] = [];
+  // The parser is compiled as it runs: a few files parsed again and again (in memory, ~50 ms) first,
+  // so the timing is of a run's steady state, not of its first files.
+  const warm: { object: SourceObject; chunks: Uint8Array[] }[] = [];
+  for (const object of sample.slice(0, WARM_FILES)) {
+    const chunks: Uint8Array[] = [];
+    let n = 0;
+    try {
+      for await (const chunk of source.read(object.name, object.generation)) {
+        chunks.push(chunk);
+        if ((n += chunk.length) >= 256 * 1024) break;
+      }
+      warm.push({ object, chunks });
+    } catch {
+      // not part of the warm-up
+    }
+  }
+  for (const until = now() + 50; warm.length > 0 && now() < until;) {
+    for (const { object, chunks } of warm) {
+      const ctx = {
+        bucket: source.bucket,
+        name: object.name,
+        filePath: source.filePath(object.name),
+        generation: object.generation,
+        jobName: 'sample',
+        insertedAt: 0n,
+      };
+      for await (const _ of parseEvents(chunks, ctx));
+    }
+  }
+  for (const object of sample) {
+    const started = now();
+    try {
+      const bytes = await readParse(object, each);
+      points.push({ bytes, seconds: (now() - started) / 1000 });
+    } catch {
+      // a file that cannot be read tells nothing of the others
+    }
+  }
+  return { points };
+}
+
+/**
+ * The time to read and parse `files` files of `bytes` in all: a cost per file plus a cost per byte,
+ * fitted to the sample (least squares; the average per file when its files are all alike in size).
+ */
+export function forecastSeconds(timing: SampleTiming, files: number, bytes: number): number | undefined {
+  const p = timing.points;
+  if (p.length === 0) return undefined;
+  const n = p.length;
+  const mb = p.reduce((a, x) => a + x.bytes, 0) / n;
+  const ms = p.reduce((a, x) => a + x.seconds, 0) / n;
+  const sxx = p.reduce((a, x) => a + (x.bytes - mb) ** 2, 0);
+  const sxy = p.reduce((a, x) => a + (x.bytes - mb) * (x.seconds - ms), 0);
+  let perByte = sxx > 0 ? sxy / sxx : 0;
+  let perFile = ms - perByte * mb;
+  if (perByte <= 0 || perFile < 0) {
+    // Too alike (or too noisy) to tell the two apart: all of it per byte, or per file for empty files.
+    perByte = mb > 0 ? ms / mb : 0;
+    perFile = mb > 0 ? 0 : ms;
+  }
+  return perFile * files + perByte * bytes;
+}
