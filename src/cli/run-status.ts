@@ -1,29 +1,22 @@
-import type { Writable } from 'node:stream';
 import { openSession } from '../app/backfill-session.js';
 import { dateOfDayNumber, dayNumberOf } from '../core/calendar.js';
 import { cellState, LEGEND, renderCoverageMap, type CellCounts } from '../core/coverage-map.js';
 import { UsageError } from '../core/errors.js';
 import { formatBytes, formatCount, wrapText } from '../core/format.js';
 import { datesOf } from '../core/selection.js';
-import { partitionPrefix, TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
-import { partitionFiles, type FileState } from '../engine/partition-files.js';
-import type { Source } from '../ports/source.js';
+import { TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
 import type { CloudFactories } from '../ports/cloud.js';
 import { requestFromOptions } from './backfill-request.js';
+import { statusOfPartition } from './status-partition.js';
+import type { StatusIo } from './status-io.js';
 import type { CliOptions } from './parse-args.js';
 
 /** Days shown when no dates are given: the four weeks up to today (UTC). */
 const DEFAULT_DAYS = 28;
 
-export interface StatusIo {
-  stdout: Writable & { isTTY?: boolean; columns?: number };
-  stderr: Writable;
-  env: NodeJS.ProcessEnv;
-  interrupt: AbortSignal;
-  now?: () => Date;
-}
+export type { StatusIo };
 
 /**
  * `analytics-backfill status`: what the bucket holds against what the warehouse holds, for a
@@ -53,7 +46,7 @@ export async function runStatus(
   const session = await openSession(request, { cloud: deps.cloud, recordDir: deps.recordDir, dryRun: true });
   try {
     if (opts.partition !== undefined)
-      return await drillDown(opts.partition, request.selection.dataType, session, io, opts.json);
+      return await statusOfPartition(opts.partition, request.selection.dataType, session, io, opts.json);
     const plan = await session.plan(io.interrupt);
     if (opts.sessions) return await sessionReport(plan, session.warehouse, io, opts.json);
     if (opts.json) io.stdout.write(`${JSON.stringify(statusJson(plan))}\n`);
@@ -134,47 +127,6 @@ export function statusText(plan: BackfillPlan, opts: { columns: number; color: b
     '',
   ].join('\n');
 }
-
-/** `--partition ENV/CATEGORY/YYYY-MM-DD/TIME`: each file of it, with its state and size. */
-async function drillDown(
-  spec: string,
-  dataType: string,
-  session: { source: Source; warehouse: Warehouse | undefined },
-  io: StatusIo,
-  json: boolean,
-): Promise<number> {
-  const [environment, category, ds, time, ...rest] = spec.split('/');
-  if (rest.length > 0 || !environment || !category || !ds || dayNumberOf(ds) === undefined || !isTimeBucket(time)) {
-    throw new UsageError(
-      `--partition "${spec}" is not ENVIRONMENT/CATEGORY/YYYY-MM-DD/TIME (TIME: 0-8, 8-16 or 16-24)`,
-    );
-  }
-  const partition = { dataType, environment, category, ds, time };
-  const counts: Record<FileState, number> = { landed: 0, staged: 0, missing: 0, unreadable: 0 };
-  const prefix = partitionPrefix(partition);
-  await partitionFiles(
-    session.source,
-    session.warehouse,
-    partition,
-    (o, state) => {
-      counts[state]++;
-      const name = o.name.slice(prefix.length);
-      if (json) io.stdout.write(`${JSON.stringify({ name, size: o.size, generation: o.generation, state })}\n`);
-      else io.stdout.write(`${state.padEnd(10)} ${formatBytes(o.size).padStart(9)}  ${name}\n`);
-    },
-    io.interrupt,
-  );
-  if (!json) {
-    const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    io.stdout.write(
-      `${formatCount(total)} files in ${environment}/${category}/${ds}/${time}: ${formatCount(counts.landed)} landed, ` +
-        `${formatCount(counts.staged)} staged, ${formatCount(counts.missing)} not landed, ${formatCount(counts.unreadable)} unreadable.\n`,
-    );
-  }
-  return 0;
-}
-
-const isTimeBucket = (t: string | undefined): t is TimeBucket => (TIME_BUCKETS as readonly string[]).includes(t ?? '');
 
 /**
  * `--sessions`: where landed events skip indexes within a session, per partition, beside what the

@@ -10,6 +10,7 @@ import {
   type FileWriter,
   type GapQuery,
   type GapRow,
+  type Landed,
   type Warehouse,
 } from '../ports/warehouse.js';
 import { qualified, tableSpecs, type TableSpec } from './bigquery-ddl.js';
@@ -241,11 +242,45 @@ export function createBigQueryWarehouse(
     }));
   }
 
+  /** What landed of `files` (reconciliation): three grouped queries; the events one scans `batch_id`. */
+  async function landed(files: readonly (FileKey & { batchId: string })[]): Promise<Landed> {
+    const out: Landed = { ledger: new Map(), debug: new Map(), events: new Map() };
+    await resolveProject();
+    const [exists] = await bq.dataset(names.logsDataset).table(names.logsTable).exists();
+    if (!exists || files.length === 0) return out;
+    const p = project();
+    const paths = JSON.stringify([...new Set(files.map((f) => f.filePath))]);
+    const batches = JSON.stringify([...new Set(files.map((f) => f.batchId))]);
+    const key = (r: Record<string, unknown>) =>
+      ledgerKey({ filePath: String(r.file_path), generation: String(r.file_generation) });
+    const inList = (column: string, param: string) => `${column} IN UNNEST(JSON_VALUE_ARRAY(@${param}))`;
+    for (const r of await countedQuery(
+      `SELECT file_path, file_generation, ANY_VALUE(event) AS event FROM ${qualified(p, names.logsDataset, names.logsTable)} ` +
+        `WHERE STARTS_WITH(event, 'ingested') AND ${inList('file_path', 'paths')} GROUP BY file_path, file_generation`,
+      { paths },
+    ))
+      out.ledger.set(key(r), String(r.event));
+    for (const r of await countedQuery(
+      `SELECT file_path, file_generation, COUNT(*) AS n FROM ${qualified(p, names.logsDataset, names.debugTable)} ` +
+        `WHERE ${inList('file_path', 'paths')} GROUP BY file_path, file_generation`,
+      { paths },
+    ))
+      out.debug.set(key(r), Number(r.n));
+    for (const r of await countedQuery(
+      `SELECT batch_id, COUNT(*) AS n FROM ${qualified(p, names.eventsDataset, names.eventsTable)} ` +
+        `WHERE ${inList('batch_id', 'batches')} GROUP BY batch_id`,
+      { batches },
+    ))
+      out.events.set(String(r.batch_id), Number(r.n));
+    return out;
+  }
+
   return {
     get url() {
       return `bigquery:${resolvedProject ?? given() ?? '(default project)'}`;
     },
     sessionGaps,
+    landed,
     async ensureTables() {
       ensured = ensureTables();
       await ensured;

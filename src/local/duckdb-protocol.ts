@@ -12,6 +12,7 @@ export type StoreOps = Pick<
   | 'ensureTables'
   | 'ingested'
   | 'sessionGaps'
+  | 'landed'
   | 'appendGroup'
   | 'commitGroup'
   | 'begin'

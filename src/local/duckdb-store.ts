@@ -210,6 +210,39 @@ export class DuckDbStore {
     return found;
   }
 
+  /** What landed of `files`: ledger texts and debug rows by `path#generation`, events by default batch id. */
+  async landed(
+    files: readonly (FileKey & { batchId: string })[],
+  ): Promise<[[string, string][], [string, number][], [string, number][]]> {
+    const exists = await this.connection.runAndReadAll(
+      'SELECT 1 FROM information_schema.tables WHERE table_schema = $schema AND table_name = $table',
+      { schema: this.names.logsDataset, table: this.names.logsTable },
+    );
+    if (exists.currentRowCount === 0 || files.length === 0) return [[], [], []];
+    const debug = `${quote(this.names.logsDataset)}.${quote(this.names.debugTable)}`;
+    const events = `${quote(this.names.eventsDataset)}.${quote(this.names.eventsTable)}`;
+    const paths = listValue([...new Set(files.map((f) => f.filePath))]);
+    const key = (p: unknown, g: unknown) => `${String(p)}#${String(g)}`;
+    const ledger = await this.connection.runAndReadAll(
+      `SELECT file_path, file_generation, any_value(event) FROM ${this.ledger}
+       WHERE starts_with(event, $mark) AND file_path IN (SELECT unnest($paths)) GROUP BY ALL`,
+      { mark: INGESTED_EVENT, paths },
+    );
+    const rejected = await this.connection.runAndReadAll(
+      `SELECT file_path, file_generation, count(*) FROM ${debug} WHERE file_path IN (SELECT unnest($paths)) GROUP BY ALL`,
+      { paths },
+    );
+    const counted = await this.connection.runAndReadAll(
+      `SELECT batch_id, count(*) FROM ${events} WHERE batch_id IN (SELECT unnest($batches)) GROUP BY ALL`,
+      { batches: listValue([...new Set(files.map((f) => f.batchId))]) },
+    );
+    return [
+      ledger.getRowsJS().map(([p, g, e]) => [key(p, g), String(e)]),
+      rejected.getRowsJS().map(([p, g, n]) => [key(p, g), Number(n)]),
+      counted.getRowsJS().map(([b, n]) => [String(b), Number(n)]),
+    ];
+  }
+
   /** The session gaps of landed events, per partition (see `GapRow`). */
   async sessionGaps(query: GapQuery): Promise<GapRow[]> {
     const events = `${quote(this.names.eventsDataset)}.${quote(this.names.eventsTable)}`;

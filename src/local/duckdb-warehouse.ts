@@ -136,6 +136,10 @@ export async function createDuckDbWarehouse(
       const found = await serial(() => call('ingested', paths));
       return new Set(found.map(([filePath, generation]) => ledgerKey({ filePath, generation })));
     },
+    async landed(files) {
+      const [ledger, debug, events] = await serial(() => call('landed', files));
+      return { ledger: new Map(ledger), debug: new Map(debug), events: new Map(events) };
+    },
     sessionGaps: (query) => serial(() => call('sessionGaps', query)),
     openWriter(limits) {
       const committer: GroupCommitter = {

@@ -76,6 +76,17 @@ export interface GapRow {
   sessions: number;
 }
 
+/**
+ * What landed of some files, to reconcile with what their ledger rows say was parsed: each file's
+ * ledger text (`ingested: N events, M debug rows`, by `ledgerKey`), its debug rows (by `ledgerKey`),
+ * and the events whose `batch_id` is each file's default one (`batchIdOf`), by batch id.
+ */
+export interface Landed {
+  ledger: Map<string, string>;
+  debug: Map<string, number>;
+  events: Map<string, number>;
+}
+
 export interface Warehouse {
   /** `bigquery:PROJECT` or `duckdb:/abs/file.duckdb`, for messages and run records. */
   readonly url: string;
@@ -95,6 +106,8 @@ export interface Warehouse {
   openWriter(limits?: Partial<GroupLimits>): FileWriter;
   /** The session gaps of landed events, per partition (at most a few thousand rows: one per partition). */
   sessionGaps?(query: GapQuery): Promise<GapRow[]>;
+  /** For reconciliation: what landed of `files` (a few thousand at a time). */
+  landed?(files: readonly (FileKey & { batchId: string })[]): Promise<Landed>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, utimesSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { runMain } from '../helpers/run-main.js';
 
 const dir = (b: string, env: string, ds: string, time: string) =>
@@ -48,6 +49,12 @@ describe('analytics-backfill status', () => {
     const changed = join(dir(b, 'live', '2026-03-02', '0-8'), 'd');
     writeFileSync(changed, '{"eventClass":"c","eventId":"d-new"}\n'); // a new version of a landed file
     utimesSync(changed, new Date('2026-03-05T00:00:00Z'), new Date('2026-03-05T00:00:00Z'));
+    // One event of file a lost from the warehouse after it landed (reconciliation must see it).
+    const db = await DuckDBInstance.create(w);
+    const c = await db.connect();
+    await c.run("DELETE FROM events.events_function WHERE event_id = 'a-1'");
+    c.closeSync();
+    db.closeSync();
     const before = statSync(w).mtimeMs;
     const records = readdirSync(runs).length;
 
@@ -86,9 +93,20 @@ describe('analytics-backfill status', () => {
         .filter((l) => l !== '')
         .map((l) => l.replace(/\s+/g, ' ')),
     ).toEqual([
-      'landed 35 B c',
+      'landed 35 B 1/1 ev 0/0 dbg c',
       'missing 36 B c2',
-      '2 files in live/c/2026-03-01/8-16: 1 landed, 0 staged, 1 not landed, 0 unreadable.',
+      '2 files in live/c/2026-03-01/8-16: 1 landed, 0 staged, 1 not landed, 0',
+      'unreadable. Of the landed: 1 hold exactly what their ledger row says was parsed.',
+    ]);
+    // Reconciled against the ledger: file a lost an event after it landed.
+    const lost = await runMain([...args, '--partition', 'live/c/2026-03-01/0-8', '--json']);
+    const files = lost.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(files.map((f) => [f.name, f.parsed, f.found, f.matches])).toEqual([
+      ['a', { events: 3, debug: 0 }, { events: 2, debug: 0 }, false],
+      ['b', { events: 1, debug: 0 }, { events: 1, debug: 0 }, true],
     ]);
     const bad = await runMain([...args, '--partition', 'live/c/2026-03-01']);
     expect(bad.code).toBe(2);

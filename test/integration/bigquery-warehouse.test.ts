@@ -130,7 +130,7 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))(
       expect(debug.timePartitioning).toMatchObject({ type: 'DAY', field: 'event_ds' });
     });
 
-    it('finds the gaps in event_index within each session, per UTC day and time bucket of their midpoint', async () => {
+    it('finds the gaps in event_index within each session, per UTC day and time bucket of their midpoint; and reconciles a landed file', async () => {
       const t = names('gaps');
       const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
       await wh.ensureTables();
@@ -173,6 +173,12 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))(
         { environment: 'staging', day: day('2024-03-01'), bucket: 1, gaps: 1, missing: 2, sessions: 1 },
         { environment: 'staging', day: day('2024-03-03'), bucket: 0, gaps: 1, missing: 1, sessions: 1 },
       ]);
+      // Reconciliation: the ledger row's counts against the rows found (events by the default batch_id).
+      const key = { filePath: ctx.filePath, generation: ctx.generation };
+      const landed = await wh.landed!([{ ...key, batchId: batchIdOf(ctx.name) }]);
+      expect(landed.ledger.get(ledgerKey(key))).toBe(`ingested: ${events.length} events, 0 debug rows`);
+      expect(landed.events.get(batchIdOf(ctx.name))).toBe(events.length);
+      expect(landed.debug.get(ledgerKey(key)) ?? 0).toBe(0);
     });
 
     it('writes a file whole with the right types, records it in the ledger, and never twice', async () => {
