@@ -262,7 +262,8 @@ try {
     // The dry run previews against the warehouse the backfill writes: BigQuery's ledger for gs://,
     // the DuckDB file for a folder (not there yet: counts only).
     const warehouseOf = kind === 'gcs' ? 'bigquery:local-project' : `duckdb:${join(state, `n${n}.duckdb`)}`;
-    const dry = await measure([...args, '--warehouse', warehouseOf, '--dry-run'], { env });
+    // Run as npx runs it: the executable itself, so its shebang's V8 flags apply.
+    const dry = await measure([...args, '--warehouse', warehouseOf, '--dry-run'], { env, exec: true });
     const real =
       kind === 'gcs'
         ? ['--warehouse', 'bigquery:local-project', '--topic', topic]
@@ -270,7 +271,7 @@ try {
     const skip = kind === 'folder' && n > DIRECT_MAX;
     const run = skip
       ? { code: 0, stdout: '{}', seconds: NaN, rssMiB: NaN, cpuSeconds: NaN, stderr: '' }
-      : await measure([...args, ...real], { env });
+      : await measure([...args, ...real], { env, exec: true });
     if (dry.code !== 0 || run.code !== 0)
       throw new Error(`CLI failed (${dry.code}, ${run.code}):\n${dry.stderr.slice(-2000)}\n${run.stderr.slice(-2000)}`);
     const plan = JSON.parse(dry.stdout);
