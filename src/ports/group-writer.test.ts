@@ -12,7 +12,7 @@ async function* rows(n: number, failAt?: number): AsyncGenerator<RowBatch> {
 }
 
 /** A committer that records every group it committed; `breaks` makes a group holding that file fail. */
-function recorder(breaks?: string) {
+function recorder(breaks?: string, commitMs = 0) {
   const groups: string[][] = [];
   const alone: string[] = [];
   const open = new Map<number, string[]>();
@@ -32,17 +32,21 @@ function recorder(breaks?: string) {
       }),
     commit: (group: number) =>
       inOrder(async () => {
+        await new Promise((r) => setTimeout(r, commitMs));
         const paths = open.get(group) ?? [];
         open.delete(group);
         if (breaks !== undefined && paths.includes(breaks)) throw new Error(`cannot store ${breaks}`);
         groups.push(paths);
       }),
-    async writeAlone(file, batches) {
-      for await (const _ of batches);
-      if (file.filePath === breaks) throw new Error(`cannot store ${breaks}`);
-      alone.push(file.filePath);
-      return 'written';
-    },
+    writeAlone: (file, batches) =>
+      inOrder(async () => {
+        // As DuckDB: a file's own transaction cannot start while a group's is open.
+        if (open.size > 0) throw new Error(`${file.filePath} alone while group ${[...open.keys()].join()} is open`);
+        for await (const _ of batches);
+        if (file.filePath === breaks) throw new Error(`cannot store ${breaks}`);
+        alone.push(file.filePath);
+        return 'written' as const;
+      }),
   };
   return { committer, groups, alone };
 }
@@ -77,6 +81,29 @@ describe('the group writer', () => {
     expect(results.map((x) => x.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect(r.groups).toEqual([]);
     expect(r.alone).toEqual(['/b/f0', '/b/f1', '/b/f3']);
+  });
+
+  it('a failed group is written again alone only after the group opened meanwhile is committed', async () => {
+    const r = recorder('/b/f1', 10);
+    const writer = createGroupWriter(r.committer, { maxFiles: 2, maxWaitMs: 60_000 });
+    const again = () => rows(1);
+    let release: () => void = () => undefined;
+    const slow = (async function* () {
+      await new Promise<void>((go) => (release = go));
+      yield* rows(1);
+    })();
+    const first = [0, 1].map((i) => writer.write(key(i), rows(1), again)); // a full group: its commit fails
+    const second = writer.write(key(2), rows(1), again); // the next group, handed over while f9 is read
+    const pendingSlow = writer.write(key(9), slow, again);
+    const settled = await Promise.allSettled(first);
+    release();
+    const results = [...settled, ...(await Promise.allSettled([second]))];
+    await pendingSlow;
+    await writer.close();
+    expect(results.map((x) => x.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ message: 'cannot store /b/f1' });
+    expect(r.alone).toEqual(['/b/f0']);
+    expect(r.groups.flat().sort()).toEqual(['/b/f2', '/b/f9']);
   });
 
   it('without a way to read a file again, a failed group fails its files (nothing of them landed)', async () => {

@@ -132,11 +132,15 @@ export function createGroupWriter(
     const done = Promise.all([...g.appended, committed]).then(
       () => Promise.all(g.members.map(async (m) => m.resolve(await m.outcome!))),
       // Nothing of the group landed: each file again in a commit of its own, so only a bad one fails.
+      // The group opened meanwhile is committed first, and every retry is queued at once: a file's
+      // own transaction cannot start while a group's is open, and none may open between them.
       async (error: unknown) => {
-        for (const m of g.members) {
-          if (m.again) await committer.writeAlone(m.file, m.again()).then(m.resolve, m.reject);
-          else m.reject(error);
-        }
+        commit();
+        await Promise.all(
+          g.members.map((m) =>
+            m.again ? committer.writeAlone(m.file, m.again()).then(m.resolve, m.reject) : m.reject(error),
+          ),
+        );
       },
     );
     const tracked = done.then(() => {
