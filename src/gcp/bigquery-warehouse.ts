@@ -352,8 +352,9 @@ function sessionGapSql(events: string): string {
         AND event_timestamp >= TIMESTAMP_MICROS(@from) AND event_timestamp < TIMESTAMP_MICROS(@to)
         AND analytics_environment IN UNNEST(@envs)
     ), g AS (
-      SELECT env, session_id, event_index - prev_index - 1 AS missing, prev_us + DIV(us - prev_us, 2) AS mid
-      FROM e WHERE prev_index IS NOT NULL AND event_index - prev_index > 1
+      SELECT env, session_id, CAST(event_index AS NUMERIC) - CAST(prev_index AS NUMERIC) - 1 AS missing,
+        prev_us + DIV(us - prev_us, 2) AS mid
+      FROM e WHERE prev_index IS NOT NULL AND CAST(event_index AS NUMERIC) - CAST(prev_index AS NUMERIC) > 1
     )
     SELECT env, DIV(mid, ${DAY_US}) AS day, DIV(MOD(mid, ${DAY_US}), 28800000000) AS bucket,
       COUNT(*) AS gaps, SUM(missing) AS missing, COUNT(DISTINCT session_id) AS sessions

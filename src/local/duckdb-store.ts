@@ -561,8 +561,8 @@ function sessionGapSql(events: string): string {
         AND analytics_environment IN (SELECT unnest($envs))
       WINDOW w AS (PARTITION BY analytics_environment, session_id ORDER BY event_index)
     ), g AS (
-      SELECT env, session_id, event_index - prev_index - 1 AS missing, prev_us + (us - prev_us) / 2 AS mid
-      FROM e WHERE prev_index IS NOT NULL AND event_index - prev_index > 1
+      SELECT env, session_id, event_index::HUGEINT - prev_index - 1 AS missing, prev_us + (us - prev_us) / 2 AS mid
+      FROM e WHERE prev_index IS NOT NULL AND event_index::HUGEINT - prev_index > 1
     )
     SELECT env, CAST(floor(mid / 86400000000) AS BIGINT) AS day,
       CAST(floor((mid - floor(mid / 86400000000) * 86400000000) / 28800000000) AS BIGINT) AS bucket,

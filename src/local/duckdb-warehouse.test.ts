@@ -142,6 +142,27 @@ describe('DuckDB warehouse', () => {
     ]);
   });
 
+  it('finds session gaps however far apart the indexes are (both ends of BIGINT: no overflow)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
+    const wh = await createDuckDbWarehouse(file);
+    const at = 1_772_323_200_000_000n; // 2026-03-01T00:00:00Z
+    const events = [-9223372036854775808n, 0n, 9223372036854775807n].map((index, i) => ({
+      ...event(`x${i}`),
+      session_id: 's',
+      event_index: index,
+      event_timestamp: at + BigInt(i) * 60_000_000n,
+    }));
+    const rows = async function* (): AsyncGenerator<RowBatch> {
+      yield { events, debug: [], logs: [log('/b/x', 'ingested: 3 events, 0 debug rows')] };
+    };
+    expect(await writeOneFile(wh, { filePath: '/b/x', generation: '1' }, rows())).toBe('written');
+    const day = Number(at / 86_400_000_000n);
+    expect(await wh.sessionGaps!({ environments: ['testing'], firstDay: day, lastDay: day })).toEqual([
+      { environment: 'testing', day, bucket: 0, gaps: 2, missing: Number('18446744073709551613'), sessions: 1 },
+    ]);
+    await wh.close();
+  });
+
   it("groups larger than DuckDB's memory limit still land whole (a failed commit is retried file by file, the file reopened)", async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
     const wh = await createDuckDbWarehouse(file, undefined, { memoryLimit: '16MB' });

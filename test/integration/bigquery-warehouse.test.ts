@@ -156,6 +156,9 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))(
         e('s4', 3, '2024-03-03T03:00:00Z'),
         e('s5', 1, '2024-03-01T01:00:00Z', 'live'),
         e('s5', 9, '2024-03-01T02:00:00Z', 'live'), // another environment
+        e('s7', 0, '2024-03-03T05:00:00Z'), // indexes at both ends of INT64: no overflow
+        { ...e('s7', 0, '2024-03-03T05:10:00Z'), event_index: -9223372036854775808n, event_id: 's7-min' },
+        { ...e('s7', 0, '2024-03-03T05:20:00Z'), event_index: 9223372036854775807n, event_id: 's7-max' },
         e('s6', 1, '2024-02-01T01:00:00Z'),
         e('s6', 5, '2024-02-01T02:00:00Z'), // outside the dates
       ];
@@ -171,7 +174,14 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))(
       expect(gaps).toEqual([
         { environment: 'staging', day: day('2024-03-01'), bucket: 0, gaps: 1, missing: 2, sessions: 1 },
         { environment: 'staging', day: day('2024-03-01'), bucket: 1, gaps: 1, missing: 2, sessions: 1 },
-        { environment: 'staging', day: day('2024-03-03'), bucket: 0, gaps: 1, missing: 1, sessions: 1 },
+        {
+          environment: 'staging',
+          day: day('2024-03-03'),
+          bucket: 0,
+          gaps: 3,
+          missing: Number('18446744073709551614'),
+          sessions: 2,
+        },
       ]);
       // Reconciliation: the ledger row's counts against the rows found (events by the default batch_id).
       const key = { filePath: ctx.filePath, generation: ctx.generation };
