@@ -1,5 +1,6 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
+import type { CloudFactories } from '../../src/ports/cloud.js';
 import type { CliResult } from './run-cli.js';
 
 /**
@@ -7,7 +8,11 @@ import type { CliResult } from './run-cli.js';
  * process: for flows that need no signal, no terminal and no working folder of their own. stdin is
  * not a terminal and stdout a pipe, as under a script.
  */
-export async function runMain(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export async function runMain(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  cloud?: CloudFactories,
+): Promise<CliResult> {
   const out = capture();
   const err = capture();
   const code = await main(args, {
@@ -16,6 +21,7 @@ export async function runMain(args: readonly string[], env: NodeJS.ProcessEnv = 
     stderr: err.stream,
     env: { ...process.env, ...env },
     interrupt: new AbortController().signal,
+    cloud,
   });
   return { code, stdout: out.text(), stderr: err.text() };
 }

@@ -29,6 +29,7 @@ import type { Publisher } from '../../src/ports/publisher.js';
 import type { Source } from '../../src/ports/source.js';
 import type { Warehouse } from '../../src/ports/warehouse.js';
 import { until } from '../helpers/until.js';
+import { runMain } from '../helpers/run-main.js';
 import {
   emulatorsAvailable,
   startBigQuery,
@@ -281,6 +282,46 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
       } finally {
         await ps.stop();
       }
+    }, 120_000);
+
+    it('status through the CLI on the emulators: each partition as the plan counts it, and nothing written', async () => {
+      const env = {
+        STORAGE_EMULATOR_ENDPOINT: gcs.endpoint,
+        BIGQUERY_EMULATOR_ENDPOINT: bqEmu.endpoint,
+        BIGQUERY_EMULATOR_GRPC: bqEmu.grpc,
+        BIGQUERY_EMULATOR_PROJECT: bqEmu.project,
+      };
+      const rowsOf = async (table: string) => {
+        const [r] = await bq.query({ query: `SELECT COUNT(*) AS n FROM \`${bqEmu.project}.${table}\`` });
+        return Number((r[0] as { n: number }).n);
+      };
+      const before = await rowsOf('logs.events_logs_function');
+      const args = [
+        'status',
+        '-b',
+        `gs://${BUCKET}`,
+        '-w',
+        `bigquery:${bqEmu.project}`,
+        '-s',
+        SELECTION.start,
+        '-u',
+        SELECTION.stop,
+      ];
+      const r = await runMain([...args, '--json'], env, gcpCloudFactories(env));
+      expect(r.code, r.stderr).toBe(0);
+      const status = JSON.parse(r.stdout) as {
+        partitions: { environment: string; ds: string; time: string; files: number; landed: number }[];
+      };
+      const plan = await planBackfill({ source, warehouse, selection: SELECTION });
+      expect(status.partitions.map((p) => `${p.environment} ${p.ds} ${p.time} ${p.files} ${p.landed}`)).toEqual(
+        plan.partitions.map(
+          (p) => `${p.partition.environment} ${p.partition.ds} ${p.partition.time} ${p.matched} ${p.alreadyIngested}`,
+        ),
+      );
+      expect(status.partitions.length).toBeGreaterThan(0);
+      const text = await runMain(args, { ...env, NO_COLOR: '1' }, gcpCloudFactories(env));
+      expect(text.stdout).toMatch(/^live +[#+\-.~ ]+$/m);
+      expect(await rowsOf('logs.events_logs_function')).toBe(before);
     }, 120_000);
 
     it('a run interrupted by the Pub/Sub emulator stopping is resumed, sending only the rest', async () => {
