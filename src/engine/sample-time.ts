@@ -44,14 +44,7 @@ export async function timeSample(
   const each = Math.max(64 * 1024, Math.floor(SAMPLE_BYTES / Math.max(1, sample.length)));
   const readParse = async (object: SourceObject, max: number): Promise<number> => {
     let read = 0;
-    const ctx = {
-      bucket: source.bucket,
-      name: object.name,
-      filePath: source.filePath(object.name),
-      generation: object.generation,
-      jobName: 'sample',
-      insertedAt: 0n,
-    };
+    const ctx = contextOf(source, object);
     const bytes = async function* () {
       for await (const chunk of source.read(object.name, object.generation)) {
         yield chunk;
@@ -81,14 +74,7 @@ export async function timeSample(
   }
   for (const until = now() + 50; warm.length > 0 && now() < until;) {
     for (const { object, chunks } of warm) {
-      const ctx = {
-        bucket: source.bucket,
-        name: object.name,
-        filePath: source.filePath(object.name),
-        generation: object.generation,
-        jobName: 'sample',
-        insertedAt: 0n,
-      };
+      const ctx = contextOf(source, object);
       for await (const _ of parseEvents(chunks, ctx));
     }
   }
@@ -124,4 +110,17 @@ export function forecastSeconds(timing: SampleTiming, files: number, bytes: numb
     perFile = mb > 0 ? 0 : ms;
   }
   return perFile * files + perByte * bytes;
+}
+
+/** The file context the parser needs for a sampled file (nothing it makes is written). */
+function contextOf(source: Source, object: SourceObject) {
+  const filePath = source.filePath(object.name);
+  return {
+    bucket: source.bucket,
+    name: object.name,
+    filePath,
+    generation: object.generation,
+    jobName: 'sample',
+    insertedAt: 0n,
+  };
 }

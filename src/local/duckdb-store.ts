@@ -190,14 +190,20 @@ export class DuckDbStore {
     this.ready = true;
   }
 
+  /** Whether `schema.table` exists (a read-only warehouse may never have been written). */
+  private async tableExists(schema: string, table: string): Promise<boolean> {
+    const reader = await this.connection.runAndReadAll(
+      'SELECT 1 FROM information_schema.tables WHERE table_schema = $schema AND table_name = $table',
+      { schema, table },
+    );
+    return reader.currentRowCount > 0;
+  }
+
   /** `[file_path, file_generation]` of the ledger rows among `paths`. */
   async ingested(paths: readonly string[]): Promise<[string, string][]> {
     await this.ensureTables();
-    const exists = await this.connection.runAndReadAll(
-      'SELECT 1 FROM information_schema.tables WHERE table_schema = $schema AND table_name = $table',
-      { schema: this.names.logsDataset, table: this.names.logsTable },
-    );
-    if (exists.currentRowCount === 0) return []; // read-only on a warehouse never written
+    const exists = await this.tableExists(this.names.logsDataset, this.names.logsTable);
+    if (!exists) return []; // read-only on a warehouse never written
     const found: [string, string][] = [];
     for (let i = 0; i < paths.length; i += 10_000) {
       const reader = await this.connection.runAndReadAll(
@@ -214,11 +220,8 @@ export class DuckDbStore {
   async landed(
     files: readonly (FileKey & { batchId: string })[],
   ): Promise<[[string, string][], [string, number][], [string, number][]]> {
-    const exists = await this.connection.runAndReadAll(
-      'SELECT 1 FROM information_schema.tables WHERE table_schema = $schema AND table_name = $table',
-      { schema: this.names.logsDataset, table: this.names.logsTable },
-    );
-    if (exists.currentRowCount === 0 || files.length === 0) return [[], [], []];
+    const exists = await this.tableExists(this.names.logsDataset, this.names.logsTable);
+    if (!exists || files.length === 0) return [[], [], []];
     const debug = `${quote(this.names.logsDataset)}.${quote(this.names.debugTable)}`;
     const events = `${quote(this.names.eventsDataset)}.${quote(this.names.eventsTable)}`;
     const paths = listValue([...new Set(files.map((f) => f.filePath))]);
@@ -246,11 +249,8 @@ export class DuckDbStore {
   /** The session gaps of landed events, per partition (see `GapRow`). */
   async sessionGaps(query: GapQuery): Promise<GapRow[]> {
     const events = `${quote(this.names.eventsDataset)}.${quote(this.names.eventsTable)}`;
-    const exists = await this.connection.runAndReadAll(
-      'SELECT 1 FROM information_schema.tables WHERE table_schema = $schema AND table_name = $table',
-      { schema: this.names.eventsDataset, table: this.names.eventsTable },
-    );
-    if (exists.currentRowCount === 0) return [];
+    const exists = await this.tableExists(this.names.eventsDataset, this.names.eventsTable);
+    if (!exists) return [];
     const reader = await this.connection.runAndReadAll(sessionGapSql(events), {
       envs: listValue([...query.environments]),
       from: BigInt(query.firstDay) * DAY_US,
