@@ -141,7 +141,7 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
       progress.listedPartitions++;
       opts.onProgress?.({ ...progress });
     };
-    for await (const _ of mapConcurrent(partitions.keys(), opts.listConcurrency ?? 16, listOne, signal));
+    for await (const _ of mapConcurrent(partitions.keys(), opts.listConcurrency ?? source.listConcurrency ?? 16, listOne, signal));
     signal?.throwIfAborted();
     await lookups.done();
     journal?.finish();

@@ -22,4 +22,9 @@ export interface Source {
   read(name: string, generation?: string): AsyncIterable<Uint8Array>;
   /** How logs name the file: `gs://bucket/name`, or the local file's absolute path. */
   filePath(name: string): string;
+  /**
+   * Partitions to list at once (default 16: a bucket's pages are round trips). A folder answers at
+   * once, and listing more partitions at a time only holds more of the listing in memory.
+   */
+  readonly listConcurrency?: number;
 }
