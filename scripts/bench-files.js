@@ -4,7 +4,8 @@
 //  - 10,000 files of 10 events (2 environments × 2 categories × 5 days × 3 buckets): ratio to the floor
 //    (limit 3×); every event lands once, one ledger row per file, and a second run adds nothing.
 //  - 20,000 and 100,000 one-event files: files/s (limit ≥ 5,000) and peak RSS (≤ 256 MiB, the
-//    100k peak within 15% of the 20k peak).
+//    100k peak within 15% of the 20k peak). Then `status --json` over the same folder and DuckDB file
+//    (issue 15: within 256 MiB, in seconds; every file counted as landed).
 // BENCH_FILES_CASES=small,one picks cases; BENCH_FILES_ONE=20000,100000 the one-event sizes.
 // A wrong count always fails the bench; a figure past its limit is printed as `LIMIT MISSED` and
 // fails it only with BENCH_STRICT=1 (CI runs it to measure and to check the counts).
@@ -164,6 +165,26 @@ if (cases.includes('small')) {
   );
 }
 
+/** `status --json` over a folder of `n` landed files: seconds and peak RSS, and the counts checked. */
+async function statusOver(bucket, db, n, days) {
+  const args = ['status', '--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`];
+  const r = await measure([BIN, ...args, '--event-ds-start', days[0], '--event-ds-stop', days.at(-1), '--json'], {
+    exec: true,
+  });
+  const totals = r.code === 0 ? JSON.parse(r.stdout).totals : {};
+  check(`status over ${n}: every file counted, all landed`, totals.files === n && totals.landed === n);
+  limit(`status over ${n}: peak RSS ${Math.round(r.rssMiB)} MiB, limit 256`, r.rssMiB <= 256);
+  console.log(
+    JSON.stringify({
+      bench: `status-${n}-duckdb`,
+      files: n,
+      seconds: round(r.seconds),
+      rssMiB: Math.round(r.rssMiB),
+      limits: { rssMiB: 256 },
+    }),
+  );
+}
+
 if (cases.includes('one')) {
   const peaks = {};
   for (const n of oneSizes) {
@@ -181,6 +202,7 @@ if (cases.includes('one')) {
     limit(`${n}: ${Math.round(rate)} files/s, limit ≥ 5,000`, rate >= 5000);
     limit(`${n}: peak RSS ${Math.round(r.rssMiB)} MiB, limit 256`, r.rssMiB <= 256);
     peaks[n] = r.rssMiB;
+    if (n === Math.max(...oneSizes)) await statusOver(bucket, db, n, days);
     console.log(
       JSON.stringify({
         bench: `files-${n}-x1-duckdb`,
