@@ -1,4 +1,4 @@
-import { planBackfill, type BackfillPlan, type PlanProgress } from '../engine/plan-backfill.js';
+import { planBackfill, type BackfillPlan, type PlanOptions, type PlanProgress } from '../engine/plan-backfill.js';
 import { runBackfill, type RunEvent, type RunSummary } from '../engine/run-backfill.js';
 import { resolveSelection } from '../engine/resolve-selection.js';
 import { newRunId, RunRecord } from '../engine/run-record.js';
@@ -28,6 +28,8 @@ export interface SessionOptions {
    * open, and a person may read the preview for as long as they like.
    */
   releaseBetween?: boolean;
+  /** For `status`: the plan also counts failed files and files with rejected lines (see PlanOptions). */
+  coverage?: PlanOptions['coverage'];
 }
 
 /** One backfill from plan to run: the steps the `--yes` CLI and the wizard both take. */
@@ -95,6 +97,7 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
             selection: req.selection,
             reprocess: req.reprocess,
             exclude: opts.exclude,
+            ...(opts.coverage ? { coverage: opts.coverage } : {}),
             signal,
             onProgress,
             // A dry run writes nothing: it keeps no list of files, only the counts.

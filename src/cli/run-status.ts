@@ -6,7 +6,9 @@ import { formatBytes, formatCount, wrapText } from '../core/format.js';
 import { datesOf } from '../core/selection.js';
 import { TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
 import type { Warehouse } from '../ports/warehouse.js';
-import type { BackfillPlan } from '../engine/plan-backfill.js';
+import type { BackfillPlan, PartitionPlan } from '../engine/plan-backfill.js';
+import { failedFiles } from '../engine/failed-files.js';
+import { openSource } from '../app/open-ports.js';
 import type { CloudFactories } from '../ports/cloud.js';
 import { requestFromOptions } from './backfill-request.js';
 import { statusOfPartition } from './status-partition.js';
@@ -43,10 +45,19 @@ export async function runStatus(
     start,
     stop,
   });
-  const session = await openSession(request, { cloud: deps.cloud, recordDir: deps.recordDir, dryRun: true });
+  // Failures live in this machine's run records (a failed file writes nothing to the warehouse).
+  const source = await openSource(request.bucket, request.project, deps.cloud);
+  const failed = await failedFiles(deps.recordDir, source.url);
+  const session = await openSession(request, {
+    cloud: deps.cloud,
+    recordDir: deps.recordDir,
+    dryRun: true,
+    source,
+    coverage: { failed },
+  });
   try {
     if (opts.partition !== undefined)
-      return await statusOfPartition(opts.partition, request.selection.dataType, session, io, opts.json);
+      return await statusOfPartition(opts.partition, request.selection.dataType, session, io, opts.json, failed);
     const plan = await session.plan(io.interrupt);
     if (opts.sessions) return await sessionReport(plan, session.warehouse, io, opts.json);
     if (opts.json) io.stdout.write(`${JSON.stringify(statusJson(plan))}\n`);
@@ -74,7 +85,9 @@ export function statusJson(plan: BackfillPlan) {
       landed: p.alreadyIngested,
       staged: p.staged,
       missing: p.matched - p.alreadyIngested - p.staged,
-      state: cellState({ files: p.matched, landed: p.alreadyIngested, staged: p.staged }),
+      failed: p.failed ?? 0,
+      rejecting: p.rejecting ?? 0,
+      state: cellState(countsOf(p)),
     })),
     totals: {
       files: plan.totals.matched,
@@ -82,9 +95,21 @@ export function statusJson(plan: BackfillPlan) {
       landed: plan.totals.alreadyIngested,
       staged: plan.totals.staged,
       missing: plan.totals.matched - plan.totals.alreadyIngested - plan.totals.staged,
+      failed: sum(plan, (p) => p.failed ?? 0),
+      rejecting: sum(plan, (p) => p.rejecting ?? 0),
     },
   };
 }
+
+const countsOf = (p: PartitionPlan): CellCounts => ({
+  files: p.matched,
+  landed: p.alreadyIngested,
+  staged: p.staged,
+  failed: p.failed ?? 0,
+  rejecting: p.rejecting ?? 0,
+});
+
+const sum = (plan: BackfillPlan, of: (p: PartitionPlan) => number) => plan.partitions.reduce((n, p) => n + of(p), 0);
 
 /** The map, its legend and the totals, for a terminal of `columns`. */
 export function statusText(plan: BackfillPlan, opts: { columns: number; color: boolean }): string {
@@ -92,10 +117,13 @@ export function statusText(plan: BackfillPlan, opts: { columns: number; color: b
   const cells = new Map<string, CellCounts>();
   for (const p of plan.partitions) {
     const key = `${p.partition.environment}/${p.partition.ds}/${p.partition.time}`;
-    const c = cells.get(key) ?? { files: 0, landed: 0, staged: 0 };
-    c.files += p.matched;
-    c.landed += p.alreadyIngested;
-    c.staged += p.staged;
+    const c = cells.get(key) ?? { files: 0, landed: 0, staged: 0, failed: 0, rejecting: 0 };
+    const add = countsOf(p);
+    c.files += add.files;
+    c.landed += add.landed;
+    c.staged += add.staged;
+    c.failed = (c.failed ?? 0) + (add.failed ?? 0);
+    c.rejecting = (c.rejecting ?? 0) + (add.rejecting ?? 0);
     cells.set(key, c);
   }
   const map = renderCoverageMap(
@@ -121,7 +149,9 @@ export function statusText(plan: BackfillPlan, opts: { columns: number; color: b
     ...wrapText(LEGEND, width),
     ...wrapText(
       `${formatCount(t.matched)} files (${formatBytes(t.bytes)}) in ${formatCount(t.partitions)} partitions: ` +
-        `${formatCount(t.alreadyIngested)} landed, ${formatCount(t.staged)} staged, ${formatCount(missing)} not landed.`,
+        `${formatCount(t.alreadyIngested)} landed (${formatCount(sum(plan, (p) => p.rejecting ?? 0))} with lines rejected), ` +
+        `${formatCount(t.staged)} staged, ${formatCount(missing)} not landed ` +
+        `(${formatCount(sum(plan, (p) => p.failed ?? 0))} failed: see --partition).`,
       width,
     ),
     '',

@@ -22,6 +22,7 @@ export async function statusOfPartition(
   session: { source: Source; warehouse: Warehouse | undefined },
   io: StatusIo,
   json: boolean,
+  failed: ReadonlyMap<string, string> = new Map(),
 ): Promise<number> {
   const [environment, category, ds, time, ...rest] = spec.split('/');
   if (rest.length > 0 || !environment || !category || !ds || dayNumberOf(ds) === undefined || !isTimeBucket(time)) {
@@ -31,7 +32,7 @@ export async function statusOfPartition(
   }
   const partition = { dataType, environment, category, ds, time };
   const prefix = partitionPrefix(partition);
-  const counts: Record<FileState, number> = { landed: 0, staged: 0, missing: 0, unreadable: 0 };
+  const counts: Record<FileState, number> = { landed: 0, staged: 0, missing: 0, failed: 0, unreadable: 0 };
   const tally = { matching: 0, short: 0, over: 0 };
   let pending: { object: SourceObject; state: FileState }[] = [];
 
@@ -54,12 +55,19 @@ export async function statusOfPartition(
         else tally.over++;
       }
       const name = object.name.slice(prefix.length);
+      const why =
+        state === 'failed'
+          ? failed.get(`${object.name}#${object.generation}`)
+          : state === 'unreadable'
+            ? object.problem
+            : undefined;
       if (json) {
         const line = {
           name,
           size: object.size,
           generation: object.generation,
           state,
+          ...(why ? { error: why } : {}),
           ...(check ? { parsed: check.parsed, found: check.found, matches: check.matches } : {}),
         };
         io.stdout.write(`${JSON.stringify(line)}\n`);
@@ -67,7 +75,10 @@ export async function statusOfPartition(
         const recon = check?.parsed
           ? `${check.found.events}/${check.parsed.events} ev ${check.found.debug}/${check.parsed.debug} dbg${check.matches ? '' : ' !'}`
           : '';
-        io.stdout.write(`${state.padEnd(10)} ${formatBytes(object.size).padStart(9)}  ${recon.padEnd(22)} ${name}\n`);
+        io.stdout.write(
+          `${state.padEnd(10)} ${formatBytes(object.size).padStart(9)}  ${recon.padEnd(22)} ${name}\n` +
+            (why ? `           ${oneLine(why)}\n` : ''),
+        );
       }
     }
   };
@@ -81,6 +92,7 @@ export async function statusOfPartition(
       pending.push({ object, state });
     },
     io.interrupt,
+    failed,
   );
   // The partition's list (one folder's files) is gathered first, then reconciled a chunk at a time.
   const all = pending;
@@ -101,12 +113,16 @@ export async function statusOfPartition(
     io.stdout.write(
       `${wrapText(
         `${formatCount(total)} files in ${environment}/${category}/${ds}/${time}: ${formatCount(counts.landed)} landed, ` +
-          `${formatCount(counts.staged)} staged, ${formatCount(counts.missing)} not landed, ${formatCount(counts.unreadable)} unreadable.${landedLine}`,
+          `${formatCount(counts.staged)} staged, ${formatCount(counts.missing)} not landed, ${formatCount(counts.failed)} failed, ` +
+          `${formatCount(counts.unreadable)} unreadable.${landedLine}`,
         80,
       ).join('\n')}\n`,
     );
   }
   return 0;
 }
+
+/** An error as one line of the listing (an error may span lines; the listing never does). */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 300);
 
 const isTimeBucket = (t: string | undefined): t is TimeBucket => (TIME_BUCKETS as readonly string[]).includes(t ?? '');

@@ -13,6 +13,28 @@ describe('the coverage map', () => {
     expect(cellState(c(3, 0, 1))).toBe('missing');
   });
 
+  it('shows a failed file before anything else, and a landed cell with rejected lines apart from a clean one', () => {
+    expect(cellState({ files: 3, landed: 2, staged: 0, failed: 1 })).toBe('failed');
+    expect(cellState({ files: 3, landed: 0, staged: 0, failed: 1 })).toBe('failed');
+    expect(cellState({ files: 3, landed: 3, staged: 0, failed: 0, rejecting: 1 })).toBe('rejecting');
+    expect(cellState({ files: 3, landed: 2, staged: 0, failed: 0, rejecting: 1 })).toBe('partial');
+    const row = renderCoverageMap(
+      {
+        environments: ['live'],
+        days: ['2026-03-01'],
+        times: ['0-8', '8-16', '16-24'],
+        cell: (_e, _ds, time) =>
+          time === '0-8'
+            ? { files: 2, landed: 2, staged: 0, rejecting: 1 }
+            : time === '8-16'
+              ? { files: 2, landed: 1, staged: 0, failed: 1 }
+              : { files: 1, landed: 1, staged: 0 },
+      },
+      { columns: 80, color: false },
+    ).find((l) => l.startsWith('live'));
+    expect(row).toBe('live *!#');
+  });
+
   it('fits 80 columns: a row per environment, three cells per day, wrapped into blocks of days', () => {
     const days = datesOf('2026-02-20', '2026-04-10'); // 50 days
     const lines = renderCoverageMap(

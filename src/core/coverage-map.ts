@@ -5,19 +5,28 @@
  */
 import { TIME_BUCKETS, type TimeBucket } from './partition-layout.js';
 
-/** What one partition (`event_time=` folder) holds: files in the bucket, landed, staged. */
+/**
+ * What one partition (`event_time=` folder) holds: files in the bucket, landed, staged; failed (not
+ * landed: unreadable when listed, or their last attempt failed) and landed with lines rejected.
+ */
 export interface CellCounts {
   files: number;
   landed: number;
   staged: number;
+  failed?: number;
+  rejecting?: number;
 }
 
-export type CellState = 'empty' | 'landed' | 'staged' | 'partial' | 'missing';
+export type CellState = 'empty' | 'failed' | 'landed' | 'rejecting' | 'staged' | 'partial' | 'missing';
 
-/** A cell's state: no files; every file landed; the rest staged; some landed; none landed. */
+/**
+ * A cell's state: no files; a file failed (what needs a look first); every file landed (some with
+ * lines rejected into debug rows); the rest staged; some landed; none landed.
+ */
 export function cellState(c: CellCounts | undefined): CellState {
   if (!c || c.files === 0) return 'empty';
-  if (c.landed >= c.files) return 'landed';
+  if ((c.failed ?? 0) > 0) return 'failed';
+  if (c.landed >= c.files) return (c.rejecting ?? 0) > 0 ? 'rejecting' : 'landed';
   if (c.landed + c.staged >= c.files) return 'staged';
   return c.landed > 0 ? 'partial' : 'missing';
 }
@@ -25,13 +34,16 @@ export function cellState(c: CellCounts | undefined): CellState {
 /** Glyphs that read without colour (NO_COLOR, a pipe) and the colour each takes on a terminal. */
 const LOOK: Record<CellState, { glyph: string; color?: number }> = {
   landed: { glyph: '#', color: 32 },
+  rejecting: { glyph: '*', color: 34 },
+  failed: { glyph: '!', color: 35 },
   staged: { glyph: '~', color: 36 },
   partial: { glyph: '+', color: 33 },
   missing: { glyph: '-', color: 31 },
   empty: { glyph: '.' },
 };
 
-export const LEGEND = '# landed  ~ rest staged  + partly landed  - nothing landed  . no files';
+export const LEGEND =
+  '# landed  * landed, some lines rejected  ~ rest staged  + partly landed  - nothing landed  ! a file failed  . no files';
 
 export interface MapInput {
   environments: readonly string[];

@@ -48,6 +48,7 @@ describe('LedgerLookups', () => {
         answered.push(ledgerKey(f));
         if (landed) found.push(ledgerKey(f));
       },
+      {},
       100,
       3,
     );
@@ -77,6 +78,7 @@ describe('LedgerLookups', () => {
       warehouse,
       (f) => f,
       (f, landed, staged) => result.set(ledgerKey(f), landed ? 'landed' : staged ? 'staged' : 'open'),
+      {},
       10,
     );
     for (const f of all) await lookups.add(f);
@@ -119,6 +121,7 @@ describe('LedgerLookups', () => {
       l.warehouse,
       (f) => f,
       () => undefined,
+      {},
       10,
       8,
     );

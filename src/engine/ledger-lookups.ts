@@ -16,15 +16,19 @@ export class LedgerLookups<T> {
   constructor(
     private readonly warehouse: Warehouse | undefined,
     private readonly keyOf: (item: T) => FileKey,
-    /** `staged`: not landed, but a complete copy waits in staging for the next promotion. */
-    private readonly onResult: (item: T, landed: boolean, staged: boolean) => void,
+    /**
+     * `staged`: not landed, but a complete copy waits in staging for the next promotion;
+     * `rejecting` (asked only with `ask.rejecting`): landed with lines rejected into debug rows.
+     */
+    private readonly onResult: (item: T, landed: boolean, staged: boolean, rejecting: boolean) => void,
+    private readonly ask: { rejecting?: boolean } = {},
     private readonly chunkSize = 2000,
     private readonly maxInFlight = 4,
   ) {}
 
   /** Adds an item of partition `group` to look up; waits only when enough lookups are already running. */
   async add(item: T, group = 0): Promise<void> {
-    if (!this.warehouse) return this.onResult(item, false, false);
+    if (!this.warehouse) return this.onResult(item, false, false, false);
     let chunk = this.chunks.get(group);
     if (!chunk) this.chunks.set(group, (chunk = []));
     chunk.push(item);
@@ -53,9 +57,12 @@ export class LedgerLookups<T> {
       const landed = await warehouse.ingested(keys);
       const open = keys.filter((k) => !landed.has(ledgerKey(k)));
       const staged = warehouse.staged && open.length > 0 ? await warehouse.staged(open) : new Set<string>();
+      const done = keys.filter((k) => landed.has(ledgerKey(k)));
+      const rejecting =
+        this.ask.rejecting && warehouse.rejecting && done.length > 0 ? await warehouse.rejecting(done) : new Set();
       items.forEach((item, i) => {
         const key = ledgerKey(keys[i]!);
-        this.onResult(item, landed.has(key), staged.has(key));
+        this.onResult(item, landed.has(key), staged.has(key), rejecting.has(key));
       });
     };
     const lookup: Promise<void> = answer().then(

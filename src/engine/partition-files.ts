@@ -3,7 +3,7 @@ import type { Source, SourceObject } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import { LedgerLookups } from './ledger-lookups.js';
 
-export type FileState = 'landed' | 'staged' | 'missing' | 'unreadable';
+export type FileState = 'landed' | 'staged' | 'missing' | 'failed' | 'unreadable';
 
 /**
  * Every file of one partition with its state, as the listing and the ledger say (no file bytes):
@@ -15,12 +15,19 @@ export async function partitionFiles(
   partition: Partition,
   onFile: (object: SourceObject, state: FileState) => void,
   signal?: AbortSignal,
+  /** Files whose last attempt failed, by `name#generation` (`failedFiles`): `failed` unless landed since. */
+  failed: ReadonlyMap<string, string> = new Map(),
 ): Promise<void> {
+  const stateOf = (o: SourceObject, landed: boolean, staged: boolean): FileState => {
+    if (o.problem !== undefined) return 'unreadable';
+    if (landed) return 'landed';
+    if (staged) return 'staged';
+    return failed.has(`${o.name}#${o.generation}`) ? 'failed' : 'missing';
+  };
   const lookups = new LedgerLookups<SourceObject>(
     warehouse,
     (o) => ({ filePath: source.filePath(o.name), generation: o.generation }),
-    (o, landed, staged) =>
-      onFile(o, o.problem !== undefined ? 'unreadable' : landed ? 'landed' : staged ? 'staged' : 'missing'),
+    (o, landed, staged) => onFile(o, stateOf(o, landed, staged)),
   );
   for await (const object of source.list(partitionPrefix(partition), signal)) await lookups.add(object);
   await lookups.done();

@@ -33,6 +33,10 @@ export interface PartitionPlan {
   /** How many files to send: matched, less those already ingested unless reprocessing. */
   toSend: number;
   bytesToSend: number;
+  /** With `coverage` only: files not landed whose listing or last attempt failed. */
+  failed?: number;
+  /** With `coverage` only: landed files that had lines rejected into debug rows. */
+  rejecting?: number;
 }
 
 export interface PlanTotals {
@@ -81,6 +85,12 @@ export interface PlanOptions {
   /** Where the journal of files to send is written; without it the plan is a preview only. */
   journalDir?: string;
   listConcurrency?: number;
+  /**
+   * For `status`: also count, per partition, the files that failed (unreadable when listed, or
+   * whose last attempt in a run record failed: `failed`, by `name#generation`) and the landed files
+   * whose ledger row counts rejected lines.
+   */
+  coverage?: { failed: ReadonlyMap<string, string> };
   signal?: AbortSignal;
   onProgress?: (p: PlanProgress) => void;
 }
@@ -102,6 +112,7 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
   const progress: PlanProgress = { listedPartitions: 0, totalPartitions: partitions.length, matched: 0 };
   opts.onProgress?.({ ...progress });
 
+  const coverage = opts.coverage;
   const plans: PartitionPlan[] = partitions.map((partition) => ({
     partition,
     matched: 0,
@@ -110,6 +121,7 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
     staged: 0,
     toSend: 0,
     bytesToSend: 0,
+    ...(coverage ? { failed: 0, rejecting: 0 } : {}),
   }));
   const journal = opts.journalDir !== undefined ? FileJournal.create(opts.journalDir) : undefined;
   const sample = new Reservoir<SourceObject>(SAMPLE_FILES);
@@ -117,12 +129,17 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
     const lookups = new LedgerLookups<Listed>(
       opts.warehouse,
       ({ object }) => ({ filePath: source.filePath(object.name), generation: object.generation }),
-      ({ object, at }, landed, staged) => {
+      ({ object, at }, landed, staged, rejecting) => {
         const p = plans[at]!;
         p.matched++;
         p.bytes += object.size;
         if (landed) p.alreadyIngested++;
         if (staged) p.staged++;
+        if (coverage) {
+          const failed = object.problem !== undefined || coverage.failed.has(`${object.name}#${object.generation}`);
+          if (!landed && !staged && failed) p.failed!++;
+          if (rejecting) p.rejecting!++;
+        }
         if ((opts.reprocess || !landed) && !opts.exclude?.has(`${object.name}#${object.generation}`)) {
           p.toSend++;
           p.bytesToSend += object.size;
@@ -130,6 +147,7 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
           if (object.problem === undefined) sample.add(object);
         }
       },
+      { rejecting: coverage !== undefined },
     );
     // Listing and ledger queries overlap: each listed file joins a lookup chunk at once.
     const listOne = async (at: number) => {
@@ -141,7 +159,12 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
       progress.listedPartitions++;
       opts.onProgress?.({ ...progress });
     };
-    for await (const _ of mapConcurrent(partitions.keys(), opts.listConcurrency ?? source.listConcurrency ?? 16, listOne, signal));
+    for await (const _ of mapConcurrent(
+      partitions.keys(),
+      opts.listConcurrency ?? source.listConcurrency ?? 16,
+      listOne,
+      signal,
+    ));
     signal?.throwIfAborted();
     await lookups.done();
     journal?.finish();

@@ -2,7 +2,7 @@ import type { BigQuery } from '@google-cloud/bigquery';
 import { eventDsOf } from '../core/file-context.js';
 import { parseObjectName } from '../core/partition-layout.js';
 import type { TableNames } from '../core/table-schemas.js';
-import { INGESTED_EVENT, ledgerKey, type FileKey } from '../ports/warehouse.js';
+import { INGESTED_EVENT, ledgerKey, REJECTING_LEDGER_ROW, type FileKey } from '../ports/warehouse.js';
 import { qualified } from './bigquery-ddl.js';
 
 /** What the ledger lookup needs from the warehouse that owns it. */
@@ -22,8 +22,14 @@ function layoutName(filePath: string): string {
   return i >= 0 ? filePath.slice(i) : filePath;
 }
 
-/** The warehouse's `ingested`: which files have their ledger row in the logs table. */
-export function createLedgerLookup(deps: LedgerDeps): (files: readonly FileKey[]) => Promise<Set<string>> {
+/**
+ * The warehouse's `ingested`: which files have their ledger row in the logs table; with
+ * `rejecting`, its `rejecting`: which have one that counts rejected lines.
+ */
+export function createLedgerLookup(
+  deps: LedgerDeps,
+  rejecting = false,
+): (files: readonly FileKey[]) => Promise<Set<string>> {
   const { bq, names, query } = deps;
   let logsTableSeen = false;
   const logsTable = () => qualified(deps.project(), names.logsDataset, names.logsTable);
@@ -64,9 +70,11 @@ export function createLedgerLookup(deps: LedgerDeps): (files: readonly FileKey[]
       ].join(' OR ');
       const sql =
         `SELECT DISTINCT file_path, file_generation FROM ${logsTable()} ` +
-        `WHERE STARTS_WITH(event, @mark) AND file_path IN UNNEST(JSON_VALUE_ARRAY(@paths)) AND (${dayFilter})`;
+        `WHERE STARTS_WITH(event, @mark) AND file_path IN UNNEST(JSON_VALUE_ARRAY(@paths)) AND (${dayFilter})` +
+        (rejecting ? ' AND REGEXP_CONTAINS(event, @rejecting)' : '');
       const rows = await query(sql, {
         mark: INGESTED_EVENT,
+        ...(rejecting ? { rejecting: REJECTING_LEDGER_ROW } : {}),
         paths: JSON.stringify([...new Set(chunk.map((f) => f.filePath))]),
         ...(sorted.length > 0 ? { first_day: sorted[0], last_day: sorted[sorted.length - 1] } : {}),
       });

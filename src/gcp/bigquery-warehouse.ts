@@ -160,14 +160,9 @@ export function createBigQueryWarehouse(
     usage.ledgerQueries++;
     return query(sql, params);
   };
-  const ingested = createLedgerLookup({
-    bq,
-    names,
-    chunk: opts.ledgerChunk ?? 2000,
-    resolveProject,
-    project,
-    query: countedQuery,
-  });
+  const ledgerDeps = { bq, names, chunk: opts.ledgerChunk ?? 2000, resolveProject, project, query: countedQuery };
+  const ingested = createLedgerLookup(ledgerDeps);
+  const rejecting = createLedgerLookup(ledgerDeps, true);
   const { runOnce } = createJobRunner(bq, opts.location);
   const promoter = createPromoter({
     bq,
@@ -286,6 +281,7 @@ export function createBigQueryWarehouse(
       await ensured;
     },
     ingested,
+    rejecting,
     ...(opts.staging ? { staged } : {}),
     openWriter: () => (opts.staging ? openStagingWriter(opts.staging) : createPerFileWriter(writeFile)),
     usage,

@@ -138,6 +138,14 @@ export async function createDuckDbWarehouse(
       const found = await serial(() => call('ingested', paths));
       return new Set(found.map(([filePath, generation]) => ledgerKey({ filePath, generation })));
     },
+    async rejecting(files) {
+      const paths = [...new Set(files.map((f) => f.filePath))];
+      const wanted = new Set(files.map(ledgerKey));
+      const found = await serial(() => call('ingested', paths, true));
+      return new Set(
+        found.map(([filePath, generation]) => ledgerKey({ filePath, generation })).filter((k) => wanted.has(k)),
+      );
+    },
     async landed(files) {
       const [ledger, debug, events] = await serial(() => call('landed', files));
       return { ledger: new Map(ledger), debug: new Map(debug), events: new Map(events) };

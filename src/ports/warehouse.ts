@@ -100,6 +100,11 @@ export interface Warehouse {
    */
   staged?(files: readonly FileKey[]): Promise<Set<string>>;
   /**
+   * Which of `files` (landed ones) had lines rejected into debug rows: their ledger row counts one
+   * or more (`REJECTING_LEDGER_ROW`). The keys `ledgerKey(file)`.
+   */
+  rejecting?(files: readonly FileKey[]): Promise<Set<string>>;
+  /**
    * A writer that groups files into commits within `limits` (the warehouse's own defaults where not
    * given; a warehouse may commit smaller groups, down to one file per commit).
    */
@@ -132,3 +137,9 @@ export function ledgerKey(file: FileKey): string {
 
 /** Log rows whose `event` starts with this mark the file as landed: the ledger. */
 export const INGESTED_EVENT = 'ingested';
+
+/**
+ * A ledger row's `event` (`ingested: N events, M debug rows`) with M > 0 matches this regular
+ * expression, in DuckDB's and BigQuery's (RE2) syntax alike.
+ */
+export const REJECTING_LEDGER_ROW = ', [1-9][0-9]* debug rows';

@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,7 +90,9 @@ describe('analytics-backfill status', () => {
     expect(lines.find((l) => l.startsWith('live'))).toBe('live    #+. -.. ...');
     expect(lines.find((l) => l.startsWith('testing'))).toBe('testing ... ..- ...');
     expect(text.stdout).toContain('8 files (');
-    expect(text.stdout).toContain('3 landed, 0 staged, 5 not landed.');
+    expect(text.stdout.replace(/\s+/g, ' ')).toContain(
+      '3 landed (0 with lines rejected), 0 staged, 5 not landed (0 failed: see --partition).',
+    );
     expect(text.stdout).not.toContain('\u001B[');
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
 
@@ -95,7 +107,7 @@ describe('analytics-backfill status', () => {
     ).toEqual([
       'landed 35 B 1/1 ev 0/0 dbg c',
       'missing 36 B c2',
-      '2 files in live/c/2026-03-01/8-16: 1 landed, 0 staged, 1 not landed, 0',
+      '2 files in live/c/2026-03-01/8-16: 1 landed, 0 staged, 1 not landed, 0 failed, 0',
       'unreadable. Of the landed: 1 hold exactly what their ledger row says was parsed.',
     ]);
     // Reconciled against the ledger: file a lost an event after it landed.
@@ -115,6 +127,57 @@ describe('analytics-backfill status', () => {
     // Read only: the DuckDB file untouched, no run record, no journal.
     expect(statSync(w).mtimeMs).toBe(before);
     expect(readdirSync(runs)).toHaveLength(records);
+  });
+
+  it('maps failed files and landed files with rejected lines, and names each failure when drilling down', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'status-'));
+    const b = join(base, 'bucket');
+    const w = join(base, 'w.duckdb');
+    const runs = join(base, 'runs');
+    put(b, 'live', '2026-03-01', '0-8', 'clean');
+    put(b, 'live', '2026-03-01', '0-8', 'rejects');
+    writeFileSync(join(dir(b, 'live', '2026-03-01', '0-8'), 'rejects'), '{"eventClass":"c","eventId":"r"}\nnot json\n');
+    put(b, 'live', '2026-03-01', '8-16', 'fine');
+    mkdirSync(dir(b, 'live', '2026-03-01', '16-24'), { recursive: true });
+    execFileSync('mkfifo', [join(dir(b, 'live', '2026-03-01', '16-24'), 'pipe')]); // unreadable: fails every run
+    put(b, 'live', '2026-03-01', '16-24', 'ok');
+    const sel = ['-e', 'live', '-c', 'c', '-s', '2026-03-01', '-u', '2026-03-01', '--record-dir', runs];
+    const run = await runMain(['-b', b, '-w', `duckdb:${w}`, ...sel, '--yes']);
+    expect(run.code).toBe(1); // the pipe failed
+    // A file that failed in an earlier run for a reason of the moment (a record line as a run
+    // writes it), and has not landed since.
+    put(b, 'live', '2026-03-01', '8-16', 'late');
+    const late = `${dir(b, 'live', '2026-03-01', '8-16').slice(b.length + 1)}/late`;
+    const generation = String(statSync(join(b, late), { bigint: true }).mtimeNs / 1000n);
+    const source = `file://${realpathSync(b)}`;
+    writeFileSync(
+      join(runs, '20000101-000000-0000.ndjson'),
+      `${JSON.stringify({ type: 'start', runId: '20000101-000000-0000', source })}\n` +
+        `${JSON.stringify({ type: 'file', name: late, generation, status: 'failed', error: 'quota exceeded' })}\n`,
+    );
+
+    const args = ['status', '-b', b, '-w', `duckdb:${w}`, '-s', '2026-03-01', '-u', '2026-03-01', '--record-dir', runs];
+    const json = await runMain([...args, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const status = JSON.parse(json.stdout) as { partitions: Record<string, unknown>[]; totals: Record<string, number> };
+    expect(
+      status.partitions.map((p) => `${p.time}: ${p.files} ${p.landed} ${p.failed} ${p.rejecting} ${p.state}`),
+    ).toEqual(['0-8: 2 2 0 1 rejecting', '8-16: 2 1 1 0 failed', '16-24: 2 1 1 0 failed']);
+    expect(status.totals).toMatchObject({ files: 6, landed: 4, missing: 2, failed: 2, rejecting: 1 });
+    const text = await runMain(args, { NO_COLOR: '1' });
+    expect(text.stdout.split('\n').find((l) => l.startsWith('live'))).toBe('live *!!');
+    expect(text.stdout).toContain('! a file failed');
+    const drill = await runMain([...args, '--partition', 'live/c/2026-03-01/8-16']);
+    expect(drill.stdout).toMatch(/^failed .* late\n +quota exceeded$/m);
+    const pipe = await runMain([...args, '--partition', 'live/c/2026-03-01/16-24', '--json']);
+    const files = pipe.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(files.map((f) => [f.name, f.state, f.error])).toEqual([
+      ['ok', 'landed', undefined],
+      ['pipe', 'unreadable', 'is not a regular file'],
+    ]);
   });
 
   it('on a bucket never ingested into a file that does not exist: everything not landed, and no file created', async () => {

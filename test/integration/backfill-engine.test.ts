@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { planFiles } from '../helpers/plan-files.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -296,8 +296,21 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
         return Number((r[0] as { n: number }).n);
       };
       const before = await rowsOf('logs.events_logs_function');
+      // A file whose one attempt failed (a run record's line) and that has not landed since.
+      const failedName = `${partitionPrefix({ dataType: 'json', environment: 'live', category: 'session', ds: '2024-05-01', time: '8-16' })}failed/f1`;
+      await storage.bucket(BUCKET).file(failedName).save('{"eventClass":"session"}\n', { resumable: false });
+      let failedGeneration = '';
+      for await (const o of source.list(failedName)) failedGeneration = o.generation;
+      const records = mkdtempSync(join(tmpdir(), 'abf-status-runs-'));
+      writeFileSync(
+        join(records, '20000101-000000-0000.ndjson'),
+        `${JSON.stringify({ type: 'start', runId: '20000101-000000-0000', source: `gs://${BUCKET}` })}\n` +
+          `${JSON.stringify({ type: 'file', name: failedName, generation: failedGeneration, status: 'failed', error: 'quota' })}\n`,
+      );
       const args = [
         'status',
+        '--record-dir',
+        records,
         '-b',
         `gs://${BUCKET}`,
         '-w',
@@ -310,8 +323,31 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
       const r = await runMain([...args, '--json'], env, gcpCloudFactories(env));
       expect(r.code, r.stderr).toBe(0);
       const status = JSON.parse(r.stdout) as {
-        partitions: { environment: string; ds: string; time: string; files: number; landed: number }[];
+        partitions: {
+          environment: string;
+          category: string;
+          ds: string;
+          time: string;
+          files: number;
+          landed: number;
+          rejecting: number;
+          failed: number;
+          state: string;
+        }[];
       };
+      // Every file of this bucket but the late one holds a line that is not an event: each landed
+      // file counts as landed with lines rejected (its ledger row says "1 debug rows").
+      const late = (p: { environment: string; category: string; ds: string; time: string }) =>
+        p.environment === 'live' && p.ds === '2024-05-02' && p.time === '16-24' && p.category === 'economy' ? 1 : 0;
+      expect(status.partitions.map((p) => p.rejecting)).toEqual(
+        status.partitions.map((p) => p.landed - Math.min(p.landed, late(p))),
+      );
+      expect(status.partitions.some((p) => p.rejecting > 0)).toBe(true);
+      const cell = status.partitions.find(
+        (p) => p.category === 'session' && p.ds === '2024-05-01' && p.time === '8-16',
+      );
+      expect(cell).toMatchObject({ environment: 'live', failed: 1, state: 'failed' });
+      expect(status.partitions.filter((p) => p.failed > 0)).toHaveLength(1);
       const plan = await planBackfill({ source, warehouse, selection: SELECTION });
       expect(status.partitions.map((p) => `${p.environment} ${p.ds} ${p.time} ${p.files} ${p.landed}`)).toEqual(
         plan.partitions.map(
@@ -320,7 +356,8 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
       );
       expect(status.partitions.length).toBeGreaterThan(0);
       const text = await runMain(args, { ...env, NO_COLOR: '1' }, gcpCloudFactories(env));
-      expect(text.stdout).toMatch(/^live +[#+\-.~ ]+$/m);
+      await storage.bucket(BUCKET).file(failedName).delete();
+      expect(text.stdout).toMatch(/^live +[*!+\-.~ ]+$/m);
       expect(await rowsOf('logs.events_logs_function')).toBe(before);
     }, 120_000);
 
