@@ -44,6 +44,7 @@ export function requestFromOptions(opts: CliOptions): BackfillRequest {
       start: opts.start,
       stop: opts.stop,
       times: opts.times ?? 'all',
+      ...(opts.cells !== undefined ? { cells: opts.cells } : {}),
     },
     reprocess: opts.reprocess,
     jobName: opts.jobName,
@@ -64,10 +65,14 @@ export function requestArgs(req: BackfillRequest): string[] {
   if (req.topic !== undefined) args.push('--topic', req.topic);
   if (req.project !== undefined) args.push('--gcp', req.project);
   args.push('--warehouse', req.warehouse);
-  args.push('--analytics-environment', list(req.selection.environments));
-  args.push('--event-category', list(req.selection.categories));
-  args.push('--event-ds-start', req.selection.start, '--event-ds-stop', req.selection.stop);
-  args.push('--event-time', list(req.selection.times));
+  const s = req.selection;
+  if (s.cells !== undefined) args.push('--cells', s.cells.join(','), '--event-category', list(s.categories));
+  else {
+    args.push('--analytics-environment', list(s.environments));
+    args.push('--event-category', list(s.categories));
+    args.push('--event-ds-start', s.start, '--event-ds-stop', s.stop);
+    args.push('--event-time', list(s.times));
+  }
   if (req.selection.dataType !== 'json') args.push('--data-type', req.selection.dataType);
   if (req.reprocess) args.push('--reprocess');
   if (req.jobName !== undefined) args.push('--job-name', req.jobName);

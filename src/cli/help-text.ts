@@ -30,6 +30,9 @@ bucket does not hold is refused):
   -s, --event-ds-start YYYY-MM-DD   first day (inclusive)
   -u, --event-ds-stop YYYY-MM-DD    last day (inclusive)
   -T, --event-time LIST             0-8, 8-16, 16-24, or all (default all)
+      --cells LIST                  only these cells of the status map
+                                    (ENV/YYYY-MM-DD/TIME each, every -c
+                                    category); replaces -e, -s, -u, -T
       --data-type json|unknown      default json
 
 How:

@@ -93,4 +93,27 @@ describe('parseArgs', () => {
     const again = requestFromOptions(parseArgs(line.split(' ').slice(2), {}));
     expect(again).toEqual(request);
   });
+
+  it('--cells: only those cells, their span as the ranges; round-trips; refuses bad cells and range flags', () => {
+    const args = ['-b', 'gs://events', '-c', 'all', '--cells', 'live/2026-03-04/16-24,testing/2026-03-01/0-8'];
+    const request = requestFromOptions(parseArgs(args, {}));
+    expect(request.selection).toEqual({
+      dataType: 'json',
+      environments: ['live', 'testing'],
+      categories: 'all',
+      start: '2026-03-01',
+      stop: '2026-03-04',
+      times: ['0-8', '16-24'],
+      cells: ['live/2026-03-04/16-24', 'testing/2026-03-01/0-8'],
+    });
+    const line = commandLine(request);
+    expect(line).toContain('--cells live/2026-03-04/16-24,testing/2026-03-01/0-8 --event-category all');
+    expect(line).not.toContain('--event-ds-start');
+    expect(requestFromOptions(parseArgs(line.split(' ').slice(2), {}))).toEqual(request);
+    for (const bad of ['live/2026-03-04', 'live/2026-02-30/0-8', 'live/2026-03-04/0-9', '../2026-03-04/0-8', ','])
+      expect(() => parseArgs(['--cells', bad], {}), bad).toThrow(/--cells/);
+    expect(() => parseArgs(['--cells', 'live/2026-03-04/0-8', '-s', '2026-03-01'], {})).toThrow(
+      /--cells names the environments, days and time buckets itself; it cannot take --event-ds-start/,
+    );
+  });
 });

@@ -3,6 +3,7 @@ import { UsageError } from '../core/errors.js';
 import type { TimeBucket } from '../core/partition-layout.js';
 import { checkRange, parseDate, parseEnvironments, parseList, parseTimes, type AllOr } from '../core/selection.js';
 import { parseBytes } from '../core/format.js';
+import { cellsSpan, parseCells } from '../core/cells.js';
 import { isProjectId } from '../core/names.js';
 
 /** Everything the command line can say. Selection fields are undefined when not given. */
@@ -16,6 +17,8 @@ export interface CliOptions {
   start?: string;
   stop?: string;
   times?: AllOr<TimeBucket>;
+  /** `--cells ENV/YYYY-MM-DD/TIME,…`: only these cells (core/cells.ts); they also set the ranges above. */
+  cells?: string[];
   dataType: string;
   reprocess: boolean;
   resume?: string;
@@ -45,6 +48,7 @@ export const FLAGS = {
   'event-ds-start': { type: 'string', short: 's' },
   'event-ds-stop': { type: 'string', short: 'u' },
   'event-time': { type: 'string', short: 'T' },
+  cells: { type: 'string' },
   warehouse: { type: 'string', short: 'w' },
   'data-type': { type: 'string' },
   reprocess: { type: 'boolean' },
@@ -73,6 +77,7 @@ const RUN_FLAGS = [
   'event-ds-start',
   'event-ds-stop',
   'event-time',
+  'cells',
   'data-type',
   'reprocess',
   'job-name',
@@ -114,6 +119,18 @@ export function parseArgs(
   if (v['event-ds-stop'] !== undefined) opts.stop = parseDate('--event-ds-stop', v['event-ds-stop']);
   if (opts.start !== undefined && opts.stop !== undefined) checkRange(opts.start, opts.stop);
   if (v['event-time'] !== undefined) opts.times = parseTimes(v['event-time']);
+  if (v.cells !== undefined) {
+    const ranges = (['analytics-environment', 'event-ds-start', 'event-ds-stop', 'event-time'] as const).filter(
+      (f) => v[f] !== undefined,
+    );
+    if (ranges.length > 0)
+      throw new UsageError(
+        `--cells names the environments, days and time buckets itself; it cannot take ${ranges.map((f) => `--${f}`).join(', ')}`,
+      );
+    opts.cells = parseCells(v.cells);
+    const span = cellsSpan(opts.cells);
+    Object.assign(opts, { environments: span.environments, start: span.start, stop: span.stop, times: span.times });
+  }
   if (!['json', 'unknown'].includes(opts.dataType))
     throw new UsageError(`--data-type: "${opts.dataType}" is not json or unknown`);
   if (v.resume !== undefined) {

@@ -14,6 +14,11 @@ export interface Selection {
   start: string;
   stop: string;
   times: AllOr<TimeBucket>;
+  /**
+   * Only these cells of the ranges above (`ENVIRONMENT/YYYY-MM-DD/TIME`, every selected category;
+   * core/cells.ts): what the wizard's map chose, or `--cells`. Absent: every partition of the ranges.
+   */
+  cells?: readonly string[];
 }
 
 /** A selection whose `all`s were replaced by the values that exist in the source. */
@@ -24,6 +29,7 @@ export interface ResolvedSelection {
   start: string;
   stop: string;
   times: TimeBucket[];
+  cells?: string[];
 }
 
 const SAFE_VALUE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;

@@ -1,3 +1,4 @@
+import { cellKey } from '../core/cells.js';
 import { levelPrefix, partitionPrefix, type Partition } from '../core/partition-layout.js';
 import { datesOf, type ResolvedSelection, type Selection } from '../core/selection.js';
 import type { Source, SourceObject } from '../ports/source.js';
@@ -212,12 +213,16 @@ export function totalsOf(plans: readonly PartitionPlan[]): PlanTotals {
  */
 async function existingPartitions(source: Source, s: ResolvedSelection, signal?: AbortSignal): Promise<Partition[]> {
   const wanted = new Set(datesOf(s.start, s.stop));
+  const cells = s.cells !== undefined ? new Set(s.cells) : undefined;
   const out: Partition[] = [];
   for (const environment of s.environments) {
     for (const category of s.categories) {
       const dates = await source.discover(levelPrefix([s.dataType, environment, category]), signal);
       for (const ds of dates.filter((d) => wanted.has(d)).sort()) {
-        for (const time of s.times) out.push({ dataType: s.dataType, environment, category, ds, time });
+        for (const time of s.times) {
+          if (cells && !cells.has(cellKey(environment, ds, time))) continue;
+          out.push({ dataType: s.dataType, environment, category, ds, time });
+        }
       }
     }
   }

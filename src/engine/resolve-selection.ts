@@ -28,7 +28,15 @@ export async function resolveSelection(source: Source, s: Selection, signal?: Ab
           presentCats,
           source.url,
         );
-  return { dataType: s.dataType, environments, categories, start: s.start, stop: s.stop, times: allTimes(s.times) };
+  return {
+    dataType: s.dataType,
+    environments,
+    categories,
+    start: s.start,
+    stop: s.stop,
+    times: allTimes(s.times),
+    ...(s.cells !== undefined ? { cells: [...s.cells] } : {}),
+  };
 }
 
 /** The asked values, or a usage error naming the first one the bucket does not hold. */

@@ -180,6 +180,53 @@ describe('analytics-backfill status', () => {
     ]);
   });
 
+  it('a backfill of --cells lands exactly those cells, every category of each, and status shows it', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'status-'));
+    const b = join(base, 'bucket');
+    const w = join(base, 'w.duckdb');
+    for (const env of ['live', 'testing'])
+      for (const ds of ['2026-03-01', '2026-03-02'])
+        for (const time of ['0-8', '8-16', '16-24']) put(b, env, ds, time, `${env}-${ds}-${time}`);
+    const other = join(b, 'data_type=json', 'analytics_environment=live', 'event_category=d', 'event_ds=2026-03-02');
+    mkdirSync(join(other, 'event_time=8-16'), { recursive: true });
+    writeFileSync(join(other, 'event_time=8-16', 'd1'), '{"eventClass":"d","eventId":"d1"}\n');
+    const cells = 'live/2026-03-02/8-16,testing/2026-03-01/0-8';
+    const run = await runMain([
+      '-b',
+      b,
+      '-w',
+      `duckdb:${w}`,
+      '-c',
+      'all',
+      '--cells',
+      cells,
+      '--record-dir',
+      join(base, 'runs'),
+      '--yes',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const json = await runMain([
+      'status',
+      '-b',
+      b,
+      '-w',
+      `duckdb:${w}`,
+      '-s',
+      '2026-03-01',
+      '-u',
+      '2026-03-02',
+      '--json',
+    ]);
+    const landed = (JSON.parse(json.stdout) as { partitions: Record<string, unknown>[] }).partitions
+      .filter((p) => (p.landed as number) > 0)
+      .map((p) => `${p.environment}/${p.category}/${p.ds}/${p.time} ${p.landed}/${p.files}`);
+    expect(landed).toEqual([
+      'live/c/2026-03-02/8-16 1/1',
+      'live/d/2026-03-02/8-16 1/1',
+      'testing/c/2026-03-01/0-8 1/1',
+    ]);
+  });
+
   it('on a bucket never ingested into a file that does not exist: everything not landed, and no file created', async () => {
     const base = mkdtempSync(join(tmpdir(), 'status-'));
     const b = join(base, 'bucket');
