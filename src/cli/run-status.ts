@@ -1,14 +1,14 @@
-import { openSession } from '../app/backfill-session.js';
+import { openCoverageSession } from '../app/coverage-session.js';
 import { dateOfDayNumber, dayNumberOf } from '../core/calendar.js';
-import { cellState, LEGEND, renderCoverageMap, type CellCounts } from '../core/coverage-map.js';
+import { cellState, LEGEND, renderCoverageMap } from '../core/coverage-map.js';
+import { cellKey } from '../core/cells.js';
+import { cellCounts, countsOf } from '../engine/cell-counts.js';
 import { UsageError } from '../core/errors.js';
 import { formatBytes, formatCount, wrapText } from '../core/format.js';
 import { datesOf } from '../core/selection.js';
 import { TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import type { BackfillPlan, PartitionPlan } from '../engine/plan-backfill.js';
-import { failedFiles } from '../engine/failed-files.js';
-import { openSource } from '../app/open-ports.js';
 import type { CloudFactories } from '../ports/cloud.js';
 import { requestFromOptions } from './backfill-request.js';
 import { statusOfPartition } from './status-partition.js';
@@ -45,16 +45,7 @@ export async function runStatus(
     start,
     stop,
   });
-  // Failures live in this machine's run records (a failed file writes nothing to the warehouse).
-  const source = await openSource(request.bucket, request.project, deps.cloud);
-  const failed = await failedFiles(deps.recordDir, source.url);
-  const session = await openSession(request, {
-    cloud: deps.cloud,
-    recordDir: deps.recordDir,
-    dryRun: true,
-    source,
-    coverage: { failed },
-  });
+  const { session, failed } = await openCoverageSession(request, deps);
   try {
     if (opts.partition !== undefined)
       return await statusOfPartition(opts.partition, request.selection.dataType, session, io, opts.json, failed);
@@ -101,37 +92,18 @@ export function statusJson(plan: BackfillPlan) {
   };
 }
 
-const countsOf = (p: PartitionPlan): CellCounts => ({
-  files: p.matched,
-  landed: p.alreadyIngested,
-  staged: p.staged,
-  failed: p.failed ?? 0,
-  rejecting: p.rejecting ?? 0,
-});
-
 const sum = (plan: BackfillPlan, of: (p: PartitionPlan) => number) => plan.partitions.reduce((n, p) => n + of(p), 0);
 
 /** The map, its legend and the totals, for a terminal of `columns`. */
 export function statusText(plan: BackfillPlan, opts: { columns: number; color: boolean }): string {
   const s = plan.selection;
-  const cells = new Map<string, CellCounts>();
-  for (const p of plan.partitions) {
-    const key = `${p.partition.environment}/${p.partition.ds}/${p.partition.time}`;
-    const c = cells.get(key) ?? { files: 0, landed: 0, staged: 0, failed: 0, rejecting: 0 };
-    const add = countsOf(p);
-    c.files += add.files;
-    c.landed += add.landed;
-    c.staged += add.staged;
-    c.failed = (c.failed ?? 0) + (add.failed ?? 0);
-    c.rejecting = (c.rejecting ?? 0) + (add.rejecting ?? 0);
-    cells.set(key, c);
-  }
+  const cells = cellCounts(plan);
   const map = renderCoverageMap(
     {
       environments: s.environments,
       days: datesOf(s.start, s.stop),
       times: s.times,
-      cell: (environment: string, ds: string, time: TimeBucket) => cells.get(`${environment}/${ds}/${time}`),
+      cell: (environment: string, ds: string, time: TimeBucket) => cells.get(cellKey(environment, ds, time)),
     },
     opts,
   );

@@ -4,6 +4,7 @@ import type { Source } from '../ports/source.js';
 import type { WizardChoices, WizardDeps, WizardInput, WizardResult } from '../ui/run-wizard.js';
 import { commandLine, resumeCommand, type BackfillRequest } from './backfill-request.js';
 import { openSession, type BackfillSession } from '../app/backfill-session.js';
+import { openCoverageSession } from '../app/coverage-session.js';
 import type { CloudFactories } from '../ports/cloud.js';
 import type { CliIo } from './cli-io.js';
 import { defaultWarehouse, openSource } from '../app/open-ports.js';
@@ -81,6 +82,27 @@ export async function runWizardFromCli(
     openSource: (bucket) => openSource(bucket, opts.project, cloud),
     plan: async (c, source, signal, onProgress) => (await sessionFor(c, source)).plan(signal, onProgress),
     run: async (c, plan, signal, onEvent) => (await sessionFor(c, undefined)).run(plan, signal, onEvent),
+    // The map reads the warehouse the flags name, else the bucket's default (the destination is
+    // chosen after it); its session is closed at once, so a DuckDB file is not held open.
+    coverage: async (bucket, selection, source, signal) => {
+      const { session } = await openCoverageSession(
+        {
+          bucket,
+          project: opts.project,
+          topic: undefined,
+          warehouse: opts.warehouse ?? defaultWarehouse(bucket),
+          selection,
+          reprocess: false,
+          jobName: undefined,
+        },
+        { cloud, recordDir, source },
+      );
+      try {
+        return await session.plan(signal);
+      } finally {
+        await session.close();
+      }
+    },
     destination: (d) => destinationLabel(d, opts),
     destinations: (bucket) => destinationOptions(bucket, opts.project, io.env),
     suggestedBucket: suggested,

@@ -53,6 +53,8 @@ export interface MapInput {
   times: readonly TimeBucket[];
   /** Counts of `environment`, `ds` and `time`, summed over the selection's categories. */
   cell(environment: string, ds: string, time: TimeBucket): CellCounts | undefined;
+  /** The wizard's marks: the cursor (inverse video) and chosen cells (underlined); no colour needed. */
+  mark?(environment: string, ds: string, time: TimeBucket): { cursor?: boolean; chosen?: boolean } | undefined;
 }
 
 /**
@@ -82,7 +84,11 @@ export function renderCoverageMap(input: MapInput, opts: { columns: number; colo
             continue;
           }
           const state = cellState(input.cell(environment, ds, time));
-          row += paint(state, LOOK[state].glyph);
+          const mark = input.mark?.(environment, ds, time);
+          let glyph = LOOK[state].glyph;
+          if (mark?.chosen) glyph = `\u001B[4m${glyph}\u001B[24m`;
+          if (mark?.cursor) glyph = `\u001B[7m${glyph}\u001B[27m`;
+          row += paint(state, glyph);
         }
         row += ' ';
       }

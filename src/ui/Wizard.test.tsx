@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { cleanup, render } from 'ink-testing-library';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { countRows } from '../../test/helpers/duckdb-query.js';
@@ -11,6 +12,7 @@ import type { Warehouse } from '../ports/warehouse.js';
 import { engineDeps } from '../../test/helpers/ui/engine-deps.js';
 import { KEY, press, type, waitForFrame } from '../../test/helpers/ui/frames.js';
 import { Wizard } from './Wizard.js';
+import { planBackfill } from '../engine/plan-backfill.js';
 import type { WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
 
 let dir: string;
@@ -233,6 +235,38 @@ describe('Wizard', () => {
       await waitForFrame(lastFrame, /Which analytics environments\?[\s\S]*of 2 selected/);
       await press(stdin, KEY.ctrlC);
       await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith({ kind: 'cancelled' }));
+    });
+  });
+
+  it('shows what landed before the dates: the cells chosen on the map are the backfill, dates and times skipped', async () => {
+    await withWarehouse('map', async (warehouse, records) => {
+      const plans: string[] = [];
+      const deps = engineDeps(warehouse, records, {
+        coverage: (_bucket, selection, source, signal) =>
+          planBackfill({ source, warehouse, selection, signal, coverage: { failed: new Map() } }),
+      });
+      const plan = deps.plan;
+      deps.plan = (choices, ...rest) => {
+        plans.push(JSON.stringify(choices.selection.cells));
+        return plan(choices, ...rest);
+      };
+      const { lastFrame, stdin } = mount({ ...BLANK, bucket, environments: ['testing'], categories: 'all' }, deps);
+      let frame = await waitForFrame(lastFrame, 'No cell chosen');
+      // Four weeks ending on the bucket's last day (today, 15 March, is later).
+      expect(frame).toContain('2026-02-04 to 2026-03-03: choose cells to backfill');
+      // 1 to 3 March hold files in the 0-8 and 8-16 buckets, none landed; the cursor on the first cell.
+      expect(stripVTControlCharacters(frame)).toMatch(/^testing( \.\.\.)+ --\. --\. --\.$/m);
+      expect(frame).toContain('\u001B[7m.\u001B[27m');
+      await press(stdin, 'm'); // every cell not landed: 3 days x 2 buckets, 2 categories x 2 files each
+      await waitForFrame(lastFrame, '6 cells chosen: 24 files, 24 not landed.');
+      await press(stdin, KEY.enter);
+      frame = await waitForFrame(lastFrame, 'Total: 12 partitions');
+      expect(frame).toContain('testing · all · 6 cells');
+      expect(plans.at(-1)).toContain('testing/2026-03-01/0-8');
+      await press(stdin, KEY.esc); // back past the skipped dates and times, to the map, cells kept
+      await waitForFrame(lastFrame, '6 cells chosen');
+      await press(stdin, 'c', KEY.enter); // none: the dates are chosen instead
+      await waitForFrame(lastFrame, 'In the bucket: 2026-03-01 to 2026-03-03.');
     });
   });
 });

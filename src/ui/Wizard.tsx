@@ -3,6 +3,8 @@ import type { BackfillPlan } from '../engine/plan-backfill.js';
 import type { RunSummary } from '../engine/run-backfill.js';
 import { CategoryStep } from './CategoryStep.js';
 import { ConfirmStep } from './ConfirmStep.js';
+import { CoverageStep } from './CoverageStep.js';
+import { mapWindow, useCoverage } from './use-coverage.js';
 import { DateRangeStep } from './DateRangeStep.js';
 import { EnvironmentStep } from './EnvironmentStep.js';
 import { PreviewStep } from './PreviewStep.js';
@@ -36,20 +38,38 @@ interface Ran {
   summary: RunSummary;
 }
 
-/** The whole flow: source → environments → categories → dates → times → preview → confirm → run → summary. */
+/** The whole flow: source → environments → categories → map → dates → times → preview → confirm → run → summary. */
 export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps) {
-  const flow = useWizardFlow(initial);
+  const flow = useWizardFlow(initial, deps.coverage !== undefined);
   const { step, draft } = flow;
   const src = useSource(flow, deps.openSource);
   // Each retry (r on a screen that failed to look something up) runs the lookup again.
   const [attempt, setAttempt] = useState(0);
   const retry = () => setAttempt((n) => n + 1);
+  // The map needs what the dates step needs: the span of days in the bucket, to end its window there.
   const found = useDiscovery(
-    step === 'environments' || step === 'categories' || step === 'dates' ? step : undefined,
+    step === 'environments' || step === 'categories' || step === 'dates'
+      ? step
+      : step === 'coverage'
+        ? 'dates'
+        : undefined,
     src.source,
     draft.dataType,
     draft.environments,
     draft.categories,
+    attempt,
+  );
+  const [shift, setShift] = useState(0);
+  const span = found.span.status === 'done' ? found.span.value : undefined;
+  const window = mapWindow((deps.today ?? (() => new Date()))(), shift, span?.last);
+  const spanKnown = found.span.status === 'done' || found.span.status === 'failed';
+  const coverage = useCoverage(
+    deps.coverage,
+    src.source,
+    draft,
+    initial.times,
+    window,
+    step === 'coverage' && spanKnown,
     attempt,
   );
   const choices = choicesOf(draft);
@@ -120,6 +140,18 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           onRetry={retry}
           {...common('categories')}
           onSubmit={(categories) => flow.next('categories', { categories })}
+        />
+      );
+    case 'coverage':
+      return (
+        <CoverageStep
+          state={coverage}
+          window={window}
+          {...opt('defaultValue', draft.cells)}
+          onShift={(days) => setShift((s) => s + days)}
+          onRetry={retry}
+          {...common('coverage')}
+          onSubmit={(cells, span) => flow.chooseCells(cells, span)}
         />
       );
     case 'dates':

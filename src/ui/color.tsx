@@ -9,6 +9,11 @@ export function colorAllowed(env: NodeJS.ProcessEnv): boolean {
   return env.NO_COLOR === undefined || env.NO_COLOR === '';
 }
 
+/** Whether colour is allowed here: for text coloured by its own escapes (the coverage map). */
+export function useColorAllowed(): boolean {
+  return useContext(ColorContext);
+}
+
 /** Returns a function mapping a colour name to itself, or to undefined when colour is off. */
 export function useTint(): (color: string) => string | undefined {
   const allowed = useContext(ColorContext);

@@ -7,6 +7,7 @@ export type StepId =
   | 'source'
   | 'environments'
   | 'categories'
+  | 'coverage'
   | 'dates'
   | 'times'
   | 'destination'
@@ -16,13 +17,15 @@ export type StepId =
   | 'summary';
 
 /** The steps that choose something, in order; a flag fixes its step and the flow skips it. */
-export const CHOOSING = ['source', 'environments', 'categories', 'dates', 'times', 'destination'] as const;
+export const CHOOSING = ['source', 'environments', 'categories', 'coverage', 'dates', 'times', 'destination'] as const;
 type Choosing = (typeof CHOOSING)[number];
 
 export type Draft = WizardInput;
 
-function fixedBy(initial: WizardInput): Set<Choosing> {
+function fixedBy(initial: WizardInput, map: boolean): Set<Choosing> {
   const fixed = new Set<Choosing>();
+  // The map chooses dates: there is none when the flags gave them (or cells), or no map to draw.
+  if (!map || (initial.start !== undefined && initial.stop !== undefined)) fixed.add('coverage');
   if (initial.bucket !== undefined) fixed.add('source');
   if (initial.environments !== undefined) fixed.add('environments');
   if (initial.categories !== undefined) fixed.add('categories');
@@ -46,6 +49,7 @@ export function choicesOf(d: Draft): WizardChoices | undefined {
       start: d.start,
       stop: d.stop,
       times: d.times ?? 'all',
+      ...(d.cells !== undefined ? { cells: d.cells } : {}),
     },
     reprocess: d.reprocess,
   };
@@ -59,7 +63,7 @@ export function contextLine(d: Draft, destination: string): string {
     d.bucket,
     list(d.environments),
     list(d.categories),
-    d.start && d.stop ? `${d.start}…${d.stop}` : undefined,
+    d.cells !== undefined ? `${d.cells.length} cells` : d.start && d.stop ? `${d.start}…${d.stop}` : undefined,
     list(d.times as AllOr<string> | undefined),
   ];
   return `${parts.filter((p) => p !== undefined).join(' · ')} → ${destination}${d.reprocess ? ' (reprocess)' : ''}`;
@@ -69,14 +73,14 @@ export function contextLine(d: Draft, destination: string): string {
  * Where the wizard is and what it has gathered. `next` records a step's answer and moves on past
  * the steps the flags fixed; `back` returns to the previous step still open, keeping every choice.
  */
-export function useWizardFlow(initial: WizardInput) {
-  const [fixed, setFixed] = useState(() => fixedBy(initial));
+export function useWizardFlow(initial: WizardInput, map = false) {
+  const [fixed, setFixed] = useState(() => fixedBy(initial, map));
   const [draft, setDraft] = useState<Draft>(() => ({ ...initial }));
   const [step, setStep] = useState<StepId>('source');
   const open = CHOOSING.filter((s) => !fixed.has(s));
 
-  const afterChoosing = (from: Choosing): StepId =>
-    CHOOSING.slice(CHOOSING.indexOf(from) + 1).find((s) => !fixed.has(s)) ?? 'preview';
+  const afterChoosing = (from: Choosing, f: ReadonlySet<Choosing> = fixed): StepId =>
+    CHOOSING.slice(CHOOSING.indexOf(from) + 1).find((s) => !f.has(s)) ?? 'preview';
   const previous = (from: StepId): StepId | undefined => {
     if (from === 'confirm') return 'preview';
     if (from === 'run' || from === 'summary') return undefined;
@@ -95,6 +99,25 @@ export function useWizardFlow(initial: WizardInput) {
     next(from: Choosing, patch: Partial<Draft>) {
       setDraft((d) => ({ ...d, ...patch }));
       setStep(afterChoosing(from));
+    },
+    /**
+     * The map's answer: cells chosen fix the dates and times (their span) and skip those steps;
+     * none reopens them (unless the flags fixed them) and clears any cells chosen before.
+     */
+    chooseCells(cells: readonly string[], span?: { start: string; stop: string; times: TimeBucket[] }) {
+      const byFlags = fixedBy(initial, map);
+      const f = new Set(fixed);
+      for (const s of ['dates', 'times'] as const) {
+        if (cells.length > 0) f.add(s);
+        else if (!byFlags.has(s)) f.delete(s);
+      }
+      setFixed(f);
+      setDraft((d) =>
+        cells.length > 0 && span
+          ? { ...d, cells: [...cells], start: span.start, stop: span.stop, times: span.times }
+          : { ...d, cells: undefined },
+      );
+      setStep(afterChoosing('coverage', f));
     },
     go: setStep,
     update: (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch })),

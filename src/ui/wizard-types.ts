@@ -15,6 +15,8 @@ export interface WizardInput {
   start?: string;
   stop?: string;
   times?: AllOr<TimeBucket>;
+  /** Cells chosen on the map (`ENV/YYYY-MM-DD/TIME`): the backfill is exactly these (core/cells.ts). */
+  cells?: readonly string[];
   dataType: string;
   reprocess: boolean;
   /** `--dry-run`: the wizard ends at the preview; nothing is sent. */
@@ -46,6 +48,11 @@ export interface WizardDeps {
     signal: AbortSignal,
     onProgress: (p: PlanProgress) => void,
   ): Promise<BackfillPlan>;
+  /**
+   * What landed, per partition, for `selection` (read only: listings, the ledger, the run records'
+   * failures): the map shown before the dates. Without it there is no map step.
+   */
+  coverage?(bucket: string, selection: Selection, source: Source, signal: AbortSignal): Promise<BackfillPlan>;
   /** Runs a plan; aborting `signal` stops new sends and lets what is in flight finish. */
   run(
     choices: WizardChoices,

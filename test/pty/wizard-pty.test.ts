@@ -65,7 +65,7 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     const t = start(['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--record-dir', join(dir, 'runs')], dir);
 
     let screen = await t.waitFor(/Which analytics environments\?[\s\S]*0 of 2 selected/);
-    expect(screen).toContain('Environments (1/4)');
+    expect(screen).toContain('Environments (1/5)');
     expect(screen).toMatch(/testing[\s\S]*staging/);
     expect(screen).not.toContain('production');
     expect(screen).toContain('space select');
@@ -74,10 +74,18 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     t.keys('Space');
     await t.waitFor('1 of 2 selected');
     t.keys('Enter');
-    await t.waitFor(/Categories \(2\/4\)[\s\S]*0 of 2 selected/);
+    await t.waitFor(/Categories \(2\/5\)[\s\S]*0 of 2 selected/);
     t.keys('a');
     await t.waitFor('2 of 2 selected');
     t.keys('Enter');
+    // The map of the four weeks up to the bucket's last day, at 80×24: 1 to 3 March hold files in
+    // two buckets each, none landed; the cursor (inverse video, no colour) on the first cell.
+    screen = await t.waitFor(/What landed \(3\/5\)[\s\S]*No cell chosen/);
+    expect(rowsOf(screen)).toBeLessThanOrEqual(24);
+    expect(screen).toMatch(/^testing( \.\.\.)+ --\. --\. --\.$/m);
+    expect(screen).toContain('2026-02-04 to 2026-03-03');
+    expect(Math.max(...screen.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
+    t.keys('Enter'); // no cell chosen: on to the dates
     await t.waitFor('In the bucket: 2026-03-01 to 2026-03-03.');
     t.type('2026-03-0');
     await t.waitFor('keep typing: YYYY-MM-DD');
@@ -91,9 +99,9 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     t.type('3');
     await t.waitFor('2 days');
     t.keys('Enter');
-    await t.waitFor('Time buckets (4/4)');
+    await t.waitFor('Time buckets (5/5)');
     t.keys('Escape'); // back: the dates are kept
-    screen = await t.waitFor('Dates (3/4)');
+    screen = await t.waitFor('Dates (4/5)');
     expect(screen).toMatch(/Start 2026-03-02/);
     expect(screen).toMatch(/Stop\s+2026-03-03/);
     t.keys('Enter');

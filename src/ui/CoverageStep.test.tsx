@@ -1,0 +1,79 @@
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { planOf } from '../../test/helpers/ui/plans.js';
+import { KEY, press, waitForFrame } from '../../test/helpers/ui/frames.js';
+import { ColorProvider } from './color.js';
+import { CoverageStep } from './CoverageStep.js';
+
+afterEach(cleanup);
+
+const WINDOW = { start: '2026-03-01', stop: '2026-03-28' };
+const plan = planOf([
+  { env: 'testing', ds: '2026-03-01', time: '0-8', files: 2, already: 2 },
+  { env: 'testing', ds: '2026-03-01', time: '8-16', files: 2 },
+  { env: 'live', ds: '2026-03-02', time: '16-24', files: 1 },
+]);
+
+describe('CoverageStep', () => {
+  it('moves a cursor over the cells, says what each holds, and submits the cells chosen with their span', async () => {
+    const onSubmit = vi.fn();
+    const onShift = vi.fn();
+    const { lastFrame, stdin } = render(
+      <ColorProvider color={false}>
+        <CoverageStep state={{ status: 'done', value: plan }} window={WINDOW} onSubmit={onSubmit} onShift={onShift} />
+      </ColorProvider>,
+    );
+    let frame = await waitForFrame(lastFrame, 'testing 2026-03-01 0-8: 2 files, 2 landed');
+    // NO_COLOR: no colours, the cursor in inverse video.
+    for (const color of [31, 32, 33, 34, 35, 36]) expect(frame).not.toContain(`\u001B[${color}m`);
+    expect(frame).toContain('\u001B[7m#\u001B[27m');
+    await press(stdin, KEY.right);
+    await waitForFrame(lastFrame, 'testing 2026-03-01 8-16: 2 files, 0 landed');
+    await press(stdin, KEY.space);
+    frame = await waitForFrame(lastFrame, '1 cell chosen: 2 files, 2 not landed.');
+    expect(frame).toContain('enter backfill');
+    await press(stdin, KEY.down);
+    await waitForFrame(lastFrame, 'live 2026-03-01 8-16: no files');
+    await press(stdin, '[');
+    expect(onShift).toHaveBeenLastCalledWith(-28);
+    await press(stdin, KEY.enter);
+    await vi.waitFor(() =>
+      expect(onSubmit).toHaveBeenCalledWith(['testing/2026-03-01/8-16'], {
+        environments: ['testing'],
+        start: '2026-03-01',
+        stop: '2026-03-01',
+        times: ['8-16'],
+      }),
+    );
+  });
+
+  it('m chooses every cell not landed; c clears; enter with none goes on to the dates', async () => {
+    const onSubmit = vi.fn();
+    const { lastFrame, stdin } = render(
+      <CoverageStep state={{ status: 'done', value: plan }} window={WINDOW} onSubmit={onSubmit} onShift={() => {}} />,
+    );
+    await waitForFrame(lastFrame, 'No cell chosen');
+    await press(stdin, 'm');
+    await waitForFrame(lastFrame, '2 cells chosen: 3 files, 3 not landed.');
+    await press(stdin, 'c');
+    await waitForFrame(lastFrame, 'No cell chosen');
+    await press(stdin, KEY.enter);
+    await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith([], undefined));
+  });
+
+  it('says why it cannot draw the map, and r retries', async () => {
+    const onRetry = vi.fn();
+    const { lastFrame, stdin } = render(
+      <CoverageStep
+        state={{ status: 'failed', error: 'the ledger did not answer' }}
+        window={WINDOW}
+        onSubmit={() => {}}
+        onShift={() => {}}
+        onRetry={onRetry}
+      />,
+    );
+    await waitForFrame(lastFrame, 'Could not read what landed: the ledger did not answer (r to retry)');
+    await press(stdin, 'r');
+    expect(onRetry).toHaveBeenCalledOnce();
+  });
+});

@@ -1,0 +1,53 @@
+import { dateOfDayNumber, dayNumberOf } from '../core/calendar.js';
+import type { Selection } from '../core/selection.js';
+import type { BackfillPlan } from '../engine/plan-backfill.js';
+import type { Source } from '../ports/source.js';
+import { useAsync } from './use-async.js';
+import type { WizardDeps, WizardInput } from './wizard-types.js';
+
+/** Days the map shows at once: four weeks, what 80 columns hold in two blocks. */
+export const MAP_DAYS = 28;
+
+/**
+ * The window of `MAP_DAYS` days ending `shift` days after its anchor (negative: earlier): the last
+ * day the bucket holds for the choices so far (`lastInBucket`), or today when that is later or unknown.
+ */
+export function mapWindow(today: Date, shift: number, lastInBucket?: string): { start: string; stop: string } {
+  const now = today.toISOString().slice(0, 10);
+  const anchor = lastInBucket !== undefined && lastInBucket < now ? lastInBucket : now;
+  const last = (dayNumberOf(anchor) ?? 0) + shift;
+  return { start: dateOfDayNumber(Math.max(0, last - (MAP_DAYS - 1))), stop: dateOfDayNumber(Math.max(0, last)) };
+}
+
+/**
+ * What landed in the window, for the map before the dates (listings and the ledger only), while
+ * `active`; again when the window or the choices before it change.
+ */
+export function useCoverage(
+  coverage: WizardDeps['coverage'],
+  source: Source | undefined,
+  draft: WizardInput,
+  /** The time buckets the flags fixed (the map's own choice of cells must not narrow it). */
+  times: WizardInput['times'],
+  window: { start: string; stop: string },
+  active: boolean,
+  attempt = 0,
+) {
+  const selection: Selection | undefined =
+    draft.environments !== undefined && draft.categories !== undefined
+      ? {
+          dataType: draft.dataType,
+          environments: draft.environments,
+          categories: draft.categories,
+          start: window.start,
+          stop: window.stop,
+          times: times ?? 'all',
+        }
+      : undefined;
+  const ready = active && coverage && source && draft.bucket !== undefined && selection;
+  const key = ready ? `${JSON.stringify(selection)}#${draft.bucket}#${attempt}` : '';
+  return useAsync<BackfillPlan>(
+    ready ? (signal) => coverage(draft.bucket!, selection, source, signal) : undefined,
+    key,
+  );
+}
