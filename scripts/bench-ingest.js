@@ -1,5 +1,6 @@
 // Issue 2's benchmark: one 256 MiB NDJSON file ingested into DuckDB by the CLI, against a bare
-// readline + JSON.parse pass over the same file. Prints a JSON line of figures.
+// readline + JSON.parse pass over the same file. Prints a JSON line of figures. Then issue 11's:
+// a 240 MiB file of events with 2 KB of attributes each (peak RSS ≤ 256 MiB), every event counted.
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -76,4 +77,54 @@ const figures = {
   limits: { ratio: 2, rssMiB: 200 },
 };
 console.log(JSON.stringify(figures));
+
+// Wide events: 20 attributes of ~90 bytes each, 240 MiB.
+const wideName = name.replace('event_category=bench', 'event_category=wide');
+const wide = join(bucket, ...wideName.split('/'));
+mkdirSync(dirname(wide), { recursive: true });
+const wideOut = createWriteStream(wide);
+let wideBytes = 0;
+let wideEvents = 0;
+while (wideBytes < 240 * 1024 * 1024) {
+  const attrs = {};
+  for (let k = 0; k < 20; k++) attrs[`key${k}`] = `value-${wideEvents}-${k}-`.padEnd(90, 'x');
+  const line = `${JSON.stringify({ eventClass: 'wide', eventId: `w${wideEvents}`, sessionId: `s${wideEvents % 50}`, eventIndex: wideEvents, eventTimestamp: '2026-03-01T01:00:00Z', eventAttributes: attrs })}\n`;
+  wideBytes += line.length;
+  wideEvents++;
+  if (!wideOut.write(line)) await new Promise((r) => wideOut.once('drain', r));
+}
+await new Promise((r) => wideOut.end(r));
+const wideRun = await measure(
+  [
+    bin,
+    ...['--gcs-bucket', bucket, '--warehouse', `duckdb:${join(root, 'wide.duckdb')}`],
+    ...['--analytics-environment', 'testing', '--event-category', 'wide'],
+    ...[
+      '--event-ds-start',
+      '2026-03-01',
+      '--event-ds-stop',
+      '2026-03-01',
+      '--record-dir',
+      join(root, 'runs'),
+      '--yes',
+      '--json',
+    ],
+  ],
+  { exec: true },
+);
+const landed = wideRun.code === 0 ? JSON.parse(wideRun.stdout).run?.rows?.events : undefined;
+console.log(
+  JSON.stringify({
+    bench: 'ingest-240MiB-2KB-attributes-duckdb',
+    events: wideEvents,
+    landed,
+    seconds: +wideRun.seconds.toFixed(2),
+    rssMiB: +wideRun.rssMiB.toFixed(0),
+    limits: { rssMiB: 256 },
+  }),
+);
 rmSync(root, { recursive: true, force: true });
+if (wideRun.code !== 0 || landed !== wideEvents) {
+  console.error(`the wide file: ${landed} of ${wideEvents} events landed\n${wideRun.stderr}`);
+  process.exit(1);
+}
