@@ -12,7 +12,11 @@ const BENCHES = [
     'bench-framings.js',
     'the parser over every framing (back to back, \\r only, a long array line) vs NDJSON (issue 11: linear, ≤8×)',
   ],
-  ['ingest', 'bench-ingest.js', 'a 256 MiB file through the CLI into DuckDB (issue 10: ≤2× baseline, ≤200 MiB); a 240 MiB file of 2 KB attributes (issue 11: ≤256 MiB)'],
+  [
+    'ingest',
+    'bench-ingest.js',
+    'a 256 MiB file through the CLI into DuckDB (issue 10: ≤2× baseline, ≤200 MiB); a 240 MiB file of 2 KB attributes (issue 11: ≤256 MiB)',
+  ],
   [
     'files',
     'bench-files.js',
