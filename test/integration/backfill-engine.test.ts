@@ -299,6 +299,9 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
       // A file whose one attempt failed (a run record's line) and that has not landed since.
       const failedName = `${partitionPrefix({ dataType: 'json', environment: 'live', category: 'session', ds: '2024-05-01', time: '8-16' })}failed/f1`;
       await storage.bucket(BUCKET).file(failedName).save('{"eventClass":"session"}\n', { resumable: false });
+      // And one never ingested, beside landed files.
+      const neverName = `${partitionPrefix({ dataType: 'json', environment: 'live', category: 'session', ds: '2024-05-02', time: '0-8' })}never/n1`;
+      await storage.bucket(BUCKET).file(neverName).save('{"eventClass":"session"}\n', { resumable: false });
       let failedGeneration = '';
       for await (const o of source.list(failedName)) failedGeneration = o.generation;
       const records = mkdtempSync(join(tmpdir(), 'abf-status-runs-'));
@@ -332,6 +335,7 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
           landed: number;
           rejecting: number;
           failed: number;
+          missing: number;
           state: string;
         }[];
       };
@@ -347,6 +351,17 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
         (p) => p.category === 'session' && p.ds === '2024-05-01' && p.time === '8-16',
       );
       expect(cell).toMatchObject({ environment: 'live', failed: 1, state: 'failed' });
+      const never = status.partitions.find(
+        (p) => p.category === 'session' && p.ds === '2024-05-02' && p.time === '0-8',
+      );
+      expect(never).toMatchObject({
+        environment: 'live',
+        files: 5,
+        landed: 4,
+        missing: 1,
+        failed: 0,
+        state: 'partial',
+      });
       expect(status.partitions.filter((p) => p.failed > 0)).toHaveLength(1);
       const plan = await planBackfill({ source, warehouse, selection: SELECTION });
       expect(status.partitions.map((p) => `${p.environment} ${p.ds} ${p.time} ${p.files} ${p.landed}`)).toEqual(
@@ -357,6 +372,7 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
       expect(status.partitions.length).toBeGreaterThan(0);
       const text = await runMain(args, { ...env, NO_COLOR: '1' }, gcpCloudFactories(env));
       await storage.bucket(BUCKET).file(failedName).delete();
+      await storage.bucket(BUCKET).file(neverName).delete();
       expect(text.stdout).toMatch(/^live +[*!+\-.~ ]+$/m);
       expect(await rowsOf('logs.events_logs_function')).toBe(before);
     }, 120_000);
