@@ -54,12 +54,13 @@ export class LedgerLookups<T> {
     const keys = items.map(this.keyOf);
     const warehouse = this.warehouse;
     const answer = async () => {
-      const landed = await warehouse.ingested(keys);
+      const both =
+        this.ask.rejecting && warehouse.ingestedRejecting
+          ? await warehouse.ingestedRejecting(keys)
+          : { landed: await warehouse.ingested(keys), rejecting: new Set<string>() };
+      const { landed, rejecting } = both;
       const open = keys.filter((k) => !landed.has(ledgerKey(k)));
       const staged = warehouse.staged && open.length > 0 ? await warehouse.staged(open) : new Set<string>();
-      const done = keys.filter((k) => landed.has(ledgerKey(k)));
-      const rejecting =
-        this.ask.rejecting && warehouse.rejecting && done.length > 0 ? await warehouse.rejecting(done) : new Set();
       items.forEach((item, i) => {
         const key = ledgerKey(keys[i]!);
         this.onResult(item, landed.has(key), staged.has(key), rejecting.has(key));

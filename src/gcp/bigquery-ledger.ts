@@ -2,7 +2,7 @@ import type { BigQuery } from '@google-cloud/bigquery';
 import { eventDsOf } from '../core/file-context.js';
 import { parseObjectName } from '../core/partition-layout.js';
 import type { TableNames } from '../core/table-schemas.js';
-import { INGESTED_EVENT, ledgerKey, REJECTING_LEDGER_ROW, type FileKey } from '../ports/warehouse.js';
+import { CLEAN_LEDGER_ROW, INGESTED_EVENT, ledgerKey, type FileKey } from '../ports/warehouse.js';
 import { qualified } from './bigquery-ddl.js';
 
 /** What the ledger lookup needs from the warehouse that owns it. */
@@ -22,26 +22,34 @@ function layoutName(filePath: string): string {
   return i >= 0 ? filePath.slice(i) : filePath;
 }
 
+/** What a ledger lookup found: the files landed, and those of them whose row counts rejected lines. */
+export interface LedgerFound {
+  landed: Set<string>;
+  rejecting: Set<string>;
+}
+
 /**
  * The warehouse's `ingested`: which files have their ledger row in the logs table; with
- * `rejecting`, its `rejecting`: which have one that counts rejected lines.
+ * `rejecting`, also which of them have one that counts rejected lines (the same query).
  */
 export function createLedgerLookup(
   deps: LedgerDeps,
   rejecting = false,
-): (files: readonly FileKey[]) => Promise<Set<string>> {
+): (files: readonly FileKey[]) => Promise<LedgerFound> {
   const { bq, names, query } = deps;
   let logsTableSeen = false;
   const logsTable = () => qualified(deps.project(), names.logsDataset, names.logsTable);
 
-  return async function ingested(files: readonly FileKey[]): Promise<Set<string>> {
+  return async function ingested(files: readonly FileKey[]): Promise<LedgerFound> {
     const found = new Set<string>();
-    if (files.length === 0) return found;
+    const rejects = new Set<string>();
+    const result = { landed: found, rejecting: rejects };
+    if (files.length === 0) return result;
     await deps.resolveProject();
     // No logs table yet (a preview against a fresh project): nothing has landed.
     if (!logsTableSeen) {
       [logsTableSeen] = await bq.dataset(names.logsDataset).table(names.logsTable).exists();
-      if (!logsTableSeen) return found;
+      if (!logsTableSeen) return result;
     }
     const wanted = new Set(files.map(ledgerKey));
     const chunks: FileKey[][] = [];
@@ -52,7 +60,7 @@ export function createLedgerLookup(
       while (nextChunk < chunks.length) await lookup(chunks[nextChunk++]!);
     };
     await Promise.all(Array.from({ length: Math.min(4, chunks.length) }, worker));
-    return found;
+    return result;
 
     async function lookup(chunk: FileKey[]): Promise<void> {
       const days = new Set<string>();
@@ -69,18 +77,21 @@ export function createLedgerLookup(
         ...(anyNullDay ? ['event_ds IS NULL'] : []),
       ].join(' OR ');
       const sql =
-        `SELECT DISTINCT file_path, file_generation FROM ${logsTable()} ` +
-        `WHERE STARTS_WITH(event, @mark) AND file_path IN UNNEST(JSON_VALUE_ARRAY(@paths)) AND (${dayFilter})` +
-        (rejecting ? ' AND REGEXP_CONTAINS(event, @rejecting)' : '');
+        `SELECT file_path, file_generation${rejecting ? ', LOGICAL_OR(STRPOS(event, @clean) = 0) AS rejecting' : ''} ` +
+        `FROM ${logsTable()} ` +
+        `WHERE STARTS_WITH(event, @mark) AND file_path IN UNNEST(JSON_VALUE_ARRAY(@paths)) AND (${dayFilter}) ` +
+        'GROUP BY file_path, file_generation';
       const rows = await query(sql, {
         mark: INGESTED_EVENT,
-        ...(rejecting ? { rejecting: REJECTING_LEDGER_ROW } : {}),
+        ...(rejecting ? { clean: CLEAN_LEDGER_ROW } : {}),
         paths: JSON.stringify([...new Set(chunk.map((f) => f.filePath))]),
         ...(sorted.length > 0 ? { first_day: sorted[0], last_day: sorted[sorted.length - 1] } : {}),
       });
       for (const r of rows) {
         const key = ledgerKey({ filePath: String(r.file_path), generation: String(r.file_generation) });
-        if (wanted.has(key)) found.add(key);
+        if (!wanted.has(key)) continue;
+        found.add(key);
+        if (r.rejecting === true) rejects.add(key);
       }
     }
   };

@@ -161,8 +161,9 @@ export function createBigQueryWarehouse(
     return query(sql, params);
   };
   const ledgerDeps = { bq, names, chunk: opts.ledgerChunk ?? 2000, resolveProject, project, query: countedQuery };
-  const ingested = createLedgerLookup(ledgerDeps);
-  const rejecting = createLedgerLookup(ledgerDeps, true);
+  const lookup = createLedgerLookup(ledgerDeps);
+  const ingested = async (files: readonly FileKey[]) => (await lookup(files)).landed;
+  const ingestedRejecting = createLedgerLookup(ledgerDeps, true);
   const { runOnce } = createJobRunner(bq, opts.location);
   const promoter = createPromoter({
     bq,
@@ -281,7 +282,7 @@ export function createBigQueryWarehouse(
       await ensured;
     },
     ingested,
-    rejecting,
+    ingestedRejecting,
     ...(opts.staging ? { staged } : {}),
     openWriter: () => (opts.staging ? openStagingWriter(opts.staging) : createPerFileWriter(writeFile)),
     usage,

@@ -11,6 +11,7 @@ export type StoreOps = Pick<
   DuckDbStore,
   | 'ensureTables'
   | 'ingested'
+  | 'ingestedRejecting'
   | 'sessionGaps'
   | 'landed'
   | 'appendGroup'

@@ -1,6 +1,6 @@
 import { DuckDBConnection, DuckDBInstance, listValue, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
 import { EVENT_COLUMNS, LOG_COLUMNS, type Column, type TableNames } from '../core/table-schemas.js';
-import { INGESTED_EVENT, REJECTING_LEDGER_ROW, type FileKey, type GapQuery, type GapRow } from '../ports/warehouse.js';
+import { CLEAN_LEDGER_ROW, INGESTED_EVENT, type FileKey, type GapQuery, type GapRow } from '../ports/warehouse.js';
 import { readLayout, type TableLayout } from './duckdb-layout.js';
 import { addColumnSql, createTableSql, quote } from './duckdb-tables.js';
 import { toDuckValue } from './duckdb-values.js';
@@ -203,27 +203,34 @@ export class DuckDbStore {
     return reader.currentRowCount > 0;
   }
 
-  /**
-   * `[file_path, file_generation]` of the ledger rows among `paths`; with `rejecting`, only those
-   * whose row counts rejected lines (`REJECTING_LEDGER_ROW`).
-   */
-  async ingested(paths: readonly string[], rejecting = false): Promise<[string, string][]> {
+  /** `[file_path, file_generation]` of the ledger rows among `paths`. */
+  async ingested(paths: readonly string[]): Promise<[string, string][]> {
+    return (await this.ledgerRows(paths, false)).map(([p, g]) => [p, g]);
+  }
+
+  /** The same, each with whether its row counts rejected lines (it lacks `CLEAN_LEDGER_ROW`): one scan. */
+  async ingestedRejecting(paths: readonly string[]): Promise<[string, string, boolean][]> {
+    return this.ledgerRows(paths, true);
+  }
+
+  private async ledgerRows(paths: readonly string[], rejecting: boolean): Promise<[string, string, boolean][]> {
     await this.ensureTables();
     const exists = await this.tableExists(this.names.logsDataset, this.names.logsTable);
     if (!exists) return []; // read-only on a warehouse never written
-    const found: [string, string][] = [];
+    const found: [string, string, boolean][] = [];
+    const flag = rejecting ? 'bool_or(NOT contains(event, $clean))' : 'false';
     for (let i = 0; i < paths.length; i += 10_000) {
       const reader = await this.connection.runAndReadAll(
-        `SELECT DISTINCT file_path, file_generation FROM ${this.ledger}
-         WHERE starts_with(event, $mark) AND file_path IN (SELECT unnest($paths))
-         ${rejecting ? 'AND regexp_matches(event, $rejecting)' : ''}`,
+        `SELECT file_path, file_generation, ${flag} FROM ${this.ledger}
+         WHERE starts_with(event, $mark) AND file_path IN (SELECT unnest($paths)) GROUP BY ALL`,
         {
           mark: INGESTED_EVENT,
           paths: listValue(paths.slice(i, i + 10_000)),
-          ...(rejecting ? { rejecting: REJECTING_LEDGER_ROW } : {}),
+          ...(rejecting ? { clean: CLEAN_LEDGER_ROW } : {}),
         },
       );
-      for (const [path, generation] of reader.getRowsJS()) found.push([String(path), String(generation)]);
+      for (const [path, generation, r] of reader.getRowsJS())
+        found.push([String(path), String(generation), r === true]);
     }
     return found;
   }

@@ -138,13 +138,17 @@ export async function createDuckDbWarehouse(
       const found = await serial(() => call('ingested', paths));
       return new Set(found.map(([filePath, generation]) => ledgerKey({ filePath, generation })));
     },
-    async rejecting(files) {
+    async ingestedRejecting(files) {
       const paths = [...new Set(files.map((f) => f.filePath))];
-      const wanted = new Set(files.map(ledgerKey));
-      const found = await serial(() => call('ingested', paths, true));
-      return new Set(
-        found.map(([filePath, generation]) => ledgerKey({ filePath, generation })).filter((k) => wanted.has(k)),
-      );
+      const found = await serial(() => call('ingestedRejecting', paths));
+      const landed = new Set<string>();
+      const rejecting = new Set<string>();
+      for (const [filePath, generation, r] of found) {
+        const key = ledgerKey({ filePath, generation });
+        landed.add(key);
+        if (r) rejecting.add(key);
+      }
+      return { landed, rejecting };
     },
     async landed(files) {
       const [ledger, debug, events] = await serial(() => call('landed', files));

@@ -100,10 +100,10 @@ export interface Warehouse {
    */
   staged?(files: readonly FileKey[]): Promise<Set<string>>;
   /**
-   * Which of `files` (landed ones) had lines rejected into debug rows: their ledger row counts one
-   * or more (`REJECTING_LEDGER_ROW`). The keys `ledgerKey(file)`.
+   * `ingested`, and which of those landed with lines rejected into debug rows (their ledger row
+   * counts one or more: it lacks `CLEAN_LEDGER_ROW`), in the same lookup. Keys `ledgerKey(file)`.
    */
-  rejecting?(files: readonly FileKey[]): Promise<Set<string>>;
+  ingestedRejecting?(files: readonly FileKey[]): Promise<{ landed: Set<string>; rejecting: Set<string> }>;
   /**
    * A writer that groups files into commits within `limits` (the warehouse's own defaults where not
    * given; a warehouse may commit smaller groups, down to one file per commit).
@@ -139,7 +139,7 @@ export function ledgerKey(file: FileKey): string {
 export const INGESTED_EVENT = 'ingested';
 
 /**
- * A ledger row's `event` (`ingested: N events, M debug rows`) with M > 0 matches this regular
- * expression, in DuckDB's and BigQuery's (RE2) syntax alike.
+ * A ledger row's `event` (`ingested: N events, M debug rows`) holds this text when M is 0: a row
+ * without it counts rejected lines.
  */
-export const REJECTING_LEDGER_ROW = ', [1-9][0-9]* debug rows';
+export const CLEAN_LEDGER_ROW = ', 0 debug rows';
