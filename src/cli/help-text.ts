@@ -7,7 +7,8 @@ Usage:
   analytics-backfill [flags] --yes    run without questions (scripts, CI)
   analytics-backfill status [flags]   map what landed against what the bucket
                                       holds (reads only; default: every
-                                      environment and category, 4 weeks)
+                                      environment and category, 4 weeks);
+                                      failures come from --record-dir
 
 Where from, where to:
   -b, --gcs-bucket gs://BUCKET|DIR  bucket to read, or a folder mirroring one
@@ -66,6 +67,8 @@ Examples:
     -s 2026-03-01 -u 2026-03-01 --yes
   analytics-backfill --resume RUN_ID --yes
   analytics-backfill status -b ./mirror -w duckdb:events.duckdb -e live
+  analytics-backfill -b ./mirror -w duckdb:events.duckdb -c all \\
+    --cells live/2026-03-02/8-16,live/2026-03-03/0-8 --yes
 
 Exit codes: 0 done, 1 some files failed (see the run record), 2 bad usage,
 130 interrupted.
