@@ -57,13 +57,21 @@ export interface MapInput {
   mark?(environment: string, ds: string, time: TimeBucket): { cursor?: boolean; chosen?: boolean } | undefined;
 }
 
+/** How the map lays out for `environments` at `columns`: the label column and days per block. */
+export function mapLayout(environments: readonly string[], columns: number) {
+  const labelWidth = Math.min(16, Math.max(4, ...environments.map((e) => e.length))) + 1;
+  return { labelWidth, daysPerBlock: Math.max(1, Math.floor((Math.max(40, columns) - labelWidth) / 4)) };
+}
+
+/** Lines a block of days takes: its two header lines, a row per environment, a blank line. */
+export const blockLines = (environments: number) => environments + 3;
+
 /**
  * The map, wrapped to `columns` (at least 40): blocks of as many days as fit, each with a header
  * of months and days of the month, then a row per environment.
  */
 export function renderCoverageMap(input: MapInput, opts: { columns: number; color: boolean }): string[] {
-  const labelWidth = Math.min(16, Math.max(4, ...input.environments.map((e) => e.length))) + 1;
-  const perBlock = Math.max(1, Math.floor((Math.max(40, opts.columns) - labelWidth) / 4));
+  const { labelWidth, daysPerBlock: perBlock } = mapLayout(input.environments, opts.columns);
   const lines: string[] = [];
   const paint = (state: CellState, text: string) => {
     const color = LOOK[state].color;

@@ -35,7 +35,7 @@ describe('CoverageStep', () => {
     await press(stdin, KEY.down);
     await waitForFrame(lastFrame, 'live 2026-03-01 8-16: no files');
     await press(stdin, '[');
-    expect(onShift).toHaveBeenLastCalledWith(-28);
+    expect(onShift).toHaveBeenLastCalledWith(-1);
     await press(stdin, KEY.enter);
     await vi.waitFor(() =>
       expect(onSubmit).toHaveBeenCalledWith(['testing/2026-03-01/8-16'], {

@@ -22,8 +22,8 @@ export interface CoverageStepProps {
   context?: string;
   /** The cells chosen (`ENV/YYYY-MM-DD/TIME`); none: the dates are chosen on the next step instead. */
   onSubmit: (cells: string[], span?: ReturnType<typeof cellsSpan>) => void;
-  /** Moves the window by days (`[`: four weeks earlier, `]`: later). */
-  onShift: (days: number) => void;
+  /** Moves the window a whole window earlier (`[`: -1) or later (`]`: 1). */
+  onShift: (direction: -1 | 1) => void;
   onBack?: () => void;
   onRetry?: () => void;
 }
@@ -49,15 +49,15 @@ export function CoverageStep(props: CoverageStepProps) {
   useStepKeys({
     onBack: props.onBack,
     extra: (input, key) => {
-      if (input === '[') return props.onShift(-28);
-      if (input === ']') return props.onShift(28);
+      if (input === '[') return props.onShift(-1);
+      if (input === ']') return props.onShift(1);
       if (state.status === 'failed' && input === 'r') return props.onRetry?.();
       if (!grid || grid.environments.length === 0) return key.return ? props.onSubmit([]) : undefined;
       if (key.leftArrow) setCursor((c) => moved(grid, c, 0, -1));
       else if (key.rightArrow) setCursor((c) => moved(grid, c, 0, 1));
       else if (key.upArrow) setCursor((c) => moved(grid, c, -1, 0));
       else if (key.downArrow) setCursor((c) => moved(grid, c, 1, 0));
-      else if (input === ' ') setChosen((now) => toggled(now, cellAt(grid, cursor).key));
+      else if (input === ' ') setChosen((now) => toggled(now, cellAt(grid, moved(grid, cursor, 0, 0)).key));
       else if (input === 'm') setChosen(cellsNeedingBackfill(grid));
       else if (input === 'c') setChosen([]);
       else if (key.return) props.onSubmit(chosen, chosen.length > 0 ? cellsSpan(chosen) : undefined);
@@ -67,7 +67,7 @@ export function CoverageStep(props: CoverageStepProps) {
     { key: '←↑↓→', does: 'move' },
     { key: 'space', does: 'choose' },
     { key: 'm', does: 'all not landed' },
-    { key: '[ ]', does: '±4 weeks' },
+    { key: '[ ]', does: 'earlier/later' },
     { key: 'enter', does: chosen.length > 0 ? 'backfill' : 'dates' },
     ...(props.onBack ? [BACK] : []),
   ];
@@ -81,7 +81,7 @@ export function CoverageStep(props: CoverageStepProps) {
   );
   if (state.status === 'failed') return frame(<Text>Could not read what landed: {state.error} (r to retry)</Text>);
   if (!grid) return frame(<Text dimColor>Listing the bucket and asking the ledger…</Text>);
-  const here = cellAt(grid, cursor);
+  const here = cellAt(grid, moved(grid, cursor, 0, 0)); // kept on the grid when the window changes
   const lines = renderCoverageMap(
     {
       environments: grid.environments,

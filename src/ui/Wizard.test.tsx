@@ -252,8 +252,9 @@ describe('Wizard', () => {
       };
       const { lastFrame, stdin } = mount({ ...BLANK, bucket, environments: ['testing'], categories: 'all' }, deps);
       let frame = await waitForFrame(lastFrame, 'No cell chosen');
-      // Four weeks ending on the bucket's last day (today, 15 March, is later).
-      expect(frame).toContain('2026-02-04 to 2026-03-03: choose cells to backfill');
+      // As many days as 100×24 holds for one environment (3 blocks of 23), ending on the bucket's
+      // last day (today, 15 March, is later).
+      expect(frame).toContain('2025-12-25 to 2026-03-03: choose cells to backfill');
       // 1 to 3 March hold files in the 0-8 and 8-16 buckets, none landed; the cursor on the first cell.
       expect(stripVTControlCharacters(frame)).toMatch(/^testing( \.\.\.)+ --\. --\. --\.$/m);
       expect(frame).toContain('\u001B[7m.\u001B[27m');

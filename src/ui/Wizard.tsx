@@ -4,7 +4,8 @@ import type { RunSummary } from '../engine/run-backfill.js';
 import { CategoryStep } from './CategoryStep.js';
 import { ConfirmStep } from './ConfirmStep.js';
 import { CoverageStep } from './CoverageStep.js';
-import { mapWindow, useCoverage } from './use-coverage.js';
+import { mapDays, mapWindow, useCoverage } from './use-coverage.js';
+import { useTerminalSize } from './use-terminal-size.js';
 import { DateRangeStep } from './DateRangeStep.js';
 import { EnvironmentStep } from './EnvironmentStep.js';
 import { PreviewStep } from './PreviewStep.js';
@@ -61,7 +62,10 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
   );
   const [shift, setShift] = useState(0);
   const span = found.span.status === 'done' ? found.span.value : undefined;
-  const window = mapWindow((deps.today ?? (() => new Date()))(), shift, span?.last);
+  const size = useTerminalSize();
+  const envs = Array.isArray(draft.environments) ? draft.environments : (valueOf(found.environments) ?? []);
+  const days = mapDays(envs, size);
+  const window = mapWindow((deps.today ?? (() => new Date()))(), days, shift, span?.last);
   const spanKnown = found.span.status === 'done' || found.span.status === 'failed';
   const coverage = useCoverage(
     deps.coverage,
@@ -148,7 +152,7 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           state={coverage}
           window={window}
           {...opt('defaultValue', draft.cells)}
-          onShift={(days) => setShift((s) => s + days)}
+          onShift={(direction) => setShift((s) => s + direction * days)}
           onRetry={retry}
           {...common('coverage')}
           onSubmit={(cells, span) => flow.chooseCells(cells, span)}

@@ -1,22 +1,38 @@
 import { dateOfDayNumber, dayNumberOf } from '../core/calendar.js';
+import { blockLines, mapLayout } from '../core/coverage-map.js';
 import type { Selection } from '../core/selection.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
 import type { Source } from '../ports/source.js';
 import { useAsync } from './use-async.js';
 import type { WizardDeps, WizardInput } from './wizard-types.js';
 
-/** Days the map shows at once: four weeks, what 80 columns hold in two blocks. */
-export const MAP_DAYS = 28;
+/** Lines of the map's screen besides its blocks: title, context, texts, legend, key help, margins. */
+const OTHER_LINES = 11;
 
 /**
- * The window of `MAP_DAYS` days ending `shift` days after its anchor (negative: earlier): the last
- * day the bucket holds for the choices so far (`lastInBucket`), or today when that is later or unknown.
+ * Days the map shows at once: whole blocks (as many days as the width holds) for as many blocks
+ * as the height holds with a row per environment; at least one block.
  */
-export function mapWindow(today: Date, shift: number, lastInBucket?: string): { start: string; stop: string } {
+export function mapDays(environments: readonly string[], size: { columns: number; rows: number }): number {
+  const { daysPerBlock } = mapLayout(environments, size.columns);
+  const blocks = Math.max(1, Math.floor((size.rows - OTHER_LINES) / blockLines(Math.max(1, environments.length))));
+  return daysPerBlock * blocks;
+}
+
+/**
+ * The window of `days` days ending `shift` days after its anchor (negative: earlier): the last day
+ * the bucket holds for the choices so far (`lastInBucket`), or today when that is later or unknown.
+ */
+export function mapWindow(
+  today: Date,
+  days: number,
+  shift: number,
+  lastInBucket?: string,
+): { start: string; stop: string } {
   const now = today.toISOString().slice(0, 10);
   const anchor = lastInBucket !== undefined && lastInBucket < now ? lastInBucket : now;
   const last = (dayNumberOf(anchor) ?? 0) + shift;
-  return { start: dateOfDayNumber(Math.max(0, last - (MAP_DAYS - 1))), stop: dateOfDayNumber(Math.max(0, last)) };
+  return { start: dateOfDayNumber(Math.max(0, last - (days - 1))), stop: dateOfDayNumber(Math.max(0, last)) };
 }
 
 /**
