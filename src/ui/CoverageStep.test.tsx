@@ -61,6 +61,29 @@ describe('CoverageStep', () => {
     await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith([], undefined));
   });
 
+  it('with more environments than the screen holds, shows the rows around the cursor, within 24 lines', async () => {
+    const many = planOf(
+      Array.from({ length: 20 }, (_, i) => ({ env: `env${String(i).padStart(2, '0')}`, ds: '2026-03-01', files: 1 })),
+    );
+    const { lastFrame, stdin } = render(
+      <CoverageStep
+        state={{ status: 'done', value: many }}
+        window={{ start: '2026-03-01', stop: '2026-03-10' }}
+        onSubmit={() => {}}
+        onShift={() => {}}
+      />,
+    );
+    let frame = await waitForFrame(lastFrame, 'env00 2026-03-01 0-8: 1 files, 0 landed (environments 1-10 of 20)');
+    expect(frame).toMatch(/^env09 /m);
+    expect(frame).not.toMatch(/^env10 /m);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(24);
+    await press(stdin, ...Array.from({ length: 12 }, () => KEY.down));
+    frame = await waitForFrame(lastFrame, 'env12 2026-03-01 0-8: 1 files, 0 landed (environments 4-13 of 20)');
+    expect(frame).not.toMatch(/^env02 /m);
+    expect(frame).toMatch(/^env12 /m);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(24);
+  });
+
   it('says why it cannot draw the map, and r retries', async () => {
     const onRetry = vi.fn();
     const { lastFrame, stdin } = render(

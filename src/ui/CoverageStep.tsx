@@ -13,6 +13,7 @@ import { StepFrame } from './StepFrame.js';
 import type { AsyncState } from './use-async.js';
 import { useStepKeys } from './use-step-keys.js';
 import { useTerminalSize } from './use-terminal-size.js';
+import { environmentRows } from './use-coverage.js';
 
 export interface CoverageStepProps {
   state: AsyncState<BackfillPlan>;
@@ -35,7 +36,7 @@ export interface CoverageStepProps {
  */
 export function CoverageStep(props: CoverageStepProps) {
   const { state, window } = props;
-  const { columns } = useTerminalSize();
+  const { columns, rows } = useTerminalSize();
   const color = useColorAllowed();
   const [cursor, setCursor] = useState({ row: 0, col: 0 });
   const [chosen, setChosen] = useState<string[]>(() => [...(props.defaultValue ?? [])]);
@@ -81,10 +82,16 @@ export function CoverageStep(props: CoverageStepProps) {
   );
   if (state.status === 'failed') return frame(<Text>Could not read what landed: {state.error} (r to retry)</Text>);
   if (!grid) return frame(<Text dimColor>Listing the bucket and asking the ledger…</Text>);
-  const here = cellAt(grid, moved(grid, cursor, 0, 0)); // kept on the grid when the window changes
+  const at = moved(grid, cursor, 0, 0); // kept on the grid when the window changes
+  const here = cellAt(grid, at);
+  // More environments than the screen holds: the rows around the cursor (the window is one block then).
+  const fit = environmentRows(rows);
+  const top = Math.max(0, Math.min(at.row - fit + 1, grid.environments.length - fit));
+  const shown = grid.environments.slice(top, top + fit);
+  const scrolled = shown.length < grid.environments.length;
   const lines = renderCoverageMap(
     {
-      environments: grid.environments,
+      environments: shown,
       days: grid.days,
       times: grid.times,
       cell: (e, ds, t) => grid.counts.get(`${e}/${ds}/${t}`),
@@ -111,6 +118,7 @@ export function CoverageStep(props: CoverageStepProps) {
       <Text>
         {here.environment} {here.ds} {here.time}:{' '}
         {c ? `${formatCount(c.files)} files, ${formatCount(c.landed)} landed` : 'no files'}
+        {scrolled ? ` (environments ${top + 1}-${top + shown.length} of ${grid.environments.length})` : ''}
       </Text>
       <Text>
         {chosen.length === 0

@@ -7,7 +7,10 @@ import { useAsync } from './use-async.js';
 import type { WizardDeps, WizardInput } from './wizard-types.js';
 
 /** Lines of the map's screen besides its blocks: title, context, texts, legend, key help, margins. */
-const OTHER_LINES = 11;
+export const OTHER_LINES = 11;
+
+/** Environment rows the screen holds in one block (more scroll with the cursor). */
+export const environmentRows = (rows: number) => Math.max(1, rows - OTHER_LINES - blockLines(0));
 
 /**
  * Days the map shows at once: whole blocks (as many days as the width holds) for as many blocks
