@@ -37,28 +37,19 @@ const baselineScript = `
 const baseline = await measure(['-e', baselineScript]);
 const bin = fileURLToPath(new URL('../bin/analytics-backfill.js', import.meta.url));
 const db = join(root, 'bench.duckdb');
-const ingest = await measure(
-  [
-    bin,
-    '--gcs-bucket',
-    bucket,
-    '--warehouse',
-    `duckdb:${db}`,
-    '--analytics-environment',
-    'testing',
-    '--event-category',
-    'bench',
-    '--event-ds-start',
-    '2026-03-01',
-    '--event-ds-stop',
-    '2026-03-01',
-    '--record-dir',
-    join(root, 'runs'),
-    '--yes',
-    '--json',
-  ],
-  { exec: true },
-);
+/** The CLI ingesting the bucket's one file of `category` into a new DuckDB file `db`, as npx runs it. */
+const ingestCategory = (category, db) =>
+  measure(
+    [
+      bin,
+      ...['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`],
+      ...['--analytics-environment', 'testing', '--event-category', category],
+      ...['--event-ds-start', '2026-03-01', '--event-ds-stop', '2026-03-01'],
+      ...['--record-dir', join(root, 'runs'), '--yes', '--json'],
+    ],
+    { exec: true },
+  );
+const ingest = await ingestCategory('bench', db);
 if (ingest.code !== 0) {
   console.error(ingest.stderr);
   process.exit(1);
@@ -94,24 +85,7 @@ while (wideBytes < 240 * 1024 * 1024) {
   if (!wideOut.write(line)) await new Promise((r) => wideOut.once('drain', r));
 }
 await new Promise((r) => wideOut.end(r));
-const wideRun = await measure(
-  [
-    bin,
-    ...['--gcs-bucket', bucket, '--warehouse', `duckdb:${join(root, 'wide.duckdb')}`],
-    ...['--analytics-environment', 'testing', '--event-category', 'wide'],
-    ...[
-      '--event-ds-start',
-      '2026-03-01',
-      '--event-ds-stop',
-      '2026-03-01',
-      '--record-dir',
-      join(root, 'runs'),
-      '--yes',
-      '--json',
-    ],
-  ],
-  { exec: true },
-);
+const wideRun = await ingestCategory('wide', join(root, 'wide.duckdb'));
 const landed = wideRun.code === 0 ? JSON.parse(wideRun.stdout).run?.rows?.events : undefined;
 console.log(
   JSON.stringify({

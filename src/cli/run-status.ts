@@ -146,7 +146,7 @@ async function sessionReport(plan: BackfillPlan, warehouse: Warehouse | undefine
   });
   const bucketOf = new Map<string, { files: number; landed: number }>();
   for (const p of plan.partitions) {
-    const key = `${p.partition.environment}/${p.partition.ds}/${p.partition.time}`;
+    const key = cellKey(p.partition.environment, p.partition.ds, p.partition.time);
     const c = bucketOf.get(key) ?? { files: 0, landed: 0 };
     c.files += p.matched;
     c.landed += p.alreadyIngested;
@@ -155,7 +155,7 @@ async function sessionReport(plan: BackfillPlan, warehouse: Warehouse | undefine
   const gaps = rows.map((r) => {
     const ds = dateOfDayNumber(r.day);
     const time = TIME_BUCKETS[r.bucket] ?? '0-8';
-    const b = bucketOf.get(`${r.environment}/${ds}/${time}`) ?? { files: 0, landed: 0 };
+    const b = bucketOf.get(cellKey(r.environment, ds, time)) ?? { files: 0, landed: 0 };
     const bucket = b.files === 0 ? 'silent' : b.landed < b.files ? 'not-landed' : 'landed';
     return {
       environment: r.environment,

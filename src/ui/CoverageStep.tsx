@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import { useState, type ReactNode } from 'react';
-import { cellsSpan } from '../core/cells.js';
+import { cellKey, cellsSpan } from '../core/cells.js';
 import { LEGEND, renderCoverageMap } from '../core/coverage-map.js';
 import { formatCount } from '../core/format.js';
 import { datesOf } from '../core/selection.js';
@@ -94,9 +94,9 @@ export function CoverageStep(props: CoverageStepProps) {
       environments: shown,
       days: grid.days,
       times: grid.times,
-      cell: (e, ds, t) => grid.counts.get(`${e}/${ds}/${t}`),
+      cell: (e, ds, t) => grid.counts.get(cellKey(e, ds, t)),
       mark: (e, ds, t) => {
-        const key = `${e}/${ds}/${t}`;
+        const key = cellKey(e, ds, t);
         return { cursor: key === here.key, chosen: chosen.includes(key) };
       },
     },
