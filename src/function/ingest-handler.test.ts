@@ -176,7 +176,7 @@ describe('ingest handler', () => {
     expect(await handle(await notification(GOOD))).toMatchObject({ status: 'already-ingested' });
     const gen = await rows('SELECT DISTINCT file_generation FROM logs.events_logs_function');
     expect(gen).toHaveLength(1);
-    expect(String(gen[0]![0])).toMatch(/^\d+$/);
+    expect(String(gen[0]![0])).toMatch(/^\d+:\d+$/); // a folder's generation: time and size
   });
 
   it('refuses, logs and acknowledges files it must never retry', async () => {

@@ -2,7 +2,7 @@ import type { BigQuery } from '@google-cloud/bigquery';
 import { eventDsOf } from '../core/file-context.js';
 import { parseObjectName } from '../core/partition-layout.js';
 import type { TableNames } from '../core/table-schemas.js';
-import { CLEAN_LEDGER_ROW, INGESTED_EVENT, ledgerKey, type FileKey } from '../ports/warehouse.js';
+import { CLEAN_LEDGER_ROW, INGESTED_EVENT, ledgerMatcher, type FileKey } from '../ports/warehouse.js';
 import { qualified } from './bigquery-ddl.js';
 
 /** What the ledger lookup needs from the warehouse that owns it. */
@@ -51,7 +51,7 @@ export function createLedgerLookup(
       [logsTableSeen] = await bq.dataset(names.logsDataset).table(names.logsTable).exists();
       if (!logsTableSeen) return result;
     }
-    const wanted = new Set(files.map(ledgerKey));
+    const match = ledgerMatcher(files);
     const chunks: FileKey[][] = [];
     for (let i = 0; i < files.length; i += deps.chunk) chunks.push(files.slice(i, i + deps.chunk));
     // A few chunks at a time: a plan of 100,000 files is 50 queries.
@@ -87,12 +87,11 @@ export function createLedgerLookup(
         paths: JSON.stringify([...new Set(chunk.map((f) => f.filePath))]),
         ...(sorted.length > 0 ? { first_day: sorted[0], last_day: sorted[sorted.length - 1] } : {}),
       });
-      for (const r of rows) {
-        const key = ledgerKey({ filePath: String(r.file_path), generation: String(r.file_generation) });
-        if (!wanted.has(key)) continue;
-        found.add(key);
-        if (r.rejecting === true) rejects.add(key);
-      }
+      for (const r of rows)
+        for (const key of match({ filePath: String(r.file_path), generation: String(r.file_generation) })) {
+          found.add(key);
+          if (r.rejecting === true) rejects.add(key);
+        }
     }
   };
 }

@@ -42,7 +42,6 @@ export function promotionSql(
   // and IN / NOT IN over a subquery instead of joins or correlated EXISTS. The emulator compares
   // through functions, so a join of 13,000 staged rows with 1,000 chosen attempts took 75 s and the
   // IN form 0.3 s; BigQuery plans both alike. Attempt ids are unique, so they alone pick rows.
-  const key = (alias: string) => `CONCAT(${alias}file_path, '#', ${alias}file_generation)`;
   const chosen = [
     'CREATE TEMP TABLE abf_complete AS',
     `SELECT file_path, file_generation, attempt_id FROM ${staging} WHERE ${recent}`,
@@ -50,7 +49,7 @@ export function promotionSql(
     "HAVING COUNTIF(kind = 'done') > 0 AND COUNT(DISTINCT IF(kind != 'done', row_number, NULL)) = MAX(expected_rows);",
     'CREATE TEMP TABLE abf_chosen AS',
     'SELECT file_path, file_generation, MIN(attempt_id) AS attempt_id FROM abf_complete',
-    `WHERE ${key('')} NOT IN (SELECT ${key('l.')} FROM ${logs} AS l WHERE l.file_path IS NOT NULL AND l.file_generation IS NOT NULL AND STARTS_WITH(l.event, ${literal(INGESTED_EVENT)}))`,
+    `WHERE ${notLanded('', logs)}`,
     'GROUP BY file_path, file_generation;',
   ].join('\n');
   const insert = (spec: TableSpec) => {
@@ -69,6 +68,18 @@ export function promotionSql(
   ].join('\n');
 }
 
+/**
+ * The staged file version (columns of `alias`) has no ledger row: none under its generation, and,
+ * for a local file, none under its former generation (core/file-generation.ts: the part before
+ * `:`; for a generation without one, the generation itself).
+ */
+function notLanded(alias: string, logs: string): string {
+  const ledger = `SELECT CONCAT(l.file_path, '#', l.file_generation) FROM ${logs} AS l WHERE l.file_path IS NOT NULL AND l.file_generation IS NOT NULL AND STARTS_WITH(l.event, ${literal(INGESTED_EVENT)})`;
+  const key = `CONCAT(${alias}file_path, '#', ${alias}file_generation)`;
+  const former = `CONCAT(${alias}file_path, '#', SPLIT(${alias}file_generation, ':')[SAFE_OFFSET(0)])`;
+  return `${key} NOT IN (${ledger}) AND ${former} NOT IN (${ledger})`;
+}
+
 /** How many of a run's staged files (attempt ids starting `runId`) are complete but not in the ledger. */
 export function unpromotedSql(project: string, names: TableNames, runId: string, lookbackHours: number): string {
   const { staging } = stagingTables(project, names);
@@ -77,8 +88,7 @@ export function unpromotedSql(project: string, names: TableNames, runId: string,
     `SELECT COUNT(DISTINCT CONCAT(m.file_path, '#', m.file_generation)) AS n FROM ${staging} AS m ` +
     `WHERE m.kind = 'done' AND STARTS_WITH(m.attempt_id, ${literal(runId)}) ` +
     `AND m.staged_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL ${Math.max(1, Math.floor(lookbackHours))} HOUR) ` +
-    `AND CONCAT(m.file_path, '#', m.file_generation) NOT IN (SELECT CONCAT(l.file_path, '#', l.file_generation) FROM ${logs} AS l ` +
-    `WHERE l.file_path IS NOT NULL AND l.file_generation IS NOT NULL AND STARTS_WITH(l.event, ${literal(INGESTED_EVENT)}))`
+    `AND ${notLanded('m.', logs)}`
   );
 }
 

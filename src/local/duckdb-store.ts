@@ -1,6 +1,14 @@
 import { DuckDBConnection, DuckDBInstance, listValue, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
 import { EVENT_COLUMNS, LOG_COLUMNS, type Column, type TableNames } from '../core/table-schemas.js';
-import { CLEAN_LEDGER_ROW, INGESTED_EVENT, type FileKey, type GapQuery, type GapRow } from '../ports/warehouse.js';
+import { formerGeneration } from '../core/file-generation.js';
+import {
+  CLEAN_LEDGER_ROW,
+  INGESTED_EVENT,
+  ledgerMatcher,
+  type FileKey,
+  type GapQuery,
+  type GapRow,
+} from '../ports/warehouse.js';
 import { readLayout, type TableLayout } from './duckdb-layout.js';
 import { addColumnSql, createTableSql, quote } from './duckdb-tables.js';
 import { toDuckValue } from './duckdb-values.js';
@@ -291,10 +299,11 @@ export class DuckDbStore {
     const hashes = await this.loadLedgerHashes();
     if (this.group) throw new Error(`a file's own transaction while group ${this.group.id} is open`);
     await this.connection.run('BEGIN TRANSACTION');
-    if (hashes.has(ledgerHash(file.filePath, file.generation))) {
+    if (inLedger(hashes, file.filePath, file.generation)) {
+      const former = formerGeneration(file.generation) ?? file.generation;
       const reader = await this.connection.runAndReadAll(
-        `SELECT 1 FROM ${this.ledger} WHERE file_path = $path AND file_generation = $generation AND starts_with(event, $mark) LIMIT 1`,
-        { path: file.filePath, generation: file.generation, mark: INGESTED_EVENT },
+        `SELECT 1 FROM ${this.ledger} WHERE file_path = $path AND file_generation IN ($generation, $former) AND starts_with(event, $mark) LIMIT 1`,
+        { path: file.filePath, generation: file.generation, former, mark: INGESTED_EVENT },
       );
       if (reader.currentRowCount > 0) {
         await this.connection.run('ROLLBACK');
@@ -329,7 +338,7 @@ export class DuckDbStore {
       payload.files.forEach(([path, generation], i) => {
         const key = `${path}#${generation}`;
         if (open.keys.has(key)) outcomes[i] = 'already-ingested';
-        else if (hashes.has(ledgerHash(path, generation))) hits.push(i);
+        else if (inLedger(hashes, path, generation)) hits.push(i);
         open.keys.add(key);
       });
       if (hits.length > 0) await this.markLanded(payload, hits, outcomes);
@@ -380,7 +389,12 @@ export class DuckDbStore {
        WHERE starts_with(event, $mark) AND file_path IN (SELECT unnest($paths))`,
       { mark: INGESTED_EVENT, paths: listValue(paths) },
     );
-    const landed = new Set(reader.getRowsJS().map(([p, g]) => `${String(p)}#${String(g)}`));
+    const match = ledgerMatcher(
+      candidates.map((i) => ({ filePath: group.files[i]![0], generation: group.files[i]![1] })),
+    );
+    const landed = new Set(
+      reader.getRowsJS().flatMap(([p, g]) => match({ filePath: String(p), generation: String(g) })),
+    );
     for (const i of candidates) {
       const [path, generation] = group.files[i]!;
       if (landed.has(`${path}#${generation}`)) outcomes[i] = 'already-ingested';
@@ -537,6 +551,13 @@ export class DuckDbStore {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** Whether the ledger may hold the file: its key's hash, or its former generation's, is known. */
+function inLedger(hashes: ReadonlySet<number>, path: string, generation: string): boolean {
+  if (hashes.has(ledgerHash(path, generation))) return true;
+  const former = formerGeneration(generation);
+  return former !== undefined && hashes.has(ledgerHash(path, former));
 }
 
 /** The limit as DuckDB's SET takes it, refusing anything but a size (it is spliced into SQL). */

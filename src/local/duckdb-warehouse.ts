@@ -12,7 +12,7 @@ import {
   type TableNames,
 } from '../core/table-schemas.js';
 import { createGroupWriter, type GatheredFile, type GroupCommitter } from '../ports/group-writer.js';
-import { ledgerKey, type FileKey, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
+import { ledgerMatcher, type FileKey, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
 import type { Columns, GroupPayload, TableKind } from './duckdb-store.js';
 import { fromWire, type Op, type Reply, type Request, type Result, type StoreOps } from './duckdb-protocol.js';
 
@@ -136,18 +136,20 @@ export async function createDuckDbWarehouse(
     async ingested(files) {
       const paths = [...new Set(files.map((f) => f.filePath))];
       const found = await serial(() => call('ingested', paths));
-      return new Set(found.map(([filePath, generation]) => ledgerKey({ filePath, generation })));
+      const match = ledgerMatcher(files);
+      return new Set(found.flatMap(([filePath, generation]) => match({ filePath, generation })));
     },
     async ingestedRejecting(files) {
       const paths = [...new Set(files.map((f) => f.filePath))];
       const found = await serial(() => call('ingestedRejecting', paths));
       const landed = new Set<string>();
       const rejecting = new Set<string>();
-      for (const [filePath, generation, r] of found) {
-        const key = ledgerKey({ filePath, generation });
-        landed.add(key);
-        if (r) rejecting.add(key);
-      }
+      const match = ledgerMatcher(files);
+      for (const [filePath, generation, r] of found)
+        for (const key of match({ filePath, generation })) {
+          landed.add(key);
+          if (r) rejecting.add(key);
+        }
       return { landed, rejecting };
     },
     async landed(files) {

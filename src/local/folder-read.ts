@@ -1,11 +1,12 @@
 import { closeSync, fstatSync, readSync, type BigIntStats } from 'node:fs';
 import { PermanentFileError } from '../core/errors.js';
+import { localGeneration } from '../core/file-generation.js';
 
 /** Reads at most this much at once: a small file in one read, a large one streamed in bounded memory. */
 const READ_CHUNK = 1 << 20;
 
-/** A local file's generation: its modification time in microseconds, as listed. */
-export const generationOf = (s: BigIntStats): string => String(s.mtimeNs / 1000n);
+/** A local file's generation (core/file-generation.ts), as listed. */
+export const generationOf = (s: BigIntStats): string => localGeneration(s.mtimeNs, s.size);
 
 /**
  * An open file's bytes, then closes it, tied to the version that was listed: the file must be

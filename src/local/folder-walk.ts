@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { setImmediate } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { SourceObject } from '../ports/source.js';
+import { generationOf } from './folder-read.js';
 
 /**
  * Lists a folder of a bucket mirror at any depth, in name order, as objects named relative to the
@@ -55,7 +56,7 @@ async function* walk(
         yield {
           name: nameOf(root, full),
           size: Number(s.size),
-          generation: String(s.mtimeNs / 1000n),
+          generation: generationOf(s),
           updated: new Date(Number(s.mtimeMs)).toISOString(),
         };
       } catch (error) {

@@ -1,3 +1,4 @@
+import { formerGeneration } from '../core/file-generation.js';
 import type { EventRow, LogRow } from '../core/rows.js';
 
 /** One version of one file, as the once-only ledger knows it (contract §5). */
@@ -133,6 +134,27 @@ export async function writeOneFile(
 /** The key a file has in the ledger. */
 export function ledgerKey(file: FileKey): string {
   return `${file.filePath}#${file.generation}`;
+}
+
+/**
+ * Which of `files` a ledger row answers: the file whose key it carries, and a local file whose
+ * former generation it carries (see `formerGeneration`). Warehouses read rows by path and keep only
+ * those this names: `match(row)` gives the `ledgerKey` of each file the row says has landed.
+ */
+export function ledgerMatcher(files: readonly FileKey[]): (row: FileKey) => readonly string[] {
+  const byRowKey = new Map<string, string[]>();
+  const add = (rowKey: string, fileKey: string) => {
+    const keys = byRowKey.get(rowKey);
+    if (keys === undefined) byRowKey.set(rowKey, [fileKey]);
+    else if (!keys.includes(fileKey)) keys.push(fileKey);
+  };
+  for (const file of files) {
+    const key = ledgerKey(file);
+    add(key, key);
+    const former = formerGeneration(file.generation);
+    if (former !== undefined) add(ledgerKey({ filePath: file.filePath, generation: former }), key);
+  }
+  return (row) => byRowKey.get(ledgerKey(row)) ?? [];
 }
 
 /** Log rows whose `event` starts with this mark the file as landed: the ledger. */

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { generationOf } from '../../src/local/folder-read.js';
 import { runMain } from '../helpers/run-main.js';
 
 const dir = (b: string, env: string, ds: string, time: string) =>
@@ -148,7 +149,7 @@ describe('analytics-backfill status', () => {
     // writes it), and has not landed since.
     put(b, 'live', '2026-03-01', '8-16', 'late');
     const late = `${dir(b, 'live', '2026-03-01', '8-16').slice(b.length + 1)}/late`;
-    const generation = String(statSync(join(b, late), { bigint: true }).mtimeNs / 1000n);
+    const generation = generationOf(statSync(join(b, late), { bigint: true }));
     const source = `file://${realpathSync(b)}`;
     writeFileSync(
       join(runs, '20000101-000000-0000.ndjson'),

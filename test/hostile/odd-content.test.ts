@@ -11,6 +11,7 @@ import { DEFAULT_MAX_EVENT_BYTES } from '../../src/core/event-parser.js';
 import { ingestFile } from '../../src/engine/ingest-file.js';
 import { createDuckDbWarehouse } from '../../src/local/duckdb-warehouse.js';
 import { createFolderSource } from '../../src/local/folder-source.js';
+import { generationOf } from '../../src/local/folder-read.js';
 import { queryDuckDb } from '../helpers/duckdb-query.js';
 import { CTX, MiB, parseAll } from './parse-stream.js';
 
@@ -24,7 +25,7 @@ async function ingestOne(content: string | Buffer) {
   const source = await createFolderSource(join(dir, 'bucket'));
   const warehouse = await createDuckDbWarehouse(db);
   await warehouse.ensureTables();
-  const generation = String(statSync(path, { bigint: true }).mtimeNs / 1000n); // the version a listing gives
+  const generation = generationOf(statSync(path, { bigint: true })); // the version a listing gives
   const result = await ingestFile({ source, warehouse, name: CTX.name, generation, jobName: 'hostile' });
   await warehouse.close();
   return { result, db };

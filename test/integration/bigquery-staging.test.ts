@@ -211,6 +211,41 @@ describe.skipIf(!emulatorsAvailable('BigQuery staging', ['bigquery']))(
       await expectOnce(t, 1, 120);
     }, 60_000);
 
+    it('a local file: a ledger row of its former generation (time alone) counts as landed; another size is a new version', async () => {
+      const { t, wh, make } = await setup();
+      const local = (generation: string): FileContext => ({
+        ...ctxFor(1, generation),
+        filePath: `/srv/mirror/${nameOf(1)}`,
+      });
+      const keyOf = (ctx: FileContext) => ({ filePath: ctx.filePath, generation: ctx.generation });
+      const former = local('1709254923000001'); // as versions before sizes were part of it wrote it
+      const writer = wh.openWriter();
+      await writer.write(keyOf(former), file(former, 120));
+      await writer.close();
+      await expectOnce(t, 1, 120);
+
+      const same = local('1709254923000001:4096');
+      const replaced = local('1709254923000002:4096');
+      expect(await wh.ingested([keyOf(same), keyOf(replaced)])).toEqual(new Set([ledgerKey(keyOf(same))]));
+      const again = make();
+      const w2 = again.openWriter();
+      await w2.write(keyOf(same), file(same, 120)); // sent again: promotion leaves it out
+      await w2.close();
+      await expectOnce(t, 1, 120);
+
+      // Landed under a sized generation, a copy of another size is another version, and lands.
+      const sized = make();
+      const w3 = sized.openWriter();
+      await w3.write(keyOf(replaced), file(replaced, 120));
+      await w3.close();
+      const resized = local('1709254923000002:5000');
+      expect(await sized.ingested([keyOf(replaced), keyOf(resized)])).toEqual(new Set([ledgerKey(keyOf(replaced))]));
+      const w4 = make().openWriter();
+      await w4.write(keyOf(resized), file(resized, 120));
+      await w4.close();
+      expect(await count(`${t.logsDataset}.${t.logsTable}`, "STARTS_WITH(event, 'ingested')")).toBe(3);
+    }, 60_000);
+
     it('the same file delivered twice at once, and two promoters racing: one copy', async () => {
       const { t, wh, make } = await setup();
       const ctx = ctxFor(1);
