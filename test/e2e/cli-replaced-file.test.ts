@@ -86,9 +86,9 @@ describe('a local file replaced with its modification time restored', () => {
     const instance = await DuckDBInstance.create(w);
     const c = await instance.connect();
     await c.run("UPDATE logs.events_logs_function SET file_generation = split_part(file_generation, ':', 1)");
-    const [[former]] = (
+    const former = (
       await c.runAndReadAll("SELECT count(*) FROM logs.events_logs_function WHERE file_generation NOT LIKE '%:%'")
-    ).getRowsJS();
+    ).getRowsJS()[0]?.[0];
     c.closeSync();
     instance.closeSync();
     expect(Number(former)).toBe(4); // two log rows per file
