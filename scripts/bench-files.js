@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { measure } from './bench-lib.js';
+import { duckdbOwnLoad, measure } from './bench-lib.js';
 
 const BIN = fileURLToPath(new URL('../bin/analytics-backfill.js', import.meta.url));
 const cases = (process.env.BENCH_FILES_CASES ?? 'small,one').split(',');
@@ -137,6 +137,8 @@ if (cases.includes('small')) {
   const bucket = join(root, 'small');
   writeFiles(bucket, n, 10, envs, cats, days);
   const floor = await measure(['-e', floorScript(bucket)]);
+  const own = await duckdbOwnLoad(`${bucket}/**/*.json`, join(root, 'own.duckdb'));
+  check('10k: DuckDB itself loads every event', own.code === 0 && own.stdout.trim() === String(n * 10));
   const db = join(root, 'small.duckdb');
   const first = await ingest(bucket, db, envs, cats, days[0], days.at(-1), join(root, 'runs'));
   const again = await ingest(bucket, db, envs, cats, days[0], days.at(-1), join(root, 'runs'));
@@ -157,6 +159,8 @@ if (cases.includes('small')) {
       ingestCpuSeconds: round(first.cpuSeconds),
       ingestRssMiB: Math.round(first.rssMiB),
       ratio: round(ratio),
+      duckdbOwnLoadSeconds: round(own.seconds),
+      duckdbOwnRatio: round(own.seconds / floor.seconds),
       filesPerSecond: Math.round(n / first.seconds),
       secondRunSeconds: round(again.seconds),
       ...c,

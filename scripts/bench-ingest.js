@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sampleEvent } from '../dist/demo/sample-bucket.js';
-import { measure } from './bench-lib.js';
+import { duckdbOwnLoad, measure } from './bench-lib.js';
 
 const MIB = Number(process.env.BENCH_INGEST_MIB ?? 256);
 const root = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
@@ -55,6 +55,11 @@ if (ingest.code !== 0) {
   process.exit(1);
 }
 const summary = JSON.parse(ingest.stdout);
+const own = await duckdbOwnLoad(file, join(root, 'own.duckdb'));
+if (own.code !== 0 || own.stdout.trim() !== String(events)) {
+  console.error(`CHECK FAILED: DuckDB itself loaded ${own.stdout.trim()} of ${events} events\n${own.stderr}`);
+  process.exitCode = 1;
+}
 const figures = {
   bench: 'ingest-256MiB-duckdb',
   fileMiB: +(statSync(file).size / 1048576).toFixed(1),
@@ -64,6 +69,9 @@ const figures = {
   ingestSeconds: +ingest.seconds.toFixed(2),
   ingestRssMiB: +ingest.rssMiB.toFixed(0),
   ratio: +(ingest.seconds / baseline.seconds).toFixed(2),
+  duckdbOwnLoadSeconds: +own.seconds.toFixed(2),
+  duckdbOwnRssMiB: +own.rssMiB.toFixed(0),
+  duckdbOwnRatio: +(own.seconds / baseline.seconds).toFixed(2),
   ingested: summary.run?.counts?.ingested,
   limits: { ratio: 2, rssMiB: 200 },
 };

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const PRELOAD = fileURLToPath(new URL('./report-rss.cjs', import.meta.url));
@@ -47,4 +48,27 @@ export function measure(args, { env = {}, cwd, exec = false } = {}) {
       resolve({ code, seconds, rssMiB, cpuSeconds, stdout, stderr });
     });
   });
+}
+
+/**
+ * For scale, not a limit: DuckDB itself loading NDJSON files (`glob`) into a new DuckDB file `db`,
+ * with its own reader on one thread (as the CLI runs DuckDB) and the typed columns it detects; no
+ * contract, no ledger. Prints the count of rows loaded.
+ */
+export function duckdbOwnLoad(glob, db) {
+  const api = createRequire(import.meta.url).resolve('@duckdb/node-api');
+  const sql = `CREATE TABLE e AS SELECT * FROM read_json('${glob.replace(/'/g, "''")}', format = 'newline_delimited', filename = true)`;
+  return measure([
+    '-e',
+    `const { DuckDBInstance } = require(${JSON.stringify(api)});
+    (async () => {
+      const i = await DuckDBInstance.create(${JSON.stringify(db)}, { threads: '1' });
+      const c = await i.connect();
+      await c.run(${JSON.stringify(sql)});
+      await c.run('CHECKPOINT');
+      console.log(String((await c.runAndReadAll('SELECT count(*) FROM e')).getRowsJS()[0][0]));
+      c.closeSync();
+      i.closeSync();
+    })();`,
+  ]);
 }
