@@ -43,6 +43,9 @@ const CHECKPOINT_EVERY_FILES = 1_000;
  */
 const CHECKPOINT_SHARE_OF_MEMORY = 0.4;
 
+/** Paths per ledger query: each query scans the logs table once. */
+const LEDGER_PATHS_PER_QUERY = 20_000;
+
 export type TableKind = 'events' | 'debug' | 'logs';
 
 /** Rows of one table as columns (in the shared schema's order), the shape DuckDB appends fastest. */
@@ -226,14 +229,16 @@ export class DuckDbStore {
     const exists = await this.tableExists(this.names.logsDataset, this.names.logsTable);
     if (!exists) return []; // read-only on a warehouse never written
     const found: [string, string, boolean][] = [];
-    const flag = rejecting ? 'bool_or(NOT contains(event, $clean))' : 'false';
-    for (let i = 0; i < paths.length; i += 10_000) {
+    const flag = rejecting ? 'bool_or(NOT contains(l.event, $clean))' : 'false';
+    // A semi join, not `IN (subquery)`: 9 ms instead of 15 for 2,000 paths against 20,000 ledger rows.
+    for (let i = 0; i < paths.length; i += LEDGER_PATHS_PER_QUERY) {
       const reader = await this.connection.runAndReadAll(
-        `SELECT file_path, file_generation, ${flag} FROM ${this.ledger}
-         WHERE starts_with(event, $mark) AND file_path IN (SELECT unnest($paths)) GROUP BY ALL`,
+        `SELECT l.file_path, l.file_generation, ${flag} FROM ${this.ledger} AS l
+         SEMI JOIN (SELECT unnest($paths) AS p) AS q ON l.file_path = q.p
+         WHERE starts_with(l.event, $mark) GROUP BY ALL`,
         {
           mark: INGESTED_EVENT,
-          paths: listValue(paths.slice(i, i + 10_000)),
+          paths: listValue(paths.slice(i, i + LEDGER_PATHS_PER_QUERY)),
           ...(rejecting ? { clean: CLEAN_LEDGER_ROW } : {}),
         },
       );

@@ -14,6 +14,7 @@ import {
 import { createGroupWriter, type GatheredFile, type GroupCommitter } from '../ports/group-writer.js';
 import { ledgerMatcher, type FileKey, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
 import type { Columns, GroupPayload, TableKind } from './duckdb-store.js';
+import { coalescedLookup } from './coalesced-lookup.js';
 import { fromWire, type Op, type Reply, type Request, type Result, type StoreOps } from './duckdb-protocol.js';
 
 /**
@@ -130,18 +131,22 @@ export async function createDuckDbWarehouse(
     }
   };
 
+  // The plan asks once per partition; the asks that wait meanwhile share one scan of the ledger.
+  const ledgerOf = coalescedLookup((paths: readonly string[]) => serial(() => call('ingested', [...new Set(paths)])));
+  const ledgerRejecting = coalescedLookup((paths: readonly string[]) =>
+    serial(() => call('ingestedRejecting', [...new Set(paths)])),
+  );
+
   return {
     url: `duckdb:${file}`,
     ensureTables: () => serial(() => call('ensureTables')),
     async ingested(files) {
-      const paths = [...new Set(files.map((f) => f.filePath))];
-      const found = await serial(() => call('ingested', paths));
+      const found = await ledgerOf(files.map((f) => f.filePath));
       const match = ledgerMatcher(files);
       return new Set(found.flatMap(([filePath, generation]) => match({ filePath, generation })));
     },
     async ingestedRejecting(files) {
-      const paths = [...new Set(files.map((f) => f.filePath))];
-      const found = await serial(() => call('ingestedRejecting', paths));
+      const found = await ledgerRejecting(files.map((f) => f.filePath));
       const landed = new Set<string>();
       const rejecting = new Set<string>();
       const match = ledgerMatcher(files);
