@@ -16,7 +16,7 @@ export function coalescedLookup<K, R>(
     resolve: (answer: R) => void;
     reject: (error: unknown) => void;
   }
-  let waiting: Waiting[] = [];
+  const waiting: Waiting[] = [];
   let running = false;
 
   const runNext = () => {
