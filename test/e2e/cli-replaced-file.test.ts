@@ -26,26 +26,9 @@ function setUp() {
   writeFileSync(join(b, PART, 'a'), lines('a', 2));
   writeFileSync(join(b, PART, 'b'), lines('b', 1));
   const w = join(base, 'w.duckdb');
+  const selection = '-e live -c c -s 2026-03-01 -u 2026-03-01 --yes --json'.split(' ');
   const run = (...extra: string[]) =>
-    runMain([
-      '-b',
-      b,
-      '-w',
-      `duckdb:${w}`,
-      '-e',
-      'live',
-      '-c',
-      'c',
-      '-s',
-      '2026-03-01',
-      '-u',
-      '2026-03-01',
-      '--yes',
-      '--json',
-      '--record-dir',
-      join(base, 'runs'),
-      ...extra,
-    ]);
+    runMain(['-b', b, '-w', `duckdb:${w}`, ...selection, '--record-dir', join(base, 'runs'), ...extra]);
   return { base, b, w, run };
 }
 
