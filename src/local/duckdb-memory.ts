@@ -1,0 +1,96 @@
+import { CHECKPOINT_MEMORY, ROW_GROUP_SIZE, memoryBytes } from './duckdb-connect.js';
+
+/**
+ * So a legal file always lands, a transaction whose rows are so wide that one row group of them
+ * would not fit the memory limit gets this many times the group's bytes (plus 16 MiB) until it
+ * commits: 2,048 events of 50 KB need ~100 MB however small the limit.
+ */
+const ROW_GROUP_ROOM = 3;
+/**
+ * Files committed between checkpoints. Until a checkpoint, committed rows (and their bookkeeping)
+ * stay in DuckDB's memory: 100,000 one-event files peaked at 345-368 MiB checkpointing every 20,000
+ * files, 250-271 MiB every 1,000, at the same speed (a checkpoint of 1,000 small files is brief).
+ */
+const CHECKPOINT_EVERY_FILES = 1_000;
+/**
+ * Committed rows stay in DuckDB's memory until a checkpoint writes them into the file, and a commit
+ * that cannot pin its blocks fails ("failed to pin block"): so a checkpoint also comes once the
+ * rows appended since the last one reach this share of the memory limit.
+ */
+const CHECKPOINT_SHARE_OF_MEMORY = 0.4;
+
+/**
+ * DuckDB's memory limit over a store's life: the configured one while files are written, more for
+ * a transaction of rows too wide for it, and a checkpoint when enough has been committed since the
+ * last one. `run` runs a statement on the store's current connection.
+ */
+export class MemoryBudget {
+  private filesSinceCheckpoint = 0;
+  /** About the bytes of rows appended since the last checkpoint (text lengths, 16 per other value). */
+  private bytesSinceCheckpoint = 0;
+  /** The memory limit in bytes while a transaction of wide rows is open (0: the configured one). */
+  private raisedTo = 0;
+  private readonly limitBytes: number;
+
+  constructor(
+    private readonly run: (sql: string) => Promise<unknown>,
+    /** Checked by memoryLimitValue at open: it is spliced into SQL. */
+    private readonly limit: string,
+  ) {
+    this.limitBytes = memoryBytes(limit);
+  }
+
+  /** Whether anything was written since the last checkpoint. */
+  get pending(): boolean {
+    return this.filesSinceCheckpoint > 0 || this.bytesSinceCheckpoint > 0;
+  }
+
+  /**
+   * Counts `bytes` of rows appended in `rows` rows, first raising the limit, for the open
+   * transaction, to hold a row group of such rows.
+   */
+  async appending(bytes: number, rows: number): Promise<void> {
+    this.bytesSinceCheckpoint += bytes;
+    const need = ((bytes * ROW_GROUP_SIZE) / rows) * ROW_GROUP_ROOM + 16 * 2 ** 20;
+    if (need <= Math.max(this.limitBytes, this.raisedTo)) return;
+    this.raisedTo = need;
+    await this.run(`SET memory_limit = '${Math.ceil(need / 2 ** 20)}MiB'`);
+  }
+
+  /** Back to the configured limit once a transaction of wide rows has ended. */
+  async restore(): Promise<void> {
+    if (this.raisedTo === 0) return;
+    this.raisedTo = 0;
+    await this.run(`SET memory_limit = '${this.limit}'`);
+  }
+
+  /** Forgets a raised limit: the file was opened afresh, at the configured one. */
+  reopened(): void {
+    this.raisedTo = 0;
+  }
+
+  /**
+   * After a commit of `files` files: a checkpoint if one is due. The commit is durable; a
+   * checkpoint that fails leaves it in the log for the next one (or the next open), and a database
+   * it broke fails the next file loudly.
+   */
+  async committed(files: number): Promise<void> {
+    this.filesSinceCheckpoint += files;
+    const due =
+      this.filesSinceCheckpoint >= CHECKPOINT_EVERY_FILES ||
+      this.bytesSinceCheckpoint >= CHECKPOINT_SHARE_OF_MEMORY * this.limitBytes;
+    if (due) await this.checkpoint().catch(() => undefined);
+  }
+
+  /** Writes the log into the file, with memory to do it, then returns to the configured limit. */
+  async checkpoint(): Promise<void> {
+    this.filesSinceCheckpoint = 0;
+    this.bytesSinceCheckpoint = 0;
+    await this.run(`SET memory_limit = '${CHECKPOINT_MEMORY}'`);
+    try {
+      await this.run('CHECKPOINT');
+    } finally {
+      await this.run(`SET memory_limit = '${this.limit}'`);
+    }
+  }
+}
