@@ -1,28 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { BugError, UserError } from '../core/errors.js';
 import { createPerFileWriter } from '../ports/group-writer.js';
-import { STAGING_TABLE, validateTableNames, type TableNames } from '../core/table-schemas.js';
-import {
-  ledgerKey,
-  type FileKey,
-  type FileWriter,
-  type GapQuery,
-  type GapRow,
-  type Landed,
-  type Warehouse,
-} from '../ports/warehouse.js';
-import { qualified, tableSpecs, type TableSpec } from './bigquery-ddl.js';
+import { validateTableNames, type TableNames } from '../core/table-schemas.js';
+import type { FileKey, FileWriter, Warehouse } from '../ports/warehouse.js';
+import { tableSpecs, type TableSpec } from './bigquery-ddl.js';
 import { errorCode, errorText } from './bigquery-errors.js';
 import { createJobRunner } from './bigquery-jobs.js';
 import { createLedgerLookup } from './bigquery-ledger.js';
 import { ensureSpecs } from './bigquery-tables.js';
 import { createDmlFileWrite } from './bigquery-dml-write.js';
 import { createPromoter, DEFAULT_LOOKBACK_HOURS, type PromoterCounts } from './bigquery-promoter.js';
-import { stagedSql } from './bigquery-promotion-sql.js';
-import { stageFile, type StageLimits } from './bigquery-stage-file.js';
+import { createReads } from './bigquery-reads.js';
+import type { StageLimits } from './bigquery-stage-file.js';
 import { ensureStaging, type StagingAppender } from './bigquery-staging.js';
+import { openStagingWriter, type AppendUsage } from './bigquery-staging-writer.js';
 
 export { writeJobStem } from './bigquery-jobs.js';
 
@@ -67,10 +59,7 @@ export interface StagingOptions {
 }
 
 /** What the BigQuery warehouse issued, in the units BigQuery's quotas count. */
-export interface BigQueryUsage {
-  appends: number;
-  rowsAppended: number;
-  bytesAppended: number;
+export interface BigQueryUsage extends AppendUsage {
   promoter: PromoterCounts;
   /** Ledger queries (each bills at least 10 MB on demand). */
   ledgerQueries: number;
@@ -120,6 +109,10 @@ export function createBigQueryWarehouse(
   };
   let ensured: Promise<void> | undefined;
   let madeAppender: StagingAppender | undefined;
+  const ensuredOnce = async () => {
+    ensured ??= ensureTables();
+    await ensured;
+  };
 
   async function ensureTables(): Promise<void> {
     await resolveProject();
@@ -177,30 +170,6 @@ export function createBigQueryWarehouse(
   });
   usage.promoter = promoter.counts;
 
-  /** Files with a complete attempt in staging (recent ones: the promotions' lookback). */
-  async function staged(files: readonly FileKey[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    if (files.length === 0) return found;
-    await resolveProject();
-    const [exists] = await bq.dataset(names.logsDataset).table(STAGING_TABLE).exists();
-    if (!exists) return found;
-    const wanted = new Set(files.map(ledgerKey));
-    for (let i = 0; i < files.length; i += 2000) {
-      const chunk = files.slice(i, i + 2000);
-      const rows = await countedQuery(
-        stagedSql(project(), names, opts.staging?.lookbackHours ?? DEFAULT_LOOKBACK_HOURS),
-        {
-          paths: JSON.stringify([...new Set(chunk.map((f) => f.filePath))]),
-        },
-      );
-      for (const r of rows) {
-        const key = ledgerKey({ filePath: String(r.file_path), generation: String(r.file_generation) });
-        if (wanted.has(key)) found.add(key);
-      }
-    }
-    return found;
-  }
-
   const writeFile = createDmlFileWrite({
     project,
     names,
@@ -210,85 +179,38 @@ export function createBigQueryWarehouse(
     maxJobBytes: opts.maxJobBytes ?? 6 * 1024 * 1024,
     maxJobRows: opts.maxJobRows ?? 10_000,
     before: async (file: FileKey) => {
-      ensured ??= ensureTables();
-      await ensured;
+      await ensuredOnce();
       if ((await ingested([file])).size > 0) return 'already-ingested';
       usage.perFileJobs++;
       return undefined;
     },
   });
 
-  /** Gaps in `event_index` within sessions of landed events, per partition of each gap's midpoint (GapRow). */
-  async function sessionGaps(q: GapQuery): Promise<GapRow[]> {
-    await resolveProject();
-    const [exists] = await bq.dataset(names.eventsDataset).table(names.eventsTable).exists();
-    if (!exists) return [];
-    const rows = await countedQuery(sessionGapSql(qualified(project(), names.eventsDataset, names.eventsTable)), {
-      envs: [...q.environments],
-      from: bq.int(String(BigInt(q.firstDay) * BigInt(DAY_US))),
-      to: bq.int(String(BigInt(q.lastDay + 1) * BigInt(DAY_US))),
-    });
-    return rows.map((r) => ({
-      environment: String(r.env),
-      day: Number(r.day),
-      bucket: Number(r.bucket),
-      gaps: Number(r.gaps),
-      missing: Number(r.missing),
-      sessions: Number(r.sessions),
-    }));
-  }
-
-  /** What landed of `files` (reconciliation): three grouped queries; the events one scans `batch_id`. */
-  async function landed(files: readonly (FileKey & { batchId: string })[]): Promise<Landed> {
-    const out: Landed = { ledger: new Map(), debug: new Map(), events: new Map() };
-    await resolveProject();
-    const [exists] = await bq.dataset(names.logsDataset).table(names.logsTable).exists();
-    if (!exists || files.length === 0) return out;
-    const p = project();
-    const paths = JSON.stringify([...new Set(files.map((f) => f.filePath))]);
-    const batches = JSON.stringify([...new Set(files.map((f) => f.batchId))]);
-    const key = (r: Record<string, unknown>) =>
-      ledgerKey({ filePath: String(r.file_path), generation: String(r.file_generation) });
-    const inList = (column: string, param: string) => `${column} IN UNNEST(JSON_VALUE_ARRAY(@${param}))`;
-    for (const r of await countedQuery(
-      `SELECT file_path, file_generation, ANY_VALUE(event) AS event FROM ${qualified(p, names.logsDataset, names.logsTable)} ` +
-        `WHERE STARTS_WITH(event, 'ingested') AND ${inList('file_path', 'paths')} GROUP BY file_path, file_generation`,
-      { paths },
-    ))
-      out.ledger.set(key(r), String(r.event));
-    for (const r of await countedQuery(
-      `SELECT file_path, file_generation, COUNT(*) AS n FROM ${qualified(p, names.logsDataset, names.debugTable)} ` +
-        `WHERE ${inList('file_path', 'paths')} GROUP BY file_path, file_generation`,
-      { paths },
-    ))
-      out.debug.set(key(r), Number(r.n));
-    for (const r of await countedQuery(
-      `SELECT batch_id, COUNT(*) AS n FROM ${qualified(p, names.eventsDataset, names.eventsTable)} ` +
-        `WHERE ${inList('batch_id', 'batches')} GROUP BY batch_id`,
-      { batches },
-    ))
-      out.events.set(String(r.batch_id), Number(r.n));
-    return out;
-  }
-
+  const reads = createReads({
+    bq,
+    names,
+    resolveProject,
+    project,
+    query: countedQuery,
+    lookbackHours: opts.staging?.lookbackHours ?? DEFAULT_LOOKBACK_HOURS,
+  });
   return {
     get url() {
       return `bigquery:${resolvedProject ?? given() ?? '(default project)'}`;
     },
-    sessionGaps,
-    landed,
+    sessionGaps: reads.sessionGaps,
+    landed: reads.landed,
     async ensureTables() {
       ensured = ensureTables();
       await ensured;
     },
     ingested,
     ingestedRejecting,
-    ...(opts.staging ? { staged } : {}),
-    openWriter: () => (opts.staging ? openStagingWriter(opts.staging) : createPerFileWriter(writeFile)),
+    ...(opts.staging ? { staged: reads.staged } : {}),
+    openWriter: () => (opts.staging ? stagingWriter(opts.staging) : createPerFileWriter(writeFile)),
     usage,
     async promoteNow() {
-      ensured ??= ensureTables();
-      await ensured;
+      await ensuredOnce();
       await promoter.promoteNow();
     },
     async close() {
@@ -297,63 +219,16 @@ export function createBigQueryWarehouse(
     },
   };
 
-  /**
-   * Each file staged as one attempt (no ledger query, no DML); `write` resolves once the attempt is
-   * staged whole. Promotion as `staging.promote` says.
-   */
-  function openStagingWriter(staging: StagingOptions): FileWriter {
-    const appender = () =>
-      typeof staging.appender === 'function' ? (madeAppender ??= staging.appender(project())) : staging.appender;
-    const runId = `r${Date.now().toString(36)}${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-    let attempts = 0;
-    const counting: StagingAppender = {
-      append: async (rows) => {
-        await appender().append(rows);
-        usage.appends++;
-        usage.rowsAppended += rows.length;
-        usage.bytesAppended += rows.reduce((n, r) => n + (r.payload?.length ?? 0) + r.file_path.length + 96, 0);
-      },
-      close: async () => undefined, // the warehouse's close closes it
-    };
-    const files = createPerFileWriter(async (file, batches) => {
-      ensured ??= ensureTables();
-      await ensured;
-      await stageFile(counting, file, `${runId}-${++attempts}`, batches, staging.limits);
-      // The file is staged whole: a window whose job cannot start now is promoted by the next one
-      // (or by the scheduled promotion), so that failure must not fail the file.
-      if (staging.promote === 'each-window')
-        await promoter.startWindow((staging.now ?? Date.now)()).catch(() => undefined);
-      return 'staged';
+  function stagingWriter(staging: StagingOptions): FileWriter {
+    const made = staging.appender;
+    return openStagingWriter({
+      appender: () => (typeof made === 'function' ? (madeAppender ??= made(project())) : made),
+      ensure: ensuredOnce,
+      promoter,
+      usage,
+      promote: staging.promote,
+      limits: staging.limits,
+      now: staging.now ?? Date.now,
     });
-    return {
-      write: (file, batches) => files.write(file, batches),
-      async close() {
-        await files.close();
-        if (staging.promote === 'when-closed' && attempts > 0) await promoter.promoteRun(runId);
-      },
-    };
   }
-}
-
-const DAY_US = 86_400_000_000;
-
-/** GoogleSQL for `sessionGaps`: the event timestamp bounds prune the events table's day partitions. */
-function sessionGapSql(events: string): string {
-  const w = 'OVER (PARTITION BY analytics_environment, session_id ORDER BY event_index)';
-  return `
-    WITH e AS (
-      SELECT analytics_environment AS env, session_id, event_index, UNIX_MICROS(event_timestamp) AS us,
-        LAG(event_index) ${w} AS prev_index, LAG(UNIX_MICROS(event_timestamp)) ${w} AS prev_us
-      FROM ${events}
-      WHERE session_id IS NOT NULL AND event_index IS NOT NULL
-        AND event_timestamp >= TIMESTAMP_MICROS(@from) AND event_timestamp < TIMESTAMP_MICROS(@to)
-        AND analytics_environment IN UNNEST(@envs)
-    ), g AS (
-      SELECT env, session_id, CAST(event_index AS NUMERIC) - CAST(prev_index AS NUMERIC) - 1 AS missing,
-        prev_us + DIV(us - prev_us, 2) AS mid
-      FROM e WHERE prev_index IS NOT NULL AND CAST(event_index AS NUMERIC) - CAST(prev_index AS NUMERIC) > 1
-    )
-    SELECT env, DIV(mid, ${DAY_US}) AS day, DIV(MOD(mid, ${DAY_US}), 28800000000) AS bucket,
-      COUNT(*) AS gaps, SUM(missing) AS missing, COUNT(DISTINCT session_id) AS sessions
-    FROM g GROUP BY env, day, bucket ORDER BY env, day, bucket`;
 }
