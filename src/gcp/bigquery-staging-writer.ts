@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createPerFileWriter } from '../ports/group-writer.js';
+import { createPerFileWriter } from '../ports/per-file-writer.js';
 import type { FileWriter } from '../ports/warehouse.js';
 import type { Promoter } from './bigquery-promoter.js';
 import { stageFile, type StageLimits } from './bigquery-stage-file.js';

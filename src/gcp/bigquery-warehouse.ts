@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { BugError, UserError } from '../core/errors.js';
-import { createPerFileWriter } from '../ports/group-writer.js';
+import { createPerFileWriter } from '../ports/per-file-writer.js';
 import { validateTableNames, type TableNames } from '../core/table-schemas.js';
 import type { FileKey, FileWriter, Warehouse } from '../ports/warehouse.js';
 import { tableSpecs, type TableSpec } from './bigquery-ddl.js';

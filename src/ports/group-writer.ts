@@ -7,8 +7,7 @@
  * being read). A file whose rows pass a quarter of `maxBytes` goes alone, streamed, in its own
  * commit. A write resolves only once its group committed.
  */
-import type { EventRow, LogRow } from '../core/rows.js';
-import { EVENT_COLUMNS, LOG_COLUMNS, type Column } from '../core/table-schemas.js';
+import { estimateBatchBytes } from './batch-bytes.js';
 import type { FileKey, FileWriter, GroupLimits, RowBatch, WriteOutcome } from './warehouse.js';
 
 export const DEFAULT_GROUP_LIMITS: GroupLimits = { maxFiles: 1000, maxBytes: 16 * 1024 * 1024, maxWaitMs: 1000 };
@@ -68,24 +67,6 @@ interface OpenGroup {
   handoverBytes: number;
   appended: Promise<unknown>[];
 }
-
-/** The text columns of each table (the other columns count as 16 bytes each). */
-const textOf = (columns: readonly Column[]) =>
-  columns.filter((c) => c.type === 'STRING' || c.type === 'DATE').map((c) => c.name);
-const EVENT_TEXT = textOf(EVENT_COLUMNS);
-const LOG_TEXT = textOf(LOG_COLUMNS);
-
-/** The bytes a batch's rows hold: every text column's length, plus 16 bytes for each other column and 16 per row. */
-export function estimateBatchBytes(batch: RowBatch): number {
-  let n = 16 * (batch.events.length * (EVENT_COLUMNS.length - EVENT_TEXT.length + 1));
-  n += 16 * ((batch.debug.length + batch.logs.length) * (LOG_COLUMNS.length - LOG_TEXT.length + 1));
-  for (const r of batch.events) for (const k of EVENT_TEXT) n += len(r[k as keyof EventRow] as string | null);
-  for (const rows of [batch.debug, batch.logs])
-    for (const r of rows) for (const k of LOG_TEXT) n += len(r[k as keyof LogRow] as string | null);
-  return n;
-}
-
-const len = (s: string | null | undefined): number => s?.length ?? 0;
 
 export function createGroupWriter(
   committer: GroupCommitter,
@@ -235,27 +216,6 @@ export function createGroupWriter(
       closed = true;
       commit();
       while (commits.size > 0) await Promise.all(commits);
-    },
-  };
-}
-
-/** A writer that commits each file on its own, as `writeFile` does: for warehouses without groups. */
-export function createPerFileWriter(
-  writeFile: (file: FileKey, batches: AsyncIterable<RowBatch>) => Promise<WriteOutcome>,
-): FileWriter {
-  const pending = new Set<Promise<unknown>>();
-  let closed = false;
-  return {
-    write(file, batches) {
-      if (closed) return Promise.reject(new Error('write after the writer was closed'));
-      const written = writeFile(file, batches);
-      const tracked = written.catch(() => undefined).finally(() => pending.delete(tracked));
-      pending.add(tracked);
-      return written;
-    },
-    async close() {
-      closed = true;
-      await Promise.all(pending);
     },
   };
 }
