@@ -1,13 +1,12 @@
-import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { EVENT_COLUMNS, LOG_COLUMNS, type TableNames } from '../core/table-schemas.js';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { TableNames } from '../core/table-schemas.js';
 import type { FileKey, GapQuery, GapRow } from '../ports/warehouse.js';
-import { appendColumns, keepRows, type Columns, type GroupPayload, type TableKind } from './duckdb-append.js';
+import { keepRows, type Columns, type GroupPayload, type TableKind } from './duckdb-append.js';
 import { connectDuckDb, memoryLimitValue } from './duckdb-connect.js';
-import { readLayout, type TableLayout } from './duckdb-layout.js';
 import { LedgerGuard } from './duckdb-ledger-guard.js';
 import { MemoryBudget } from './duckdb-memory.js';
 import { landedRows, ledgerRows, ledgerTable, sessionGaps } from './duckdb-queries.js';
-import { addColumnSql, createTableSql, quote } from './duckdb-tables.js';
+import { TableWriters } from './duckdb-table-writers.js';
 import { ledgerHash } from './ledger-hash.js';
 
 export type { Columns, GroupPayload, TableKind } from './duckdb-append.js';
@@ -24,9 +23,7 @@ export interface StoreOptions {
  */
 export class DuckDbStore {
   private ready = false;
-  private appenders: Record<TableKind, DuckDBAppender> | undefined;
-  /** Each table's columns lined up with the schema's, read when the tables are ensured. */
-  private layouts: Record<TableKind, TableLayout> | undefined;
+  private readonly writers: TableWriters;
   private readonly guard: LedgerGuard;
   private readonly budget: MemoryBudget;
   /** The open file transaction (`begin`). */
@@ -45,6 +42,7 @@ export class DuckDbStore {
     /** Checked by memoryLimitValue at open: it is spliced into SQL. */
     private readonly memoryLimit: string,
   ) {
+    this.writers = new TableWriters(names);
     this.guard = new LedgerGuard(ledgerTable(names));
     this.budget = new MemoryBudget((sql) => this.connection.run(sql), memoryLimit);
   }
@@ -63,7 +61,7 @@ export class DuckDbStore {
    * checkpoint would write that state to the file.
    */
   private async reopen(): Promise<void> {
-    this.dropAppenders();
+    this.writers.drop();
     this.budget.reopened();
     this.current = undefined;
     await this.connection.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => undefined);
@@ -76,33 +74,9 @@ export class DuckDbStore {
     await this.budget.checkpoint().catch(() => undefined);
   }
 
-  private tables() {
-    const n = this.names;
-    return {
-      events: { schema: n.eventsDataset, table: n.eventsTable, columns: EVENT_COLUMNS },
-      logs: { schema: n.logsDataset, table: n.logsTable, columns: LOG_COLUMNS },
-      debug: { schema: n.logsDataset, table: n.debugTable, columns: LOG_COLUMNS },
-    };
-  }
-
   async ensureTables(): Promise<void> {
     if (this.ready || this.readOnly) return;
-    for (const t of Object.values(this.tables())) {
-      await this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${quote(t.schema)}`);
-      await this.connection.run(createTableSql(t.schema, t.table, t.columns));
-      for (const c of t.columns) await this.connection.run(addColumnSql(t.schema, t.table, c));
-    }
-    const appenders = await this.appenderSet();
-    try {
-      const t = this.tables();
-      this.layouts = {
-        events: await readLayout(this.connection, t.events.schema, t.events.table, EVENT_COLUMNS, appenders.events),
-        debug: await readLayout(this.connection, t.debug.schema, t.debug.table, LOG_COLUMNS, appenders.debug),
-        logs: await readLayout(this.connection, t.logs.schema, t.logs.table, LOG_COLUMNS, appenders.logs),
-      };
-    } finally {
-      this.dropAppenders();
-    }
+    await this.writers.ensure(this.connection);
     this.ready = true;
   }
 
@@ -141,7 +115,7 @@ export class DuckDbStore {
       return false;
     }
     this.current = file;
-    await this.appenderSet();
+    await this.writers.open(this.connection);
     return true;
   }
 
@@ -150,12 +124,12 @@ export class DuckDbStore {
     if (!this.current) throw new Error('append outside a file transaction');
     await this.appendRows(kind, columns);
     // Hand a large file's rows to DuckDB as they come, so they are not buffered twice.
-    if (kind === 'events') (await this.appenderSet()).events.flushSync();
+    if (kind === 'events') this.writers.flushEvents();
   }
 
   /** Commits the file transaction `begin` opened. */
   async commit(): Promise<void> {
-    this.closeAppenders(await this.appenderSet());
+    this.writers.close();
     await this.connection.run('COMMIT');
     await this.budget.restore();
     if (this.current) this.guard.add([ledgerHash(this.current.filePath, this.current.generation)]);
@@ -192,7 +166,7 @@ export class DuckDbStore {
       const keys = fresh.map((i) => ({ filePath: payload.files[i]![0], generation: payload.files[i]![1] }));
       for (const j of await this.guard.held(this.connection, keys)) outcomes[fresh[j]!] = 'already-ingested';
       const keep = outcomes.every((o) => o === 'written') ? undefined : outcomes.map((o) => o === 'written');
-      await this.appenderSet();
+      await this.writers.open(this.connection);
       for (const [k, kind] of (['events', 'debug', 'logs'] as const).entries()) {
         const counts = payload.files.map((f) => f[2 + k] as number);
         await this.appendRows(kind, keep ? keepRows(payload[kind], counts, keep) : payload[kind]);
@@ -216,7 +190,7 @@ export class DuckDbStore {
     if (!open || open.id !== group) return; // nothing was appended
     this.group = undefined;
     try {
-      this.closeAppenders(await this.appenderSet());
+      this.writers.close();
       await this.connection.run('COMMIT');
       await this.budget.restore();
     } catch (error) {
@@ -230,7 +204,7 @@ export class DuckDbStore {
 
   /** Abandons the open transaction: rolled back, and the file opened afresh (see `reopen`). */
   async rollback(): Promise<void> {
-    this.dropAppenders();
+    this.writers.drop();
     this.current = undefined;
     this.group = undefined;
     await this.connection.run('ROLLBACK').catch(() => undefined);
@@ -238,51 +212,14 @@ export class DuckDbStore {
   }
 
   async close(): Promise<void> {
-    this.dropAppenders();
+    this.writers.drop();
     if (!this.readOnly && this.budget.pending) await this.budget.checkpoint().catch(() => undefined); // else at the next open
     this.connection.closeSync();
     this.instance.closeSync();
   }
 
   /** Rows of the open transaction, as columns, into the table's appender. */
-  private async appendRows(kind: TableKind, columns: Columns): Promise<void> {
-    const appender = this.appenders?.[kind];
-    const layout = this.layouts?.[kind];
-    if (!appender || !layout) throw new Error('no appender: ensureTables() and appenderSet() first');
-    const schema = kind === 'events' ? EVENT_COLUMNS : LOG_COLUMNS;
-    await appendColumns(appender, layout, schema, columns, (bytes, rows) => this.budget.appending(bytes, rows));
-  }
-
-  /**
-   * The three appenders of the open transaction. Made anew in each transaction and closed before
-   * its commit: an appender kept across commits left a gap in a table's row ids after a checkpoint
-   * (DuckDB then failed every later commit: "Could not find node in column segment tree").
-   */
-  private async appenderSet(): Promise<Record<TableKind, DuckDBAppender>> {
-    if (this.appenders) return this.appenders;
-    const t = this.tables();
-    this.appenders = {
-      events: await this.connection.createAppender(t.events.table, t.events.schema),
-      debug: await this.connection.createAppender(t.debug.table, t.debug.schema),
-      logs: await this.connection.createAppender(t.logs.table, t.logs.schema),
-    };
-    return this.appenders;
-  }
-
-  /** Flushes and closes the transaction's appenders (a failure here fails the transaction). */
-  private closeAppenders(appenders: Record<TableKind, DuckDBAppender>): void {
-    this.appenders = undefined;
-    for (const a of Object.values(appenders)) a.closeSync();
-  }
-
-  private dropAppenders(): void {
-    for (const a of Object.values(this.appenders ?? {})) {
-      try {
-        a.closeSync();
-      } catch {
-        // an appender that failed to flush is rolled back with the transaction
-      }
-    }
-    this.appenders = undefined;
+  private appendRows(kind: TableKind, columns: Columns): Promise<void> {
+    return this.writers.append(kind, columns, (bytes, rows) => this.budget.appending(bytes, rows));
   }
 }
