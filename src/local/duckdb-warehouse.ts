@@ -21,7 +21,7 @@ import { fromWire, type Op, type Reply, type Request, type Result, type StoreOps
  * DuckDB's memory limit while files are written. A commit must pin what its transaction appended:
  * under 16 MB, a group of 1,000 ordinary files (~13 MB of rows) failed "failed to pin block".
  * Groups stay under 16 MiB of rows (ports/group-writer.ts), and a transaction of wider rows raises
- * the limit for itself (DuckDbStore.roomFor). 32 MB rather than 64: the 240 MiB file of 2 KB
+ * the limit for itself (MemoryBudget.appending, duckdb-memory.ts). 32 MB rather than 64: the 240 MiB file of 2 KB
  * attributes peaked at 262-266 MiB instead of 295-303, at the same speed.
  */
 const DEFAULT_MEMORY_LIMIT = '32MB';
