@@ -9,8 +9,6 @@ import { landedRows, ledgerRows, ledgerTable, sessionGaps } from './duckdb-queri
 import { TableWriters } from './duckdb-table-writers.js';
 import { ledgerHash } from './ledger-hash.js';
 
-export type { Columns, GroupPayload, TableKind } from './duckdb-append.js';
-
 export interface StoreOptions {
   readOnly: boolean;
   memoryLimit: string;

@@ -11,9 +11,10 @@ import {
   type Column,
   type TableNames,
 } from '../core/table-schemas.js';
-import { createGroupWriter, type GatheredFile, type GroupCommitter } from '../ports/group-writer.js';
+import { createGroupWriter, type GroupCommitter } from '../ports/group-writer.js';
 import { ledgerMatcher, type FileKey, type RowBatch, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
-import type { Columns, GroupPayload, TableKind } from './duckdb-store.js';
+import type { TableKind } from './duckdb-append.js';
+import { groupPayload, toColumns } from './duckdb-payload.js';
 import { coalescedLookup } from './coalesced-lookup.js';
 import { fromWire, type Op, type Reply, type Request, type Result, type StoreOps } from './duckdb-protocol.js';
 
@@ -204,32 +205,4 @@ function openFailure(path: string, error: string): UserError {
       'Check the permissions of the file and its folder, or choose another path',
     );
   return new UserError(`${at}: cannot open (${said})`);
-}
-
-/** Row lists as one set of columns in the schema's order: plain values, cheap to hand to the worker. */
-function toColumns(lists: readonly (readonly (EventRow | LogRow)[])[], columns: readonly Column[]): Columns {
-  return columns.map((c) => {
-    const values: unknown[] = [];
-    for (const rows of lists)
-      for (const row of rows) values.push((row as unknown as Record<string, unknown>)[c.name] ?? null);
-    return values;
-  });
-}
-
-/** A gathered group as the worker takes it: each file's row counts, then all rows as columns. */
-function groupPayload(files: readonly GatheredFile[]): GroupPayload {
-  const count = (f: GatheredFile, kind: TableKind) => f.batches.reduce((n, b) => n + b[kind].length, 0);
-  const all = (kind: TableKind) => files.flatMap((f) => f.batches.map((b) => b[kind]));
-  return {
-    files: files.map((f) => [
-      f.file.filePath,
-      f.file.generation,
-      count(f, 'events'),
-      count(f, 'debug'),
-      count(f, 'logs'),
-    ]),
-    events: toColumns(all('events'), EVENT_COLUMNS),
-    debug: toColumns(all('debug'), LOG_COLUMNS),
-    logs: toColumns(all('logs'), LOG_COLUMNS),
-  };
 }
