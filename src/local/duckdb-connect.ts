@@ -35,10 +35,9 @@ export interface DuckDbSession {
  * files twice; 1 run in 7 under load, DuckDB 1.5.5 and 1.5.6). Without them a transaction's rows
  * wait in spillable memory and reach the log whole at commit: a 256 MiB file takes 6.0 s instead
  * of 4.4 s, at the same peak RSS (docs/reliability.md). `write_buffer_row_group_count` stops only
- * DuckDB's count trigger; its memory trigger is kept out by measurement, not by a setting (the
- * commit is what writes the row groups, ~4 s of that file's run): with row groups of 8,192 the
- * writes moved into the appends. A change to the row-group size or `CHUNK_ROWS` must re-run
- * `scripts/kill-loop.js`.
+ * DuckDB's count trigger, not its memory trigger. Measured on that file: its commit writes the row
+ * groups (~4 s of its run); with row groups of 8,192 the appends wrote them instead. So a change
+ * to the row-group size or `CHUNK_ROWS` must re-run `scripts/kill-loop.js`.
  */
 export async function connectDuckDb(file: string, readOnly: boolean, memoryLimit: string): Promise<DuckDbSession> {
   const settings: Record<string, string> = {
