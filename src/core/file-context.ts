@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { dayNumberOf } from './calendar.js';
 import { parseObjectName } from './partition-layout.js';
 import type { LogRow, Micros } from './rows.js';
@@ -21,7 +21,7 @@ export interface FileContext {
 /** md5 hex of the object name's last two `/` segments (contract §3, `batch_id`). */
 export function batchIdOf(name: string): string {
   const lastTwo = name.split('/').slice(-2).join('/');
-  return createHash('md5').update(lastTwo, 'utf8').digest('hex');
+  return hash('md5', lastTwo, 'hex'); // one-shot: 0.5 µs instead of 1.3 for a name
 }
 
 /** The path's `event_ds` when it is a real calendar date, else null. */
