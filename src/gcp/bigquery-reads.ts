@@ -1,5 +1,6 @@
 import { STAGING_TABLE } from '../core/table-schemas.js';
 import {
+  gapWindowMicros,
   INGESTED_EVENT,
   ledgerKey,
   type FileKey,
@@ -11,6 +12,7 @@ import { qualified } from './bigquery-ddl.js';
 import type { LedgerDeps } from './bigquery-ledger.js';
 import { stagedSql } from './bigquery-promotion-sql.js';
 
+/** A day in microseconds, for the SQL's day and bucket of a gap. */
 const DAY_US = 86_400_000_000;
 
 /** Files per staging query. */
@@ -50,10 +52,11 @@ export function createReads(deps: Omit<LedgerDeps, 'chunk'> & { lookbackHours: n
     await resolveProject();
     const [exists] = await bq.dataset(names.eventsDataset).table(names.eventsTable).exists();
     if (!exists) return [];
+    const [from, to] = gapWindowMicros(q);
     const rows = await query(sessionGapSql(qualified(project(), names.eventsDataset, names.eventsTable)), {
       envs: [...q.environments],
-      from: bq.int(String(BigInt(q.firstDay) * BigInt(DAY_US))),
-      to: bq.int(String(BigInt(q.lastDay + 1) * BigInt(DAY_US))),
+      from: bq.int(String(from)),
+      to: bq.int(String(to)),
     });
     return rows.map((r) => ({
       environment: String(r.env),

@@ -1,6 +1,6 @@
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { formerGeneration } from '../core/file-generation.js';
-import { INGESTED_EVENT, ledgerMatcher, type FileKey } from '../ports/warehouse.js';
+import { INGESTED_EVENT, ledgerKey, ledgerMatcher, type FileKey } from '../ports/warehouse.js';
 import { ledgerHash } from './ledger-hash.js';
 
 /**
@@ -69,7 +69,7 @@ export class LedgerGuard {
     const landed = new Set(
       reader.getRowsJS().flatMap(([p, g]) => match({ filePath: String(p), generation: String(g) })),
     );
-    return new Set(candidates.filter((i) => landed.has(`${files[i]!.filePath}#${files[i]!.generation}`)));
+    return new Set(candidates.filter((i) => landed.has(ledgerKey(files[i]!))));
   }
 
   private loaded(): Set<number> {

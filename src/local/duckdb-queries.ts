@@ -1,12 +1,18 @@
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { TableNames } from '../core/table-schemas.js';
-import { CLEAN_LEDGER_ROW, INGESTED_EVENT, type FileKey, type GapQuery, type GapRow } from '../ports/warehouse.js';
+import {
+  CLEAN_LEDGER_ROW,
+  INGESTED_EVENT,
+  gapWindowMicros,
+  ledgerKey,
+  type FileKey,
+  type GapQuery,
+  type GapRow,
+} from '../ports/warehouse.js';
 import { quote } from './duckdb-tables.js';
 
 /** Paths per ledger query: each query scans the logs table once. */
 const LEDGER_PATHS_PER_QUERY = 20_000;
-
-const DAY_US = 86_400_000_000n;
 
 /** The ledger (the logs table) as SQL names it. */
 export function ledgerTable(names: TableNames): string {
@@ -64,7 +70,7 @@ export async function landedRows(
   const debug = `${quote(names.logsDataset)}.${quote(names.debugTable)}`;
   const events = `${quote(names.eventsDataset)}.${quote(names.eventsTable)}`;
   const paths = listValue([...new Set(files.map((f) => f.filePath))]);
-  const key = (p: unknown, g: unknown) => `${String(p)}#${String(g)}`;
+  const key = (p: unknown, g: unknown) => ledgerKey({ filePath: String(p), generation: String(g) });
   const ledger = await connection.runAndReadAll(
     `SELECT file_path, file_generation, any_value(event) FROM ${ledgerTable(names)}
      WHERE starts_with(event, $mark) AND file_path IN (SELECT unnest($paths)) GROUP BY ALL`,
@@ -89,10 +95,11 @@ export async function landedRows(
 export async function sessionGaps(connection: DuckDBConnection, names: TableNames, query: GapQuery): Promise<GapRow[]> {
   const events = `${quote(names.eventsDataset)}.${quote(names.eventsTable)}`;
   if (!(await tableExists(connection, names.eventsDataset, names.eventsTable))) return [];
+  const [from, to] = gapWindowMicros(query);
   const reader = await connection.runAndReadAll(sessionGapSql(events), {
     envs: listValue([...query.environments]),
-    from: BigInt(query.firstDay) * DAY_US,
-    to: BigInt(query.lastDay + 1) * DAY_US,
+    from,
+    to,
   });
   return reader.getRowsJS().map(([environment, day, bucket, gaps, missing, sessions]) => ({
     environment: String(environment),

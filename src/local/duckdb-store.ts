@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { TableNames } from '../core/table-schemas.js';
-import type { FileKey, GapQuery, GapRow } from '../ports/warehouse.js';
+import { ledgerKey, type FileKey, type GapQuery, type GapRow } from '../ports/warehouse.js';
 import { keepRows, type Columns, type GroupPayload, type TableKind } from './duckdb-append.js';
 import { connectDuckDb, memoryLimitValue } from './duckdb-connect.js';
 import { LedgerGuard } from './duckdb-ledger-guard.js';
@@ -156,7 +156,7 @@ export class DuckDbStore {
       const outcomes = payload.files.map((): 'written' | 'already-ingested' => 'written');
       const fresh: number[] = [];
       payload.files.forEach(([path, generation], i) => {
-        const key = `${path}#${generation}`;
+        const key = ledgerKey({ filePath: path, generation });
         if (open.keys.has(key)) outcomes[i] = 'already-ingested';
         else fresh.push(i);
         open.keys.add(key);

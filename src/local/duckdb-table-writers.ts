@@ -1,5 +1,5 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import { EVENT_COLUMNS, LOG_COLUMNS, type TableNames } from '../core/table-schemas.js';
+import { EVENT_COLUMNS, LOG_COLUMNS, type Column, type TableNames } from '../core/table-schemas.js';
 import { appendColumns, type Columns, type TableKind } from './duckdb-append.js';
 import { readLayout, type TableLayout } from './duckdb-layout.js';
 import { addColumnSql, createTableSql, quote } from './duckdb-tables.js';
@@ -13,11 +13,10 @@ export class TableWriters {
   /** Each table's columns lined up with the schema's, read when the tables are ensured. */
   private layouts: Record<TableKind, TableLayout> | undefined;
 
-  constructor(private readonly names: TableNames) {}
+  private readonly tables: Record<TableKind, { schema: string; table: string; columns: readonly Column[] }>;
 
-  private tables() {
-    const n = this.names;
-    return {
+  constructor(n: TableNames) {
+    this.tables = {
       events: { schema: n.eventsDataset, table: n.eventsTable, columns: EVENT_COLUMNS },
       debug: { schema: n.logsDataset, table: n.debugTable, columns: LOG_COLUMNS },
       logs: { schema: n.logsDataset, table: n.logsTable, columns: LOG_COLUMNS },
@@ -26,7 +25,7 @@ export class TableWriters {
 
   /** Creates the schemas and tables, adds the columns they lack, and reads their layouts. */
   async ensure(connection: DuckDBConnection): Promise<void> {
-    const tables = this.tables();
+    const tables = this.tables;
     for (const t of Object.values(tables)) {
       await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quote(t.schema)}`);
       await connection.run(createTableSql(t.schema, t.table, t.columns));
@@ -51,7 +50,7 @@ export class TableWriters {
    */
   async open(connection: DuckDBConnection): Promise<Record<TableKind, DuckDBAppender>> {
     if (this.appenders) return this.appenders;
-    const t = this.tables();
+    const t = this.tables;
     this.appenders = {
       events: await connection.createAppender(t.events.table, t.events.schema),
       debug: await connection.createAppender(t.debug.table, t.debug.schema),
@@ -69,7 +68,7 @@ export class TableWriters {
     const appender = this.appenders?.[kind];
     const layout = this.layouts?.[kind];
     if (!appender || !layout) throw new Error('no appender: ensure() and open() first');
-    await appendColumns(appender, layout, this.tables()[kind].columns, columns, before);
+    await appendColumns(appender, layout, this.tables[kind].columns, columns, before);
   }
 
   /** Hands the events appended so far to DuckDB, so a large file's rows are not buffered twice. */

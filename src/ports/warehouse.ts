@@ -61,6 +61,12 @@ export interface GapQuery {
   lastDay: number;
 }
 
+/** A gap query's days as microseconds since the epoch: `[from, to)`, the bounds both warehouses filter on. */
+export function gapWindowMicros(query: GapQuery): [bigint, bigint] {
+  const dayUs = 86_400_000_000n;
+  return [BigInt(query.firstDay) * dayUs, BigInt(query.lastDay + 1) * dayUs];
+}
+
 /**
  * The gaps of one partition: a gap is two events of a session whose `event_index` values are not
  * consecutive; it belongs to the partition (UTC day and time bucket) of the midpoint between them.
