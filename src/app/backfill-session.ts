@@ -9,7 +9,7 @@ import type { CloudFactories } from '../ports/cloud.js';
 import { existsSync } from 'node:fs';
 import { checkPlaces, duckDbPath } from './check-places.js';
 import { openPublisher, openSource, openWarehouse } from './open-ports.js';
-import { reach } from './reach.js';
+import { persist, reach } from './reach.js';
 
 export interface SessionOptions {
   cloud: CloudFactories;
@@ -141,6 +141,8 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
           runId,
           signal,
           onEvent,
+          // The final promotion of what a direct BigQuery run staged: a short outage is waited out.
+          settling: (settle) => persist('bigquery', w?.url ?? 'BigQuery', settle, notify),
         });
       } finally {
         await publisher.close();

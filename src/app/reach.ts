@@ -63,6 +63,34 @@ export async function reach<T>(
   }
 }
 
+/**
+ * Runs `work` until it succeeds, again while the service cannot be reached, for up to `forMs`
+ * (saying so every few seconds): for a step that must not be lost to a short outage, such as a
+ * direct run's final promotion. Then fails as {@link reach} does, with one line naming the service.
+ */
+export async function persist<T>(
+  service: Service,
+  target: string,
+  work: () => Promise<T>,
+  notify: (line: string) => void,
+  forMs = 120_000,
+  sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+): Promise<T> {
+  const started = Date.now();
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
+    try {
+      return await reach(service, target, work, notify);
+    } catch (error) {
+      if (!(error instanceof UserError) || !error.message.startsWith('could not reach')) throw error;
+      if (Date.now() - started + delay > forMs) throw error;
+      notify(
+        `Still trying to reach ${SERVICES[service].name} (${target}), ${Math.round((Date.now() - started) / 1000)} s…`,
+      );
+      await sleep(delay);
+    }
+  }
+}
+
 function messageOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const first = text.split('\n')[0] ?? text;

@@ -3,7 +3,14 @@ import { formatBytes, formatCount, wrapText } from '../core/format.js';
 import { partitionTable } from '../engine/partition-table.js';
 import { alreadyIngestedNote, STAGED_NOTE, type BackfillPlan } from '../engine/plan-backfill.js';
 import type { RunSummary } from '../engine/run-backfill.js';
-import { failureGroups, failureLine, outcomeLine, RESUME_INTRO, rowsLines } from '../engine/run-outcome.js';
+import {
+  failureGroups,
+  failureLine,
+  outcomeLine,
+  RESUME_INTRO,
+  rowsLines,
+  stagedLines,
+} from '../engine/run-outcome.js';
 
 /** The width the `--yes` text keeps to: an 80-column terminal or log viewer shows it unwrapped. */
 export const TEXT_WIDTH = 80;
@@ -44,12 +51,13 @@ export function summaryText(s: RunSummary, resumeCommand: string): string {
   const c = s.counts;
   const lines = [outcomeLine(s)];
   lines.push(...rowsLines(s));
+  for (const l of stagedLines(s)) lines.push(...wrapText(l, TEXT_WIDTH));
   const groups = failureGroups(s.failures);
   for (const g of groups.slice(0, 10)) lines.push(...wrapText(`  ${failureLine(g)}`, TEXT_WIDTH, '      '));
   const shown = groups.slice(0, 10).reduce((n, g) => n + g.count, 0);
   if (c.failed > shown) lines.push(`  … and ${formatCount(c.failed - shown)} more failures (see the run record)`);
   lines.push(`Run record: ${s.recordPath}`);
-  if (c.failed > 0 || s.notSent > 0) lines.push(RESUME_INTRO, resumeCommand);
+  if (c.failed > 0 || c.staged > 0 || s.notSent > 0) lines.push(RESUME_INTRO, resumeCommand);
   return `${lines.join('\n')}\n`;
 }
 
@@ -85,6 +93,7 @@ export function summaryJson(plan: BackfillPlan, summary: RunSummary | undefined,
               worst: summary.rows.worst,
             },
             interrupted: summary.interrupted,
+            ...(summary.promotionError !== undefined ? { promotionError: summary.promotionError } : {}),
             failures: summary.failures,
             elapsedMs: Math.round(summary.elapsedMs),
           },

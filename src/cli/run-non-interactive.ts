@@ -7,6 +7,7 @@ import type { BackfillPlan } from '../engine/plan-backfill.js';
 import { forecastCost, formatUsd } from '../core/cost-forecast.js';
 import { shortObjectName } from '../core/partition-layout.js';
 import type { RunEvent, RunProgress } from '../engine/run-backfill.js';
+import { exitCodeOfRun, landingLine } from '../engine/run-outcome.js';
 import { resumeCommand, type BackfillRequest } from './backfill-request.js';
 import { openSession, type SessionOptions } from '../app/backfill-session.js';
 import { previewText, summaryJson, summaryText } from './report.js';
@@ -56,8 +57,7 @@ export async function runNonInteractive(
       err(summaryText(summary, resume));
       out(summaryJson(plan, summary, false));
     } else out(summaryText(summary, resume));
-    if (summary.interrupted) return 130;
-    return summary.counts.failed > 0 ? 1 : 0;
+    return exitCodeOfRun(summary);
   } finally {
     await opened.close();
   }
@@ -79,6 +79,10 @@ function progressPrinter(err: (text: string) => void, now: () => number, live: b
       if (e.type === 'file' && e.status === 'failed') {
         clear();
         err(`failed: ${shortObjectName(e.object.name)}: ${e.error ?? ''}\n`);
+      }
+      if (e.type === 'landing') {
+        clear();
+        err(`${landingLine(e.staged)}\n`);
       }
       if (e.type !== 'progress') return;
       const p = e.progress;

@@ -134,7 +134,7 @@ export async function runWizardFromCli(
     }
     if (result.kind === 'ran') {
       const s = result.summary;
-      const incomplete = s.counts.failed > 0 || s.notSent > 0;
+      const incomplete = s.counts.failed > 0 || s.counts.staged > 0 || s.notSent > 0;
       io.stdout.write(
         (incomplete ? `${RESUME_INTRO}\n${resumeCommand(s.runId, recordDir)}\n` : '') +
           `The same backfill from a script:\n${commandLine(requestOf(result.choices))}\n`,

@@ -20,3 +20,17 @@ export function formerGeneration(generation: string): string | undefined {
   if (at <= 0 || !/^-?\d+:\d+$/.test(generation)) return undefined;
   return generation.slice(0, at);
 }
+
+/** A local file's generation as {@link localGeneration} writes it, or as it was before (the time alone). */
+export function isLocalGeneration(generation: string): boolean {
+  return /^-?\d{1,24}(:\d{1,20})?$/.test(generation);
+}
+
+/**
+ * A Cloud Storage object generation: a positive 64-bit integer in decimal. A notification naming
+ * anything else is refused: read with it, a source may serve the live version under a key the
+ * ledger never saw, and land the file a second time.
+ */
+export function isObjectGeneration(generation: string): boolean {
+  return /^[1-9]\d{0,18}$/.test(generation) && BigInt(generation) <= 9223372036854775807n;
+}

@@ -22,6 +22,7 @@ export function createDirectPublisher(opts: {
 }): Publisher {
   const writer = opts.warehouse.openWriter(opts.limits);
   const budget = new ByteBudget(opts.bytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT);
+  let settling = false;
   return {
     url: `direct:${opts.warehouse.url}`,
     concurrency: opts.concurrency ?? 1,
@@ -36,13 +37,18 @@ export function createDirectPublisher(opts: {
           generation: object.generation,
           jobName: opts.jobName(runId),
         });
-        return result.outcome === 'already-ingested'
-          ? { status: 'already-ingested' }
-          : { status: 'ingested', events: result.events, debug: result.debug };
+        if (result.outcome === 'already-ingested') return { status: 'already-ingested' };
+        const status = result.outcome === 'staged' ? 'staged' : 'ingested';
+        return { status, events: result.events, debug: result.debug };
       } finally {
         budget.release(held);
       }
     },
-    close: () => writer.close(),
+    // The writer's close lands what it staged (a staging writer promotes); retried by the caller.
+    settle: () => {
+      settling = true;
+      return writer.close();
+    },
+    close: () => (settling ? Promise.resolve() : writer.close()),
   };
 }

@@ -51,6 +51,12 @@ export class LedgerLookups<T> {
     const items = this.chunks.get(group);
     this.chunks.delete(group);
     if (!items || items.length === 0 || !this.warehouse) return;
+    // At most `maxInFlight` lookups run: wait for a slot before starting this one (the check and
+    // the start are in one turn, so callers flushing at once cannot all pass it together).
+    while (this.inFlight.size >= this.maxInFlight) {
+      await Promise.race(this.inFlight);
+      this.throwIfFailed();
+    }
     const keys = items.map(this.keyOf);
     const warehouse = this.warehouse;
     const answer = async () => {
@@ -74,7 +80,6 @@ export class LedgerLookups<T> {
     );
     const tracked = lookup.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
-    if (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
     this.throwIfFailed();
   }
 

@@ -8,7 +8,9 @@ import type { FileStatus, RunRecord } from './run-record.js';
 /** What the run reports as it goes; the CLI prints it, the wizard draws it. */
 export type RunEvent =
   | { type: 'file'; object: SourceObject; status: FileStatus; error?: string }
-  | { type: 'progress'; progress: RunProgress };
+  | { type: 'progress'; progress: RunProgress }
+  /** Every file is sent; `staged` of them are being landed (BigQuery's promotion), which can take a while. */
+  | { type: 'landing'; staged: number };
 
 export interface RunProgress {
   total: number;
@@ -45,6 +47,8 @@ export interface RunSummary {
   failures: RunFailure[];
   /** Files never attempted because the run was interrupted. */
   notSent: number;
+  /** Why `counts.staged` files did not land (the final promotion failed); the resume lands them. */
+  promotionError?: string;
   interrupted: boolean;
   elapsedMs: number;
   bytes: number;
@@ -59,6 +63,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   onEvent?: (e: RunEvent) => void;
   now?: () => number;
+  /** Runs the publisher's settle (the final promotion), e.g. retrying while the service is away. */
+  settling?: (settle: () => Promise<void>) => Promise<void>;
 }
 
 /** Failures a summary keeps: whatever the count, memory stays bounded. */
@@ -71,7 +77,13 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
   const started = now();
   if (!opts.plan.files) throw new BugError('runBackfill: the plan was made for a preview only (no journal)');
   const files = opts.plan.files();
-  const counts: Record<FileStatus, number> = { published: 0, ingested: 0, 'already-ingested': 0, failed: 0 };
+  const counts: Record<FileStatus, number> = {
+    published: 0,
+    ingested: 0,
+    staged: 0,
+    'already-ingested': 0,
+    failed: 0,
+  };
   const failures: RunFailure[] = [];
   const rows: RowTotals = { events: 0, debug: 0, filesWithDebug: 0, worst: [] };
   const progress: RunProgress = {
@@ -106,7 +118,7 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
       opts.onEvent?.({ type: 'file', object, status, error });
     } else {
       const result = (outcome as { result: SendResult }).result;
-      if (result.status === 'ingested') countRows(rows, object.name, result);
+      if (result.status === 'ingested' || result.status === 'staged') countRows(rows, object.name, result);
       opts.record.append({ type: 'file', name: object.name, generation: object.generation, ...lineDetails(result) });
       opts.onEvent?.({ type: 'file', object, status });
     }
@@ -118,7 +130,16 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
 
   const interrupted = opts.signal?.aborted ?? false;
   const notSent = opts.plan.totals.toSend - attempted;
-  opts.record.append({ type: 'end', at: new Date().toISOString(), interrupted, counts, notSent });
+  // What was staged lands now, before the end is recorded: a run record never calls staged files ingested.
+  const promotionError = await land(opts, counts);
+  opts.record.append({
+    type: 'end',
+    at: new Date().toISOString(),
+    interrupted,
+    counts,
+    notSent,
+    ...(promotionError !== undefined ? { promotionError } : {}),
+  });
   opts.record.close();
   return {
     runId: opts.runId,
@@ -127,10 +148,26 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
     counts,
     failures,
     notSent,
+    ...(promotionError !== undefined ? { promotionError } : {}),
     interrupted,
     elapsedMs: now() - started,
     bytes: progress.doneBytes,
   };
+}
+
+/** Lands the staged files (counted as ingested once they did); returns why not, when they did not. */
+async function land(opts: RunOptions, counts: Record<FileStatus, number>): Promise<string | undefined> {
+  const settle = opts.publisher.settle?.bind(opts.publisher);
+  if (counts.staged === 0 || settle === undefined) return undefined;
+  opts.onEvent?.({ type: 'landing', staged: counts.staged });
+  try {
+    await (opts.settling ?? ((s) => s()))(settle);
+  } catch (error) {
+    return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  }
+  counts.ingested += counts.staged;
+  counts.staged = 0;
+  return undefined;
 }
 
 /** Adds a file's rows; keeps the files with the most rejected lines (a truncated gzip shows here). */
@@ -146,6 +183,7 @@ function countRows(rows: RowTotals, name: string, r: { events: number; debug: nu
 
 function lineDetails(result: SendResult) {
   if (result.status === 'published') return { status: result.status, messageId: result.messageId };
-  if (result.status === 'ingested') return { status: result.status, events: result.events, debug: result.debug };
+  if (result.status === 'ingested' || result.status === 'staged')
+    return { status: result.status, events: result.events, debug: result.debug };
   return { status: result.status };
 }

@@ -8,12 +8,33 @@ export function outcomeLine(s: RunSummary): string {
   const c = s.counts;
   const parts = [
     c.ingested > 0 ? `${formatCount(c.ingested)} ingested` : '',
+    c.staged > 0 ? `${formatCount(c.staged)} staged, not yet landed` : '',
     c.published > 0 ? `${formatCount(c.published)} published` : '',
     c['already-ingested'] > 0 ? `${formatCount(c['already-ingested'])} already ingested` : '',
     `${formatCount(c.failed)} failed`,
     s.notSent > 0 || s.interrupted ? `${formatCount(s.notSent)} not sent` : '',
   ].filter((p) => p !== '');
   return `${s.interrupted ? `Interrupted after ${formatDuration(s.elapsedMs)}` : `Done in ${formatDuration(s.elapsedMs)}`}: ${parts.join(', ')} (${formatBytes(s.bytes)}).`;
+}
+
+/** A run's exit code: 130 interrupted, 1 when a file failed or did not land (staged), else 0. */
+export function exitCodeOfRun(s: RunSummary): number {
+  if (s.interrupted) return 130;
+  return s.counts.failed > 0 || s.counts.staged > 0 ? 1 : 0;
+}
+
+/** While the run's staged files are promoted into the tables (BigQuery). */
+export function landingLine(staged: number): string {
+  return `Landing ${formatCount(staged)} staged files: promoting them into the tables…`;
+}
+
+/** Why staged files did not land, and what lands them: said by the `--yes` text and the wizard alike. */
+export function stagedLines(s: RunSummary): string[] {
+  if (s.counts.staged === 0) return [];
+  return [
+    `${formatCount(s.counts.staged)} files are staged but not landed: ${s.promotionError ?? 'the promotion did not finish'}.`,
+    "The next promotion lands them (the function's scheduled promote, or the resume below); nothing lands twice.",
+  ];
 }
 
 /** The line that introduces the resume command, printed on a line of its own below it. */
@@ -25,7 +46,7 @@ export const RESUME_INTRO = 'Resume (sends only what did not go out):';
  */
 export function rowsLines(s: RunSummary): string[] {
   const r = s.rows;
-  if (s.counts.ingested === 0) {
+  if (s.counts.ingested === 0 && s.counts.staged === 0) {
     return s.counts.published > 0
       ? ['Events land as the ingest function takes each notification; its tables count them.']
       : [];

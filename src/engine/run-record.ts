@@ -5,7 +5,8 @@ import { UserError } from '../core/errors.js';
 import type { ResolvedSelection } from '../core/selection.js';
 import { makeWritableFolder } from './make-folder.js';
 
-export type FileStatus = 'published' | 'ingested' | 'already-ingested' | 'failed';
+/** `staged`: accepted whole into BigQuery's staging table, landed by the run's promotion at its end. */
+export type FileStatus = 'published' | 'ingested' | 'staged' | 'already-ingested' | 'failed';
 
 /** The first line of a record: enough to repeat or resume the run. */
 export interface RunHeader {
@@ -39,8 +40,11 @@ export interface EndLine {
   type: 'end';
   at: string;
   interrupted: boolean;
+  /** `staged` is what the run's final promotion could not land (0 once it landed: then counted as ingested). */
   counts: Record<FileStatus, number>;
   notSent: number;
+  /** Why the staged files did not land, when they did not. */
+  promotionError?: string;
 }
 
 /** Where run records go unless `--record-dir` says otherwise. */
@@ -173,10 +177,18 @@ function isFileLine(line: unknown): line is FileLine {
   return typeof f.name === 'string' && typeof f.generation === 'string' && typeof f.status === 'string';
 }
 
-/** The keys (`name#generation`) of files a record shows as sent or landed. */
+/**
+ * The keys (`name#generation`) of files a record shows as sent or landed. A staged file counts only
+ * when its run's end says every staged file landed: otherwise the resume sends it again (the ledger
+ * skips it if a promotion landed it meanwhile; if not, it is staged again and landed once).
+ */
 export function sentKeys(records: readonly ReadRecord[]): Set<string> {
   const done = new Set<string>();
-  for (const r of records) for (const f of r.files) if (f.status !== 'failed') done.add(`${f.name}#${f.generation}`);
+  for (const r of records) {
+    const stagedLanded = r.end !== undefined && (r.end.counts.staged ?? 0) === 0;
+    for (const f of r.files)
+      if (f.status !== 'failed' && (f.status !== 'staged' || stagedLanded)) done.add(`${f.name}#${f.generation}`);
+  }
   return done;
 }
 

@@ -29,6 +29,7 @@ describe('decodeTrigger', () => {
       generation: '1700000000000001',
       messageId: 'm-1',
       backfillRunId: 'run-9',
+      size: 10,
     });
     // A live notification: attributes and the JSON_API_V1 body, no backfill marker.
     const live = buildStorageNotification(object, {
@@ -99,6 +100,7 @@ describe('decodeTrigger', () => {
       name: NAME,
       generation: '17',
       messageId: 'e1',
+      size: 10,
     });
     expect(decodeTrigger({ type: STORAGE_FINALIZED, data: { ...data, generation: 17 } })).toMatchObject({
       generation: '17',

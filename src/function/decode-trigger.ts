@@ -36,6 +36,8 @@ export interface FileTrigger {
   name: string;
   /** Absent for the bare shape: the handler resolves the object's live generation. */
   generation?: string;
+  /** The object's size in bytes, when the event says it (notifications and storage events do). */
+  size?: number;
   /** Pub/Sub message id or CloudEvent id, for logs. */
   messageId?: string;
   /** Set when our backfill published the notification. */
@@ -114,6 +116,7 @@ function fromPubSub(data: Record<string, unknown>, eventId: string | undefined):
       generation: n.generation,
     };
     if (n.backfillRunId) t.backfillRunId = n.backfillRunId;
+    if (n.size !== undefined) t.size = n.size;
     return withId(t);
   } catch {
     // not a full notification: maybe the bare shape
@@ -145,6 +148,8 @@ function fromStorageEvent(data: Record<string, unknown>, eventId: string | undef
   const t: FileTrigger = { kind: 'file', shape: 'storage-event', bucket, name };
   if (generation) t.generation = generation;
   if (eventId) t.messageId = eventId;
+  const size = Number(str(data.size));
+  if (Number.isSafeInteger(size) && size >= 0) t.size = size;
   return t;
 }
 

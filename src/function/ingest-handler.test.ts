@@ -150,8 +150,44 @@ describe('ingest handler', () => {
     const messages = () => lines.map((l) => (JSON.parse(l) as { message: string }).message);
     expect(messages()).toEqual(['reading file', 'file ingested']);
     lines.length = 0;
-    expect(await handle(event)).toMatchObject({ status: 'already-ingested' });
+    // Another instance (nothing remembered) reads it, and the ledger says it landed.
+    await warehouse.close();
+    const other = await makeHandler();
+    expect(await other(event)).toMatchObject({ status: 'already-ingested' });
     expect(messages()).toEqual(['reading file', 'file already ingested; nothing written']);
+  });
+
+  it('acknowledges a redelivery to the instance that handled the file without reading it', async () => {
+    let reads = 0;
+    const counting = (source: Source): Source => ({
+      ...source,
+      list: (p, signal) => source.list(p, signal),
+      discover: (p, signal) => source.discover(p, signal),
+      read: (name, generation) => (reads++, source.read(name, generation)),
+      filePath: (name) => source.filePath(name),
+    });
+    const handle = await makeHandler({
+      openSource: async () => counting(await createFolderSource(join(root, 'bucket'))),
+    });
+    const event = await notification(GOOD);
+    expect(await handle(event)).toMatchObject({ status: 'ingested' });
+    expect(reads).toBe(1);
+    expect(await handle(event)).toMatchObject({ status: 'already-ingested' });
+    expect(await handle(event)).toMatchObject({ status: 'already-ingested' });
+    expect(reads).toBe(1);
+    expect(calls.writeFile).toBe(1);
+  });
+
+  it('refuses a notification whose generation is not one the bucket gives (nothing read or written)', async () => {
+    const n = await notification(GOOD);
+    const message = n.data.message;
+    const attributes = { ...(message as { attributes?: Record<string, string> }).attributes, objectGeneration: 'abc' };
+    const body = JSON.parse(Buffer.from(message.data, 'base64').toString('utf8')) as Record<string, unknown>;
+    const bad = pubsubEvent(Buffer.from(JSON.stringify({ ...body, generation: 'abc' })), attributes);
+    const handle = await makeHandler();
+    expect(await handle(bad)).toMatchObject({ status: 'refused', reason: expect.stringMatching(/generation "abc"/) });
+    expect(calls.writeFile).toBe(0);
+    expect(lines.some((l) => l.includes('"severity":"ERROR"') && l.includes('generation \\"abc\\"'))).toBe(true);
   });
 
   it('logs one failure once as ERROR when two deliveries of the file wait on it', async () => {

@@ -1,12 +1,16 @@
 import { logRow, type FileContext } from '../core/file-context.js';
 import { dateToMicros } from '../core/rows.js';
-import { writeOneFile, type FileKey, type Warehouse, type WriteOutcome } from '../ports/warehouse.js';
+import {
+  REFUSAL_KEY_SUFFIX,
+  REFUSED_EVENT,
+  writeOneFile,
+  type FileKey,
+  type Warehouse,
+  type WriteOutcome,
+} from '../ports/warehouse.js';
 import type { FileTrigger } from './decode-trigger.js';
 
-/** Status prefix of the logs row written for a refused file. */
-export const REFUSED_EVENT = 'refused';
-/** Appended to the generation in the ledger key of a refusal's write. */
-export const REFUSAL_KEY_SUFFIX = ':refused';
+export { REFUSAL_KEY_SUFFIX, REFUSED_EVENT };
 
 /** One refusal to record: the file as the trigger named it, and why it will not be ingested. */
 export interface Refusal {

@@ -20,6 +20,8 @@ export interface PromoterCounts {
   dmlPerTable: Record<string, number>;
   /** Other query jobs (the check that a run's files all landed). */
   queries: number;
+  /** `jobs.insert` calls for a window's promotion, including those BigQuery refused as started. */
+  windowStarts: number;
 }
 
 export interface PromoterDeps {
@@ -42,7 +44,7 @@ export interface PromoterDeps {
  */
 export function createPromoter(deps: PromoterDeps) {
   const lookback = deps.lookbackHours ?? DEFAULT_LOOKBACK_HOURS;
-  const counts: PromoterCounts = { promotions: 0, dmlPerTable: {}, queries: 0 };
+  const counts: PromoterCounts = { promotions: 0, dmlPerTable: {}, queries: 0, windowStarts: 0 };
   const tablesHash = () =>
     createHash('sha256')
       .update(JSON.stringify([deps.project(), deps.names]))
@@ -55,28 +57,48 @@ export function createPromoter(deps: PromoterDeps) {
       counts.dmlPerTable[t] = (counts.dmlPerTable[t] ?? 0) + 1;
   };
 
+  /** The window's job, under its deterministic id (a second start of it is refused by BigQuery). */
+  async function createWindowJob(windowId: string): Promise<'started' | 'exists'> {
+    const jobId = `${deps.prefix}_promote_${tablesHash()}_${windowId}`;
+    counts.windowStarts++;
+    try {
+      await deps.bq.createJob({
+        jobId,
+        ...(deps.location ? { location: deps.location } : {}),
+        configuration: { query: { query: sqlFor(windowId), useLegacySql: false } },
+      });
+    } catch (err) {
+      // Taken already (409; the emulator answers 400 "already created"): this window is promoted.
+      if (errorCode(err) === 409 || /already (created|exists)/i.test(errorText(err))) return 'exists';
+      // A job that ran and failed (e.g. cancelled by a concurrent promotion): the next window's takes its files.
+      if ((err as { response?: { jobReference?: { jobId?: string } } }).response?.jobReference?.jobId === jobId)
+        return 'started';
+      throw err;
+    }
+    counted();
+    return 'started';
+  }
+
+  /** This instance's start of the current window (under way or done): its later files ask BigQuery nothing. */
+  let known: { windowId: string; started: Promise<'started' | 'exists'> } | undefined;
+
   return {
     counts,
-    /** Starts this window's promotion unless it was started already; never waits for it. */
-    async startWindow(now = Date.now()): Promise<'started' | 'exists'> {
+    /**
+     * Starts this window's promotion unless it was started already; never waits for it. One start
+     * per window per instance: the files after the first in a minute send nothing (each call was a
+     * full `jobs.insert` of the script, refused as a duplicate id).
+     */
+    startWindow(now = Date.now()): Promise<'started' | 'exists'> {
       const windowId = `w${Math.floor(now / WINDOW_MS)}`;
-      const jobId = `${deps.prefix}_promote_${tablesHash()}_${windowId}`;
-      try {
-        await deps.bq.createJob({
-          jobId,
-          ...(deps.location ? { location: deps.location } : {}),
-          configuration: { query: { query: sqlFor(windowId), useLegacySql: false } },
-        });
-      } catch (err) {
-        // Taken already (409; the emulator answers 400 "already created"): this window is promoted.
-        if (errorCode(err) === 409 || /already (created|exists)/i.test(errorText(err))) return 'exists';
-        // A job that ran and failed (e.g. cancelled by a concurrent promotion): the next window's takes its files.
-        if ((err as { response?: { jobReference?: { jobId?: string } } }).response?.jobReference?.jobId === jobId)
-          return 'started';
-        throw err;
-      }
-      counted();
-      return 'started';
+      if (known?.windowId === windowId) return known.started.then(() => 'exists' as const);
+      const started = createWindowJob(windowId);
+      known = { windowId, started };
+      // A start that failed (BigQuery unreachable) is tried again by the window's next file.
+      started.catch(() => {
+        if (known?.started === started) known = undefined;
+      });
+      return started;
     },
     /** Promotes what is staged now and waits for it (retried on conflict by the job runner). */
     async promoteNow(): Promise<void> {

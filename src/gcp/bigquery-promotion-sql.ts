@@ -1,5 +1,5 @@
 import type { TableNames } from '../core/table-schemas.js';
-import { INGESTED_EVENT } from '../ports/warehouse.js';
+import { INGESTED_EVENT, REFUSAL_KEY_SUFFIX, REFUSED_EVENT } from '../ports/warehouse.js';
 import { insertFrom, qualified, type TableSpec } from './bigquery-ddl.js';
 import { stagingTables } from './bigquery-staging.js';
 
@@ -71,13 +71,16 @@ export function promotionSql(
 /**
  * The staged file version (columns of `alias`) has no ledger row: none under its generation, and,
  * for a local file, none under its former generation (core/file-generation.ts: the part before
- * `:`; for a generation without one, the generation itself).
+ * `:`; for a generation without one, the generation itself). A staged refusal (its generation
+ * ends `:refused`, see function/refusal-record.ts) has landed once a `refused` row of its file
+ * version is in the logs table: without that, every promotion of the lookback copied it again.
  */
 function notLanded(alias: string, logs: string): string {
   const ledger = `SELECT CONCAT(l.file_path, '#', l.file_generation) FROM ${logs} AS l WHERE l.file_path IS NOT NULL AND l.file_generation IS NOT NULL AND STARTS_WITH(l.event, ${literal(INGESTED_EVENT)})`;
+  const refusals = `SELECT CONCAT(l.file_path, '#', COALESCE(l.file_generation, ''), ${literal(REFUSAL_KEY_SUFFIX)}) FROM ${logs} AS l WHERE l.file_path IS NOT NULL AND STARTS_WITH(l.event, ${literal(REFUSED_EVENT)})`;
   const key = `CONCAT(${alias}file_path, '#', ${alias}file_generation)`;
   const former = `CONCAT(${alias}file_path, '#', SPLIT(${alias}file_generation, ':')[SAFE_OFFSET(0)])`;
-  return `${key} NOT IN (${ledger}) AND ${former} NOT IN (${ledger})`;
+  return `${key} NOT IN (${ledger}) AND ${former} NOT IN (${ledger}) AND ${key} NOT IN (${refusals})`;
 }
 
 /** How many of a run's staged files (attempt ids starting `runId`) are complete but not in the ledger. */

@@ -34,6 +34,8 @@ export interface StagingWriterDeps {
 export function openStagingWriter(deps: StagingWriterDeps): FileWriter {
   const runId = `r${Date.now().toString(36)}${randomUUID().replace(/-/g, '').slice(0, 10)}`;
   let attempts = 0;
+  let filesClosed: Promise<void> | undefined;
+  let landed = false;
   const { usage } = deps;
   const counting: StagingAppender = {
     append: async (rows) => {
@@ -54,9 +56,12 @@ export function openStagingWriter(deps: StagingWriterDeps): FileWriter {
   });
   return {
     write: (file, batches) => files.write(file, batches),
+    // Again after a failed promotion: promotes again (what landed is not promoted twice).
     async close() {
-      await files.close();
-      if (deps.promote === 'when-closed' && attempts > 0) await deps.promoter.promoteRun(runId);
+      await (filesClosed ??= files.close());
+      if (landed || deps.promote !== 'when-closed' || attempts === 0) return;
+      await deps.promoter.promoteRun(runId);
+      landed = true;
     },
   };
 }

@@ -109,8 +109,13 @@ export function createBigQueryWarehouse(
   };
   let ensured: Promise<void> | undefined;
   let madeAppender: StagingAppender | undefined;
+  // Datasets and tables, once per warehouse; a failed set-up is forgotten, so the next call tries
+  // again (a promote instance whose first call met BigQuery down must not fail every call after).
   const ensuredOnce = async () => {
-    ensured ??= ensureTables();
+    ensured ??= ensureTables().catch((error: unknown) => {
+      ensured = undefined;
+      throw error;
+    });
     await ensured;
   };
 
@@ -145,7 +150,7 @@ export function createBigQueryWarehouse(
     appends: 0,
     rowsAppended: 0,
     bytesAppended: 0,
-    promoter: { promotions: 0, dmlPerTable: {}, queries: 0 },
+    promoter: { promotions: 0, dmlPerTable: {}, queries: 0, windowStarts: 0 },
     ledgerQueries: 0,
     perFileJobs: 0,
   };
@@ -201,8 +206,8 @@ export function createBigQueryWarehouse(
     sessionGaps: reads.sessionGaps,
     landed: reads.landed,
     async ensureTables() {
-      ensured = ensureTables();
-      await ensured;
+      ensured = undefined;
+      await ensuredOnce();
     },
     ingested,
     ingestedRejecting,

@@ -1,3 +1,4 @@
+import { isObjectGeneration } from '../core/file-generation.js';
 import type { Readable } from 'node:stream';
 import type { File, FileMetadata, Storage } from '@google-cloud/storage';
 import { PermanentFileError, TransientError } from '../core/errors.js';
@@ -141,5 +142,6 @@ export function createGcsSource(opts: GcsSourceOptions): Source {
     filePath(objectName) {
       return `gs://${name}/${objectName}`;
     },
+    isGeneration: isObjectGeneration,
   };
 }

@@ -1,3 +1,4 @@
+import { isLocalGeneration } from '../core/file-generation.js';
 import { constants, openSync, realpathSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -118,6 +119,7 @@ export async function createFolderSource(location: string): Promise<Source> {
     filePath(name) {
       return pathOf(name);
     },
+    isGeneration: isLocalGeneration,
   };
 }
 

@@ -3,6 +3,8 @@ import type { SourceObject } from './source.js';
 export type SendResult =
   | { status: 'published'; messageId: string }
   | { status: 'ingested'; events: number; debug: number }
+  /** Accepted whole into a staging area (BigQuery); it lands when the publisher settles. */
+  | { status: 'staged'; events: number; debug: number }
   | { status: 'already-ingested' };
 
 /**
@@ -17,6 +19,11 @@ export interface Publisher {
   readonly concurrency: number;
   /** Sends one file. Resolves once it is durably out (acknowledged by Pub/Sub, or committed). */
   send(object: SourceObject, runId: string): Promise<SendResult>;
-  /** Waits for everything in flight and releases resources. */
+  /**
+   * Lands what `send` staged (BigQuery: the run's promotion) and resolves once it landed. Called
+   * once every send is done; it may be called again after it failed (what landed stays landed).
+   */
+  settle?(): Promise<void>;
+  /** Waits for everything in flight and releases resources (after `settle`, it lands nothing). */
   close(): Promise<void>;
 }

@@ -20,6 +20,11 @@ export interface Source {
   discover(prefix: string, signal?: AbortSignal): Promise<string[]>;
   /** The object's bytes as stored (no transparent decompression), streamed. */
   read(name: string, generation?: string): AsyncIterable<Uint8Array>;
+  /**
+   * Whether `generation` has the form this source gives its objects (GCS: a positive integer; a
+   * folder: `mtime:size`). A notification naming another is refused unread.
+   */
+  isGeneration?(generation: string): boolean;
   /** How logs name the file: `gs://bucket/name`, or the local file's absolute path. */
   filePath(name: string): string;
   /**

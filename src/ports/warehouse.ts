@@ -166,6 +166,11 @@ export function ledgerMatcher(files: readonly FileKey[]): (row: FileKey) => read
 /** Log rows whose `event` starts with this mark the file as landed: the ledger. */
 export const INGESTED_EVENT = 'ingested';
 
+/** Status prefix of the logs row written for a file the function refused. */
+export const REFUSED_EVENT = 'refused';
+/** Appended to the generation in the ledger key of a refusal's write (its own key, apart from the file's). */
+export const REFUSAL_KEY_SUFFIX = ':refused';
+
 /**
  * A ledger row's `event` (`ingested: N events, M debug rows`) holds this text when M is 0: a row
  * without it counts rejected lines.

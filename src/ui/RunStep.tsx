@@ -1,3 +1,4 @@
+import { landingLine } from '../engine/run-outcome.js';
 import { ProgressBar } from '@inkjs/ui';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
@@ -47,12 +48,14 @@ export function RunStep(props: RunStepProps) {
   });
   const [failures, setFailures] = useState<RunFailure[]>([]);
   const [clock, setClock] = useState(0);
+  const [landing, setLanding] = useState<number | undefined>();
 
   const latest = useLatest({ props, now });
   useEffect(() => {
     const { props: first, now: clockOf } = latest.current;
     const onEvent = (e: RunEvent) => {
       if (e.type === 'progress') setProgress(e.progress);
+      else if (e.type === 'landing') setLanding(e.staged);
       // The latest few only: a run with millions of failures must not hold them all.
       else if (e.status === 'failed')
         setFailures((f) => [
@@ -96,6 +99,13 @@ export function RunStep(props: RunStepProps) {
               {f.name.split('/').slice(-4).join('/')}: {f.error}
             </Text>
           ))}
+        </Box>
+      )}
+      {landing !== undefined && (
+        <Box marginTop={1}>
+          <Text>
+            <Spinner /> {landingLine(landing)}
+          </Text>
         </Box>
       )}
       {props.stopping && (

@@ -11,7 +11,7 @@ const P = 'data_type=json/analytics_environment=live/event_category=shop/event_d
 describe('SummaryStep', () => {
   it('shows counts, events landed and the run record', async () => {
     const s = summaryOf({
-      counts: { published: 0, ingested: 12, 'already-ingested': 0, failed: 0 },
+      counts: { published: 0, ingested: 12, staged: 0, 'already-ingested': 0, failed: 0 },
       bytes: 12 * 1024,
       rows: { events: 84, debug: 0, filesWithDebug: 0, worst: [] },
     });
@@ -31,7 +31,7 @@ describe('SummaryStep', () => {
         { name: `${P}s2/ok`, debug: 1, events: 88 },
       ],
     };
-    const s = summaryOf({ counts: { published: 0, ingested: 2, 'already-ingested': 0, failed: 0 }, rows });
+    const s = summaryOf({ counts: { published: 0, ingested: 2, staged: 0, 'already-ingested': 0, failed: 0 }, rows });
     const { lastFrame } = render(<SummaryStep summary={s} />);
     const frame = await waitForFrame(lastFrame, 'lines rejected into');
     expect(frame).toContain(
@@ -42,7 +42,7 @@ describe('SummaryStep', () => {
 
   it('groups failures by reason, naming the part of the path that differs', async () => {
     const s = summaryOf({
-      counts: { published: 3, ingested: 0, 'already-ingested': 0, failed: 3 },
+      counts: { published: 3, ingested: 0, staged: 0, 'already-ingested': 0, failed: 3 },
       failures: [
         { name: `${P}s1/a`, generation: '1', error: 'permission denied' },
         { name: `${P}s1/b`, generation: '1', error: 'topic not found' },
@@ -63,7 +63,10 @@ describe('SummaryStep', () => {
       generation: '1',
       error: `refused ${i}`,
     }));
-    const s = summaryOf({ counts: { published: 0, ingested: 0, 'already-ingested': 0, failed: 50 }, failures });
+    const s = summaryOf({
+      counts: { published: 0, ingested: 0, staged: 0, 'already-ingested': 0, failed: 50 },
+      failures,
+    });
     const { lastFrame } = render(<SummaryStep summary={s} />);
     const frame = await waitForFrame(lastFrame, 'more in the run record');
     expect(frame.split('\n').length).toBeLessThanOrEqual(24);
@@ -75,7 +78,7 @@ describe('SummaryStep', () => {
       interrupted: true,
       notSent: 7,
       elapsedMs: 3000,
-      counts: { published: 0, ingested: 5, 'already-ingested': 0, failed: 0 },
+      counts: { published: 0, ingested: 5, staged: 0, 'already-ingested': 0, failed: 0 },
     });
     const { lastFrame } = render(<SummaryStep summary={s} />);
     const frame = await waitForFrame(lastFrame, 'Interrupted after 3s: 5 ingested, 0 failed, 7 not sent');

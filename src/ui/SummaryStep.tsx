@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatCount } from '../core/format.js';
 import type { RunSummary } from '../engine/run-backfill.js';
-import { failureGroups, failureLine, outcomeLine, rowsLines } from '../engine/run-outcome.js';
+import { failureGroups, failureLine, outcomeLine, rowsLines, stagedLines } from '../engine/run-outcome.js';
 import { useTint } from './color.js';
 import { StepFrame } from './StepFrame.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -22,7 +22,7 @@ export function SummaryStep({ summary: s, context }: SummaryStepProps) {
   const { rows } = useTerminalSize();
   const c = s.counts;
   const sent = c.published + c.ingested + c['already-ingested'];
-  const rowLines = rowsLines(s);
+  const rowLines = [...rowsLines(s), ...stagedLines(s)];
   const groups = failureGroups(s.failures);
   // Failure reasons get the rows the rest leaves free, so the whole summary fits the terminal.
   const fixed = 9 + (s.interrupted ? 1 : 0) + rowLines.length + 2;
@@ -31,7 +31,7 @@ export function SummaryStep({ summary: s, context }: SummaryStepProps) {
   const shown = shownGroups.reduce((n, g) => n + g.count, 0);
   return (
     <StepFrame title={s.interrupted ? 'Interrupted' : 'Done'} context={context} hints={[]}>
-      <Text bold color={tint(s.interrupted || c.failed > 0 ? 'yellow' : 'green')}>
+      <Text bold color={tint(s.interrupted || c.failed > 0 || c.staged > 0 ? 'yellow' : 'green')}>
         {outcomeLine(s)}
       </Text>
       {s.interrupted && (
@@ -40,7 +40,11 @@ export function SummaryStep({ summary: s, context }: SummaryStepProps) {
         </Text>
       )}
       {rowLines.map((line, i) => (
-        <Text key={`rows-${i}`} wrap="truncate-end" {...(i === 1 && s.rows.debug > 0 ? { color: tint('yellow') } : {})}>
+        <Text
+          key={`rows-${i}`}
+          wrap={i >= rowLines.length - stagedLines(s).length ? 'wrap' : 'truncate-end'}
+          {...(i === 1 && s.rows.debug > 0 ? { color: tint('yellow') } : {})}
+        >
           {line}
         </Text>
       ))}

@@ -42,7 +42,7 @@ function stoppableDeps(onSignal: (s: AbortSignal) => void): WizardDeps {
                 summaryOf({
                   interrupted: true,
                   notSent: 7,
-                  counts: { published: 0, ingested: 3, 'already-ingested': 0, failed: 0 },
+                  counts: { published: 0, ingested: 3, staged: 0, 'already-ingested': 0, failed: 0 },
                 }),
               ),
             50,

@@ -79,7 +79,7 @@ describe('runWizard', () => {
     const ran = (over: Parameters<typeof summaryOf>[0]) =>
       exitCodeOf({ kind: 'ran', choices: {} as never, plan: {} as never, summary: summaryOf(over) });
     expect(ran({})).toBe(0);
-    expect(ran({ counts: { published: 0, ingested: 1, 'already-ingested': 0, failed: 1 } })).toBe(1);
+    expect(ran({ counts: { published: 0, ingested: 1, staged: 0, 'already-ingested': 0, failed: 1 } })).toBe(1);
     expect(ran({ interrupted: true })).toBe(130);
     expect(exitCodeOf({ kind: 'quit' })).toBe(130);
     expect(exitCodeOf({ kind: 'previewed', choices: {} as never, plan: {} as never })).toBe(0);

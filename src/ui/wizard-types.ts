@@ -1,3 +1,4 @@
+import { exitCodeOfRun } from '../engine/run-outcome.js';
 import type { TimeBucket } from '../core/partition-layout.js';
 import type { AllOr, Selection } from '../core/selection.js';
 import type { BackfillPlan, PlanProgress } from '../engine/plan-backfill.js';
@@ -87,6 +88,5 @@ export type WizardResult =
 export function exitCodeOf(result: WizardResult): number {
   if (result.kind === 'previewed') return 0;
   if (result.kind !== 'ran') return 130;
-  if (result.summary.interrupted) return 130;
-  return result.summary.counts.failed > 0 ? 1 : 0;
+  return exitCodeOfRun(result.summary);
 }

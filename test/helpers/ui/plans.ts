@@ -69,7 +69,7 @@ export function summaryOf(over: Partial<RunSummary> = {}): RunSummary {
   return {
     runId: '20260315-120000-abcd',
     recordPath: '/state/runs/20260315-120000-abcd.ndjson',
-    counts: { published: 0, ingested: 0, 'already-ingested': 0, failed: 0 },
+    counts: { published: 0, ingested: 0, staged: 0, 'already-ingested': 0, failed: 0 },
     failures: [],
     rows: { events: 0, debug: 0, filesWithDebug: 0, worst: [] },
     notSent: 0,
