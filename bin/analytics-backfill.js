@@ -30,7 +30,8 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
     own,
     ['--max-semi-space-size=4', '--max-old-space-size=512', fileURLToPath(import.meta.url), ...process.argv.slice(2)],
     {
-      stdio: 'inherit',
+      // The IPC channel tells the child when this process is gone (killed with -9): it stops too.
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, MALLOC_ARENA_MAX: '1' },
     },
   );
@@ -39,6 +40,12 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
   process.on('SIGTERM', () => child.kill('SIGTERM'));
   child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
   await new Promise(() => {});
+}
+
+// Started by the launcher above: when it dies without passing a signal on (kill -9), stop as it did.
+if (process.channel) {
+  process.channel.unref();
+  process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 }
 
 // Later starts skip compiling the same JavaScript (first screen < 400 ms); a dry run writes nothing,

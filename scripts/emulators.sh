@@ -45,9 +45,25 @@ pubsub_bin() {
   done
 }
 
-last_port() { # name [pattern] → the port it had when last stopped, or empty
-  [[ -f "$STATE/$1.last" ]] || return 0
-  grep -m1 -oE "${2:-(ENDPOINT=http://127\.0\.0\.1:|HOST=127\.0\.0\.1:)}[0-9]+" "$STATE/$1.last" | grep -oE '[0-9]+$' || true
+last_port() { # name [pattern] → the port it had when last stopped (or when it crashed), or empty
+  local file
+  for file in "$STATE/$1.env" "$STATE/$1.last"; do
+    [[ -f "$file" ]] || continue
+    grep -m1 -oE "${2:-(ENDPOINT=http://127\.0\.0\.1:|HOST=127\.0\.0\.1:)}[0-9]+" "$file" | grep -oE '[0-9]+$' || true
+    return 0
+  done
+}
+
+reuse_port() { # port → the same port once it is free (a process group still going down holds it a while), or a new one
+  local port="$1" deadline=$((SECONDS + 15))
+  if [[ -n "$port" ]]; then
+    until port_free "$port"; do
+      if ((SECONDS > deadline)); then echo "emulators: port $port still taken; using another (re-source .emulators/env)" >&2; break; fi
+      sleep 0.5
+    done
+    if port_free "$port"; then echo "$port"; return; fi
+  fi
+  free_port
 }
 
 port_free() { # port → success when nothing listens on it
@@ -124,8 +140,7 @@ start_one() {
   local name="$1" port
   if is_running "$name"; then echo "$name: already running"; return; fi
   # A restart keeps the port it had (the env file others sourced stays right) when it is still free.
-  port="$(last_port "$name")"
-  if [[ -z "$port" ]] || ! port_free "$port"; then port="$(free_port)"; fi
+  port="$(reuse_port "$(last_port "$name")")"
   case "$name" in
     gcs)
       local bin; bin="$(find_bin fake-gcs-server)"
@@ -138,11 +153,13 @@ start_one() {
     bigquery)
       local bin grpc; bin="$(find_bin bigquery-emulator)"
       [[ -n "$bin" ]] || { echo "bigquery-emulator not installed: run $0 install" >&2; exit 1; }
-      grpc="$(last_port bigquery 'GRPC=127\.0\.0\.1:')"
-      if [[ -z "$grpc" ]] || ! port_free "$grpc"; then grpc="$(free_port)"; fi
+      grpc="$(reuse_port "$(last_port bigquery 'GRPC=127\.0\.0\.1:')")"
       # Its tables live in $STATE/bigquery.db, so they outlive a restart (delete the file to reset).
+      # Opened as the tests open it (test/helpers/emulators.ts, bigQueryDatabase): the emulator adds
+      # `?cache=shared`, where a write that meets another fails at once with "database is locked";
+      # the trailing `&_=` swallows that, so SQLite waits for its lock (busy timeout, WAL) instead.
       launch bigquery "$bin" --project="$PROJECT" --host=127.0.0.1 --port="$port" --grpc-port="$grpc" \
-        --database="$STATE/bigquery.db"
+        --database="$STATE/bigquery.db?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_txlock=immediate&_="
       wait_http "http://127.0.0.1:$port/bigquery/v2/projects/$PROJECT/datasets" 60 ||
         { echo "bigquery: did not start, see $STATE/bigquery.log" >&2; exit 1; }
       printf 'BIGQUERY_EMULATOR_ENDPOINT=http://127.0.0.1:%s\nBIGQUERY_EMULATOR_GRPC=127.0.0.1:%s\nBIGQUERY_EMULATOR_PROJECT=%s\n' \

@@ -18,6 +18,8 @@ const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 8080);
 const source = process.env.FUNCTION_SOURCE ?? join(root, 'build', 'function');
 
+// The entry reads which one it serves (its configuration depends on it) as Cloud Run functions say it.
+process.env.FUNCTION_TARGET = target;
 // The built entry registers both entry points with the framework; its testing module hands back
 // the server for one of them, not yet listening, so the address is ours to choose.
 await import(pathToFileURL(join(source, 'function', 'index.js')).href);
@@ -37,6 +39,8 @@ server.on('request', (req, res) => {
       : 'The promote entry takes a POST (Cloud Scheduler, every minute; docs/exactly-once.md).\n',
   );
 });
+// npm passes SIGTERM and SIGINT on (the script execs node): close and go.
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.close(() => process.exit(0)).closeAllConnections());
 server.listen(port, host, () => {
   const a = server.address();
   console.log(`serve-function: ${target} on http://${a.address}:${a.port}/ (HOST and PORT change it)`);

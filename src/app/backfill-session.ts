@@ -28,6 +28,11 @@ export interface SessionOptions {
    * open, and a person may read the preview for as long as they like.
    */
   releaseBetween?: boolean;
+  /**
+   * How long the final promotion of a direct BigQuery run waits for BigQuery to answer again
+   * (default 120 s; env ANALYTICS_BACKFILL_WAIT_SECONDS). Then the run ends with its files staged.
+   */
+  waitMs?: number;
   /** For `status`: the plan also counts failed files and files with rejected lines (see PlanOptions). */
   coverage?: PlanOptions['coverage'];
 }
@@ -142,7 +147,7 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
           signal,
           onEvent,
           // The final promotion of what a direct BigQuery run staged: a short outage is waited out.
-          settling: (settle) => persist('bigquery', w?.url ?? 'BigQuery', settle, notify),
+          settling: (settle) => persist('bigquery', w?.url ?? 'BigQuery', settle, notify, opts.waitMs),
         });
       } finally {
         await publisher.close();

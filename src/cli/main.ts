@@ -70,7 +70,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     const { request, exclude, resumes } = resumeRequest(opts.resume, recordDir);
     return runNonInteractive(
       request,
-      { cloud, recordDir, dryRun: opts.dryRun, exclude, resumes },
+      { cloud, recordDir, dryRun: opts.dryRun, exclude, resumes, ...waitOf(io.env) },
       {
         stdout: io.stdout,
         stderr: io.stderr,
@@ -85,7 +85,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const request = requestFromOptions(opts);
   return runNonInteractive(
     request,
-    { cloud, recordDir, dryRun: opts.dryRun },
+    { cloud, recordDir, dryRun: opts.dryRun, ...waitOf(io.env) },
     {
       stdout: io.stdout,
       stderr: io.stderr,
@@ -95,6 +95,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       limits: { maxFiles: opts.maxFiles, maxBytes: opts.maxBytes },
     },
   );
+}
+
+/** ANALYTICS_BACKFILL_WAIT_SECONDS: how long a run's final promotion waits for BigQuery to come back. */
+function waitOf(env: NodeJS.ProcessEnv): { waitMs?: number } {
+  const seconds = Number(env.ANALYTICS_BACKFILL_WAIT_SECONDS);
+  return env.ANALYTICS_BACKFILL_WAIT_SECONDS !== undefined && Number.isFinite(seconds) && seconds >= 0
+    ? { waitMs: seconds * 1000 }
+    : {};
 }
 
 const isTty = (stream: Writable) => (stream as { isTTY?: boolean }).isTTY === true;

@@ -36,8 +36,24 @@ function nonEmpty(env: NodeJS.ProcessEnv, key: string): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
 
-/** Reads and validates the configuration. Throws a {@link UserError} naming the bad variable. */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig {
+/** The deployed entry point: `ingest` (the CloudEvent function) or `promote` (HTTP, for Cloud Scheduler). */
+export type EntryPoint = 'ingest' | 'promote';
+
+/**
+ * Which entry point this process serves, as the functions framework decides it: `--target` on its
+ * command line, else FUNCTION_TARGET (set by Cloud Run functions). Unknown: `ingest`.
+ */
+export function entryPointOf(argv: readonly string[], env: NodeJS.ProcessEnv): EntryPoint {
+  const at = argv.findIndex((a) => a === '--target' || a.startsWith('--target='));
+  const flag = at < 0 ? undefined : argv[at]!.includes('=') ? argv[at]!.split('=')[1] : argv[at + 1];
+  return (flag ?? env.FUNCTION_TARGET) === 'promote' ? 'promote' : 'ingest';
+}
+
+/**
+ * Reads and validates the configuration. Throws a {@link UserError} naming the bad variable.
+ * `promote` reads only what promotion needs (project, location, tables): no ALLOWED_BUCKETS.
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env, entry: EntryPoint = 'ingest'): FunctionConfig {
   const project =
     nonEmpty(env, 'BIGQUERY_PROJECT') ?? nonEmpty(env, 'GOOGLE_CLOUD_PROJECT') ?? nonEmpty(env, 'GCP_PROJECT');
   if (project !== undefined && !isProjectId(project)) {
@@ -68,6 +84,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
   if (tables.logsTable === tables.debugTable)
     throw new UserError(`LOGS_TABLE and DEBUG_TABLE are both "${tables.logsTable}": they must differ`);
 
+  const location = nonEmpty(env, 'BIGQUERY_LOCATION');
+  if (entry === 'promote') return { project, location, tables, allowedBuckets: [], allowedPrefixes: [], jobName: '' };
   const rawBuckets = nonEmpty(env, 'ALLOWED_BUCKETS');
   if (rawBuckets === undefined) {
     throw new UserError(
@@ -96,7 +114,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
   if (jobName.length > 1024 || [...jobName].some((ch) => ch.charCodeAt(0) < 0x20))
     throw new UserError('JOB_NAME is too long or holds control characters');
 
-  return { project, location: nonEmpty(env, 'BIGQUERY_LOCATION'), tables, allowedBuckets, allowedPrefixes, jobName };
+  return { project, location, tables, allowedBuckets, allowedPrefixes, jobName };
 }
 
 /** Whether an object may be ingested under this configuration: undefined if so, else why not. */

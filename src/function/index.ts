@@ -1,7 +1,8 @@
 /**
- * The Cloud Run functions (gen2) entry point: `--entry-point=ingest`, a CloudEvent function.
- * The only module that touches globals: it reads the environment, builds the real clients and
- * registers the handler with the functions framework. Everything else is in ingest-handler.ts.
+ * The Cloud Run functions (gen2) entry points: `--entry-point=ingest`, a CloudEvent function, and
+ * `--entry-point=promote`, an HTTP function for Cloud Scheduler. The only module that touches
+ * globals: it reads the environment, builds the real clients and registers the handlers with the
+ * functions framework. Everything else is in ingest-handler.ts and promote-handler.ts.
  */
 
 import * as functions from '@google-cloud/functions-framework';
@@ -11,8 +12,9 @@ import { createBigQueryWarehouse } from '../gcp/bigquery-warehouse.js';
 import { bigQueryWriterClient } from '../gcp/writer-client.js';
 import { createWriteApiAppender } from '../gcp/write-api-appender.js';
 import { createClients } from './clients.js';
-import { readConfig, type FunctionConfig } from './function-config.js';
+import { entryPointOf, readConfig, type FunctionConfig } from './function-config.js';
 import { createIngestHandler } from './ingest-handler.js';
+import { createPromoteHandler } from './promote-handler.js';
 import { createLogger, errorFields, levelFromEnv } from './structured-logger.js';
 
 // Loopback-only runs (emulators) must never wait on the cloud metadata server for credentials.
@@ -20,10 +22,11 @@ if (process.env.BIGQUERY_EMULATOR_ENDPOINT && process.env.STORAGE_EMULATOR_ENDPO
   process.env.METADATA_SERVER_DETECTION ??= 'none';
 
 const log = createLogger({ level: levelFromEnv(process.env.LOG_LEVEL) });
+const entry = entryPointOf(process.argv, process.env);
 
 let config: FunctionConfig;
 try {
-  config = readConfig(process.env);
+  config = readConfig(process.env, entry);
 } catch (error) {
   // Fails the start (and so the deployment) with the reason in the logs.
   const hint =
@@ -37,7 +40,7 @@ try {
 
 const clients = createClients(config, process.env);
 // Each file is staged through the Storage Write API; after it, this minute's promotion is started
-// unless another invocation started it (docs/exactly-once.md). `promote` (below) lands the tail.
+// unless this instance started it already (docs/exactly-once.md). `promote` (below) lands the tail.
 const writerClient = bigQueryWriterClient(process.env, config.project ?? process.env.BIGQUERY_EMULATOR_PROJECT);
 const warehouse = createBigQueryWarehouse({
   bigquery: clients.bigquery,
@@ -49,36 +52,36 @@ const warehouse = createBigQueryWarehouse({
   },
 });
 
-const handle = createIngestHandler({
-  openSource: (bucket) => createGcsSource({ storage: clients.storage, bucket }),
-  warehouse,
-  config,
-  log,
+if (entry === 'ingest') {
+  const handle = createIngestHandler({
+    openSource: (bucket) => createGcsSource({ storage: clients.storage, bucket }),
+    warehouse,
+    config,
+    log,
+  });
+  functions.cloudEvent('ingest', async (event: functions.CloudEvent<unknown>) => {
+    await handle(event);
+  });
+}
+
+// Every minute (Cloud Scheduler): promotes every staged file not yet landed, so the last files of
+// a burst land when traffic stops.
+const promote = createPromoteHandler({ promoteNow: () => warehouse.promoteNow(), log });
+functions.http('promote', async (req, res) => {
+  const { status, body } = await promote(req.method);
+  res.status(status).type('text/plain').send(body);
 });
 
-log.info('ingest function ready', {
-  job_name: config.jobName,
-  allowed_buckets: config.allowedBuckets,
-  allowed_prefixes: config.allowedPrefixes,
+log.info(`${entry} function ready`, {
+  entry_point: entry,
+  ...(entry === 'ingest'
+    ? {
+        job_name: config.jobName,
+        allowed_buckets: config.allowedBuckets,
+        allowed_prefixes: config.allowedPrefixes,
+        storage: clients.targets.storage,
+      }
+    : {}),
   tables: config.tables,
-  storage: clients.targets.storage,
   bigquery: clients.targets.bigquery,
-});
-
-functions.cloudEvent('ingest', async (event: functions.CloudEvent<unknown>) => {
-  await handle(event);
-});
-
-// `--entry-point=promote`, an HTTP function for Cloud Scheduler (every minute): promotes every
-// staged file not yet landed, so the last files of a burst land when traffic stops.
-functions.http('promote', async (_req, res) => {
-  const started = performance.now();
-  try {
-    await warehouse.promoteNow();
-    log.info('promotion done', { seconds: +((performance.now() - started) / 1000).toFixed(3) });
-    res.status(200).send('promoted\n');
-  } catch (error) {
-    log.error(`promotion failed: ${error instanceof Error ? error.message : String(error)}`, errorFields(error));
-    res.status(500).send('promotion failed\n');
-  }
 });
