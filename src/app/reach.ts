@@ -94,6 +94,8 @@ export async function persist<T>(
 function messageOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const first = text.split('\n')[0] ?? text;
+  // node-fetch's "request to URL failed, reason: X": the reason alone (the URL is the client's).
+  const reason = /^request to \S+ failed, reason: (.*)$/.exec(first)?.[1];
   // A client's message may end in the raw request URL: keep the reason, drop the URL's query.
-  return first.replace(/\?[^\s]*/g, '').slice(0, 200);
+  return (reason ?? first).replace(/\?[^\s]*/g, '').slice(0, 200);
 }

@@ -52,7 +52,9 @@ export function rowsLines(s: RunSummary): string[] {
       : [];
   }
   const lines = [
-    `${formatCount(r.events)} events landed in ${T.eventsDataset}.${T.eventsTable}.`,
+    s.counts.staged > 0
+      ? `${formatCount(r.events)} events staged for ${T.eventsDataset}.${T.eventsTable}; they land with their files.`
+      : `${formatCount(r.events)} events landed in ${T.eventsDataset}.${T.eventsTable}.`,
     r.debug === 0
       ? 'No line was rejected.'
       : `${formatCount(r.debug)} lines rejected into ${T.logsDataset}.${T.debugTable}, from ${formatCount(r.filesWithDebug)} files${r.worst.length > 1 ? '; most from:' : ':'}`,
