@@ -40,7 +40,8 @@ server.on('request', (req, res) => {
   );
 });
 // npm passes SIGTERM and SIGINT on (the script execs node): close and go.
-for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.close(() => process.exit(0)).closeAllConnections());
+for (const signal of ['SIGTERM', 'SIGINT'])
+  process.on(signal, () => server.close(() => process.exit(0)).closeAllConnections());
 server.listen(port, host, () => {
   const a = server.address();
   console.log(`serve-function: ${target} on http://${a.address}:${a.port}/ (HOST and PORT change it)`);

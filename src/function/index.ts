@@ -49,6 +49,7 @@ const warehouse = createBigQueryWarehouse({
   staging: {
     appender: (project) => createWriteApiAppender({ client: writerClient, project, names: config.tables }),
     promote: 'each-window',
+    onWindowStart: (window, outcome) => log.info('promotion window started', { window, outcome }),
   },
 });
 

@@ -19,7 +19,10 @@ export interface PromoteAnswer {
 export function createPromoteHandler(deps: PromoteDeps): (method: string) => Promise<PromoteAnswer> {
   return async (method) => {
     if (method !== 'POST')
-      return { status: 405, body: 'The promote entry takes a POST (Cloud Scheduler, every minute; docs/function.md).\n' };
+      return {
+        status: 405,
+        body: 'The promote entry takes a POST (Cloud Scheduler, every minute; docs/function.md).\n',
+      };
     const started = performance.now();
     try {
       await deps.promoteNow();

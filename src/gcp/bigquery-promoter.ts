@@ -33,6 +33,8 @@ export interface PromoterDeps {
   prefix: string;
   location: string | undefined;
   lookbackHours?: number;
+  /** Told of each `jobs.insert` of a window's promotion and its outcome (the function logs it). */
+  onWindowStart?: (windowId: string, outcome: 'started' | 'exists') => void;
 }
 
 /**
@@ -69,13 +71,17 @@ export function createPromoter(deps: PromoterDeps) {
       });
     } catch (err) {
       // Taken already (409; the emulator answers 400 "already created"): this window is promoted.
-      if (errorCode(err) === 409 || /already (created|exists)/i.test(errorText(err))) return 'exists';
+      if (errorCode(err) === 409 || /already (created|exists)/i.test(errorText(err))) {
+        deps.onWindowStart?.(windowId, 'exists');
+        return 'exists';
+      }
       // A job that ran and failed (e.g. cancelled by a concurrent promotion): the next window's takes its files.
       if ((err as { response?: { jobReference?: { jobId?: string } } }).response?.jobReference?.jobId === jobId)
         return 'started';
       throw err;
     }
     counted();
+    deps.onWindowStart?.(windowId, 'started');
     return 'started';
   }
 

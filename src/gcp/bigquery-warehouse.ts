@@ -56,6 +56,8 @@ export interface StagingOptions {
   limits?: Partial<StageLimits>;
   /** The clock that picks the promotion window (tests fix it). */
   now?: () => number;
+  /** Told of each start of a window's promotion (`each-window`): one per window per instance. */
+  onWindowStart?: (windowId: string, outcome: 'started' | 'exists') => void;
 }
 
 /** What the BigQuery warehouse issued, in the units BigQuery's quotas count. */
@@ -172,6 +174,7 @@ export function createBigQueryWarehouse(
     prefix: opts.jobPrefix ?? 'abf',
     location: opts.location,
     ...(opts.staging?.lookbackHours ? { lookbackHours: opts.staging.lookbackHours } : {}),
+    ...(opts.staging?.onWindowStart ? { onWindowStart: opts.staging.onWindowStart } : {}),
   });
   usage.promoter = promoter.counts;
 
