@@ -52,6 +52,34 @@ describe('npm run serve:function', () => {
     }
   });
 
+  it('npm run serve:function ends with npm: a SIGTERM to npm leaves no server behind', async () => {
+    const port = await freePort();
+    const npm = spawn('npm', ['run', '--silent', 'serve:function'], {
+      env: { ...process.env, ...ENV, PORT: String(port), ALLOWED_BUCKETS: 'my-game-events' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      const check = () => /serve-function: ingest on/.test(out) && resolve();
+      npm.stdout.on('data', (d: Buffer) => ((out += d.toString()), check()));
+      npm.stderr.on('data', (d: Buffer) => ((out += d.toString()), check()));
+      npm.once('exit', () => reject(new Error(`npm exited before serving:\n${out}`)));
+    });
+    expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(405);
+    npm.kill('SIGTERM');
+    await exited;
+    let refused = false;
+    for (let i = 0; i < 50 && !refused; i++) {
+      refused = await fetch(`http://127.0.0.1:${port}/`).then(
+        () => false,
+        () => true,
+      );
+      if (!refused) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(refused, 'the server still answers after npm was stopped').toBe(true);
+  }, 180_000);
+
   it('stops at a configuration error with the reason and what to set', async () => {
     const { done } = serve({ FUNCTION_SOURCE: source, PORT: String(await freePort()), ALLOWED_BUCKETS: '' }, /$^/);
     const entry = (await done).split('\n').find((l) => l.includes('configuration error'));

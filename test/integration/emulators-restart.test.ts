@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emulatorsAvailable } from '../helpers/emulators.js';
+import { bigQueryDatabase, emulatorsAvailable } from '../helpers/emulators.js';
 
 const SCRIPT = fileURLToPath(new URL('../../scripts/emulators.sh', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'emulators-sh-'));
@@ -33,6 +33,31 @@ describe.skipIf(!emulatorsAvailable('scripts/emulators.sh restart', ['bigquery']
         datasets?: { datasetReference: { datasetId: string } }[];
       };
       expect(list.datasets?.map((d) => d.datasetReference.datasetId)).toContain('kept');
+    });
+
+    it('after a crash (the emulator killed, no stop), start takes the same ports again', async () => {
+      expect(run('start', 'bigquery').status).toBe(0);
+      const before = readFileSync(join(dir, 'bigquery.env'), 'utf8');
+      const pid = Number(readFileSync(join(dir, 'bigquery.pid'), 'utf8'));
+      process.kill(-pid, 'SIGKILL');
+      for (let i = 0; i < 100; i++) {
+        try {
+          process.kill(pid, 0);
+          await new Promise((r) => setTimeout(r, 100));
+        } catch {
+          break;
+        }
+      }
+      expect(run('start', 'bigquery').status).toBe(0);
+      expect(readFileSync(join(dir, 'bigquery.env'), 'utf8')).toBe(before);
+      expect((await fetch(`${endpoint()}/bigquery/v2/projects/local-project/datasets`)).ok).toBe(true);
+    });
+
+    it('opens its database as the tests do: waiting for the SQLite lock (busy timeout, WAL), not failing at once', () => {
+      const pid = readFileSync(join(dir, 'bigquery.pid'), 'utf8').trim();
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const database = args.find((a) => a.startsWith('--database='))?.slice('--database='.length) ?? '';
+      expect(database).toBe(bigQueryDatabase(dir).replace(join(dir, 'bq.db'), join(dir, 'bigquery.db')));
     });
   },
 );
