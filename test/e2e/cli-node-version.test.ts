@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,48 @@ describe('an older Node', () => {
       expect(bad.status).toBe(2);
       expect(bad.stderr).toMatch(/^analytics-backfill: unknown flag --bogus/);
     },
+  );
+
+  it.skipIf(OLD_NODE === undefined)(
+    'the Node 24 run ends when its launcher is killed (kill -9): nothing goes on publishing unseen',
+    async () => {
+      // A run that waits a long while: a bucket whose endpoint answers nothing.
+      const launcher = spawn(
+        OLD_NODE!,
+        [BIN, '--gcs-bucket', 'gs://b', '--topic', 't', '--gcp', 'p', '-e', 'all', '-c', 'all', '--yes'],
+        {
+          env: { ...process.env, STORAGE_EMULATOR_ENDPOINT: 'http://127.0.0.1:1', PUBSUB_EMULATOR_HOST: '127.0.0.1:1' },
+          stdio: 'ignore',
+          cwd: tmpdir(),
+        },
+      );
+      const childOf = () =>
+        spawnSync('ps', ['-o', 'pid=', '--ppid', String(launcher.pid)], { encoding: 'utf8' })
+          .stdout.trim()
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map(Number);
+      let child: number | undefined;
+      for (let i = 0; i < 100 && child === undefined; i++) {
+        child = childOf()[0];
+        if (child === undefined) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(child).toBeDefined();
+      await new Promise((r) => setTimeout(r, 1000));
+      launcher.kill('SIGKILL');
+      let alive = true;
+      for (let i = 0; i < 50 && alive; i++) {
+        try {
+          process.kill(child!, 0);
+          await new Promise((r) => setTimeout(r, 100));
+        } catch {
+          alive = false;
+        }
+      }
+      if (alive) process.kill(child!, 'SIGKILL');
+      expect(alive, 'the Node 24 child outlived its launcher').toBe(false);
+    },
+    30_000,
   );
 
   it.skipIf(OLD_NODE === undefined)('is refused in one line when no newer Node is installed beside it', () => {
