@@ -142,7 +142,6 @@ try {
       promotions: u.promoter.promotions,
       dmlPerTable: u.promoter.dmlPerTable,
       queryJobs: u.promoter.promotions + u.promoter.queries + u.ledgerQueries,
-      perFileJobs: u.perFileJobs,
       billedMiBEstimate: Math.round(billed / 2 ** 20),
       usdOnDemand: +((billed / 2 ** 40) * USD_PER_TIB).toFixed(4),
       writeApiUsd: +((u.bytesAppended / 2 ** 30) * 0.025).toFixed(5),

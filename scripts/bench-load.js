@@ -187,7 +187,12 @@ try {
   const { createFolderSource } = await import('../dist/local/folder-source.js');
   const storage = emulatorStorage(gcs.endpoint);
   const bigquery = emulatorBigQuery(env.BIGQUERY_EMULATOR_ENDPOINT, env.BIGQUERY_EMULATOR_PROJECT);
-  const warehouse = createBigQueryWarehouse({ bigquery, tables: DEFAULT_TABLE_NAMES });
+  // Only its tables are made here (the ledger the CLI reads): nothing is staged through this appender.
+  const warehouse = createBigQueryWarehouse({
+    bigquery,
+    tables: DEFAULT_TABLE_NAMES,
+    staging: { appender: { append: async () => undefined, close: async () => undefined }, promote: 'when-closed' },
+  });
   await warehouse.ensureTables(); // the ledger the CLI reads
   await warehouse.close();
   const pubsub = emulatorPubSub(env.PUBSUB_EMULATOR_HOST, env.PUBSUB_PROJECT_ID);

@@ -1,23 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery, Job, JobMetadata } from '@google-cloud/bigquery';
 import { TransientError } from '../core/errors.js';
-import type { TableNames } from '../core/table-schemas.js';
-import type { FileKey } from '../ports/warehouse.js';
 import { errorCode, errorText } from './bigquery-errors.js';
-
-/**
- * The job id stem of one write (`part`: `all`, or `events_p0`, …) of one file into these tables: the
- * same for every writer, the backfill and the function alike. Attempt `n` runs as `<stem>_a<n>`.
- */
-export function writeJobStem(prefix: string, project: string, names: TableNames, file: FileKey, part: string): string {
-  const tables = [names.eventsDataset, names.eventsTable, names.logsDataset, names.logsTable, names.debugTable];
-  const h = createHash('sha256')
-    .update(JSON.stringify([project, tables, file.filePath, file.generation]))
-    .digest('hex')
-    .slice(0, 40);
-  return `${prefix}_${h}_${part}`;
-}
 
 /** Runs one write job at most once, ever; see {@link createJobRunner}. */
 export type RunOnce = (stem: string, sql: string, params: Record<string, string>) => Promise<'ran' | 'done-before'>;

@@ -1,46 +1,30 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { BugError, UserError } from '../core/errors.js';
-import { createPerFileWriter } from '../ports/per-file-writer.js';
 import { validateTableNames, type TableNames } from '../core/table-schemas.js';
 import type { FileKey, FileWriter, Warehouse } from '../ports/warehouse.js';
-import { tableSpecs, type TableSpec } from './bigquery-ddl.js';
+import { tableSpecs } from './bigquery-ddl.js';
 import { errorCode, errorText } from './bigquery-errors.js';
 import { createJobRunner } from './bigquery-jobs.js';
 import { createLedgerLookup } from './bigquery-ledger.js';
 import { ensureSpecs } from './bigquery-tables.js';
-import { createDmlFileWrite } from './bigquery-dml-write.js';
 import { createPromoter, DEFAULT_LOOKBACK_HOURS, type PromoterCounts } from './bigquery-promoter.js';
 import { createReads } from './bigquery-reads.js';
 import type { StageLimits } from './bigquery-stage-file.js';
 import { ensureStaging, type StagingAppender } from './bigquery-staging.js';
 import { openStagingWriter, type AppendUsage } from './bigquery-staging-writer.js';
 
-export { writeJobStem } from './bigquery-jobs.js';
-
 export interface BigQueryWarehouseOptions {
   bigquery: BigQuery;
   tables: TableNames;
   /** Dataset location for datasets this creates (e.g. `EU`); jobs run there too. */
   location?: string;
-  /**
-   * Size budget of one write job's rows, measured as they travel (JSON in a query parameter).
-   * A file within it lands in one atomic job; a larger one in several. Keep it fixed: it decides
-   * how a file is cut, and a retry must cut it the same way. Default 6 MiB (requests ≤ 10 MB).
-   */
-  maxJobBytes?: number;
-  /** Rows of one write job at most. Default 10,000. */
-  maxJobRows?: number;
   /** Files per ledger query. Default 2,000. */
   ledgerChunk?: number;
   /** Prefix of the deterministic job ids. Default `abf`. */
   jobPrefix?: string;
-  /**
-   * Stage through the Storage Write API and promote (docs/exactly-once.md). Without it, each file
-   * is its own DML transaction: limited by BigQuery to a few files per second, kept for tests of
-   * that path only.
-   */
-  staging?: StagingOptions;
+  /** How files are staged through the Storage Write API and promoted (docs/exactly-once.md). */
+  staging: StagingOptions;
 }
 
 export interface StagingOptions {
@@ -65,16 +49,11 @@ export interface BigQueryUsage extends AppendUsage {
   promoter: PromoterCounts;
   /** Ledger queries (each bills at least 10 MB on demand). */
   ledgerQueries: number;
-  /** Per-file DML transactions (the path without staging). */
-  perFileJobs: number;
 }
 
-type Kind = TableSpec['kind'];
-
 /**
- * BigQuery as the warehouse. With `staging` (the CLI and the function), each file is staged through
- * the Storage Write API and promoted, many files per transaction; without it, each file is its own
- * DML transaction (bigquery-dml-write.ts). See docs/exactly-once.md.
+ * BigQuery as the warehouse: each file is staged through the Storage Write API and promoted, many
+ * files per transaction (the CLI and the function alike). See docs/exactly-once.md.
  */
 export function createBigQueryWarehouse(
   opts: BigQueryWarehouseOptions,
@@ -82,12 +61,6 @@ export function createBigQueryWarehouse(
   const bq = opts.bigquery;
   const names = validateTableNames({ ...opts.tables });
   const specs = tableSpecs(names);
-  const spec = (kind: Kind): TableSpec => {
-    const s = specs.find((x) => x.kind === kind);
-    if (!s) throw new BugError(`no table for ${kind}`);
-    return s;
-  };
-  const prefix = opts.jobPrefix ?? 'abf';
   const given = (): string | undefined => (bq.projectId && bq.projectId !== '{{projectId}}' ? bq.projectId : undefined);
   let resolvedProject: string | undefined = given();
   let resolving: Promise<void> | undefined;
@@ -124,7 +97,7 @@ export function createBigQueryWarehouse(
   async function ensureTables(): Promise<void> {
     await resolveProject();
     await ensureSpecs(bq, specs, opts.location);
-    if (opts.staging) await ensureStaging(bq, project(), names, opts.location);
+    await ensureStaging(bq, project(), names, opts.location);
   }
 
   // Runs a query and returns its rows, retrying while a just-created table is not visible yet.
@@ -154,7 +127,6 @@ export function createBigQueryWarehouse(
     bytesAppended: 0,
     promoter: { promotions: 0, dmlPerTable: {}, queries: 0, windowStarts: 0 },
     ledgerQueries: 0,
-    perFileJobs: 0,
   };
   const countedQuery: typeof query = (sql, params) => {
     usage.ledgerQueries++;
@@ -173,26 +145,10 @@ export function createBigQueryWarehouse(
     specs,
     prefix: opts.jobPrefix ?? 'abf',
     location: opts.location,
-    ...(opts.staging?.lookbackHours ? { lookbackHours: opts.staging.lookbackHours } : {}),
-    ...(opts.staging?.onWindowStart ? { onWindowStart: opts.staging.onWindowStart } : {}),
+    ...(opts.staging.lookbackHours ? { lookbackHours: opts.staging.lookbackHours } : {}),
+    ...(opts.staging.onWindowStart ? { onWindowStart: opts.staging.onWindowStart } : {}),
   });
   usage.promoter = promoter.counts;
-
-  const writeFile = createDmlFileWrite({
-    project,
-    names,
-    spec,
-    runOnce,
-    jobPrefix: prefix,
-    maxJobBytes: opts.maxJobBytes ?? 6 * 1024 * 1024,
-    maxJobRows: opts.maxJobRows ?? 10_000,
-    before: async (file: FileKey) => {
-      await ensuredOnce();
-      if ((await ingested([file])).size > 0) return 'already-ingested';
-      usage.perFileJobs++;
-      return undefined;
-    },
-  });
 
   const reads = createReads({
     bq,
@@ -200,7 +156,7 @@ export function createBigQueryWarehouse(
     resolveProject,
     project,
     query: countedQuery,
-    lookbackHours: opts.staging?.lookbackHours ?? DEFAULT_LOOKBACK_HOURS,
+    lookbackHours: opts.staging.lookbackHours ?? DEFAULT_LOOKBACK_HOURS,
   });
   return {
     get url() {
@@ -214,15 +170,15 @@ export function createBigQueryWarehouse(
     },
     ingested,
     ingestedRejecting,
-    ...(opts.staging ? { staged: reads.staged } : {}),
-    openWriter: () => (opts.staging ? stagingWriter(opts.staging) : createPerFileWriter(writeFile)),
+    staged: reads.staged,
+    openWriter: () => stagingWriter(opts.staging),
     usage,
     async promoteNow() {
       await ensuredOnce();
       await promoter.promoteNow();
     },
     async close() {
-      const a = opts.staging?.appender;
+      const a = opts.staging.appender;
       await (typeof a === 'function' ? madeAppender : a)?.close();
     },
   };

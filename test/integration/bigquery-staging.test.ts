@@ -127,7 +127,6 @@ describe.skipIf(!emulatorsAvailable('BigQuery staging', ['bigquery']))(
       );
       expect(wh.usage.promoter.promotions).toBe(1);
       expect(wh.usage.promoter.dmlPerTable[`${t.logsDataset}.${t.logsTable}`]).toBe(1);
-      expect(wh.usage.perFileJobs).toBe(0);
       expect(wh.usage.appends).toBe(3); // per file: one request, its rows and then its marker
       // A second promotion finds nothing new.
       await wh.promoteNow();

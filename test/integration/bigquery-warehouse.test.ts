@@ -4,9 +4,9 @@ import { batchIdOf, logRow, type FileContext } from '../../src/core/file-context
 import type { EventRow } from '../../src/core/rows.js';
 import { DEFAULT_TABLE_NAMES, type TableNames } from '../../src/core/table-schemas.js';
 import { emulatorBigQuery } from '../../src/gcp/gcp-clients.js';
-import { createBigQueryWarehouse, writeJobStem } from '../../src/gcp/bigquery-warehouse.js';
 import { INGESTED_EVENT, ledgerKey, writeOneFile, type RowBatch } from '../../src/ports/warehouse.js';
 import { emulatorsAvailable, startBigQuery, type RunningEmulator } from '../helpers/emulators.js';
+import { stagedWarehouse } from '../helpers/staged-warehouse.js';
 
 const NAME =
   'data_type=json/analytics_environment=staging/event_category=economy/event_ds=2024-03-01/event_time=0-8/sess-1/20240301T010203Z-000001';
@@ -108,12 +108,10 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))(
         },
         timePartitioning: { type: 'DAY', field: 'event_ds' },
       });
-      const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
+      const wh = stagedWarehouse(bq, emu, t);
       // Before any table exists the ledger is simply empty (a preview on a fresh project).
       expect(
-        await createBigQueryWarehouse({ bigquery: bq, tables: names('fresh') }).ingested([
-          { filePath: `gs://b/${NAME}`, generation: '1' },
-        ]),
+        await stagedWarehouse(bq, emu, names('fresh')).ingested([{ filePath: `gs://b/${NAME}`, generation: '1' }]),
       ).toEqual(new Set());
       await wh.ensureTables();
       await wh.ensureTables(); // idempotent
@@ -132,7 +130,7 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))(
 
     it('finds the gaps in event_index within each session, per UTC day and time bucket of their midpoint; and reconciles a landed file', async () => {
       const t = names('gaps');
-      const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
+      const wh = stagedWarehouse(bq, emu, t);
       await wh.ensureTables();
       const ctx = ctxFor(NAME, '7');
       const at = (iso: string) => BigInt(Date.parse(iso)) * 1000n;
@@ -164,7 +162,7 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))(
       ];
       expect(
         await writeOneFile(wh, { filePath: ctx.filePath, generation: ctx.generation }, fileBatches(ctx, events, [])),
-      ).toBe('written');
+      ).toBe('staged');
       const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
       const gaps = await wh.sessionGaps!({
         environments: ['staging'],
@@ -191,9 +189,9 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))(
       expect(landed.debug.get(ledgerKey(key)) ?? 0).toBe(0);
     });
 
-    it('writes a file whole with the right types, records it in the ledger, and never twice', async () => {
+    it('lands a file whole with the right types, records it in the ledger, and never twice', async () => {
       const t = names('write');
-      const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
+      const wh = stagedWarehouse(bq, emu, t);
       await wh.ensureTables();
       const ctx = ctxFor(NAME, '1709254923000001');
       const events = Array.from({ length: 120 }, (_, i) => event(ctx, i));
@@ -205,7 +203,7 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))(
       });
       const key = { filePath: ctx.filePath, generation: ctx.generation };
       expect(await wh.ingested([key])).toEqual(new Set());
-      expect(await writeOneFile(wh, key, fileBatches(ctx, events, ['not json {', '[1,2]']))).toBe('written');
+      expect(await writeOneFile(wh, key, fileBatches(ctx, events, ['not json {', '[1,2]']))).toBe('staged');
       expect(await wh.ingested([key, { filePath: ctx.filePath, generation: '999' }])).toEqual(
         new Set([ledgerKey(key)]),
       );
@@ -245,15 +243,10 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))(
       expect((logs[0] as { event_ds: { value: string } }).event_ds.value).toBe('2024-03-01');
       expect(String((logs[1] as { event: string }).event)).toMatch(/^ingested/);
 
-      // The same file again: nothing written, the batches not even read.
-      let consumed = false;
-      async function* spy(): AsyncGenerator<RowBatch> {
-        consumed = true;
-        yield* fileBatches(ctx, events, []);
-      }
-      expect(await writeOneFile(wh, key, spy())).toBe('already-ingested');
-      expect(consumed).toBe(false);
+      // The same file again: staged again, and the promotion lands nothing of it twice.
+      expect(await writeOneFile(wh, key, fileBatches(ctx, events, []))).toBe('staged');
       expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(120);
+      expect(await count(`${t.logsDataset}.${t.logsTable}`)).toBe(2);
       // A new generation of the same name is another file.
       const ctx2 = ctxFor(NAME, '1709254923000002');
       expect(
@@ -266,97 +259,13 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))(
             [],
           ),
         ),
-      ).toBe('written');
+      ).toBe('staged');
       expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(130);
-    });
-
-    it('leaves nothing when the rows fail half-way, and exactly one copy after the retry', async () => {
-      const t = names('crash');
-      const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
-      await wh.ensureTables();
-      const ctx = ctxFor(NAME, '42');
-      const key = { filePath: ctx.filePath, generation: ctx.generation };
-      const events = Array.from({ length: 300 }, (_, i) => event(ctx, i));
-      await expect(writeOneFile(wh, key, fileBatches(ctx, events, [], 50, 3))).rejects.toThrow('crash half-way');
-      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(0);
-      expect(await wh.ingested([key])).toEqual(new Set());
-      expect(await writeOneFile(wh, key, fileBatches(ctx, events, []))).toBe('written');
-      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(300);
-    });
-
-    it('two concurrent deliveries of one file land it once', async () => {
-      const t = names('dup');
-      const wh1 = createBigQueryWarehouse({ bigquery: bq, tables: t });
-      const wh2 = createBigQueryWarehouse({ bigquery: bq, tables: t });
-      await wh1.ensureTables();
-      const ctx = ctxFor(NAME, '7');
-      const key = { filePath: ctx.filePath, generation: ctx.generation };
-      const events = Array.from({ length: 80 }, (_, i) => event(ctx, i));
-      const outcomes = await Promise.all([
-        writeOneFile(wh1, key, fileBatches(ctx, events, ['x'])),
-        writeOneFile(wh2, key, fileBatches({ ...ctx, jobName: 'fn' }, events, ['x'])),
-      ]);
-      expect(outcomes.sort()).toEqual(['already-ingested', 'written']);
-      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(80);
-      expect(await count(`${t.logsDataset}.${t.debugTable}`)).toBe(1);
-      expect(await count(`${t.logsDataset}.${t.logsTable}`, "STARTS_WITH(event, 'ingested')")).toBe(1);
-    });
-
-    it('moves past a job id whose earlier attempt failed', async () => {
-      const t = names('retry');
-      const wh = createBigQueryWarehouse({ bigquery: bq, tables: t });
-      await wh.ensureTables();
-      const ctx = ctxFor(NAME, '555');
-      const key = { filePath: ctx.filePath, generation: ctx.generation };
-      // An earlier attempt that failed (and so wrote nothing) holds the first id.
-      const stem = writeJobStem('abf', emu.project, t, key, 'all');
-      await bq
-        .createQueryJob({ jobId: `${stem}_a1`, query: 'SELECT no_such_column FROM UNNEST([1]) AS x' })
-        .catch(() => undefined);
-      await expect(bq.job(`${stem}_a1`).getQueryResults()).rejects.toThrow(/no_such_column/);
-      const events = Array.from({ length: 5 }, (_, i) => event(ctx, i));
-      expect(await writeOneFile(wh, key, fileBatches(ctx, events, []))).toBe('written');
-      const [second] = await bq.job(`${stem}_a2`).getMetadata();
-      expect(second.configuration.labels.abf_writer).toMatch(/^[0-9a-f]{24}$/);
-      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(5);
-      expect(await writeOneFile(wh, key, fileBatches(ctx, events, []))).toBe('already-ingested');
-      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(5);
-    });
-
-    it('a file larger than one job lands in parts, resumes after a crash without duplicates', async () => {
-      const t = names('big');
-      const wh = createBigQueryWarehouse({ bigquery: bq, tables: t, maxJobBytes: 20_000, maxJobRows: 100 });
-      await wh.ensureTables();
-      const ctx = ctxFor(NAME, '99');
-      const key = { filePath: ctx.filePath, generation: ctx.generation };
-      const events = Array.from({ length: 700 }, (_, i) => event(ctx, i));
-      const debug = Array.from({ length: 30 }, (_, i) => `bad line ${i}`);
-      // First attempt dies after 5 batches of 50: some parts are in, the ledger row is not.
-      await expect(writeOneFile(wh, key, fileBatches(ctx, events, debug, 50, 5))).rejects.toThrow('crash half-way');
-      const partial = await count(`${t.eventsDataset}.${t.eventsTable}`);
-      expect(partial).toBeGreaterThan(0);
-      expect(partial).toBeLessThan(700);
-      expect(await wh.ingested([key])).toEqual(new Set());
-      // The retry (another run: other job name, other batch sizes) completes it, exactly once.
-      expect(await writeOneFile(wh, key, fileBatches({ ...ctx, jobName: 'retry-run' }, events, debug, 33))).toBe(
-        'written',
-      );
-      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(700);
-      expect(await count(`${t.eventsDataset}.${t.eventsTable}`, 'event_index IS NOT NULL')).toBe(700);
-      const [d] = await bq.query({
-        query: `SELECT COUNT(DISTINCT event_id) AS n FROM \`${emu.project}.${t.eventsDataset}.${t.eventsTable}\``,
-      });
-      expect(Number((d[0] as { n: number }).n)).toBe(700);
-      expect(await count(`${t.logsDataset}.${t.debugTable}`)).toBe(30);
-      expect(await count(`${t.logsDataset}.${t.logsTable}`)).toBe(2);
-      expect(await wh.ingested([key])).toEqual(new Set([ledgerKey(key)]));
-      expect(await writeOneFile(wh, key, fileBatches(ctx, events, debug))).toBe('already-ingested');
-      expect(await count(`${t.eventsDataset}.${t.eventsTable}`)).toBe(700);
     });
 
     it('answers the ledger for thousands of files in chunks', async () => {
       const t = names('ledger');
-      const wh = createBigQueryWarehouse({ bigquery: bq, tables: t, ledgerChunk: 500 });
+      const wh = stagedWarehouse(bq, emu, t, { ledgerChunk: 500 });
       await wh.ensureTables();
       const files = Array.from({ length: 1500 }, (_, i) => ({
         filePath: `gs://b/${NAME}-${i}`,

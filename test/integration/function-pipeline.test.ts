@@ -19,7 +19,7 @@ import { planFiles } from '../helpers/plan-files.js';
 import { PUBSUB_PUBLISHED } from '../../src/function/decode-trigger.js';
 import { createIngestHandler, type HandleOutcome } from '../../src/function/ingest-handler.js';
 import { createLogger } from '../../src/function/structured-logger.js';
-import { createBigQueryWarehouse } from '../../src/gcp/bigquery-warehouse.js';
+import { stagedWarehouse } from '../helpers/staged-warehouse.js';
 import { emulatorBigQuery, emulatorPubSub, emulatorStorage } from '../../src/gcp/gcp-clients.js';
 import { createGcsSource } from '../../src/gcp/gcs-source.js';
 import { createPubSubPublisher } from '../../src/gcp/pubsub-publisher.js';
@@ -49,6 +49,7 @@ describe.skipIf(!emulatorsAvailable('ingest function pipeline on the emulators',
     let bq: BigQuery;
     let pubsub: PubSub;
     let project: string;
+    let bqEmulator: RunningEmulator;
     const names: string[] = [];
 
     beforeAll(async () => {
@@ -57,6 +58,7 @@ describe.skipIf(!emulatorsAvailable('ingest function pipeline on the emulators',
       storage = emulatorStorage(gcs.endpoint);
       bq = emulatorBigQuery(bqEmu.endpoint, bqEmu.project);
       project = bqEmu.project;
+      bqEmulator = bqEmu;
       pubsub = emulatorPubSub(ps.endpoint, ps.project);
       await storage.createBucket(BUCKET);
       const uploads: Promise<unknown>[] = [];
@@ -108,7 +110,7 @@ describe.skipIf(!emulatorsAvailable('ingest function pipeline on the emulators',
       const instance = () =>
         createIngestHandler({
           openSource: (bucket) => createGcsSource({ storage, bucket }),
-          warehouse: createBigQueryWarehouse({ bigquery: bq, tables: DEFAULT_TABLE_NAMES }),
+          warehouse: stagedWarehouse(bq, bqEmulator, DEFAULT_TABLE_NAMES, { promote: 'each-window' }),
           config: { allowedBuckets: [BUCKET], allowedPrefixes: ['data_type=json/'], jobName: 'analytics-ingest' },
           log: createLogger({ write: () => undefined }),
         });
@@ -151,12 +153,15 @@ describe.skipIf(!emulatorsAvailable('ingest function pipeline on the emulators',
       ]);
       await Promise.all(work);
       await sub.close();
+      // Cloud Scheduler's call: lands what the windows' promotions left staged.
+      await stagedWarehouse(bq, bqEmulator, DEFAULT_TABLE_NAMES).promoteNow();
 
       const ingested = outcomes.filter((o) => o.status === 'ingested');
       const already = outcomes.filter((o) => o.status === 'already-ingested');
       expect(outcomes.filter((o) => o.status !== 'ingested' && o.status !== 'already-ingested')).toEqual([]);
       expect(new Set(ingested.map((o) => (o as { filePath: string }).filePath)).size).toBe(files.length);
-      expect(ingested).toHaveLength(files.length);
+      // Two instances given the same file at once both stage it (each says so); the promotion lands it once.
+      expect(ingested.length).toBeGreaterThanOrEqual(files.length);
       expect(already.length).toBeGreaterThan(0);
 
       const [ev] = await bq.query({
@@ -176,7 +181,7 @@ describe.skipIf(!emulatorsAvailable('ingest function pipeline on the emulators',
       const again = await planBackfill({
         source,
         selection: SELECTION,
-        warehouse: createBigQueryWarehouse({ bigquery: bq, tables: DEFAULT_TABLE_NAMES }),
+        warehouse: stagedWarehouse(bq, bqEmulator, DEFAULT_TABLE_NAMES),
       });
       expect(again.totals).toMatchObject({ matched: files.length, alreadyIngested: files.length, toSend: 0 });
     }, 180_000);

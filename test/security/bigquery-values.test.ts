@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TABLE_NAMES } from '../../src/core/table-schemas.js';
 import { ingestFile } from '../../src/engine/ingest-file.js';
 import { emulatorBigQuery } from '../../src/gcp/gcp-clients.js';
-import { createBigQueryWarehouse } from '../../src/gcp/bigquery-warehouse.js';
 import type { Source } from '../../src/ports/source.js';
 import { ledgerKey } from '../../src/ports/warehouse.js';
 import { emulatorsAvailable, startBigQuery, type RunningEmulator } from '../helpers/emulators.js';
+import { stagedWarehouse } from '../helpers/staged-warehouse.js';
 
 const INJECTION = `x' OR '1'='1"; DROP TABLE logs.events_logs_function; -- \`@rows\` \\' $1 /* */`;
 const NAME = `data_type=json/analytics_environment=live/event_category=c/event_ds=2026-03-01/event_time=0-8/s/${INJECTION}`;
@@ -31,7 +31,7 @@ const memorySource: Source = {
 };
 
 describe.skipIf(!emulatorsAvailable('values as query parameters', ['bigquery']))(
-  'values reach BigQuery only as query parameters',
+  'values reach BigQuery only as data (Write API rows), never as SQL',
   () => {
     let emu: RunningEmulator;
     let bq: BigQuery;
@@ -44,7 +44,7 @@ describe.skipIf(!emulatorsAvailable('values as query parameters', ['bigquery']))
     });
 
     it('an object name and event text shaped like SQL land as data, once', async () => {
-      const warehouse = createBigQueryWarehouse({ bigquery: bq, tables: DEFAULT_TABLE_NAMES });
+      const warehouse = stagedWarehouse(bq, emu, DEFAULT_TABLE_NAMES);
       await warehouse.ensureTables();
       const first = await ingestFile({
         source: memorySource,
@@ -53,12 +53,12 @@ describe.skipIf(!emulatorsAvailable('values as query parameters', ['bigquery']))
         generation: '7',
         jobName: INJECTION,
       });
-      expect(first).toEqual({ outcome: 'written', events: 1, debug: 1 });
+      expect(first).toEqual({ outcome: 'staged', events: 1, debug: 1 });
       const file = { filePath: `gs://hostile-names/${NAME}`, generation: '7' };
       expect([...(await warehouse.ingested([file]))]).toEqual([ledgerKey(file)]);
       expect(
         (await ingestFile({ source: memorySource, warehouse, name: NAME, generation: '7', jobName: 'again' })).outcome,
-      ).toBe('already-ingested');
+      ).toBe('staged'); // staged again; the promotion lands nothing twice (checked below)
 
       const [events] = await bq.query({
         query: 'SELECT event_class, event_id, event_attributes, job_name FROM events.events_function',
