@@ -10,6 +10,7 @@ import type { CliIo } from './cli-io.js';
 import { defaultWarehouse, openSource } from '../app/open-ports.js';
 import type { CliOptions } from './parse-args.js';
 import { lastRunBucket } from '../engine/run-record.js';
+import { requestOfChoices, wizardInputOf } from './wizard-request.js';
 
 /**
  * The interactive path: the wizard gathers what the flags left out, then plans and runs through the
@@ -21,19 +22,7 @@ export async function runWizardFromCli(
 ): Promise<number> {
   const { runWizard, exitCodeOf } = await (await import('../ui/load-wizard.js')).loadWizard();
   const { io, cloud, recordDir } = deps;
-  // The warehouse: from --warehouse, or chosen on the destination step. With --topic it only tells
-  // what is already ingested (the default for the bucket).
-  const warehouseOf = (c: WizardChoices) =>
-    c.destination === 'topic' ? (opts.warehouse ?? defaultWarehouse(c.bucket)) : c.destination;
-  const requestOf = (c: WizardChoices): BackfillRequest => ({
-    bucket: c.bucket,
-    project: opts.project,
-    topic: opts.topic,
-    warehouse: warehouseOf(c),
-    selection: c.selection,
-    reprocess: c.reprocess,
-    jobName: opts.jobName,
-  });
+  const requestOf = (c: WizardChoices): BackfillRequest => requestOfChoices(c, opts);
 
   // A session is bound to one request: a preview of new choices closes the last one and opens its own.
   let current: { key: string; session: BackfillSession } | undefined;
@@ -62,22 +51,7 @@ export async function runWizardFromCli(
       : last !== undefined
         ? { bucket: last, from: 'the last run' }
         : undefined;
-  const initial: WizardInput = {
-    dataType: opts.dataType,
-    reprocess: opts.reprocess,
-    dryRun: opts.dryRun,
-    ...(opts.topic !== undefined
-      ? { destination: 'topic' }
-      : opts.warehouse !== undefined
-        ? { destination: opts.warehouse }
-        : {}),
-    ...(opts.bucket !== undefined && !fromEnv ? { bucket: opts.bucket } : {}),
-    environments: opts.environments,
-    categories: opts.categories,
-    start: opts.start,
-    stop: opts.stop,
-    times: opts.times,
-  };
+  const initial = wizardInputOf(opts, io.env);
   const wizardDeps: WizardDeps = {
     openSource: (bucket) => openSource(bucket, opts.project, cloud),
     plan: async (c, source, signal, onProgress) => (await sessionFor(c, source)).plan(signal, onProgress),
