@@ -1,7 +1,7 @@
 import { RESUME_INTRO } from '../engine/run-outcome.js';
 import { resolve } from 'node:path';
 import type { Source } from '../ports/source.js';
-import type { WizardChoices, WizardDeps, WizardInput, WizardResult } from '../ui/run-wizard.js';
+import type { WizardChoices, WizardDeps, WizardResult } from '../ui/run-wizard.js';
 import { commandLine, resumeCommand, type BackfillRequest } from './backfill-request.js';
 import { openSession, type BackfillSession } from '../app/backfill-session.js';
 import { openCoverageSession } from '../app/coverage-session.js';

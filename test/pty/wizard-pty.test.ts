@@ -148,6 +148,30 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     expect(tally.files).toBe(48);
   });
 
+  it('--cells in a terminal plans exactly those cells, as --yes does: 2 partitions, not the 12 of their span', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wizard-cells-'));
+    const bucket = join(dir, 'bucket');
+    writeSampleBucket(bucket, {
+      environments: ['testing', 'staging'],
+      categories: ['gameplay'],
+      start: '2026-03-01',
+      stop: '2026-03-03',
+      times: ['0-8', '16-24'],
+      filesPerPartition: 1,
+      eventsPerFile: 2,
+      seed: 5,
+    });
+    const args = [
+      ...['--gcs-bucket', bucket, '--warehouse', `duckdb:${join(dir, 'w.duckdb')}`, '--record-dir', join(dir, 'runs')],
+      ...['--cells', 'testing/2026-03-01/0-8,staging/2026-03-03/16-24', '-c', 'all', '--dry-run'],
+    ];
+    const yes = await runCli([...args, '--yes'], {}, dir);
+    expect(yes.stdout).toMatch(/Total: 2 partitions/);
+    const t = start(args, dir);
+    const screen = await t.waitFor(/Total: 2 partitions/);
+    expect(screen).not.toMatch(/Total: 12 partitions/);
+  });
+
   it('stops on Ctrl-C, shows what went out and the resume command, and the resume lands the rest once', async () => {
     const { t, db, tally } = await runningBackfill(300, 5);
     t.keys('C-c');
