@@ -34,10 +34,27 @@ describe('an older Node', () => {
       // A run that waits a long while: a bucket whose endpoint answers nothing.
       const launcher = spawn(
         OLD_NODE!,
-        [BIN, '--gcs-bucket', 'gs://b', '--topic', 't', '--gcp', 'p', '-e', 'all', '-c', 'all', '--yes'],
+        [
+          BIN,
+          '--gcs-bucket',
+          'gs://my-events',
+          '--topic',
+          't',
+          '--gcp',
+          'my-project',
+          '-e',
+          'all',
+          '-c',
+          'all',
+          '-s',
+          '2026-03-01',
+          '-u',
+          '2026-03-01',
+          '--yes',
+        ],
         {
           env: { ...process.env, STORAGE_EMULATOR_ENDPOINT: 'http://127.0.0.1:1', PUBSUB_EMULATOR_HOST: '127.0.0.1:1' },
-          stdio: 'ignore',
+          stdio: ['ignore', 'pipe', 'pipe'],
           cwd: tmpdir(),
         },
       );
@@ -47,13 +64,17 @@ describe('an older Node', () => {
           .split('\n')
           .filter((l) => l.trim() !== '')
           .map(Number);
-      let child: number | undefined;
-      for (let i = 0; i < 100 && child === undefined; i++) {
-        child = childOf()[0];
-        if (child === undefined) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(child).toBeDefined();
-      await new Promise((r) => setTimeout(r, 1000));
+      // Running on Node 24 once it says it is still trying to reach the bucket.
+      let err = '';
+      await new Promise<void>((resolve, reject) => {
+        launcher.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          if (/Still trying to reach/.test(err)) resolve();
+        });
+        launcher.once('exit', () => reject(new Error(`the run ended before it was killed:\n${err}`)));
+      });
+      const child = childOf()[0];
+      expect(child, err).toBeDefined();
       launcher.kill('SIGKILL');
       let alive = true;
       for (let i = 0; i < 50 && alive; i++) {
