@@ -7,7 +7,8 @@ import type { Warehouse } from '../ports/warehouse.js';
 import type { BackfillRequest } from './backfill-request.js';
 import type { CloudFactories } from '../ports/cloud.js';
 import { existsSync } from 'node:fs';
-import { checkPlaces, duckDbPath } from './check-places.js';
+import { checkPlaces } from './check-places.js';
+import { duckDbFile } from '../core/warehouse-spec.js';
 import { openPublisher, openSource, openWarehouse } from './open-ports.js';
 import { persist, reach } from './reach.js';
 
@@ -64,7 +65,8 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
   const openIt = () => openWarehouse(req.warehouse, req.project, opts.cloud, { readOnly: opts.dryRun });
   // A DuckDB file that does not exist yet holds no ledger: it is created when the run starts, not
   // while planning, so a plan that is refused (--max-files) or never confirmed creates nothing.
-  const notYet = () => !opts.dryRun && req.warehouse.startsWith('duckdb:') && !existsSync(duckDbPath(req.warehouse));
+  const file = duckDbFile(req.warehouse);
+  const notYet = () => !opts.dryRun && file !== undefined && !existsSync(file);
   let warehouse = notYet() ? undefined : await openIt();
   const use = async () => (warehouse ??= await openIt());
   const forPlan = async () => warehouse ?? (notYet() ? undefined : await use());

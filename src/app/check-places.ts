@@ -2,21 +2,9 @@ import { existsSync, realpathSync } from 'node:fs';
 import { dirname, relative, resolve, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.js';
+import { duckDbFile } from '../core/warehouse-spec.js';
 import { makeWritableFolder } from '../engine/make-folder.js';
 import type { Source } from '../ports/source.js';
-
-/** The DuckDB file `--warehouse duckdb:PATH` names, refusing a blank or space-padded path. */
-export function duckDbPath(spec: string): string {
-  const path = spec.slice('duckdb:'.length);
-  if (path.trim() === '')
-    throw new UsageError(`--warehouse "${spec}": no file named after duckdb:`, 'Pass --warehouse duckdb:PATH.');
-  if (path.trim() !== path)
-    throw new UsageError(
-      `--warehouse "${spec}": the path starts or ends with a space`,
-      'Pass the path without surrounding spaces (quote it if it holds spaces).',
-    );
-  return path;
-}
 
 /**
  * Refuses, before any work (and before creating anything), the places that cannot work: a record folder that cannot be made or
@@ -33,7 +21,8 @@ export function checkPlaces(source: Source, warehouse: string, recordDir: string
     const rel = relative(root, realOrResolved(path));
     return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
   };
-  if (warehouse.startsWith('duckdb:') && inside(duckDbPath(warehouse))) {
+  const file = duckDbFile(warehouse);
+  if (file !== undefined && inside(file)) {
     throw new UsageError(
       `--warehouse ${warehouse} is inside the bucket folder ${root}`,
       'Keep the DuckDB file outside the folder being read.',

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
-import { DEFAULT_GROUP_LIMITS } from '../ports/group-writer.js';
 import { createDirectPublisher } from '../engine/direct-publisher.js';
 import { createFolderSource } from '../local/folder-source.js';
 import type { Publisher } from '../ports/publisher.js';
 import type { Source } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
-import { duckDbPath } from './check-places.js';
+import { parseWarehouseSpec } from '../core/warehouse-spec.js';
 import type { CloudFactories } from '../ports/cloud.js';
 import { isBucketName } from '../core/names.js';
 
@@ -35,15 +34,15 @@ export async function openWarehouse(
   cloud: CloudFactories,
   options: { readOnly: boolean },
 ): Promise<Warehouse | undefined> {
-  if (spec.startsWith('duckdb:')) {
-    const path = duckDbPath(spec);
+  const w = parseWarehouseSpec(spec);
+  if (w.kind === 'duckdb') {
+    const path = w.path;
     if (options.readOnly && !existsSync(path)) return undefined;
     // Loaded on use: DuckDB's native library is not needed for --help or the wizard's first screen.
     const { createDuckDbWarehouse } = await import('../local/duckdb-warehouse.js');
     return createDuckDbWarehouse(path, undefined, options);
   }
-  const bqProject = spec.startsWith('bigquery:') ? spec.slice('bigquery:'.length) : project;
-  return cloud.bigQueryWarehouse(bqProject, options);
+  return cloud.bigQueryWarehouse(w.project ?? project, options);
 }
 
 /** `--topic` → Pub/Sub notifications; otherwise direct ingestion into the warehouse. */
@@ -58,8 +57,7 @@ export async function openPublisher(opts: {
   if (opts.topic !== undefined) return opts.cloud.pubsubPublisher(opts.topic, opts.project, opts.source);
   if (opts.warehouse === undefined)
     throw new UsageError('no warehouse to ingest into', 'Pass --warehouse duckdb:PATH or bigquery[:PROJECT].');
-  // DuckDB commits a group of files at a time: two groups' worth in flight keeps reading going while
-  // one commits. BigQuery commits each file on its own (for now); its inserts overlap well.
-  const concurrency = opts.warehouse.url.startsWith('duckdb:') ? 2 * DEFAULT_GROUP_LIMITS.maxFiles : 8;
+  // BigQuery stages each file on its own: eight overlap well. DuckDB says its own (two groups' worth).
+  const concurrency = opts.warehouse.filesInFlight ?? 8;
   return createDirectPublisher({ source: opts.source, warehouse: opts.warehouse, jobName: opts.jobName, concurrency });
 }

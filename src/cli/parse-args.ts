@@ -4,6 +4,7 @@ import type { TimeBucket } from '../core/partition-layout.js';
 import { checkRange, parseDate, parseEnvironments, parseList, parseTimes, type AllOr } from '../core/selection.js';
 import { parseBytes } from '../core/format.js';
 import { cellsSpan, parseCells } from '../core/cells.js';
+import { parseWarehouseSpec, warehouseSpecText } from '../core/warehouse-spec.js';
 import { isProjectId } from '../core/names.js';
 
 /** Everything the command line can say. Selection fields are undefined when not given. */
@@ -181,14 +182,9 @@ function checkProject(project: string): string {
   return project;
 }
 
+/** A `--warehouse` value, checked by its one parser (core/warehouse-spec.ts). */
 function checkWarehouse(raw: string): string {
-  if (/^duckdb:.+/.test(raw)) return raw;
-  const bq = /^bigquery(?::(.+))?$/.exec(raw);
-  if (bq) {
-    if (bq[1] !== undefined) checkProject(bq[1]);
-    return raw;
-  }
-  throw new UsageError(`--warehouse: "${raw}" is not duckdb:PATH or bigquery[:PROJECT]`);
+  return warehouseSpecText(parseWarehouseSpec(raw));
 }
 
 function oneLine(error: unknown): string {

@@ -1,3 +1,4 @@
+import { parseWarehouseSpec } from '../core/warehouse-spec.js';
 import type { Writable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
 import { formatBytes, formatCount, formatDuration, wrapText } from '../core/format.js';
@@ -135,7 +136,7 @@ function refuseOverLimits(plan: BackfillPlan, limits: NonInteractiveIo['limits']
 
 /** The cost on Google Cloud of sending what the plan sends, by the request's path, with the prices assumed. */
 export function forecastText(plan: BackfillPlan, req: BackfillRequest): string {
-  const path = req.topic !== undefined ? 'pubsub' : req.warehouse.startsWith('bigquery') ? 'bigquery' : 'duckdb';
+  const path = req.topic !== undefined ? 'pubsub' : parseWarehouseSpec(req.warehouse).kind;
   const gcs = req.bucket.startsWith('gs://');
   const t = plan.totals;
   const { lines, usd } = forecastCost({ path, files: t.toSend, bytes: t.bytesToSend, listed: t.matched, gcs });

@@ -1,3 +1,4 @@
+import { duckDbFile, parseWarehouseSpec, warehouseSpecText } from '../core/warehouse-spec.js';
 import { RESUME_INTRO } from '../engine/run-outcome.js';
 import { resolve } from 'node:path';
 import type { Source } from '../ports/source.js';
@@ -126,9 +127,9 @@ function destinationLabel(d: string | undefined, opts: CliOptions): string {
   if (d === undefined) return 'destination to choose';
   if (d === 'topic')
     return `Pub/Sub topic ${opts.topic}${opts.topic?.startsWith('projects/') ? '' : `, project ${opts.project ?? 'from your credentials'}`}`;
-  if (d.startsWith('duckdb:')) return `DuckDB file ${resolve(d.slice('duckdb:'.length))}`;
-  const project = d.startsWith('bigquery:') ? d.slice('bigquery:'.length) : undefined;
-  return `BigQuery, project ${project ?? 'from your credentials'}`;
+  const w = parseWarehouseSpec(d);
+  if (w.kind === 'duckdb') return `DuckDB file ${resolve(w.path)}`;
+  return `BigQuery, project ${w.project ?? 'from your credentials'}`;
 }
 
 /** The destination step's choices: BigQuery first for a gs:// bucket, the DuckDB file first for a folder. */
@@ -137,11 +138,12 @@ function destinationOptions(
   project: string | undefined,
   env: NodeJS.ProcessEnv,
 ): { value: string; label: string }[] {
-  const duck = `duckdb:${resolve(defaultWarehouse('').slice('duckdb:'.length))}`;
-  const bq = project !== undefined ? `bigquery:${project}` : 'bigquery';
+  const file = resolve(duckDbFile(defaultWarehouse('')) ?? '');
+  const duck = warehouseSpecText({ kind: 'duckdb', path: file });
+  const bq = warehouseSpecText(project !== undefined ? { kind: 'bigquery', project } : { kind: 'bigquery' });
   const note = env.BIGQUERY_EMULATOR_ENDPOINT ? ' (the BigQuery emulator)' : '';
   const options = [
-    { value: duck, label: `DuckDB file ${duck.slice('duckdb:'.length)}` },
+    { value: duck, label: `DuckDB file ${file}` },
     { value: bq, label: `BigQuery, project ${project ?? 'from your credentials'}${note}` },
   ];
   return bucket.startsWith('gs://') ? options.reverse() : options;

@@ -1,3 +1,4 @@
+import { DEFAULT_GROUP_LIMITS } from '../ports/group-writer.js';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -140,6 +141,8 @@ export async function createDuckDbWarehouse(
 
   return {
     url: `duckdb:${file}`,
+    // DuckDB commits a group of files at a time: two groups' worth keeps reading going while one commits.
+    filesInFlight: 2 * DEFAULT_GROUP_LIMITS.maxFiles,
     ensureTables: () => serial(() => call('ensureTables')),
     async ingested(files) {
       const found = await ledgerOf(files.map((f) => f.filePath));

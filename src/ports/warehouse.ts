@@ -97,6 +97,8 @@ export interface Landed {
 export interface Warehouse {
   /** `bigquery:PROJECT` or `duckdb:/abs/file.duckdb`, for messages and run records. */
   readonly url: string;
+  /** Files a direct run keeps in flight for this warehouse (what keeps its commits fed). Default 8. */
+  readonly filesInFlight?: number;
   /** Creates the datasets (schemas) and tables when missing. Safe to call more than once. */
   ensureTables(): Promise<void>;
   /** Which of `files` already landed: the keys `ledgerKey(file)` of those in the ledger. */
