@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planOf } from '../../test/helpers/ui/plans.js';
 import type { BackfillRequest } from './backfill-request.js';
-import { forecastText } from './run-non-interactive.js';
+import { forecastText } from './preview-forecast.js';
 
 const request = (over: Partial<BackfillRequest>): BackfillRequest => ({
   bucket: 'gs://events',

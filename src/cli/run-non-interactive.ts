@@ -1,17 +1,14 @@
-import { parseWarehouseSpec } from '../core/warehouse-spec.js';
 import type { Writable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
-import { formatBytes, formatCount, formatDuration, wrapText } from '../core/format.js';
-import { forecastSeconds, timeSample } from '../engine/sample-time.js';
-import type { Source } from '../ports/source.js';
+import { formatBytes, formatCount, formatDuration } from '../core/format.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
-import { forecastCost, formatUsd } from '../core/cost-forecast.js';
 import { shortObjectName } from '../core/partition-layout.js';
 import type { RunEvent, RunProgress } from '../engine/run-backfill.js';
 import { exitCodeOfRun, landingLine } from '../engine/run-outcome.js';
 import { resumeCommand, type BackfillRequest } from './backfill-request.js';
 import { openSession, type SessionOptions } from '../app/backfill-session.js';
 import { previewText, summaryJson, summaryText } from './report.js';
+import { previewForecast } from './preview-forecast.js';
 
 export interface NonInteractiveIo {
   stdout: Writable;
@@ -42,8 +39,7 @@ export async function runNonInteractive(
   try {
     const plan = await opened.plan(io.interrupt);
     human(previewText(plan));
-    human(forecastText(plan, req));
-    if (req.topic === undefined) human(await timeText(plan, opened.source));
+    human(await previewForecast(plan, req, opened.source));
     refuseOverLimits(plan, io.limits);
     if (session.dryRun) {
       if (io.json) out(summaryJson(plan, undefined, true));
@@ -132,36 +128,4 @@ function refuseOverLimits(plan: BackfillPlan, limits: NonInteractiveIo['limits']
       'Narrow the selection (dates, environments, categories, time buckets), or raise the limit.',
     );
   }
-}
-
-/** The cost on Google Cloud of sending what the plan sends, by the request's path, with the prices assumed. */
-export function forecastText(plan: BackfillPlan, req: BackfillRequest): string {
-  const path = req.topic !== undefined ? 'pubsub' : parseWarehouseSpec(req.warehouse).kind;
-  const gcs = req.bucket.startsWith('gs://');
-  const t = plan.totals;
-  const { lines, usd } = forecastCost({ path, files: t.toSend, bytes: t.bytesToSend, listed: t.matched, gcs });
-  if (lines.length === 0) return 'Cost on Google Cloud: none (a folder into DuckDB stays on this machine).\n';
-  return [
-    `Cost on Google Cloud, about ${formatUsd(usd)} at list prices before free tiers:`,
-    ...lines.map((l) => `  ${formatUsd(l.usd).padStart(9)}  ${l.what}`),
-    '  (prices assumed: docs/costs.md)',
-    '',
-  ].join('\n');
-}
-
-/**
- * A direct backfill's time, forecast from a sample of its own files read and parsed now (nothing is
- * written); the progress line refines it as the run goes.
- */
-async function timeText(plan: BackfillPlan, source: Source): Promise<string> {
-  const t = plan.totals;
-  if (t.toSend === 0 || plan.sample.length === 0) return '';
-  const timing = await timeSample(source, plan.sample);
-  const seconds = forecastSeconds(timing, t.toSend, t.bytesToSend);
-  if (seconds === undefined) return '';
-  return `${wrapText(
-    `Time: about ${formatDuration(seconds * 1000)} to read and parse what is to send (timed on ${timing.points.length} ` +
-      `of its files, read now); writing adds to it, and the progress line refines it.`,
-    80,
-  ).join('\n')}\n`;
 }

@@ -12,6 +12,7 @@ import { defaultWarehouse, openSource } from '../app/open-ports.js';
 import type { CliOptions } from './parse-args.js';
 import { lastRunBucket } from '../engine/run-record.js';
 import { requestOfChoices, wizardInputOf } from './wizard-request.js';
+import { previewForecast } from './preview-forecast.js';
 
 /**
  * The interactive path: the wizard gathers what the flags left out, then plans and runs through the
@@ -57,6 +58,8 @@ export async function runWizardFromCli(
     openSource: (bucket) => openSource(bucket, opts.project, cloud),
     plan: async (c, source, signal, onProgress) => (await sessionFor(c, source)).plan(signal, onProgress),
     run: async (c, plan, signal, onEvent) => (await sessionFor(c, undefined)).run(plan, signal, onEvent),
+    // The same cost and time lines as the `--yes` preview (preview-forecast.ts).
+    forecast: async (c, plan) => previewForecast(plan, requestOf(c), (await sessionFor(c, undefined)).source),
     // The map reads the warehouse the flags name, else the bucket's default (the destination is
     // chosen after it); its session is closed at once, so a DuckDB file is not held open.
     coverage: async (bucket, selection, source, signal) => {

@@ -17,6 +17,8 @@ export interface PreviewStepProps {
   plan: BackfillPlan | undefined;
   progress?: PlanProgress | undefined;
   error?: string | undefined;
+  /** The cost and time lines (as the `--yes` preview prints them), once known. */
+  forecast?: string | undefined;
   largeSelection: number;
   /** A dry run: Enter ends the wizard here instead of going on to send. */
   dryRun?: boolean;
@@ -35,7 +37,8 @@ export function PreviewStep(props: PreviewStepProps) {
   const { rows, columns } = useTerminalSize();
   const plan = props.plan;
   const warnings = plan ? previewWarnings(plan, props.largeSelection) : [];
-  const height = Math.max(3, rows - 13 - warnings.length);
+  const forecast = (props.forecast ?? '').split('\n').filter((l) => l.trim() !== '');
+  const height = Math.max(3, rows - 13 - warnings.length - forecast.length);
   const scroll = useScroll(plan?.partitions.length ?? 0, height);
   const canSend = plan !== undefined && (plan.totals.toSend > 0 || props.dryRun === true);
   const nothingToSend = plan !== undefined && !canSend;
@@ -93,6 +96,11 @@ export function PreviewStep(props: PreviewStepProps) {
           <Text>
             To send: {formatCount(plan.totals.toSend)} files, {formatBytes(plan.totals.bytesToSend)}
           </Text>
+          {forecast.map((line, i) => (
+            <Text key={`forecast-${i}`} wrap="truncate-end">
+              {line}
+            </Text>
+          ))}
           {warnings.map((w) => (
             <Text key={w.text} color={tint(w.level === 'warning' ? 'yellow' : 'cyan')}>
               {w.level === 'warning' ? 'Warning: ' : 'Note: '}

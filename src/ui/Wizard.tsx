@@ -14,7 +14,7 @@ import { SourceStep } from './SourceStep.js';
 import { DestinationStep } from './DestinationStep.js';
 import { SummaryStep } from './SummaryStep.js';
 import { TimeStep } from './TimeStep.js';
-import { errorOf, valueOf } from './use-async.js';
+import { errorOf, useAsync, valueOf } from './use-async.js';
 import { useDiscovery } from './use-discovery.js';
 import { useInterrupt } from './use-interrupt.js';
 import { usePlanning } from './use-planning.js';
@@ -85,6 +85,12 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
     attempt,
   );
   const plan = valueOf(planning.state);
+  // The cost and time lines the `--yes` preview prints, for the plan on screen (cost first, time
+  // from a sample of the files read once the plan is known).
+  const forecast = useAsync<string>(
+    plan && choices && deps.forecast && step === 'preview' ? () => deps.forecast!(choices, plan) : undefined,
+    plan && choices ? `${JSON.stringify(choices)}#${attempt}#${plan.totals.toSend}` : '',
+  );
   const runControl = useRef<AbortController | undefined>(undefined);
   const [stopping, setStopping] = useState(false);
   const [ran, setRan] = useState<Ran>();
@@ -194,6 +200,7 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           plan={plan}
           progress={planning.progress}
           {...errorOf(planning.state)}
+          {...opt('forecast', valueOf(forecast))}
           largeSelection={deps.largeSelection ?? 10_000}
           {...opt('dryRun', initial.dryRun)}
           context={context}

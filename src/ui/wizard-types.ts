@@ -54,6 +54,11 @@ export interface WizardDeps {
    * failures): the map shown before the dates. Without it there is no map step.
    */
   coverage?(bucket: string, selection: Selection, source: Source, signal: AbortSignal): Promise<BackfillPlan>;
+  /**
+   * What the planned backfill costs and (for a direct run) takes, as the `--yes` preview prints it:
+   * lines for the Preview step. Without it the step shows none.
+   */
+  forecast?(choices: WizardChoices, plan: BackfillPlan): Promise<string>;
   /** Runs a plan; aborting `signal` stops new sends and lets what is in flight finish. */
   run(
     choices: WizardChoices,

@@ -1,0 +1,48 @@
+/**
+ * What a backfill will cost and take, in the preview's words: said once, printed by the `--yes`
+ * preview and drawn by the wizard's Preview step alike.
+ */
+import { forecastCost, formatUsd } from '../core/cost-forecast.js';
+import { formatDuration, wrapText } from '../core/format.js';
+import { parseWarehouseSpec } from '../core/warehouse-spec.js';
+import type { BackfillPlan } from '../engine/plan-backfill.js';
+import { forecastSeconds, timeSample } from '../engine/sample-time.js';
+import type { Source } from '../ports/source.js';
+import type { BackfillRequest } from './backfill-request.js';
+
+/** The cost lines, and for a direct run the time forecast (a sample of its files read now). */
+export async function previewForecast(plan: BackfillPlan, req: BackfillRequest, source: Source): Promise<string> {
+  return forecastText(plan, req) + (req.topic === undefined ? await timeText(plan, source) : '');
+}
+
+/** The cost on Google Cloud of sending what the plan sends, by the request's path, with the prices assumed. */
+export function forecastText(plan: BackfillPlan, req: BackfillRequest): string {
+  const path = req.topic !== undefined ? 'pubsub' : parseWarehouseSpec(req.warehouse).kind;
+  const gcs = req.bucket.startsWith('gs://');
+  const t = plan.totals;
+  const { lines, usd } = forecastCost({ path, files: t.toSend, bytes: t.bytesToSend, listed: t.matched, gcs });
+  if (lines.length === 0) return 'Cost on Google Cloud: none (a folder into DuckDB stays on this machine).\n';
+  return [
+    `Cost on Google Cloud, about ${formatUsd(usd)} at list prices before free tiers:`,
+    ...lines.map((l) => `  ${formatUsd(l.usd).padStart(9)}  ${l.what}`),
+    '  (prices assumed: docs/costs.md)',
+    '',
+  ].join('\n');
+}
+
+/**
+ * A direct backfill's time, forecast from a sample of its own files read and parsed now (nothing is
+ * written); the progress line refines it as the run goes.
+ */
+export async function timeText(plan: BackfillPlan, source: Source): Promise<string> {
+  const t = plan.totals;
+  if (t.toSend === 0 || plan.sample.length === 0) return '';
+  const timing = await timeSample(source, plan.sample);
+  const seconds = forecastSeconds(timing, t.toSend, t.bytesToSend);
+  if (seconds === undefined) return '';
+  return `${wrapText(
+    `Time: about ${formatDuration(seconds * 1000)} to read and parse what is to send (timed on ${timing.points.length} ` +
+      `of its files, read now); writing adds to it, and the progress line refines it.`,
+    80,
+  ).join('\n')}\n`;
+}
