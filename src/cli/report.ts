@@ -1,7 +1,8 @@
 import { partitionPrefix } from '../core/partition-layout.js';
 import { formatBytes, formatCount, wrapText } from '../core/format.js';
 import { partitionTable } from '../engine/partition-table.js';
-import { alreadyIngestedNote, STAGED_NOTE, type BackfillPlan } from '../engine/plan-backfill.js';
+import type { BackfillPlan } from '../engine/plan-backfill.js';
+import { previewWarnings, warningLine } from '../engine/preview-warnings.js';
 import type { RunSummary } from '../engine/run-backfill.js';
 import {
   failureGroups,
@@ -36,13 +37,7 @@ export function previewText(plan: BackfillPlan, maxPartitions = 20): string {
   lines.push(
     `To send: ${formatCount(t.toSend)} files (${formatBytes(t.bytesToSend)}); ${formatCount(t.alreadyIngested)} already ingested.`,
   );
-  const say = (text: string) => lines.push(...wrapText(text, TEXT_WIDTH, '  '));
-  if (t.staged > 0) say(`Note: ${formatCount(t.staged)} files are ${STAGED_NOTE}.`);
-  if (t.matched === 0) say('Warning: nothing matched the selection.');
-  else if (t.alreadyIngested > 0)
-    say(
-      `${plan.reprocess ? 'Warning' : 'Note'}: ${alreadyIngestedNote(formatCount(t.alreadyIngested), plan.reprocess)}`,
-    );
+  for (const w of previewWarnings(plan)) lines.push(...wrapText(warningLine(w), TEXT_WIDTH, '  '));
   return `${lines.join('\n')}\n`;
 }
 

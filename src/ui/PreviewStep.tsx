@@ -5,7 +5,7 @@ import { partitionTable } from '../engine/partition-table.js';
 import type { BackfillPlan, PlanProgress } from '../engine/plan-backfill.js';
 import { useTint } from './color.js';
 import { BACK, QUIT, type KeyHint } from './KeyHelp.js';
-import { previewWarnings } from './preview-warnings.js';
+import { previewWarnings } from '../engine/preview-warnings.js';
 import { ScrollList } from './ScrollList.js';
 import { StepFrame } from './StepFrame.js';
 import { useScroll } from './use-scroll.js';
@@ -36,7 +36,9 @@ export function PreviewStep(props: PreviewStepProps) {
   const tint = useTint();
   const { rows, columns } = useTerminalSize();
   const plan = props.plan;
-  const warnings = plan ? previewWarnings(plan, props.largeSelection) : [];
+  const warnings = plan
+    ? previewWarnings(plan, { largeSelection: props.largeSelection, changeHint: 'esc to change it' })
+    : [];
   const forecast = (props.forecast ?? '').split('\n').filter((l) => l.trim() !== '');
   const height = Math.max(3, rows - 13 - warnings.length - forecast.length);
   const scroll = useScroll(plan?.partitions.length ?? 0, height);
