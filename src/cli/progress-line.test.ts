@@ -18,3 +18,13 @@ describe('progress of a --yes run', () => {
     );
   });
 });
+
+describe('one rule for the time left, in both shells', () => {
+  it("the wizard's ETA is the --yes line's: from the bytes still to read, not the files", async () => {
+    const { runStats } = await import('../engine/run-stats.js');
+    // Few big files left: the files' rate would say 1s; the bytes say 36s.
+    const p = { total: 10, totalBytes: 100 * 2 ** 20, done: 9, doneBytes: 10 * 2 ** 20, failed: 0, elapsedMs: 4000 };
+    expect(runStats(p, p.elapsedMs).eta).toBe('36s');
+    expect(progressLine(p)).toContain('~36s left');
+  });
+});

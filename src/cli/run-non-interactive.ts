@@ -1,10 +1,11 @@
 import type { Writable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
-import { formatBytes, formatCount, formatDuration } from '../core/format.js';
+import { formatBytes, formatCount } from '../core/format.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
 import { shortObjectName } from '../core/partition-layout.js';
 import type { RunEvent, RunProgress } from '../engine/run-backfill.js';
 import { exitCodeOfRun, landingLine } from '../engine/run-outcome.js';
+import { runStats } from '../engine/run-stats.js';
 import { resumeCommand, type BackfillRequest } from './backfill-request.js';
 import { openSession, type SessionOptions } from '../app/backfill-session.js';
 import { previewText, summaryJson, summaryText } from './report.js';
@@ -101,14 +102,10 @@ function progressPrinter(err: (text: string) => void, now: () => number, live: b
 
 /** `1,200/9,000 files, 12 MiB/90 MiB, 340 files/s, 4s elapsed, ~23s left`. */
 export function progressLine(p: RunProgress): string {
-  const rate = p.elapsedMs > 0 ? (p.done * 1000) / p.elapsedMs : 0;
-  // Time left from the bytes still to read at the rate so far (files differ in size).
-  const left =
-    p.doneBytes > 0 && p.done < p.total ? ((p.totalBytes - p.doneBytes) * p.elapsedMs) / p.doneBytes : undefined;
+  const s = runStats(p, p.elapsedMs);
   return (
-    `${formatCount(p.done)}/${formatCount(p.total)} files, ${formatBytes(p.doneBytes)}/${formatBytes(p.totalBytes)}, ` +
-    `${rate.toFixed(0)} files/s, ${formatDuration(p.elapsedMs)} elapsed` +
-    (left !== undefined ? `, ~${formatDuration(left)} left` : '') +
+    `${s.files}, ${s.bytes}, ${s.perSecond.toFixed(0)} files/s, ${s.elapsed} elapsed` +
+    (s.leftMs !== undefined ? `, ~${s.eta} left` : '') +
     (p.failed > 0 ? `, ${formatCount(p.failed)} failed` : '')
   );
 }

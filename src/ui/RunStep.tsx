@@ -12,7 +12,7 @@ import {
 } from '../engine/run-backfill.js';
 import { formatCount } from '../core/format.js';
 import { useTint } from './color.js';
-import { runStats } from './run-stats.js';
+import { runStats } from '../engine/run-stats.js';
 import { StepFrame } from './StepFrame.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useLatest } from './use-latest.js';
