@@ -60,16 +60,49 @@ How:
   -h, --help             this help
   -V, --version          the version
 
-Examples:
-  analytics-backfill -b gs://my-events -t ingest -p my-project -e live \\
-    -c all -s 2026-03-01 -u 2026-03-07 --dry-run
-  analytics-backfill -b ./mirror -w duckdb:events.duckdb -e all -c all \\
+Examples (npm run demo writes .demo/bucket; RUN_ID is a run's id):
+  analytics-backfill -b gs://my-events -t ingest -p my-project -e testing \\
+    -c all -s 2026-03-01 -u 2026-03-03 --dry-run
+  analytics-backfill -b .demo/bucket -w duckdb:events.duckdb -e all -c all \\
     -s 2026-03-01 -u 2026-03-01 --yes
   analytics-backfill --resume RUN_ID --yes
-  analytics-backfill status -b ./mirror -w duckdb:events.duckdb -e live
-  analytics-backfill -b ./mirror -w duckdb:events.duckdb -c all \\
-    --cells live/2026-03-02/8-16,live/2026-03-03/0-8 --yes
+  analytics-backfill status -b .demo/bucket -w duckdb:events.duckdb -e testing
+  analytics-backfill -b .demo/bucket -w duckdb:events.duckdb -c all \\
+    --cells testing/2026-03-02/8-16,staging/2026-03-03/0-8 --yes
 
 Exit codes: 0 done, 1 some files failed (see the run record), 2 bad usage,
 130 interrupted.
+`;
+
+/** `status --help`: what status reads and the flags it takes. Every line fits 80 columns. */
+export const STATUS_HELP_TEXT = `analytics-backfill status: map what landed against what the bucket holds.
+Reads listings and the warehouse's ledger only: nothing is sent or written (a
+DuckDB file is opened read-only). Failures come from the run records.
+
+Usage:
+  analytics-backfill status [flags]
+
+Flags (default: every environment and category, the last four weeks):
+  -b, --gcs-bucket gs://BUCKET|DIR  bucket to read, or a folder mirroring one
+  -w, --warehouse duckdb:PATH|bigquery[:PROJECT]
+                                    whose ledger says what landed
+  -p, --gcp PROJECT                 Google Cloud project
+  -e, --analytics-environment LIST  environments, or all
+  -c, --event-category LIST         categories, or all
+  -s, --event-ds-start YYYY-MM-DD   first day (inclusive)
+  -u, --event-ds-stop YYYY-MM-DD    last day (inclusive)
+  -T, --event-time LIST             0-8, 8-16, 16-24, or all
+      --cells LIST                  only these cells (ENV/YYYY-MM-DD/TIME)
+      --data-type json|unknown      default json
+      --partition ENV/CATEGORY/YYYY-MM-DD/TIME
+                                    that partition's files and their state
+      --sessions                    gaps in event_index within sessions
+      --json                        the map as one JSON document on stdout
+      --record-dir DIR              where run records (and failures) are
+  -h, --help                        this help
+
+Example (after npm run demo):
+  analytics-backfill status -b .demo/bucket -w duckdb:.demo/analytics.duckdb
+
+Exit codes: 0 done, 2 bad usage.
 `;

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { BugError, UsageError, UserError } from '../core/errors.js';
 import { defaultRecordDir } from '../engine/run-record.js';
 import { defaultCloudFactories } from '../app/default-cloud.js';
-import { HELP_TEXT } from './help-text.js';
+import { HELP_TEXT, STATUS_HELP_TEXT } from './help-text.js';
 import { parseArgs } from './parse-args.js';
 import type { CliIo } from './cli-io.js';
 
@@ -29,7 +29,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     // Reads only: no --yes needed, nothing written (the DuckDB file opens read-only, no record).
     const opts = parseArgs(argv.slice(1), io.env);
     if (opts.help) {
-      io.stdout.write(HELP_TEXT);
+      io.stdout.write(STATUS_HELP_TEXT);
       return 0;
     }
     const { runStatus } = await import('./run-status.js');

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { main } from '../cli/main.js';
-import { writeSampleBucket } from './sample-bucket.js';
+import { DEMO_BUCKET, writeSampleBucket } from './sample-bucket.js';
 
 /**
  * `npm run demo`: writes a sample bucket in the endpoint's format, backfills it into a local
@@ -13,17 +13,7 @@ export async function runDemo(dir = resolve('.demo'), out: Writable = process.st
   rmSync(dir, { recursive: true, force: true });
   const bucket = join(dir, 'bucket');
   const db = join(dir, 'analytics.duckdb');
-  const tally = writeSampleBucket(bucket, {
-    environments: ['testing', 'staging'],
-    categories: ['gameplay', 'store'],
-    start: '2026-03-01',
-    stop: '2026-03-03',
-    times: ['0-8', '8-16', '16-24'],
-    filesPerPartition: 2,
-    eventsPerFile: 25,
-    badEvery: 5,
-    gzipEvery: 7,
-  });
+  const tally = writeSampleBucket(bucket, DEMO_BUCKET);
   out.write(
     `Wrote a sample bucket: ${tally.files} files, ${tally.events} events, ${tally.rejected} bad lines, in ${bucket}\n\n`,
   );

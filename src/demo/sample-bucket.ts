@@ -49,6 +49,19 @@ const HOUR_OF: Record<TimeBucket, number> = { '0-8': 3, '8-16': 11, '16-24': 19 
  * Writes a folder in the ingest endpoint's format: NDJSON files of events, camelCase and
  * snake_case mixed, under `data_type=json/…/event_time=T/{session}/{timestamp}-{6 digits}`.
  */
+/** What `npm run demo` writes to `.demo/bucket`, and what `--help`'s examples name. */
+export const DEMO_BUCKET: SampleSpec = {
+  environments: ['testing', 'staging'],
+  categories: ['gameplay', 'store'],
+  start: '2026-03-01',
+  stop: '2026-03-03',
+  times: ['0-8', '8-16', '16-24'],
+  filesPerPartition: 2,
+  eventsPerFile: 25,
+  badEvery: 5,
+  gzipEvery: 7,
+};
+
 export function writeSampleBucket(dir: string, spec: SampleSpec): SampleTally {
   const random = rng(spec.seed ?? 1);
   const tally: SampleTally = { files: 0, events: 0, rejected: 0, bytes: 0, byPartition: new Map() };
