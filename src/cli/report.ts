@@ -1,4 +1,4 @@
-import { partitionPrefix } from '../core/partition-layout.js';
+import { backfillJson } from './json-output.js';
 import { formatBytes, formatCount, wrapText } from '../core/format.js';
 import { partitionTable } from '../engine/partition-table.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
@@ -56,43 +56,7 @@ export function summaryText(s: RunSummary, resumeCommand: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The `--json` document: one object on stdout. */
+/** The `--json` document: one object on stdout (json-output.ts; docs/json-output.schema.json). */
 export function summaryJson(plan: BackfillPlan, summary: RunSummary | undefined, dryRun: boolean): string {
-  const t = plan.totals;
-  return `${JSON.stringify({
-    dryRun,
-    source: plan.source,
-    selection: plan.selection,
-    reprocess: plan.reprocess,
-    files: { matched: t.matched, alreadyIngested: t.alreadyIngested, staged: t.staged, toSend: t.toSend },
-    bytes: { matched: t.bytes, toSend: t.bytesToSend },
-    partitions: plan.partitions.map((p) => ({
-      prefix: partitionPrefix(p.partition),
-      matched: p.matched,
-      bytes: p.bytes,
-      alreadyIngested: p.alreadyIngested,
-      staged: p.staged,
-      toSend: p.toSend,
-    })),
-    ...(summary
-      ? {
-          run: {
-            runId: summary.runId,
-            record: summary.recordPath,
-            counts: summary.counts,
-            notSent: summary.notSent,
-            rows: {
-              events: summary.rows.events,
-              rejectedLines: summary.rows.debug,
-              filesWithRejectedLines: summary.rows.filesWithDebug,
-              worst: summary.rows.worst,
-            },
-            interrupted: summary.interrupted,
-            ...(summary.promotionError !== undefined ? { promotionError: summary.promotionError } : {}),
-            failures: summary.failures,
-            elapsedMs: Math.round(summary.elapsedMs),
-          },
-        }
-      : {}),
-  })}\n`;
+  return `${JSON.stringify(backfillJson(plan, summary, dryRun))}\n`;
 }

@@ -1,16 +1,17 @@
 import { openCoverageSession } from '../app/coverage-session.js';
 import { dateOfDayNumber, dayNumberOf } from '../core/calendar.js';
-import { cellState, LEGEND, renderCoverageMap } from '../core/coverage-map.js';
+import { LEGEND, renderCoverageMap } from '../core/coverage-map.js';
 import { cellKey } from '../core/cells.js';
-import { cellCounts, countsOf } from '../engine/cell-counts.js';
+import { cellCounts } from '../engine/cell-counts.js';
 import { UsageError } from '../core/errors.js';
 import { formatBytes, formatCount, wrapText } from '../core/format.js';
 import { datesOf } from '../core/selection.js';
 import { TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
 import type { Warehouse } from '../ports/warehouse.js';
-import type { BackfillPlan, PartitionPlan } from '../engine/plan-backfill.js';
+import type { BackfillPlan } from '../engine/plan-backfill.js';
 import type { CloudFactories } from '../ports/cloud.js';
 import { requestFromOptions } from './backfill-request.js';
+import { documentOf, statusJson, totalsJson } from './json-output.js';
 import { statusOfPartition } from './status-partition.js';
 import type { StatusIo } from './status-io.js';
 import type { CliOptions } from './parse-args.js';
@@ -61,38 +62,7 @@ export async function runStatus(
 
 const colorOn = (io: StatusIo) => io.stdout.isTTY === true && (io.env.NO_COLOR === undefined || io.env.NO_COLOR === '');
 
-/** Each partition of the selection with files: what the bucket holds and what landed. */
-export function statusJson(plan: BackfillPlan) {
-  return {
-    source: plan.source,
-    selection: plan.selection,
-    partitions: plan.partitions.map((p) => ({
-      environment: p.partition.environment,
-      category: p.partition.category,
-      ds: p.partition.ds,
-      time: p.partition.time,
-      files: p.matched,
-      bytes: p.bytes,
-      landed: p.alreadyIngested,
-      staged: p.staged,
-      missing: p.matched - p.alreadyIngested - p.staged,
-      failed: p.failed ?? 0,
-      rejecting: p.rejecting ?? 0,
-      state: cellState(countsOf(p)),
-    })),
-    totals: {
-      files: plan.totals.matched,
-      bytes: plan.totals.bytes,
-      landed: plan.totals.alreadyIngested,
-      staged: plan.totals.staged,
-      missing: plan.totals.matched - plan.totals.alreadyIngested - plan.totals.staged,
-      failed: sum(plan, (p) => p.failed ?? 0),
-      rejecting: sum(plan, (p) => p.rejecting ?? 0),
-    },
-  };
-}
-
-const sum = (plan: BackfillPlan, of: (p: PartitionPlan) => number) => plan.partitions.reduce((n, p) => n + of(p), 0);
+export { statusJson };
 
 /** The map, its legend and the totals, for a terminal of `columns`. */
 export function statusText(plan: BackfillPlan, opts: { columns: number; color: boolean }): string {
@@ -109,6 +79,7 @@ export function statusText(plan: BackfillPlan, opts: { columns: number; color: b
   );
   const t = plan.totals;
   const missing = t.matched - t.alreadyIngested - t.staged;
+  const totals = totalsJson(plan);
   const categories = s.categories.length === 1 ? `category ${s.categories[0]}` : `${s.categories.length} categories`;
   const width = Math.max(40, opts.columns);
   return [
@@ -121,9 +92,9 @@ export function statusText(plan: BackfillPlan, opts: { columns: number; color: b
     ...wrapText(LEGEND, width),
     ...wrapText(
       `${formatCount(t.matched)} files (${formatBytes(t.bytes)}) in ${formatCount(t.partitions)} partitions: ` +
-        `${formatCount(t.alreadyIngested)} landed (${formatCount(sum(plan, (p) => p.rejecting ?? 0))} with lines rejected), ` +
+        `${formatCount(t.alreadyIngested)} landed (${formatCount(totals.rejecting)} with lines rejected), ` +
         `${formatCount(t.staged)} staged, ${formatCount(missing)} not landed ` +
-        `(${formatCount(sum(plan, (p) => p.failed ?? 0))} failed: see --partition).`,
+        `(${formatCount(totals.failed)} failed: see --partition).`,
       width,
     ),
     '',
@@ -170,7 +141,7 @@ async function sessionReport(plan: BackfillPlan, warehouse: Warehouse | undefine
     };
   });
   if (json) {
-    io.stdout.write(`${JSON.stringify({ source: plan.source, selection: s, gaps })}\n`);
+    io.stdout.write(`${JSON.stringify({ ...documentOf('sessions'), source: plan.source, selection: s, gaps })}\n`);
     return 0;
   }
   const say = {

@@ -1,4 +1,5 @@
 import { dayNumberOf } from '../core/calendar.js';
+import { documentOf } from './json-output.js';
 import { UsageError } from '../core/errors.js';
 import { formatBytes, formatCount, wrapText } from '../core/format.js';
 import { partitionPrefix, TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
@@ -63,6 +64,7 @@ export async function statusOfPartition(
             : undefined;
       if (json) {
         const line = {
+          ...documentOf('file'),
           name,
           size: object.size,
           generation: object.generation,

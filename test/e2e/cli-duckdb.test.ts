@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSampleBucket, type SampleTally } from '../../src/demo/sample-bucket.js';
 import { countRows, queryDuckDb } from '../helpers/duckdb-query.js';
 import { runCli } from '../helpers/run-cli.js';
+import { parseJsonOutput } from '../helpers/json-output.js';
 
 let dir: string;
 let bucket: string;
@@ -106,10 +107,8 @@ describe('analytics-backfill into DuckDB', () => {
       '--json',
     ]);
     expect(second.code).toBe(0);
-    const summary = JSON.parse(second.stdout) as {
-      files: { matched: number; alreadyIngested: number; staged: number; toSend: number };
-    };
-    expect(summary.files).toEqual({ matched: want.files, alreadyIngested: want.files, staged: 0, toSend: 0 });
+    const summary = parseJsonOutput<{ totals: Record<string, number> }>(second.stdout);
+    expect(summary.totals).toMatchObject({ files: want.files, landed: want.files, staged: 0, toSend: 0 });
     expect(await countRows(db, 'events.events_function')).toBe(want.events);
     expect(await countRows(db, 'logs.events_logs_function')).toBe(want.files * 2);
   });
@@ -129,9 +128,11 @@ describe('analytics-backfill into DuckDB', () => {
       '--json',
     ]);
     expect(result.code).toBe(0);
-    const summary = JSON.parse(result.stdout) as { dryRun: boolean; files: { toSend: number }; partitions: unknown[] };
+    const summary = parseJsonOutput<{ dryRun: boolean; totals: { toSend: number }; partitions: unknown[] }>(
+      result.stdout,
+    );
     expect(summary.dryRun).toBe(true);
-    expect(summary.files.toSend).toBe(48);
+    expect(summary.totals.toSend).toBe(48);
     expect(summary.partitions).toHaveLength(24);
     expect(existsSync(db)).toBe(false);
     expect(existsSync(records)).toBe(false);
@@ -154,7 +155,7 @@ describe('analytics-backfill into DuckDB', () => {
     expect(result.code).toBe(0);
     // --json says what landed too: events, rejected lines, and the files that lost the most.
     const want = expected(['testing', 'staging'], ['2026-03-01', '2026-03-02', '2026-03-03'], ['0-8', '16-24']);
-    const { run } = JSON.parse(result.stdout) as {
+    const { run } = parseJsonOutput(result.stdout) as {
       run: { rows: { events: number; rejectedLines: number; worst: unknown[] } };
     };
     expect(run.rows).toMatchObject({ events: want.events, rejectedLines: want.rejected });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSampleBucket } from '../../src/demo/sample-bucket.js';
 import { runCli } from '../helpers/run-cli.js';
+import { parseJsonOutput } from '../helpers/json-output.js';
 
 describe('--json through a pipe', () => {
   it('arrives whole when it is far larger than a pipe buffer (a year of partitions)', async () => {
@@ -44,8 +45,8 @@ describe('--json through a pipe', () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout.length).toBeGreaterThan(4 * 65536);
-    const report = JSON.parse(r.stdout) as { files: { matched: number }; partitions: unknown[] };
+    const report = parseJsonOutput<{ totals: { files: number }; partitions: unknown[] }>(r.stdout);
     expect(report.partitions).toHaveLength(2 * 365 * 3);
-    expect(report.files.matched).toBe(tally.files);
+    expect(report.totals.files).toBe(tally.files);
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { countRows, queryDuckDb } from '../helpers/duckdb-query.js';
 import { runMain } from '../helpers/run-main.js';
+import { parseJsonOutput } from '../helpers/json-output.js';
 
 // Issue 11, item 3: a local file replaced with its modification time restored (`cp -p`, `rsync -t`).
 
@@ -32,7 +33,10 @@ function setUp() {
   return { base, b, w, run };
 }
 
-const sent = (stdout: string) => (JSON.parse(stdout) as { files: { toSend: number; alreadyIngested: number } }).files;
+const sent = (stdout: string) => {
+  const t = parseJsonOutput<{ totals: { toSend: number; landed: number } }>(stdout).totals;
+  return { toSend: t.toSend, alreadyIngested: t.landed };
+};
 
 describe('a local file replaced with its modification time restored', () => {
   it('lands its new content once when its size differs (cp -p), and a later run adds nothing', async () => {

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { generationOf } from '../../src/local/folder-read.js';
 import { runMain } from '../helpers/run-main.js';
+import { parseJsonLines, parseJsonOutput } from '../helpers/json-output.js';
 
 const dir = (b: string, env: string, ds: string, time: string) =>
   join(b, 'data_type=json', `analytics_environment=${env}`, 'event_category=c', `event_ds=${ds}`, `event_time=${time}`);
@@ -72,7 +73,10 @@ describe('analytics-backfill status', () => {
     const args = ['status', '-b', b, '-w', `duckdb:${w}`, '-s', '2026-03-01', '-u', '2026-03-03', '--record-dir', runs];
     const json = await runMain([...args, '--json']);
     expect(json.code, json.stderr).toBe(0);
-    const status = JSON.parse(json.stdout) as { partitions: Record<string, unknown>[]; totals: Record<string, number> };
+    const status = parseJsonOutput(json.stdout) as {
+      partitions: Record<string, unknown>[];
+      totals: Record<string, number>;
+    };
     const cells = status.partitions.map(
       (p) =>
         `${p.environment} ${p.ds} ${p.time}: ${p.files} files, ${p.landed} landed, ${p.missing} missing, ${p.state}`,
@@ -113,10 +117,7 @@ describe('analytics-backfill status', () => {
     ]);
     // Reconciled against the ledger: file a lost an event after it landed.
     const lost = await runMain([...args, '--partition', 'live/c/2026-03-01/0-8', '--json']);
-    const files = lost.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const files = parseJsonLines(lost.stdout);
     expect(files.map((f) => [f.name, f.parsed, f.found, f.matches])).toEqual([
       ['a', { events: 3, debug: 0 }, { events: 2, debug: 0 }, false],
       ['b', { events: 1, debug: 0 }, { events: 1, debug: 0 }, true],
@@ -160,7 +161,10 @@ describe('analytics-backfill status', () => {
     const args = ['status', '-b', b, '-w', `duckdb:${w}`, '-s', '2026-03-01', '-u', '2026-03-01', '--record-dir', runs];
     const json = await runMain([...args, '--json']);
     expect(json.code, json.stderr).toBe(0);
-    const status = JSON.parse(json.stdout) as { partitions: Record<string, unknown>[]; totals: Record<string, number> };
+    const status = parseJsonOutput(json.stdout) as {
+      partitions: Record<string, unknown>[];
+      totals: Record<string, number>;
+    };
     expect(
       status.partitions.map((p) => `${p.time}: ${p.files} ${p.landed} ${p.failed} ${p.rejecting} ${p.state}`),
     ).toEqual(['0-8: 2 2 0 1 rejecting', '8-16: 2 1 1 0 failed', '16-24: 2 1 1 0 failed']);
@@ -171,10 +175,7 @@ describe('analytics-backfill status', () => {
     const drill = await runMain([...args, '--partition', 'live/c/2026-03-01/8-16']);
     expect(drill.stdout).toMatch(/^failed .* late\n +quota exceeded$/m);
     const pipe = await runMain([...args, '--partition', 'live/c/2026-03-01/16-24', '--json']);
-    const files = pipe.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const files = parseJsonLines(pipe.stdout);
     expect(files.map((f) => [f.name, f.state, f.error])).toEqual([
       ['ok', 'landed', undefined],
       ['pipe', 'unreadable', 'is not a regular file'],
@@ -218,7 +219,7 @@ describe('analytics-backfill status', () => {
       '2026-03-02',
       '--json',
     ]);
-    const landed = (JSON.parse(json.stdout) as { partitions: Record<string, unknown>[] }).partitions
+    const landed = (parseJsonOutput(json.stdout) as { partitions: Record<string, unknown>[] }).partitions
       .filter((p) => (p.landed as number) > 0)
       .map((p) => `${p.environment}/${p.category}/${p.ds}/${p.time} ${p.landed}/${p.files}`);
     expect(landed).toEqual([
@@ -235,7 +236,7 @@ describe('analytics-backfill status', () => {
     const w = join(base, 'none.duckdb');
     const r = await runMain(['status', '-b', b, '-w', `duckdb:${w}`, '-s', '2026-03-01', '-u', '2026-03-01', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).totals).toMatchObject({ files: 1, landed: 0, missing: 1 });
+    expect(parseJsonOutput<{ totals: unknown }>(r.stdout).totals).toMatchObject({ files: 1, landed: 0, missing: 1 });
     expect(existsSync(w)).toBe(false);
   });
 
@@ -272,7 +273,7 @@ describe('analytics-backfill status', () => {
 
     const json = await runMain(['status', '-b', b, '-w', `duckdb:${w}`, ...sel, '--sessions', '--json']);
     expect(json.code, json.stderr).toBe(0);
-    const gaps = (JSON.parse(json.stdout) as { gaps: Record<string, unknown>[] }).gaps.map(
+    const gaps = (parseJsonOutput(json.stdout) as { gaps: Record<string, unknown>[] }).gaps.map(
       (g) => `${g.ds} ${g.time}: ${g.gaps} gaps, ${g.missing} missing, ${g.sessions} sessions, ${g.bucket}`,
     );
     expect(gaps).toEqual([

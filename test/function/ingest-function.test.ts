@@ -26,6 +26,7 @@ import {
 import { runCli } from '../helpers/run-cli.js';
 import { buildFunction, serveFunction, type FunctionServer, type LogEntry } from './function-server.js';
 import { until } from '../helpers/until.js';
+import { parseJsonOutput } from '../helpers/json-output.js';
 
 const BUCKET = 'game-events';
 const OTHER_BUCKET = 'someone-elses-events';
@@ -226,7 +227,7 @@ describe.skipIf(!emulatorsAvailable('ingest function end to end', ['gcs', 'bigqu
       );
       const run = await backfill('gameplay');
       expect(run.code, run.stderr).toBe(0);
-      expect(JSON.parse(run.stdout).run.counts).toMatchObject({ published: 3 });
+      expect(parseJsonOutput<{ run: { counts: unknown } }>(run.stdout).run.counts).toMatchObject({ published: 3 });
 
       for (const name of [NDJSON, GZIP, DOCUMENT]) {
         const done = await waitOutcomes(name, 2);

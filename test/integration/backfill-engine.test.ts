@@ -37,6 +37,7 @@ import {
   startPubSub,
   type RunningEmulator,
 } from '../helpers/emulators.js';
+import { parseJsonOutput } from '../helpers/json-output.js';
 
 const BUCKET = 'game-events';
 const SELECTION: Selection = {
@@ -324,7 +325,7 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
       ];
       const r = await runMain([...args, '--json'], env, gcpCloudFactories(env));
       expect(r.code, r.stderr).toBe(0);
-      const status = JSON.parse(r.stdout) as {
+      const status = parseJsonOutput(r.stdout) as {
         partitions: {
           environment: string;
           category: string;

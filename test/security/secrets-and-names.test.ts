@@ -13,6 +13,7 @@ import { readConfig } from '../../src/function/function-config.js';
 import { queryDuckDb } from '../helpers/duckdb-query.js';
 import { runCli } from '../helpers/run-cli.js';
 import { FAKE_SECRETS, fakeCredentialsEnv } from '../faults/fake-secrets.js';
+import { parseJsonOutput } from '../helpers/json-output.js';
 
 const HOSTILE_NAMES = [
   'events`; DROP TABLE logs.x; --',
@@ -72,6 +73,7 @@ describe('credentials never leak', () => {
     const human = await runCli(args, env);
     const json = await runCli([...args, '--json', '--reprocess'], env);
     expect(human.code).toBe(isRoot ? 0 : 1);
+    parseJsonOutput(json.stdout); // the documented shape, failures and all
     expect(human.stdout + human.stderr).toMatch(isRoot ? /3 ingested/ : /EACCES/);
     const record = readdirSync(records)
       .map((n) => readFileSync(join(records, n), 'utf8'))
