@@ -282,7 +282,7 @@ try {
     const plan = JSON.parse(dry.stdout);
     const counts = JSON.parse(run.stdout).run?.counts ?? {};
     const sent = (counts.published ?? 0) + (counts.ingested ?? 0);
-    const planned = plan.files?.toSend;
+    const planned = plan.totals?.toSend;
     if (planned !== n) failures.push(`${kind} ${n}: the dry run planned ${planned} files`);
     if (!skip && (sent !== n || counts.failed !== 0))
       failures.push(`${kind} ${n}: the CLI sent ${sent}, failed ${counts.failed}`);
