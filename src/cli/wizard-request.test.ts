@@ -8,6 +8,8 @@ import { choicesOf } from '../ui/use-wizard-flow.js';
 import { commandLine, requestFromOptions, type BackfillRequest } from './backfill-request.js';
 import { parseArgs } from './parse-args.js';
 import { requestOfChoices, wizardInputOf } from './wizard-request.js';
+import { resumeRequest } from './resume-request.js';
+import { RunRecord } from '../engine/run-record.js';
 
 /** A folder mirroring a bucket: 2 environments × 3 days × 2 time buckets, one file each. */
 function folder(): string {
@@ -77,6 +79,33 @@ describe('the wizard and the flags build one request', () => {
     const wizard = wizardRequest(argv);
     expect(wizard).toEqual(flags);
     expect(commandLine(wizard)).toBe(commandLine(flags));
+  });
+
+  it.each(CASES)("%s, resumed: the run record of the wizard's run gives --resume the same request", (_, argv) => {
+    const records = mkdtempSync(join(tmpdir(), 'same-request-runs-'));
+    const wizard = wizardRequest(argv);
+    const record = RunRecord.create(records, {
+      type: 'start',
+      runId: 'r1',
+      createdAt: new Date().toISOString(),
+      source: wizard.bucket,
+      publisher: 'test',
+      selection: {
+        dataType: 'json',
+        environments: [],
+        categories: [],
+        start: '2026-03-01',
+        stop: '2026-03-01',
+        times: [],
+      },
+      reprocess: wizard.reprocess,
+      planned: 0,
+      request: wizard,
+    });
+    record.close();
+    const resumed = resumeRequest('r1', records).request;
+    expect(resumed).toEqual(requestFromOptions(parseArgs(argv, {})));
+    expect(commandLine(resumed)).toBe(commandLine(wizard));
   });
 
   it('--cells plans exactly its cells in both: 2 partitions, not the 12 of their span', async () => {
