@@ -23,7 +23,12 @@ export class LedgerLookups<T> {
     private readonly onResult: (item: T, landed: boolean, staged: boolean, rejecting: boolean) => void,
     private readonly ask: { rejecting?: boolean } = {},
     private readonly chunkSize = 2000,
-    private readonly maxInFlight = 4,
+    /**
+     * Lookups at once, whatever the number of listers flushing (16 by default, the listers' own
+     * concurrency): BigQuery queues interactive queries past its dynamic concurrency; with 4 a
+     * 10,000-file gs:// preview on the emulator took 4× longer.
+     */
+    private readonly maxInFlight = 16,
   ) {}
 
   /** Adds an item of partition `group` to look up; waits only when enough lookups are already running. */
