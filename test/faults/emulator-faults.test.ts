@@ -20,6 +20,7 @@ import { emulatorsAvailable, freePort } from '../helpers/emulators.js';
 import { FAKE_SECRETS, fakeCredentialsEnv } from './fake-secrets.js';
 import { restartableBigQuery, restartableGcs, type Restartable } from './restartable-emulator.js';
 import { until } from '../helpers/until.js';
+import { postStorageEvent } from '../function/storage-event.js';
 
 const BUCKET = 'fault-events';
 const dir = (category: string) =>
@@ -56,22 +57,8 @@ describe.skipIf(!emulatorsAvailable('faults against the emulators', ['gcs', 'big
     /** One delivery of the object's finalize event, as Eventarc sends it; resolves with the HTTP status. */
     const deliver = async (name: string, id: string): Promise<number> => {
       const [md] = await storage.bucket(BUCKET).file(name).getMetadata();
-      const res = await fetch(`http://127.0.0.1:${fn.port}/`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'ce-specversion': '1.0',
-          'ce-type': 'google.cloud.storage.object.v1.finalized',
-          'ce-source': `//storage.googleapis.com/projects/_/buckets/${BUCKET}`,
-          'ce-subject': `objects/${name}`,
-          'ce-id': id,
-          'ce-time': '2026-03-02T09:00:00Z',
-        },
-        body: JSON.stringify({ bucket: BUCKET, name, generation: String(md.generation), size: String(md.size) }),
-        signal: AbortSignal.timeout(400_000),
-      });
-      await res.text();
-      return res.status;
+      const [generation, size] = [String(md.generation), String(md.size)];
+      return postStorageEvent(fn.port, { bucket: BUCKET, name, generation, size, id }, 400_000);
     };
     const count = async (sql: string) => {
       try {

@@ -12,6 +12,7 @@ import { emulatorBigQuery, emulatorStorage } from '../../src/gcp/gcp-clients.js'
 import { buildFunction, serveFunction, type FunctionServer } from '../function/function-server.js';
 import { emulatorsAvailable, freePort, startGcs, type RunningEmulator } from '../helpers/emulators.js';
 import { restartableBigQuery, type Restartable } from './restartable-emulator.js';
+import { postStorageEvent } from '../function/storage-event.js';
 
 const BUCKET = 'path-events';
 const dir = (category: string) =>
@@ -40,27 +41,14 @@ describe.skipIf(!emulatorsAvailable('the function path on the emulators', ['gcs'
     /** One storage finalized CloudEvent; `generation` and `size` as given (default: the object's). */
     const deliver = async (name: string, id: string, over: { generation?: string; size?: string } = {}) => {
       const [md] = await storage.bucket(BUCKET).file(name).getMetadata();
-      const res = await fetch(`http://127.0.0.1:${ingest.port}/`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'ce-specversion': '1.0',
-          'ce-type': 'google.cloud.storage.object.v1.finalized',
-          'ce-source': `//storage.googleapis.com/projects/_/buckets/${BUCKET}`,
-          'ce-subject': `objects/${name}`,
-          'ce-id': id,
-          'ce-time': '2026-03-03T01:00:00Z',
-        },
-        body: JSON.stringify({
-          bucket: BUCKET,
-          name,
-          generation: over.generation ?? String(md.generation),
-          size: over.size ?? String(md.size),
-        }),
-        signal: AbortSignal.timeout(300_000),
+      const generation = over.generation ?? String(md.generation);
+      return postStorageEvent(ingest.port, {
+        bucket: BUCKET,
+        name,
+        generation,
+        size: over.size ?? String(md.size),
+        id,
       });
-      await res.text();
-      return res.status;
     };
     const callPromote = async () => {
       const res = await fetch(`http://127.0.0.1:${promote.port}/`, {

@@ -27,6 +27,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { buildFunction, serveFunction, type FunctionServer, type LogEntry } from './function-server.js';
 import { until } from '../helpers/until.js';
 import { parseJsonOutput } from '../helpers/json-output.js';
+import { postStorageEvent } from './storage-event.js';
 
 const BUCKET = 'game-events';
 const OTHER_BUCKET = 'someone-elses-events';
@@ -175,26 +176,14 @@ describe.skipIf(!emulatorsAvailable('ingest function end to end', ['gcs', 'bigqu
     it('ingests a direct storage finalized CloudEvent, creating datasets and tables on first use', async () => {
       await put(BUCKET, DIRECT, '{"eventClass":"session","eventId":"d1"}\n');
       const [md] = await storage.bucket(BUCKET).file(DIRECT).getMetadata();
-      // Binary content mode, as Eventarc delivers a Cloud Storage trigger.
-      const res = await fetch(`http://127.0.0.1:${fn.port}/`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'ce-specversion': '1.0',
-          'ce-type': 'google.cloud.storage.object.v1.finalized',
-          'ce-source': `//storage.googleapis.com/projects/_/buckets/${BUCKET}`,
-          'ce-subject': `objects/${DIRECT}`,
-          'ce-id': 'direct-1',
-          'ce-time': '2026-03-01T00:00:00Z',
-        },
-        body: JSON.stringify({
-          bucket: BUCKET,
-          name: DIRECT,
-          generation: String(md.generation),
-          size: String(md.size),
-        }),
+      const status = await postStorageEvent(fn.port, {
+        bucket: BUCKET,
+        name: DIRECT,
+        generation: String(md.generation),
+        size: String(md.size),
+        id: 'direct-1',
       });
-      expect(res.status).toBeLessThan(300);
+      expect(status).toBeLessThan(300);
       expect(await ledgerRows(DIRECT)).toBe(1);
       expect(
         await query(`SELECT event_id, job_name FROM events.events_function WHERE batch_id = '${md5(DIRECT)}'`),
