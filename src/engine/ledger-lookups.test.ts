@@ -35,24 +35,6 @@ const files = (n: number, from = 0): FileKey[] =>
   }));
 
 describe('LedgerLookups', () => {
-  it('runs at most maxInFlight lookups however many partitions end at once (16 listers flushing)', async () => {
-    const l = ledger([]);
-    const lookups = new LedgerLookups<FileKey>(
-      l.warehouse,
-      (f) => f,
-      () => undefined,
-      {},
-      2000,
-      4,
-    );
-    const groups = Array.from({ length: 20 }, (_, g) => g);
-    for (const g of groups) for (const f of files(5, g * 5)) await lookups.add(f, g);
-    await Promise.all(groups.map((g) => lookups.end(g)));
-    await lookups.done();
-    expect(l.calls).toHaveLength(20);
-    expect(l.mostRunning()).toBeLessThanOrEqual(4);
-  });
-
   it('asks about every file once, in chunks, a few at a time, and finds exactly the landed ones', async () => {
     const all = files(1050);
     const landed = [all[3]!, all[499]!, all[1049]!];

@@ -23,12 +23,7 @@ export class LedgerLookups<T> {
     private readonly onResult: (item: T, landed: boolean, staged: boolean, rejecting: boolean) => void,
     private readonly ask: { rejecting?: boolean } = {},
     private readonly chunkSize = 2000,
-    /**
-     * Lookups at once, whatever the number of listers flushing (16 by default, the listers' own
-     * concurrency): BigQuery queues interactive queries past its dynamic concurrency; with 4 a
-     * 10,000-file gs:// preview on the emulator took 4× longer.
-     */
-    private readonly maxInFlight = 16,
+    private readonly maxInFlight = 4,
   ) {}
 
   /** Adds an item of partition `group` to look up; waits only when enough lookups are already running. */
@@ -56,12 +51,6 @@ export class LedgerLookups<T> {
     const items = this.chunks.get(group);
     this.chunks.delete(group);
     if (!items || items.length === 0 || !this.warehouse) return;
-    // At most `maxInFlight` lookups run: wait for a slot before starting this one (the check and
-    // the start are in one turn, so callers flushing at once cannot all pass it together).
-    while (this.inFlight.size >= this.maxInFlight) {
-      await Promise.race(this.inFlight);
-      this.throwIfFailed();
-    }
     const keys = items.map(this.keyOf);
     const warehouse = this.warehouse;
     const answer = async () => {
@@ -85,6 +74,7 @@ export class LedgerLookups<T> {
     );
     const tracked = lookup.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
+    if (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
     this.throwIfFailed();
   }
 
