@@ -1,57 +1,51 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=1 node --max-semi-space-size=4 --max-old-space-size=512
+#!/usr/bin/env node
 // The launcher: builds the process's streams and Ctrl-C handling, runs the CLI, exits with its code.
-// The flags: Node sizes the young generation from the machine's memory (up to ~100 MiB on large
-// hosts); the parser's garbage is short-lived, so a small one bounds peak RSS (4 MiB halves: the
-// 240 MiB file of 2 KB attributes peaked at 250-253 MiB instead of ~265 with 8, at about the same speed).
-// And V8 lets the old generation grow to 4x what survived its last collection when the heap may
-// grow to gigabytes, but to less than 2x under a cap below 1 GiB: a cap of 512 MiB (far above what
-// a run keeps alive, ~20-60 MiB) took 100,000 files from ~410 to ~360 MiB peak at the same speed.
-// MALLOC_ARENA_MAX=1: DuckDB allocates on its worker thread and on libuv's threads, and glibc gave
-// each thread an arena of its own that kept freed memory: one arena took 100,000 one-event files
-// from 247 to 234 MiB, `status` over them from 252 to 241, the 240 MiB file of 2 KB attributes from
-// 240 to 227 and the 256 MiB file from 225-262 to 216-250, at the same speed.
+//
+// It runs on Node 20 and later (events are parsed exactly on each: src/core/json-exact.ts). Where
+// Node can replace its own process (`process.execve`: Node 22.15 and later, not on Windows) it starts
+// again, same process id, with these settings, which a shebang cannot pass without `env -S`
+// (missing from BusyBox, as in Alpine images); elsewhere it runs without them, using more memory:
+// --max-semi-space-size=4: Node sizes the young generation from the machine's memory (up to ~100 MiB
+// on large hosts); the parser's garbage is short-lived, so a small one bounds peak RSS (4 MiB
+// halves: the 240 MiB file of 2 KB attributes peaked at 250-253 MiB instead of ~265 with 8, at about
+// the same speed). --max-old-space-size=512: V8 lets the old generation grow to 4x what survived its
+// last collection when the heap may grow to gigabytes, but to less than 2x under a cap below 1 GiB:
+// a cap of 512 MiB (far above what a run keeps alive, ~20-60 MiB) took 100,000 files from ~410 to
+// ~360 MiB peak at the same speed. MALLOC_ARENA_MAX=1: DuckDB allocates on its worker thread and on
+// libuv's threads, and glibc gave each thread an arena of its own that kept freed memory: one arena
+// took 100,000 one-event files from 247 to 234 MiB, `status` over them from 252 to 241.
 import module from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-// Node 22 is the least that parses events exactly (JSON.rawJSON); on an older Node every event would
-// become a debug row. Started by one (`npm link`, or the path to this file, on a machine's Node 20),
-// it runs itself again on the Node 24 the project installs (the `node` devDependency), or refuses.
-if (Number(process.versions.node.split('.')[0]) < 22) {
-  const { existsSync } = await import('node:fs');
-  const { spawn } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
-  const own = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
-  if (!existsSync(own)) {
-    process.stderr.write(
-      `analytics-backfill: needs Node.js 22 or later (this is ${process.version}). Run it with npx, or install a newer Node.\n`,
-    );
-    process.exit(1);
-  }
-  const child = spawn(
-    own,
-    ['--max-semi-space-size=4', '--max-old-space-size=512', fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+const TUNING = ['--max-semi-space-size=4', '--max-old-space-size=512'];
+const args = process.argv.slice(2);
+
+if (Number(process.versions.node.split('.')[0]) < 20) {
+  process.stderr.write(`analytics-backfill: needs Node.js 20 or later (this is ${process.version}).\n`);
+  process.exit(1);
+}
+
+const { launchHints } = await import('../dist/cli/launch-hints.js');
+const hints = launchHints(args);
+
+if (
+  typeof process.execve === 'function' &&
+  !hints.printsOnly &&
+  !TUNING.every((flag) => process.execArgv.includes(flag))
+) {
+  process.execve(
+    process.execPath,
+    [process.execPath, ...process.execArgv, ...TUNING, fileURLToPath(import.meta.url), ...args],
     {
-      // The IPC channel tells the child when this process is gone (killed with -9): it stops too.
-      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, MALLOC_ARENA_MAX: '1' },
+      ...process.env,
+      MALLOC_ARENA_MAX: '1',
     },
   );
-  // Ctrl-C reaches the child from the terminal; this process only waits for it and passes on its code.
-  process.on('SIGINT', () => {});
-  process.on('SIGTERM', () => child.kill('SIGTERM'));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
-  await new Promise(() => {});
 }
 
-// Started by the launcher above: when it dies without passing a signal on (kill -9), stop as it did.
-if (process.channel) {
-  process.channel.unref();
-  process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
-}
-
-// Later starts skip compiling the same JavaScript (first screen < 400 ms); a dry run writes nothing,
-// not even this cache.
-const dryRun = process.argv.slice(2).some((a) => a === '--dry-run' || /^-[A-Za-z]*n[A-Za-z]*$/.test(a));
-if (!dryRun) module.enableCompileCache?.();
+// Later starts skip compiling the same JavaScript (first screen < 400 ms, Node 22 and later); a dry
+// run writes nothing, not even this cache.
+if (!hints.dryRun) module.enableCompileCache?.();
 // Google's auth library warns (MetadataLookupWarning) while it looks for credentials off Google
 // Cloud; the CLI says itself what could not be reached. Other warnings stay, one line each.
 process.removeAllListeners('warning');
@@ -68,18 +62,18 @@ const dieOfSigint = () => {
   process.removeAllListeners('SIGINT');
   process.kill(process.pid, 'SIGINT');
 };
-process.on('SIGINT', () => {
+function interrupt() {
   if (controller.signal.aborted) dieOfSigint(); // a second Ctrl-C quits at once
   controller.abort();
-});
+}
+process.on('SIGINT', interrupt);
 // In a terminal the wizard is likely: start loading Ink now, so its WebAssembly layout engine
 // compiles in the background while the CLI parses its flags. main() decides; this only warms up.
-const quiet = ['--yes', '-y', '--json', '--help', '-h', '--version', '-V', '--resume'];
-if (process.stdin.isTTY && process.stdout.isTTY && !process.argv.some((a) => quiet.includes(a))) {
+if (process.stdin.isTTY && process.stdout.isTTY && hints.mayOpenWizard) {
   import('../dist/ui/load-wizard.js').then((m) => m.loadWizard()).catch(() => {});
 }
 const { main } = await import('../dist/cli/main.js');
-const code = await main(process.argv.slice(2), {
+const code = await main(args, {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,

@@ -3,7 +3,7 @@
  * camelCase key then its snake_case key, own keys only; unlisted keys are ignored.
  */
 import { INT64_MAX, INT64_MIN, decimalToInteger, parseDecimal } from './decimal.js';
-import { isLossy, isRawJson, mayHoldLossyNumber } from './json-exact.js';
+import { isLossy, isRawJson, mayHoldLossyNumber, stringifyExact } from './json-exact.js';
 import type { EventRow, Micros } from './rows.js';
 import { toTimestamp } from './timestamps.js';
 
@@ -48,7 +48,7 @@ export function toStringColumn(v: unknown): string | null {
     case 'object': {
       if (v === null) return null;
       if (isRawJson(v)) return v.rawJSON;
-      const text = JSON.stringify(v);
+      const text = stringifyExact(v);
       if (mayHoldLossyNumber(text)) lossy = true;
       return text;
     }

@@ -7,7 +7,7 @@ import type { CandidateSink } from './candidate-sink.js';
 import { type DecodeProblem, decodeText } from './decode-bytes.js';
 import { EVENT_INDEX_KEYS, NEEDS_EXACT, type RowDefaults, toEventRow } from './event-columns.js';
 import { type FileContext, batchIdOf, logRow } from './file-context.js';
-import { isLossy, keyHasInexactNumber, mayHoldLossyNumber, parseExact } from './json-exact.js';
+import { isLossy, keyHasInexactNumber, mayHoldLossyNumber, parseExact, stringifyExact } from './json-exact.js';
 import { DEFAULT_MAX_EVENT_BYTES, certainlyFits, oversizeText, rowBytes } from './row-size.js';
 import type { EventRow, LogRow } from './rows.js';
 import { CandidateSplitter } from './split-candidates.js';
@@ -176,7 +176,7 @@ function candidateText(value: unknown, source: string, index: number): string {
   try {
     const text = JSON.stringify(value);
     if ((typeof value === 'number' && isLossy(value)) || mayHoldLossyNumber(text)) {
-      return JSON.stringify(exactCandidate(source, index));
+      return stringifyExact(exactCandidate(source, index));
     }
     return text;
   } catch {

@@ -1,10 +1,11 @@
+import { parseKeeping, RawNumber, stringifyKeeping } from './json-exact-portable.js';
 import { isJsonSpace } from './text-limits.js';
 
 /**
  * Exact JSON numbers. `JSON.parse` turns every number into a double, which loses digits of
  * integers beyond 2^53 (int64 ids, nanosecond timestamps). When a value needs them, the candidate is
  * parsed again keeping those numbers' source text (`JSON.rawJSON`), which `JSON.stringify` writes
- * back verbatim.
+ * back verbatim. Where Node has neither (Node 20), json-exact-portable.ts does the same.
  */
 
 /** A number kept as its source text: what `JSON.rawJSON` returns. */
@@ -17,7 +18,10 @@ interface JsonWithRaw {
   isRawJSON(value: unknown): value is RawJson;
 }
 
-const JSONX = JSON as unknown as JSON & JsonWithRaw;
+const JSONX = JSON as unknown as JSON & Partial<JsonWithRaw>;
+
+/** Whether this Node keeps number source text natively (Node 22 and later). */
+export const NATIVE_RAW_JSON = typeof JSONX.rawJSON === 'function' && typeof JSONX.isRawJSON === 'function';
 
 /** True for a number whose double is not exactly what its source text said (or might not be). */
 export function isLossy(n: number): boolean {
@@ -25,25 +29,34 @@ export function isLossy(n: number): boolean {
 }
 
 export function isRawJson(value: unknown): value is RawJson {
-  return typeof value === 'object' && value !== null && JSONX.isRawJSON(value);
+  return value instanceof RawNumber || (typeof value === 'object' && value !== null && !!JSONX.isRawJSON?.(value));
 }
 
+// Lossy, or an integer read from a fraction or an exponent (`1.0000000000000001`, `1e-400`): the
+// double may have rounded what was written, so the text is kept for an exact check.
+const mustKeep = (value: number, source: string): boolean =>
+  isLossy(value) || (Number.isInteger(value) && /[.eE]/.test(source));
+
 function keepLossyNumbers(_key: string, value: unknown, context?: { source?: string }): unknown {
-  // Lossy, or an integer read from a fraction or an exponent (`1.0000000000000001`, `1e-400`):
-  // the double may have rounded what was written, so the text is kept for an exact check.
-  if (
-    typeof value === 'number' &&
-    context?.source !== undefined &&
-    (isLossy(value) || (Number.isInteger(value) && /[.eE]/.test(context.source)))
-  ) {
-    return JSONX.rawJSON(context.source);
+  if (typeof value === 'number' && context?.source !== undefined && mustKeep(value, context.source)) {
+    return JSONX.rawJSON!(context.source);
   }
   return value;
 }
 
 /** Parses JSON text (known to be valid) keeping lossy numbers as RawJson. */
 export function parseExact(text: string): unknown {
-  return JSON.parse(text, keepLossyNumbers as (this: unknown, key: string, value: unknown) => unknown);
+  return NATIVE_RAW_JSON
+    ? JSON.parse(text, keepLossyNumbers as (this: unknown, key: string, value: unknown) => unknown)
+    : parseKeeping(text, mustKeep);
+}
+
+/** `JSON.stringify`, writing each RawJson of `parseExact` as its source text. */
+export function stringifyExact(value: unknown): string {
+  if (NATIVE_RAW_JSON) return JSON.stringify(value);
+  let kept = false;
+  const text = JSON.stringify(value, (_key, v: unknown) => (v instanceof RawNumber ? ((kept = true), null) : v));
+  return kept ? stringifyKeeping(value) : text;
 }
 
 /**

@@ -8,7 +8,7 @@
 import * as functions from '@google-cloud/functions-framework';
 import { UserError } from '../core/errors.js';
 import { createGcsSource } from '../gcp/gcs-source.js';
-import { createBigQueryWarehouse } from '../gcp/bigquery-warehouse.js';
+import { createBigQueryWarehouse, EMULATOR_MAX_CONCURRENT_QUERIES } from '../gcp/bigquery-warehouse.js';
 import { bigQueryWriterClient } from '../gcp/writer-client.js';
 import { createWriteApiAppender } from '../gcp/write-api-appender.js';
 import { createClients } from './clients.js';
@@ -46,6 +46,7 @@ const warehouse = createBigQueryWarehouse({
   bigquery: clients.bigquery,
   tables: config.tables,
   ...(config.location ? { location: config.location } : {}),
+  ...(process.env.BIGQUERY_EMULATOR_ENDPOINT ? { maxConcurrentQueries: EMULATOR_MAX_CONCURRENT_QUERIES } : {}),
   staging: {
     appender: (project) => createWriteApiAppender({ client: writerClient, project, names: config.tables }),
     promote: 'each-window',

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery } from '@google-cloud/bigquery';
+import pLimit from 'p-limit';
 import { BugError, UserError } from '../core/errors.js';
 import { validateTableNames, type TableNames } from '../core/table-schemas.js';
 import type { FileKey, FileWriter, Warehouse } from '../ports/warehouse.js';
@@ -21,11 +22,28 @@ export interface BigQueryWarehouseOptions {
   location?: string;
   /** Files per ledger query. Default 2,000. */
   ledgerChunk?: number;
+  /**
+   * Ledger and status queries running at once, across every caller of this warehouse (the plan's
+   * listers, `status`, the function's ledger check). Default 4 (BigQuery queues what its dynamic
+   * concurrency cannot run: docs/costs.md); 1 against the emulator, which serves one HTTP request
+   * at a time and fails one whose body it has not read within 15 s (docs/emulators.md).
+   */
+  maxConcurrentQueries?: number;
   /** Prefix of the deterministic job ids. Default `abf`. */
   jobPrefix?: string;
   /** How files are staged through the Storage Write API and promoted (docs/exactly-once.md). */
   staging: StagingOptions;
 }
+
+/** Queries in flight at once per warehouse when not told otherwise. */
+export const DEFAULT_MAX_CONCURRENT_QUERIES = 4;
+
+/**
+ * Queries at once against bigquery-emulator: it serves one HTTP request at a time (a mutex around
+ * every handler) and fails a request whose body it has not read within 15 s of its arrival
+ * (`read tcp …: i/o timeout`), so a second query in flight only waits inside it, on a deadline.
+ */
+export const EMULATOR_MAX_CONCURRENT_QUERIES = 1;
 
 export interface StagingOptions {
   /** The appender, or how to make one for the project once it is known (from the client or ADC). */
@@ -100,16 +118,21 @@ export function createBigQueryWarehouse(
     await ensureStaging(bq, project(), names, opts.location);
   }
 
+  // One bound on the queries in flight, whoever asks (issue 23: a bound per caller let 16 listers
+  // run 16-20 queries at once).
+  const querySlot = pLimit(opts.maxConcurrentQueries ?? DEFAULT_MAX_CONCURRENT_QUERIES);
   // Runs a query and returns its rows, retrying while a just-created table is not visible yet.
   async function query(sql: string, params: Record<string, unknown>): Promise<Record<string, unknown>[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const [rows] = await bq.query({
-          query: sql,
-          params,
-          useLegacySql: false,
-          ...(opts.location ? { location: opts.location } : {}),
-        });
+        const [rows] = await querySlot(() =>
+          bq.query({
+            query: sql,
+            params,
+            useLegacySql: false,
+            ...(opts.location ? { location: opts.location } : {}),
+          }),
+        );
         return rows as Record<string, unknown>[];
       } catch (err) {
         if (errorCode(err) === 404 && attempt < 5) {

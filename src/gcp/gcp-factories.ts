@@ -32,7 +32,7 @@ export function gcpCloudFactories(
       return createGcsSource({ storage, bucket });
     },
     async bigQueryWarehouse(project) {
-      const [{ createBigQueryWarehouse }, clients] = await Promise.all([
+      const [{ createBigQueryWarehouse, EMULATOR_MAX_CONCURRENT_QUERIES }, clients] = await Promise.all([
         import('./bigquery-warehouse.js'),
         import('./gcp-clients.js'),
       ]);
@@ -50,6 +50,7 @@ export function gcpCloudFactories(
       return createBigQueryWarehouse({
         bigquery,
         tables,
+        ...(env.BIGQUERY_EMULATOR_ENDPOINT ? { maxConcurrentQueries: EMULATOR_MAX_CONCURRENT_QUERIES } : {}),
         staging: {
           appender: (p) => createWriteApiAppender({ client: writerClient, project: p, names: tables }),
           promote: 'when-closed',

@@ -1,105 +1,109 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { queryDuckDb } from '../helpers/duckdb-query.js';
 import { BIN } from '../helpers/run-cli.js';
 
-// On a Node without JSON.rawJSON every event would become a debug row: the CLI never parses on one.
-const OLD_NODE = ['/usr/bin/node', '/usr/local/bin/node'].find(
-  (p) =>
-    existsSync(p) &&
-    spawnSync(p, ['--version'])
-      .stdout.toString()
-      .match(/^v(1\d|2[01])\./),
+// Issue 25: the CLI runs on the Node most machines have (20), parsing exactly there too, and on a
+// Node that can replace its process it tunes its heap without `env -S` in the shebang.
+const NODE_20 = ['/usr/bin/node', '/usr/local/bin/node'].find(
+  (p) => existsSync(p) && /^v20\./.test(spawnSync(p, ['--version']).stdout.toString()),
 );
 
-describe('an older Node', () => {
-  it.skipIf(OLD_NODE === undefined)(
-    'runs the CLI on the project’s own Node 24 (npm link, any folder), exit code passed on',
-    () => {
-      const r = spawnSync(OLD_NODE!, [BIN, '--version'], { encoding: 'utf8', cwd: tmpdir() });
-      expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
-      const bad = spawnSync(OLD_NODE!, [BIN, '--bogus'], { encoding: 'utf8', cwd: tmpdir() });
+/** A bucket folder of one file whose numbers a double cannot hold. */
+function exactFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'node20-'));
+  const folder = join(
+    dir,
+    'bucket/data_type=json/analytics_environment=live/event_category=c/event_ds=2026-03-01/event_time=0-8/s1',
+  );
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(
+    join(folder, 'f1'),
+    [
+      '{"eventClass":"a","eventId":"e1","eventIndex":9007199254740993,"sessionId":"s1","eventTimestamp":"2026-03-01T01:00:00Z","eventAttributes":{"big":123456789012345678901234567890}}',
+      '{"eventClass":"a","eventId":"e2","eventIndex":1.0000000000000001,"sessionId":"s1","eventTimestamp":"2026-03-01T01:00:01Z"}',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+describe('the Node a machine has', () => {
+  it.skipIf(NODE_20 === undefined)(
+    'runs the CLI on Node 20: version, usage errors, an exact DuckDB backfill',
+    async () => {
+      const v = spawnSync(NODE_20!, [BIN, '--version'], { encoding: 'utf8', cwd: tmpdir() });
+      expect([v.status, v.stderr]).toEqual([0, '']);
+      expect(v.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+      const bad = spawnSync(NODE_20!, [BIN, '--bogus'], { encoding: 'utf8', cwd: tmpdir() });
       expect(bad.status).toBe(2);
       expect(bad.stderr).toMatch(/^analytics-backfill: unknown flag --bogus/);
-    },
-  );
-
-  it.skipIf(OLD_NODE === undefined)(
-    'the Node 24 run ends when its launcher is killed (kill -9): nothing goes on publishing unseen',
-    async () => {
-      // A run that waits a long while: a bucket whose endpoint answers nothing.
-      const launcher = spawn(
-        OLD_NODE!,
-        [
-          BIN,
-          '--gcs-bucket',
-          'gs://my-events',
-          '--topic',
-          't',
-          '--gcp',
-          'my-project',
-          '-e',
-          'all',
-          '-c',
-          'all',
-          '-s',
-          '2026-03-01',
-          '-u',
-          '2026-03-01',
+      const dir = exactFolder();
+      const run = spawnSync(
+        NODE_20!,
+        [BIN, '-b', join(dir, 'bucket'), '-e', 'all', '-c', 'all', '-s', '2026-03-01', '-u', '2026-03-01'].concat([
+          '-w',
+          `duckdb:${join(dir, 'w.duckdb')}`,
           '--yes',
-        ],
-        {
-          env: { ...process.env, STORAGE_EMULATOR_ENDPOINT: 'http://127.0.0.1:1', PUBSUB_EMULATOR_HOST: '127.0.0.1:1' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-          cwd: tmpdir(),
-        },
+        ]),
+        { encoding: 'utf8', cwd: dir, env: { ...process.env, XDG_STATE_HOME: dir } },
       );
-      const childOf = () =>
-        spawnSync('ps', ['-o', 'pid=', '--ppid', String(launcher.pid)], { encoding: 'utf8' })
-          .stdout.trim()
-          .split('\n')
-          .filter((l) => l.trim() !== '')
-          .map(Number);
-      // Running on Node 24 once it says it is still trying to reach the bucket.
-      let err = '';
-      await new Promise<void>((resolve, reject) => {
-        launcher.stderr.on('data', (d: Buffer) => {
-          err += d.toString();
-          if (/Still trying to reach/.test(err)) resolve();
-        });
-        launcher.once('exit', () => reject(new Error(`the run ended before it was killed:\n${err}`)));
-      });
-      const child = childOf()[0];
-      expect(child, err).toBeDefined();
-      launcher.kill('SIGKILL');
-      let alive = true;
-      for (let i = 0; i < 50 && alive; i++) {
-        try {
-          process.kill(child!, 0);
-          await new Promise((r) => setTimeout(r, 100));
-        } catch {
-          alive = false;
-        }
-      }
-      if (alive) process.kill(child!, 'SIGKILL');
-      expect(alive, 'the Node 24 child outlived its launcher').toBe(false);
+      expect(run.status, run.stderr).toBe(0);
+      const rows = await queryDuckDb(
+        join(dir, 'w.duckdb'),
+        'SELECT event_id, CAST(event_index AS VARCHAR), event_attributes FROM events.events_function ORDER BY 1',
+      );
+      expect(rows).toEqual([
+        ['e1', '9007199254740993', '{"big":123456789012345678901234567890}'],
+        ['e2', null, null],
+      ]);
     },
-    30_000,
   );
 
-  it.skipIf(OLD_NODE === undefined)('is refused in one line when no newer Node is installed beside it', () => {
-    const bin = join(mkdtempSync(join(tmpdir(), 'old-node-')), 'bin');
-    mkdirSync(bin);
-    copyFileSync(BIN, join(bin, 'analytics-backfill.js'));
-    const r = spawnSync(OLD_NODE!, [join(bin, 'analytics-backfill.js'), '--version'], { encoding: 'utf8' });
-    expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toMatch(
-      /^analytics-backfill: needs Node\.js 22 or later \(this is v\d+\.\d+\.\d+\)\. Run it with npx, or install a newer Node\.$/,
+  it('tunes its heap with a plain `env node` shebang: same process, flags and one malloc arena', async () => {
+    expect(readFileSync(BIN, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    // A run that waits a long while: a bucket whose endpoint answers nothing.
+    const cli = spawn(
+      BIN,
+      [
+        '-b',
+        'gs://my-events',
+        '-t',
+        't',
+        '-p',
+        'my-project',
+        '-e',
+        'all',
+        '-c',
+        'all',
+        '-s',
+        '2026-03-01',
+        '-u',
+        '2026-03-01',
+        '--yes',
+      ],
+      {
+        env: { ...process.env, STORAGE_EMULATOR_ENDPOINT: 'http://127.0.0.1:1', PUBSUB_EMULATOR_HOST: '127.0.0.1:1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: tmpdir(),
+      },
     );
-    expect(r.stdout).toBe('');
-  });
+    let err = '';
+    await new Promise<void>((resolve, reject) => {
+      cli.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (/Still trying to reach/.test(err)) resolve();
+      });
+      cli.once('exit', () => reject(new Error(`the run ended early:\n${err}`)));
+    });
+    const cmdline = readFileSync(`/proc/${cli.pid}/cmdline`, 'utf8').split('\0');
+    const environ = readFileSync(`/proc/${cli.pid}/environ`, 'utf8').split('\0');
+    const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(cli.pid)], { encoding: 'utf8' }).stdout.trim();
+    cli.kill('SIGKILL');
+    expect(cmdline).toEqual(expect.arrayContaining(['--max-semi-space-size=4', '--max-old-space-size=512', BIN]));
+    expect(environ).toContain('MALLOC_ARENA_MAX=1');
+    expect(children, 'no second process to outlive a kill -9').toBe('');
+  }, 30_000);
 });

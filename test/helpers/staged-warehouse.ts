@@ -14,13 +14,19 @@ export function stagedWarehouse(
   bigquery: BigQuery,
   emulator: { grpc: string; project: string },
   tables: TableNames,
-  options: { promote?: StagingOptions['promote']; ledgerChunk?: number; limits?: StagingOptions['limits'] } = {},
+  options: {
+    promote?: StagingOptions['promote'];
+    ledgerChunk?: number;
+    limits?: StagingOptions['limits'];
+    maxConcurrentQueries?: number;
+  } = {},
 ) {
   const client = emulatorWriterClient(emulator.grpc, emulator.project);
   return createBigQueryWarehouse({
     bigquery,
     tables,
     ...(options.ledgerChunk !== undefined ? { ledgerChunk: options.ledgerChunk } : {}),
+    ...(options.maxConcurrentQueries !== undefined ? { maxConcurrentQueries: options.maxConcurrentQueries } : {}),
     staging: {
       appender: (project) => createWriteApiAppender({ client, project, names: tables }),
       promote: options.promote ?? 'when-closed',
