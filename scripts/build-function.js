@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Builds the deployable ingest function: build/function/ holds the compiled modules the entry
 // point reaches (and nothing else), a package.json listing only the runtime packages those
-// modules import, pinned to the versions this repository was tested with, and a .gcloudignore.
-// `gcloud functions deploy … --source=build/function` uploads it; Cloud Build installs the deps.
+// modules import, pinned to the versions this repository was tested with, a package-lock.json
+// cut from this repository's (every package the function needs, at the path, version and
+// integrity the tests ran with), and a .gcloudignore. `gcloud functions deploy …
+// --source=build/function` uploads it; Cloud Build finds the lockfile and runs `npm ci`.
 //
 //   node scripts/build-function.js [--out DIR] [--no-tsc]
 //
@@ -32,6 +34,7 @@ if (!existsSync(entry)) {
   process.exit(1);
 }
 
+const FRAMEWORK = '@google-cloud/functions-framework';
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** Static and dynamic import specifiers of one compiled module. */
 function specifiers(source) {
@@ -71,7 +74,8 @@ const require = createRequire(join(root, 'package.json'));
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const dependencies = {};
 for (const name of [...packages].sort()) {
-  if (!rootPkg.dependencies?.[name])
+  // The framework serves only the function: the CLI package does not carry it (a devDependency).
+  if (!rootPkg.dependencies?.[name] && !(name === FRAMEWORK && rootPkg.devDependencies?.[name]))
     throw new Error(`the function imports ${name}, which is not a runtime dependency in package.json`);
   let version;
   try {
@@ -81,8 +85,7 @@ for (const name of [...packages].sort()) {
   }
   dependencies[name] = version;
 }
-if (!dependencies['@google-cloud/functions-framework'])
-  throw new Error('the entry point must import @google-cloud/functions-framework');
+if (!dependencies[FRAMEWORK]) throw new Error('the entry point must import @google-cloud/functions-framework');
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -104,5 +107,53 @@ const pkg = {
   dependencies,
 };
 writeFileSync(join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+writeFileSync(join(out, 'package-lock.json'), `${JSON.stringify(lockfileFor(pkg), null, 2)}\n`);
 writeFileSync(join(out, '.gcloudignore'), 'node_modules/\n*.map\n');
 console.log(JSON.stringify({ out: relative(root, out) || '.', modules: modules.size, dependencies }));
+
+/**
+ * The root lockfile cut to what `pkg`'s dependencies reach: each package at the same path (so the
+ * same tree: hoisted where it was hoisted, nested where it was nested), version and integrity.
+ */
+function lockfileFor(pkg) {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+  const all = lock.packages;
+  // Node's lookup: node_modules/NAME beside `from`, then in each folder above it.
+  const resolveFrom = (from, name) => {
+    for (let base = from; ;) {
+      const path = `${base ? `${base}/` : ''}node_modules/${name}`;
+      if (all[path]) return path;
+      if (!base) return undefined;
+      const up = base.lastIndexOf('/node_modules/');
+      base = up < 0 ? '' : base.slice(0, up);
+    }
+  };
+  const kept = {};
+  const queue = Object.keys(pkg.dependencies).map((name) => ['', name, false]);
+  while (queue.length > 0) {
+    const [from, name, optional] = queue.pop();
+    const path = resolveFrom(from, name);
+    if (!path) {
+      if (optional) continue;
+      throw new Error(`package-lock.json has no ${name} for ${from || 'the root'}: run npm install`);
+    }
+    if (kept[path]) continue;
+    const { dev, devOptional, peer, ...entry } = all[path];
+    kept[path] = entry;
+    for (const dep of Object.keys(entry.dependencies ?? {})) queue.push([path, dep, false]);
+    for (const dep of Object.keys(entry.optionalDependencies ?? {})) queue.push([path, dep, true]);
+    for (const dep of Object.keys(entry.peerDependencies ?? {}))
+      queue.push([path, dep, entry.peerDependenciesMeta?.[dep]?.optional === true]);
+  }
+  const sorted = Object.fromEntries(Object.entries(kept).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    name: pkg.name,
+    version: pkg.version,
+    lockfileVersion: 3,
+    requires: true,
+    packages: {
+      '': { name: pkg.name, version: pkg.version, dependencies: pkg.dependencies, engines: pkg.engines },
+      ...sorted,
+    },
+  };
+}

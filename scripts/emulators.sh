@@ -155,12 +155,12 @@ start_one() {
       [[ -n "$bin" ]] || { echo "bigquery-emulator not installed: run $0 install" >&2; exit 1; }
       grpc="$(reuse_port "$(last_port bigquery 'GRPC=127\.0\.0\.1:')")"
       # Its tables live in $STATE/bigquery.db, so they outlive a restart (delete the file to reset).
-      # Opened as the emulator opens it (shared cache). Not as the tests do (busy timeout, WAL,
-      # IMMEDIATE transactions: test/helpers/emulators.ts): with those, 16 ledger reads at once
-      # timed out a 100,000-file preview (bench:load); without IMMEDIATE, writes under the
-      # function's load failed "database is locked". Issue 23 keeps this open.
+      # Opened as the tests open it (test/helpers/emulators.ts): a busy timeout, WAL and IMMEDIATE
+      # transactions, so Storage Write API appends (gRPC) and queries (HTTP) wait for each other
+      # instead of failing "database is locked". The trailing `_=` takes the `?cache=shared` the
+      # emulator appends to the path.
       launch bigquery "$bin" --project="$PROJECT" --host=127.0.0.1 --port="$port" --grpc-port="$grpc" \
-        --database="$STATE/bigquery.db"
+        --database="$STATE/bigquery.db?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_txlock=immediate&_="
       wait_http "http://127.0.0.1:$port/bigquery/v2/projects/$PROJECT/datasets" 60 ||
         { echo "bigquery: did not start, see $STATE/bigquery.log" >&2; exit 1; }
       printf 'BIGQUERY_EMULATOR_ENDPOINT=http://127.0.0.1:%s\nBIGQUERY_EMULATOR_GRPC=127.0.0.1:%s\nBIGQUERY_EMULATOR_PROJECT=%s\n' \

@@ -5,6 +5,7 @@
 // browser's GET /) gets 405 and one line saying what the function takes, not a stack trace.
 //
 //   node scripts/serve-function.js [ingest|promote]      (npm run serve:function)
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -23,7 +24,10 @@ process.env.FUNCTION_TARGET = target;
 // The built entry registers both entry points with the framework; its testing module hands back
 // the server for one of them, not yet listening, so the address is ours to choose.
 await import(pathToFileURL(join(source, 'function', 'index.js')).href);
-const { getTestServer } = await import('@google-cloud/functions-framework/testing');
+// The framework the entry registered with: the one its folder resolves (its own node_modules when
+// installed as Cloud Build installs it, else this repository's).
+const testing = createRequire(join(source, 'package.json')).resolve('@google-cloud/functions-framework/testing');
+const { getTestServer } = await import(pathToFileURL(testing).href);
 const server = getTestServer(target);
 const framework = server.listeners('request');
 server.removeAllListeners('request');

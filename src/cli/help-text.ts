@@ -19,6 +19,12 @@ Where from, where to:
                                     are ingested directly
   -p, --gcp PROJECT                 Google Cloud project
                                     (env GOOGLE_CLOUD_PROJECT)
+      --local-sa-key KEY.json       a service-account key file for every
+                                    Google Cloud client (else
+                                    GOOGLE_APPLICATION_CREDENTIALS or ADC)
+      --execution-environment RUNNER
+                                    the Beam script's runner: accepted,
+                                    changes nothing (this runs here)
   -w, --warehouse duckdb:PATH|bigquery[:PROJECT]
                                     where rows land and what is ingested;
                                     default bigquery for gs://, else

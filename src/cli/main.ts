@@ -4,6 +4,7 @@ import { BugError, UsageError, UserError } from '../core/errors.js';
 import { defaultRecordDir } from '../engine/run-record.js';
 import { defaultCloudFactories } from '../app/default-cloud.js';
 import { HELP_TEXT, STATUS_HELP_TEXT } from './help-text.js';
+import { cloudEnv } from './seed-flags.js';
 import { parseArgs } from './parse-args.js';
 import type { CliIo } from './cli-io.js';
 
@@ -33,7 +34,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return 0;
     }
     const { runStatus } = await import('./run-status.js');
-    const cloud = io.cloud ?? defaultCloudFactories(io.env);
+    const cloud = io.cloud ?? defaultCloudFactories(cloudEnv(opts, io));
     return runStatus(opts, { cloud, recordDir: opts.recordDir ?? defaultRecordDir(io.env), io });
   }
   const opts = parseArgs(argv, io.env);
@@ -45,7 +46,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
-  const cloud = io.cloud ?? defaultCloudFactories(io.env);
+  const cloud = io.cloud ?? defaultCloudFactories(cloudEnv(opts, io));
   const recordDir = opts.recordDir ?? defaultRecordDir(io.env);
   const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true && !opts.yes && !opts.json;
 

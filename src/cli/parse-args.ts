@@ -29,6 +29,10 @@ export interface CliOptions {
   partition?: string;
   /** `status --sessions`: gaps in event indexes within sessions, by partition. */
   sessions?: boolean;
+  /** `--local-sa-key PATH`: a service-account key file for every Google Cloud client (the Beam script's flag). */
+  keyFile?: string;
+  /** `--execution-environment RUNNER`: the Beam script's runner; accepted, and nothing here depends on it. */
+  executionEnvironment?: string;
   /** Refuse a run that would send more files, or more bytes, than these. */
   maxFiles?: number;
   maxBytes?: number;
@@ -58,6 +62,8 @@ export const FLAGS = {
   'job-name': { type: 'string' },
   partition: { type: 'string' },
   sessions: { type: 'boolean' },
+  'local-sa-key': { type: 'string' },
+  'execution-environment': { type: 'string' },
   'max-files': { type: 'string' },
   'max-bytes': { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
@@ -149,6 +155,9 @@ export function parseArgs(
   if (v['job-name'] !== undefined) opts.jobName = nonEmpty('--job-name', v['job-name']);
   if (v.partition !== undefined) opts.partition = nonEmpty('--partition', v.partition);
   if (v.sessions === true) opts.sessions = true;
+  if (v['local-sa-key'] !== undefined) opts.keyFile = nonEmpty('--local-sa-key', v['local-sa-key']);
+  if (v['execution-environment'] !== undefined)
+    opts.executionEnvironment = nonEmpty('--execution-environment', v['execution-environment']);
   if (v['max-files'] !== undefined) {
     const n = Number(v['max-files']);
     if (!/^\d+$/.test(v['max-files'].trim()) || !Number.isSafeInteger(n))

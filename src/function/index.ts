@@ -22,6 +22,14 @@ if (process.env.BIGQUERY_EMULATOR_ENDPOINT && process.env.STORAGE_EMULATOR_ENDPO
   process.env.METADATA_SERVER_DETECTION ??= 'none';
 
 const log = createLogger({ level: levelFromEnv(process.env.LOG_LEVEL) });
+
+// The runtimes it is tested on: Node 22 and 24 (Node 20 reached its end of life in April 2026, and
+// Cloud Run functions deprecates its runtime). Refused at start, so a deployment fails, not files.
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  const message = `Node.js ${process.version} is not a runtime this function is tested on: deploy with --runtime=nodejs24 (or nodejs22)`;
+  log.error(message);
+  throw new UserError(message);
+}
 const entry = entryPointOf(process.argv, process.env);
 
 let config: FunctionConfig;

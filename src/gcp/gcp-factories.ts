@@ -11,7 +11,8 @@ import { DEFAULT_TABLE_NAMES, type TableNames } from '../core/table-schemas.js';
  *   BIGQUERY_EMULATOR_GRPC `127.0.0.1:PORT` (its gRPC port: the Storage Write API)
  * - PUBSUB_EMULATOR_HOST       `127.0.0.1:PORT`, with PUBSUB_PROJECT_ID
  *
- * Otherwise Application Default Credentials and the given project apply.
+ * Otherwise Application Default Credentials and the given project apply; `env`'s
+ * GOOGLE_APPLICATION_CREDENTIALS (what `--local-sa-key` sets) is every client's key file.
  */
 export function gcpCloudFactories(
   env: NodeJS.ProcessEnv = process.env,
@@ -21,14 +22,14 @@ export function gcpCloudFactories(
     const clients = await import('./gcp-clients.js');
     return env.PUBSUB_EMULATOR_HOST
       ? clients.emulatorPubSub(env.PUBSUB_EMULATOR_HOST, project ?? env.PUBSUB_PROJECT_ID ?? 'local-project')
-      : new (await import('@google-cloud/pubsub')).PubSub(project ? { projectId: project } : {});
+      : new (await import('@google-cloud/pubsub')).PubSub(clientOptions(env, project));
   };
   return {
     async gcsSource(bucket, project) {
       const [{ createGcsSource }, clients] = await Promise.all([import('./gcs-source.js'), import('./gcp-clients.js')]);
       const storage = env.STORAGE_EMULATOR_ENDPOINT
         ? clients.emulatorStorage(env.STORAGE_EMULATOR_ENDPOINT, project)
-        : new (await import('@google-cloud/storage')).Storage(project ? { projectId: project } : {});
+        : new (await import('@google-cloud/storage')).Storage(clientOptions(env, project));
       return createGcsSource({ storage, bucket });
     },
     async bigQueryWarehouse(project) {
@@ -41,7 +42,7 @@ export function gcpCloudFactories(
             env.BIGQUERY_EMULATOR_ENDPOINT,
             project ?? env.BIGQUERY_EMULATOR_PROJECT ?? 'local-project',
           )
-        : new (await import('@google-cloud/bigquery')).BigQuery(project ? { projectId: project } : {});
+        : new (await import('@google-cloud/bigquery')).BigQuery(clientOptions(env, project));
       const [{ bigQueryWriterClient }, { createWriteApiAppender }] = await Promise.all([
         import('./writer-client.js'),
         import('./write-api-appender.js'),
@@ -69,5 +70,16 @@ export function gcpCloudFactories(
         await pubsub.close().catch(() => undefined);
       }
     },
+  };
+}
+
+/** A real client's options: the project, and the key file `env` names (else ADC finds one). */
+export function clientOptions(
+  env: NodeJS.ProcessEnv,
+  project: string | undefined,
+): { projectId?: string; keyFilename?: string } {
+  return {
+    ...(project ? { projectId: project } : {}),
+    ...(env.GOOGLE_APPLICATION_CREDENTIALS ? { keyFilename: env.GOOGLE_APPLICATION_CREDENTIALS } : {}),
   };
 }

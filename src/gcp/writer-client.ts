@@ -32,5 +32,8 @@ export function bigQueryWriterClient(env: NodeJS.ProcessEnv, project: string | u
       project ?? env.BIGQUERY_EMULATOR_PROJECT ?? 'local-project',
     );
   }
-  return new managedwriter.WriterClient(project ? { projectId: project } : {});
+  return new managedwriter.WriterClient({
+    ...(project ? { projectId: project } : {}),
+    ...(env.GOOGLE_APPLICATION_CREDENTIALS ? { keyFilename: env.GOOGLE_APPLICATION_CREDENTIALS } : {}),
+  });
 }

@@ -4,13 +4,16 @@
  * (the function's structured JSON logs) is kept and searchable.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const FRAMEWORK = join(ROOT, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
+/** The framework's server, from the folder's own installed packages. */
+const frameworkOf = (source: string) =>
+  join(source, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
 
 /**
  * Builds the deployable folder (scripts/build-function.js) into a temporary directory. Uses the
@@ -21,9 +24,36 @@ export function buildFunction(): string {
   const args = [join(ROOT, 'scripts', 'build-function.js'), '--out', out];
   if (existsSync(join(ROOT, 'dist', 'function', 'index.js'))) args.push('--no-tsc');
   execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  // Stands in for the `npm install` Cloud Build runs in the uploaded folder.
-  symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir');
+  symlinkSync(installedDependencies(out), join(out, 'node_modules'), 'dir');
   return out;
+}
+
+/**
+ * The folder's packages installed as Cloud Build installs them (`npm ci --omit=dev` from its own
+ * package.json and lockfile), once per lockfile: the test files of a run share the install.
+ * Returns its node_modules.
+ */
+export function installedDependencies(out: string): string {
+  const key = createHash('sha256')
+    .update(readFileSync(join(out, 'package.json')))
+    .update(readFileSync(join(out, 'package-lock.json')))
+    .digest('hex')
+    .slice(0, 16);
+  const shared = join(tmpdir(), `abf-function-deps-${key}`);
+  if (!existsSync(join(shared, 'node_modules'))) {
+    const staging = mkdtempSync(join(tmpdir(), 'abf-function-deps-'));
+    for (const f of ['package.json', 'package-lock.json']) copyFileSync(join(out, f), join(staging, f));
+    execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: staging,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    try {
+      renameSync(staging, shared);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another test file installed it first
+    }
+  }
+  return join(shared, 'node_modules');
 }
 
 export type LogEntry = Record<string, unknown> & { severity?: string; message?: string };
@@ -67,7 +97,7 @@ export async function serveFunction(opts: ServeOptions): Promise<FunctionServer>
       process.execPath,
       [
         ...(opts.nodeArgs ?? []),
-        FRAMEWORK,
+        frameworkOf(opts.source),
         `--target=${opts.target ?? 'ingest'}`,
         `--signature-type=${opts.target === 'promote' ? 'http' : 'cloudevent'}`,
         `--source=${opts.source}`,
