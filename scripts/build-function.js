@@ -138,7 +138,10 @@ function lockfileFor(pkg) {
       throw new Error(`package-lock.json has no ${name} for ${from || 'the root'}: run npm install`);
     }
     if (kept[path]) continue;
-    const { dev, devOptional, peer, ...entry } = all[path];
+    // The flags that said how the repository used a package (dev, devOptional, peer) do not apply here.
+    const entry = Object.fromEntries(
+      Object.entries(all[path]).filter(([k]) => !['dev', 'devOptional', 'peer'].includes(k)),
+    );
     kept[path] = entry;
     for (const dep of Object.keys(entry.dependencies ?? {})) queue.push([path, dep, false]);
     for (const dep of Object.keys(entry.optionalDependencies ?? {})) queue.push([path, dep, true]);
