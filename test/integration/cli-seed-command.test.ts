@@ -10,7 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionPrefix } from '../../src/core/partition-layout.js';
 import { emulatorPubSub, emulatorStorage } from '../../src/gcp/gcp-clients.js';
 import { FAKE_SECRETS } from '../faults/fake-secrets.js';
-import { emulatorsAvailable, startBigQuery, startGcs, startPubSub, type RunningEmulator } from '../helpers/emulators.js';
+import {
+  emulatorsAvailable,
+  startBigQuery,
+  startGcs,
+  startPubSub,
+  type RunningEmulator,
+} from '../helpers/emulators.js';
 import { runCli } from '../helpers/run-cli.js';
 import { until } from '../helpers/until.js';
 
