@@ -1,5 +1,6 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, relative, resolve, isAbsolute } from 'node:path';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { didYouMean } from '../core/did-you-mean.js';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.js';
 import { duckDbFile } from '../core/warehouse-spec.js';
@@ -15,13 +16,18 @@ export function checkPlaces(source: Source, warehouse: string, recordDir: string
   const writable = () => {
     if (!dryRun) makeWritableFolder(recordDir, '--record-dir');
   };
-  if (!source.url.startsWith('file:')) return writable();
+  const named = duckDbFile(warehouse);
+  if (!source.url.startsWith('file:')) {
+    if (named !== undefined && !dryRun) checkFolderOf(named, warehouse);
+    return writable();
+  }
   const root = fileURLToPath(source.url);
   const inside = (path: string) => {
     const rel = relative(root, realOrResolved(path));
     return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
   };
   const file = duckDbFile(warehouse);
+  if (file !== undefined && !dryRun) checkFolderOf(file, warehouse);
   if (file !== undefined && inside(file)) {
     throw new UsageError(
       `--warehouse ${warehouse} is inside the bucket folder ${root}`,
@@ -42,4 +48,37 @@ function realOrResolved(path: string): string {
   if (existsSync(full)) return realpathSync(full);
   const parent = dirname(full);
   return parent === full ? full : resolve(realOrResolved(parent), full.slice(parent.length + 1));
+}
+
+/** A new DuckDB file goes into a folder the operator has: none is created for it. */
+function checkFolderOf(file: string, warehouse: string): void {
+  const folder = dirname(resolve(file));
+  if (!existsSync(folder))
+    throw new UsageError(
+      `--warehouse ${warehouse}: the folder ${folder} does not exist`,
+      'Create it first, or choose a file in a folder that exists.',
+    );
+}
+
+/**
+ * `status` reads a DuckDB file that exists: a name that does not is refused, not mapped as "nothing
+ * landed", with the nearest DuckDB file beside it when one is close.
+ */
+export function checkDuckDbToRead(warehouse: string): void {
+  const file = duckDbFile(warehouse);
+  if (file === undefined || existsSync(file)) return;
+  const full = resolve(file);
+  let near: string | undefined;
+  try {
+    const beside = readdirSync(dirname(full)).filter((n) => /\.(duckdb|db)$/i.test(n));
+    near = didYouMean(basename(full), beside);
+  } catch {
+    // no folder: nothing to suggest
+  }
+  throw new UsageError(
+    `no DuckDB file at ${full}: nothing has landed there`,
+    near !== undefined
+      ? `Did you mean --warehouse duckdb:${join(dirname(file), near)}?`
+      : 'Pass --warehouse duckdb:PATH of the file a backfill wrote.',
+  );
 }

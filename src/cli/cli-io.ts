@@ -9,5 +9,10 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Aborts on the first Ctrl-C. */
   interrupt: AbortSignal;
+  /**
+   * Registers what to print if a second Ctrl-C ends the process at once (the run and its resume
+   * command): `say` is called then, synchronously; what it returns goes to stderr.
+   */
+  lastWords?: (say: () => string | undefined) => void;
   cloud?: CloudFactories;
 }

@@ -4,7 +4,7 @@ import { formatBytes, formatCount } from '../core/format.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
 import { shortObjectName } from '../core/partition-layout.js';
 import type { RunEvent, RunProgress } from '../engine/run-backfill.js';
-import { exitCodeOfRun, landingLine } from '../engine/run-outcome.js';
+import { exitCodeOfRun, landingLine, RESUME_INTRO } from '../engine/run-outcome.js';
 import { runStats } from '../engine/run-stats.js';
 import { resumeCommand, type BackfillRequest } from './backfill-request.js';
 import { openSession, type SessionOptions } from '../app/backfill-session.js';
@@ -16,6 +16,8 @@ export interface NonInteractiveIo {
   stderr: Writable;
   /** Aborts on the first Ctrl-C: stop sending, finish what is in flight, report. */
   interrupt: AbortSignal;
+  /** See CliIo: what a second Ctrl-C prints before the process ends. */
+  lastWords?: (say: () => string | undefined) => void;
   json: boolean;
   /** stderr is a terminal: progress is redrawn in place instead of a line per interval. */
   live?: boolean;
@@ -37,6 +39,15 @@ export async function runNonInteractive(
   const err = (text: string) => io.stderr.write(text);
   const human = (text: string) => (io.json ? err(text) : out(text));
   const opened = await openSession(req, { notify: (line) => err(`${line}\n`), ...session });
+  const stopping = () =>
+    err('Stopping: no new files are sent; files being read are rolled back. Ctrl-C again quits at once.\n');
+  io.interrupt.addEventListener('abort', stopping, { once: true });
+  io.lastWords?.(() => {
+    const started = opened.started;
+    return started
+      ? `Quit during run ${started.runId}; what went out is in ${started.recordPath}.\n${RESUME_INTRO}\n${resumeCommand(started.runId, session.recordDir)}\n`
+      : undefined;
+  });
   try {
     const plan = await opened.plan(io.interrupt);
     human(previewText(plan));
@@ -57,6 +68,7 @@ export async function runNonInteractive(
     } else out(summaryText(summary, resume));
     return exitCodeOfRun(summary);
   } finally {
+    io.interrupt.removeEventListener('abort', stopping);
     await opened.close();
   }
 }

@@ -1,6 +1,6 @@
 import { openCoverageSession } from '../app/coverage-session.js';
 import { dateOfDayNumber, dayNumberOf } from '../core/calendar.js';
-import { LEGEND, renderCoverageMap } from '../core/coverage-map.js';
+import { legendLines, renderCoverageMap } from '../core/coverage-map.js';
 import { cellKey } from '../core/cells.js';
 import { cellCounts } from '../engine/cell-counts.js';
 import { UsageError } from '../core/errors.js';
@@ -8,6 +8,8 @@ import { formatBytes, formatCount, wrapText } from '../core/format.js';
 import { datesOf } from '../core/selection.js';
 import { TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
 import type { Warehouse } from '../ports/warehouse.js';
+import { checkDuckDbToRead } from '../app/check-places.js';
+import { parseWarehouseSpec } from '../core/warehouse-spec.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
 import type { CloudFactories } from '../ports/cloud.js';
 import { requestFromOptions } from './backfill-request.js';
@@ -46,6 +48,7 @@ export async function runStatus(
     start,
     stop,
   });
+  checkDuckDbToRead(request.warehouse);
   const { session, failed } = await openCoverageSession(request, deps);
   try {
     if (opts.partition !== undefined)
@@ -53,7 +56,14 @@ export async function runStatus(
     const plan = await session.plan(io.interrupt);
     if (opts.sessions) return await sessionReport(plan, session.warehouse, io, opts.json);
     if (opts.json) io.stdout.write(`${JSON.stringify(statusJson(plan))}\n`);
-    else io.stdout.write(statusText(plan, { columns: io.stdout.columns ?? 80, color: colorOn(io) }));
+    else
+      io.stdout.write(
+        statusText(plan, {
+          columns: io.stdout.columns ?? 80,
+          color: colorOn(io),
+          staging: parseWarehouseSpec(request.warehouse).kind === 'bigquery',
+        }),
+      );
     return 0;
   } finally {
     await session.close();
@@ -65,7 +75,7 @@ const colorOn = (io: StatusIo) => io.stdout.isTTY === true && (io.env.NO_COLOR =
 export { statusJson };
 
 /** The map, its legend and the totals, for a terminal of `columns`. */
-export function statusText(plan: BackfillPlan, opts: { columns: number; color: boolean }): string {
+export function statusText(plan: BackfillPlan, opts: { columns: number; color: boolean; staging: boolean }): string {
   const s = plan.selection;
   const cells = cellCounts(plan);
   const map = renderCoverageMap(
@@ -89,12 +99,12 @@ export function statusText(plan: BackfillPlan, opts: { columns: number; color: b
     ),
     '',
     ...map,
-    ...wrapText(LEGEND, width),
+    ...legendLines(width, { staging: opts.staging }),
     ...wrapText(
       `${formatCount(t.matched)} files (${formatBytes(t.bytes)}) in ${formatCount(t.partitions)} partitions: ` +
         `${formatCount(t.alreadyIngested)} landed (${formatCount(totals.rejecting)} with lines rejected), ` +
         `${formatCount(t.staged)} staged, ${formatCount(missing)} not landed ` +
-        `(${formatCount(totals.failed)} failed: see --partition).`,
+        (totals.failed > 0 ? `(${formatCount(totals.failed)} failed: see --partition).` : '(none failed).'),
       width,
     ),
     '',

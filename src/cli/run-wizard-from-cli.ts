@@ -1,5 +1,6 @@
 import { duckDbFile, parseWarehouseSpec, warehouseSpecText } from '../core/warehouse-spec.js';
 import { RESUME_INTRO } from '../engine/run-outcome.js';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Source } from '../ports/source.js';
 import type { WizardChoices, WizardDeps, WizardResult } from '../ui/run-wizard.js';
@@ -62,6 +63,11 @@ export async function runWizardFromCli(
     forecast: async (c, plan) => previewForecast(plan, requestOf(c), (await sessionFor(c, undefined)).source),
     // The map reads the warehouse the flags name, else the bucket's default (the destination is
     // chosen after it); its session is closed at once, so a DuckDB file is not held open.
+    mapWarehouse: (bucket) => {
+      const spec = opts.warehouse ?? defaultWarehouse(bucket);
+      const file = duckDbFile(spec);
+      return { spec, missing: file !== undefined && !existsSync(file) };
+    },
     coverage: async (bucket, selection, source, signal) => {
       const { session } = await openCoverageSession(
         {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { datesOf } from './selection.js';
-import { cellState, renderCoverageMap, type CellCounts } from './coverage-map.js';
+import { cellState, legendLines, renderCoverageMap, type CellCounts } from './coverage-map.js';
 
 describe('the coverage map', () => {
   it('says per cell whether every file landed, the rest is staged, some, none, or there are no files', () => {
@@ -81,5 +81,30 @@ describe('the coverage map', () => {
     expect(row).toBe('live \u001B[31m-\u001B[39m \u001B[31m-\u001B[39m');
     const [, , plain] = renderCoverageMap({ ...input, times: [...input.times] }, { columns: 80, color: false });
     expect(plain).toBe('live - -');
+  });
+
+  it('labels every month, also a block that starts the day before a 1st', () => {
+    const lines = renderCoverageMap(
+      {
+        environments: ['live'],
+        days: datesOf('2026-10-31', '2026-11-20'),
+        times: ['0-8', '8-16', '16-24'],
+        cell: () => undefined,
+      },
+      { columns: 80, color: false },
+    );
+    expect(lines[0]).toBe('     10  2026-11');
+    expect(lines[1]).toMatch(/^ +31 {2}01 {2}02/);
+  });
+
+  it('wraps the legend between items only, and names staged only where files can be staged', () => {
+    for (const columns of [40, 60, 80]) {
+      const lines = legendLines(columns, { staging: false, choosing: true });
+      expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(columns);
+      expect(lines.every((l) => /^[#*+\-!.@] [a-z]/.test(l))).toBe(true); // each line starts with a glyph and its meaning
+      expect(lines.join('  ')).not.toContain('staged');
+      expect(lines.join('  ')).toContain('@ chosen');
+    }
+    expect(legendLines(200, { staging: true }).join('')).toContain('~ rest staged');
   });
 });

@@ -31,6 +31,9 @@ export function cellState(c: CellCounts | undefined): CellState {
   return c.landed > 0 ? 'partial' : 'missing';
 }
 
+/** A chosen cell in the wizard, whatever its state: plain text, so it shows without colour and in a copy. */
+export const CHOSEN_GLYPH = '@';
+
 /** Glyphs that read without colour (NO_COLOR, a pipe) and the colour each takes on a terminal. */
 const LOOK: Record<CellState, { glyph: string; color?: number }> = {
   landed: { glyph: '#', color: 32 },
@@ -42,8 +45,39 @@ const LOOK: Record<CellState, { glyph: string; color?: number }> = {
   empty: { glyph: '.' },
 };
 
-export const LEGEND =
-  '# landed  * landed, some lines rejected  ~ rest staged  + partly landed  - nothing landed  ! a file failed  . no files';
+/** The legend's items, each a glyph and its meaning. */
+const LEGEND_ITEMS: readonly { glyph: string; says: string; when?: 'staging' | 'choosing' }[] = [
+  { glyph: '#', says: 'landed' },
+  { glyph: '*', says: 'landed, some lines rejected' },
+  { glyph: '~', says: 'rest staged', when: 'staging' },
+  { glyph: '+', says: 'partly landed' },
+  { glyph: '-', says: 'nothing landed' },
+  { glyph: '!', says: 'a file failed' },
+  { glyph: '.', says: 'no files' },
+  { glyph: CHOSEN_GLYPH, says: 'chosen', when: 'choosing' },
+];
+
+/**
+ * The legend as lines of at most `columns`, wrapped between items only (a glyph never apart from
+ * its meaning), naming only the states this warehouse can have (`staging`: BigQuery) and, where
+ * cells are chosen, the chosen mark.
+ */
+export function legendLines(columns: number, opts: { staging: boolean; choosing?: boolean }): string[] {
+  const items = LEGEND_ITEMS.filter(
+    (i) => i.when === undefined || (i.when === 'staging' ? opts.staging : opts.choosing === true),
+  ).map((i) => `${i.glyph} ${i.says}`);
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    if (line !== '' && line.length + 2 + item.length > columns) {
+      lines.push(line);
+      line = '';
+    }
+    line = line === '' ? item : `${line}  ${item}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
 
 export interface MapInput {
   environments: readonly string[];
@@ -53,7 +87,7 @@ export interface MapInput {
   times: readonly TimeBucket[];
   /** Counts of `environment`, `ds` and `time`, summed over the selection's categories. */
   cell(environment: string, ds: string, time: TimeBucket): CellCounts | undefined;
-  /** The wizard's marks: the cursor (inverse video) and chosen cells (underlined); no colour needed. */
+  /** The wizard's marks: the cursor (inverse video) and chosen cells (`@`, underlined); no colour needed. */
   mark?(environment: string, ds: string, time: TimeBucket): { cursor?: boolean; chosen?: boolean } | undefined;
 }
 
@@ -94,7 +128,7 @@ export function renderCoverageMap(input: MapInput, opts: { columns: number; colo
           const state = cellState(input.cell(environment, ds, time));
           const mark = input.mark?.(environment, ds, time);
           let glyph = LOOK[state].glyph;
-          if (mark?.chosen) glyph = `\u001B[4m${glyph}\u001B[24m`;
+          if (mark?.chosen) glyph = `\u001B[4m${CHOSEN_GLYPH}\u001B[24m`;
           if (mark?.cursor) glyph = `\u001B[7m${glyph}\u001B[27m`;
           row += paint(state, glyph);
         }
@@ -107,16 +141,18 @@ export function renderCoverageMap(input: MapInput, opts: { columns: number; colo
   return lines;
 }
 
-/** The months above each block: `2026-03` over the first day shown and over each 1st of a month. */
+/**
+ * The months above each block: `2026-03` over the first day shown and over each 1st of a month.
+ * A block that starts a day before a 1st has room only for the first month's number (`10`) there:
+ * the next month's label is never dropped.
+ */
 function headerOf(days: readonly string[], labelWidth: number): string {
   let line = ' '.repeat(labelWidth);
-  let at = labelWidth;
   days.forEach((ds, i) => {
-    const col = labelWidth + i * 4;
-    if ((i === 0 || ds.slice(8) === '01') && col >= at) {
-      line = line.padEnd(col) + ds.slice(0, 7);
-      at = col + 8;
-    }
+    if (i !== 0 && ds.slice(8) !== '01') return;
+    const next = days.findIndex((d, j) => j > i && d.slice(8) === '01');
+    const room = next < 0 ? Infinity : (next - i) * 4 - 1;
+    line = line.padEnd(labelWidth + i * 4) + (room >= 7 ? ds.slice(0, 7) : ds.slice(5, 7));
   });
   return line.trimEnd();
 }

@@ -9,14 +9,32 @@ export class ByteBudget {
 
   constructor(private readonly limit: number) {}
 
-  /** Resolves once `bytes` are reserved; pass the same number to `release`. */
-  async acquire(bytes: number): Promise<number> {
+  /**
+   * Resolves once `bytes` are reserved; pass the same number to `release`. Rejects, reserving
+   * nothing, when `signal` aborts first.
+   */
+  async acquire(bytes: number, signal?: AbortSignal): Promise<number> {
+    signal?.throwIfAborted();
     const want = Math.min(Math.max(0, bytes), this.limit);
     if (this.waiting.length === 0 && this.used + want <= this.limit) {
       this.used += want;
       return want;
     }
-    await new Promise<void>((go) => this.waiting.push({ bytes: want, go }));
+    await new Promise<void>((go, stop) => {
+      const entry = { bytes: want, go };
+      this.waiting.push(entry);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const at = this.waiting.indexOf(entry);
+          if (at < 0) return; // already given its bytes
+          this.waiting.splice(at, 1);
+          this.release(0); // a smaller file behind it may fit now
+          stop(signal.reason);
+        },
+        { once: true },
+      );
+    });
     return want;
   }
 

@@ -26,8 +26,8 @@ export function createDirectPublisher(opts: {
   return {
     url: `direct:${opts.warehouse.url}`,
     concurrency: opts.concurrency ?? 1,
-    async send(object: SourceObject, runId: string): Promise<SendResult> {
-      const held = await budget.acquire(object.size);
+    async send(object: SourceObject, runId: string, signal?: AbortSignal): Promise<SendResult> {
+      const held = await budget.acquire(object.size, signal);
       try {
         const result = await ingestFile({
           source: opts.source,
@@ -36,6 +36,7 @@ export function createDirectPublisher(opts: {
           name: object.name,
           generation: object.generation,
           jobName: opts.jobName(runId),
+          ...(signal ? { signal } : {}),
         });
         if (result.outcome === 'already-ingested') return { status: 'already-ingested' };
         const status = result.outcome === 'staged' ? 'staged' : 'ingested';

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,5 +26,24 @@ describe('the plan journal', () => {
     expect(journal.count).toBe(5001);
     journal.remove();
     expect(existsSync(journal.path)).toBe(false);
+  });
+
+  it('removes the journals of processes that are gone, never one a running backfill writes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'journal-'));
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!; // a process that has ended
+    const names = {
+      gone: `.plan-p${gone}-1700000000000-0a1b2c3d.ndjson`,
+      running: `.plan-p${process.pid}-1700000000000-0a1b2c3e.ndjson`,
+      oldNaming: '.plan-1700000000000-0a1b2c3f.ndjson',
+      recentOldNaming: '.plan-1700000000001-0a1b2c40.ndjson',
+      record: 'run-1.ndjson',
+    };
+    for (const n of Object.values(names)) writeFileSync(join(dir, n), '');
+    const dayAgo = (Date.now() - 25 * 3600_000) / 1000;
+    utimesSync(join(dir, names.oldNaming), dayAgo, dayAgo);
+    const journal = FileJournal.create(dir);
+    const left = readdirSync(dir).sort();
+    expect(left).toEqual([names.running, names.recentOldNaming, journal.path.split('/').at(-1)!, names.record].sort());
+    journal.remove();
   });
 });

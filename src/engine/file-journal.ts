@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,10 +21,16 @@ export class FileJournal {
 
   private constructor(readonly path: string) {}
 
-  /** A new journal in `dir`, named so record listings skip it (a dotfile). */
+  /**
+   * A new journal in `dir`, named so record listings skip it (a dotfile) and by the process that
+   * writes it; journals left by processes that are gone (a kill -9, a second Ctrl-C) are removed.
+   */
   static create(dir: string): FileJournal {
     makeWritableFolder(dir, '--record-dir');
-    const journal = new FileJournal(join(dir, `.plan-${Date.now()}-${randomBytes(4).toString('hex')}.ndjson`));
+    removeStaleJournals(dir);
+    const journal = new FileJournal(
+      join(dir, `.plan-p${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}.ndjson`),
+    );
     journal.fd = openSync(journal.path, 'wx', 0o600);
     return journal;
   }
@@ -64,5 +70,33 @@ export class FileJournal {
     writeSync(this.fd, this.pending.join(''));
     this.pending = [];
     this.pendingBytes = 0;
+  }
+}
+
+/** A day: a journal of the earlier naming (no process id) older than this is stale. */
+const OLD_JOURNAL_MS = 24 * 60 * 60 * 1000;
+
+/** Removes the journals in `dir` whose process is gone; never one another running backfill writes. */
+function removeStaleJournals(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const m = /^\.plan-(?:p(\d+)-)?\d+-[0-9a-f]+\.ndjson$/.exec(name);
+    if (!m) continue;
+    const path = join(dir, name);
+    try {
+      const stale =
+        m[1] !== undefined ? !isRunning(Number(m[1])) : Date.now() - statSync(path).mtimeMs > OLD_JOURNAL_MS;
+      if (stale) rmSync(path, { force: true });
+    } catch {
+      // gone meanwhile, or not ours to remove: left alone
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

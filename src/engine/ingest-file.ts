@@ -20,6 +20,8 @@ export interface IngestFileOptions {
   generation: string;
   jobName: string;
   now?: () => Date;
+  /** Stops reading when it aborts: the file fails whole (its rows rolled back), nothing of it lands. */
+  signal?: AbortSignal;
 }
 
 export interface IngestFileResult {
@@ -47,10 +49,12 @@ export async function ingestFile(opts: IngestFileOptions): Promise<IngestFileRes
   async function* batches(): AsyncGenerator<RowBatch> {
     yield { events: [], debug: [], logs: [logRow(ctx, 'parse_initiated')] };
     for await (const batch of parseEvents(opts.source.read(opts.name, opts.generation), ctx)) {
+      opts.signal?.throwIfAborted();
       counts.events += batch.events.length;
       counts.debug += batch.debug.length;
       yield { events: batch.events, debug: batch.debug, logs: [] };
     }
+    opts.signal?.throwIfAborted();
     const status = `${INGESTED_EVENT}: ${counts.events} events, ${counts.debug} debug rows`;
     yield { events: [], debug: [], logs: [logRow(ctx, status)] };
   }

@@ -41,13 +41,13 @@ describe('resolveSelection', () => {
     const typo = resolveSelection(source, { ...base, environments: ['live'], categories: ['gameplay', 'shopp'] });
     await expect(typo).rejects.toThrow(UsageError);
     await expect(typo).rejects.toThrow(
-      'event category (under live) "shopp" not in file:///bucket (present: gameplay, shop)',
+      '--event-category (-c): "shopp" not in file:///bucket (categories under live present: gameplay, shop)',
     );
     await expect(typo).rejects.toMatchObject({ hint: 'Did you mean "shop"?' });
     await expect(
       resolveSelection(source, { ...base, environments: ['prod'], categories: 'all' }),
     ).rejects.toMatchObject({
-      message: 'environment "prod" not in file:///bucket (present: live, qa)',
+      message: '--analytics-environment (-e): "prod" not in file:///bucket (environments present: live, qa)',
       hint: 'Choose from the values present, or all.',
     });
   });

@@ -13,7 +13,9 @@ import type { Source } from '../ports/source.js';
 export async function resolveSelection(source: Source, s: Selection, signal?: AbortSignal): Promise<ResolvedSelection> {
   const presentEnvs = await source.discover(levelPrefix([s.dataType]), signal);
   const environments =
-    s.environments === 'all' ? presentEnvs : present('environment', [...s.environments], presentEnvs, source.url);
+    s.environments === 'all'
+      ? presentEnvs
+      : present('--analytics-environment (-e)', 'environments', [...s.environments], presentEnvs, source.url);
   const found = new Set<string>();
   for (const env of environments) {
     for (const c of await source.discover(levelPrefix([s.dataType, env]), signal)) found.add(c);
@@ -23,7 +25,8 @@ export async function resolveSelection(source: Source, s: Selection, signal?: Ab
     s.categories === 'all'
       ? presentCats
       : present(
-          `event category (under ${environments.join(', ') || 'no environment'})`,
+          '--event-category (-c)',
+          `categories under ${environments.join(', ') || 'no environment'}`,
           [...s.categories],
           presentCats,
           source.url,
@@ -39,8 +42,8 @@ export async function resolveSelection(source: Source, s: Selection, signal?: Ab
   };
 }
 
-/** The asked values, or a usage error naming the first one the bucket does not hold. */
-function present(what: string, asked: string[], inBucket: readonly string[], url: string): string[] {
+/** The asked values, or a usage error naming the flag and the values the bucket does not hold. */
+function present(flag: string, what: string, asked: string[], inBucket: readonly string[], url: string): string[] {
   const missing = asked.filter((v) => !inBucket.includes(v));
   if (missing.length === 0) return asked;
   const first = missing[0]!;
@@ -50,7 +53,8 @@ function present(what: string, asked: string[], inBucket: readonly string[], url
   );
   const list = missing.map((v) => `"${v}"`).join(', ');
   throw new UsageError(
-    `${what} ${list} not in ${url}` + (inBucket.length > 0 ? ` (present: ${inBucket.join(', ')})` : ' (none present)'),
+    `${flag}: ${list} not in ${url}` +
+      (inBucket.length > 0 ? ` (${what} present: ${inBucket.join(', ')})` : ` (no ${what} present)`),
     guess !== undefined ? `Did you mean "${guess}"?` : 'Choose from the values present, or all.',
   );
 }

@@ -98,14 +98,17 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
   const sendOne = async (object: SourceObject) => {
     if (object.problem !== undefined) return { object, error: object.problem };
     try {
-      return { object, result: await opts.publisher.send(object, opts.runId) };
+      return { object, result: await opts.publisher.send(object, opts.runId, opts.signal) };
     } catch (error) {
+      // Stopped by the interruption: nothing of it went out (a file being ingested is rolled back).
+      if (opts.signal?.aborted) return { object, stopped: true as const };
       return { object, error: error instanceof Error ? error.message : String(error) };
     }
   };
 
   let attempted = 0;
   for await (const outcome of mapConcurrent(files, Math.max(1, opts.publisher.concurrency), sendOne, opts.signal)) {
+    if ('stopped' in outcome) continue; // not sent: the resume sends it
     attempted++;
     const { object } = outcome;
     const status: FileStatus = 'result' in outcome && outcome.result ? outcome.result.status : 'failed';

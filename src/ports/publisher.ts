@@ -17,8 +17,12 @@ export interface Publisher {
   readonly url: string;
   /** How many `send` calls the engine keeps in flight at once. */
   readonly concurrency: number;
-  /** Sends one file. Resolves once it is durably out (acknowledged by Pub/Sub, or committed). */
-  send(object: SourceObject, runId: string): Promise<SendResult>;
+  /**
+   * Sends one file. Resolves once it is durably out (acknowledged by Pub/Sub, or committed). Once
+   * `signal` aborts (the run stops), a send that has not gone out may reject instead: nothing of its
+   * file is out then (a file being ingested is rolled back), and the run counts it not sent.
+   */
+  send(object: SourceObject, runId: string, signal?: AbortSignal): Promise<SendResult>;
   /**
    * Lands what `send` staged (BigQuery: the run's promotion) and resolves once it landed. Called
    * once every send is done; it may be called again after it failed (what landed stays landed).

@@ -1,13 +1,13 @@
 import { Text } from 'ink';
 import { useState, type ReactNode } from 'react';
 import { cellKey, cellsSpan } from '../core/cells.js';
-import { LEGEND, renderCoverageMap } from '../core/coverage-map.js';
+import { legendLines, renderCoverageMap } from '../core/coverage-map.js';
 import { formatCount } from '../core/format.js';
 import { datesOf } from '../core/selection.js';
 import { cellCounts } from '../engine/cell-counts.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
 import { useColorAllowed } from './color.js';
-import { cellAt, cellsNeedingBackfill, moved, toggled, type Grid } from './coverage-cursor.js';
+import { cellAt, cellsNeedingBackfill, moved, startCursor, toEnd, type Grid } from './coverage-cursor.js';
 import { BACK, type KeyHint } from './KeyHelp.js';
 import { StepFrame } from './StepFrame.js';
 import type { AsyncState } from './use-async.js';
@@ -25,6 +25,12 @@ export interface CoverageStepProps {
   onSubmit: (cells: string[], span?: ReturnType<typeof cellsSpan>) => void;
   /** Moves the window a whole window earlier (`[`: -1) or later (`]`: 1). */
   onShift: (direction: -1 | 1) => void;
+  /** Whether the bucket has days before and after the window (no paging into empty days). */
+  canShift?: { earlier: boolean; later: boolean };
+  /** The warehouse stages files (BigQuery): the legend names the staged state. */
+  staging?: boolean;
+  /** Where the map's ledger is read: shown on the screen. */
+  destination?: string;
   onBack?: () => void;
   onRetry?: () => void;
 }
@@ -39,7 +45,13 @@ export function CoverageStep(props: CoverageStepProps) {
   const { columns, rows } = useTerminalSize();
   const color = useColorAllowed();
   const [cursor, setCursor] = useState({ row: 0, col: 0 });
-  const [chosen, setChosen] = useState<string[]>(() => [...(props.defaultValue ?? [])]);
+  /** The window the cursor was placed on (it starts on the first cell needing a backfill). */
+  const [placedOn, setPlacedOn] = useState('');
+  /** Chosen cells, across windows, with what each held when chosen; and the choices before, for undo. */
+  const [chosen, setChosen] = useState<ReadonlyMap<string, Held>>(
+    () => new Map((props.defaultValue ?? []).map((k) => [k, { files: 0, open: 0 }])),
+  );
+  const [history, setHistory] = useState<ReadonlyMap<string, Held>[]>([]);
   const plan = state.status === 'done' ? state.value : undefined;
   const grid: Grid | undefined = plan && {
     environments: plan.selection.environments,
@@ -47,36 +59,74 @@ export function CoverageStep(props: CoverageStepProps) {
     times: plan.selection.times,
     counts: cellCounts(plan),
   };
+  const windowKey = `${window.start}/${window.stop}`;
+  if (grid && placedOn !== windowKey) {
+    setPlacedOn(windowKey);
+    setCursor(startCursor(grid));
+  }
+  const held = (g: Grid, key: string): Held => {
+    const x = g.counts.get(key);
+    return { files: x?.files ?? 0, open: x ? x.files - x.landed : 0 };
+  };
+  const change = (next: ReadonlyMap<string, Held>) => {
+    setHistory((h) => [...h, chosen]);
+    setChosen(next);
+  };
+  const can = props.canShift ?? { earlier: true, later: true };
   useStepKeys({
     onBack: props.onBack,
     extra: (input, key) => {
-      if (input === '[') return props.onShift(-1);
-      if (input === ']') return props.onShift(1);
+      if ((input === '[' || key.pageUp) && can.earlier) return props.onShift(-1);
+      if ((input === ']' || key.pageDown) && can.later) return props.onShift(1);
       if (state.status === 'failed' && input === 'r') return props.onRetry?.();
-      if (!grid || grid.environments.length === 0) return key.return ? props.onSubmit([]) : undefined;
+      if (input === 'u') {
+        const last = history.at(-1);
+        if (last) {
+          setHistory((h) => h.slice(0, -1));
+          setChosen(last);
+        }
+        return;
+      }
+      if (!grid || grid.environments.length === 0) return key.return ? submit() : undefined;
       if (key.leftArrow) setCursor((c) => moved(grid, c, 0, -1));
       else if (key.rightArrow) setCursor((c) => moved(grid, c, 0, 1));
       else if (key.upArrow) setCursor((c) => moved(grid, c, -1, 0));
       else if (key.downArrow) setCursor((c) => moved(grid, c, 1, 0));
-      else if (input === ' ') setChosen((now) => toggled(now, cellAt(grid, moved(grid, cursor, 0, 0)).key));
-      else if (input === 'm') setChosen(cellsNeedingBackfill(grid));
-      else if (input === 'c') setChosen([]);
-      else if (key.return) props.onSubmit(chosen, chosen.length > 0 ? cellsSpan(chosen) : undefined);
+      else if (key.home) setCursor((c) => toEnd(grid, c, -1));
+      else if (key.end) setCursor((c) => toEnd(grid, c, 1));
+      else if (input === ' ') {
+        const k = cellAt(grid, moved(grid, cursor, 0, 0)).key;
+        const next = new Map(chosen);
+        if (next.has(k)) next.delete(k);
+        else next.set(k, held(grid, k));
+        change(next);
+      } else if (input === 'm') {
+        const next = new Map(chosen);
+        for (const k of cellsNeedingBackfill(grid)) if (!next.has(k)) next.set(k, held(grid, k));
+        change(next);
+      } else if (input === 'c' && chosen.size > 0) change(new Map());
+      else if (key.return) submit();
     },
   });
+  const submit = () => {
+    const cells = [...chosen.keys()];
+    props.onSubmit(cells, cells.length > 0 ? cellsSpan(cells) : undefined);
+  };
   const hints: KeyHint[] = [
     { key: '←↑↓→', does: 'move' },
     { key: 'space', does: 'choose' },
-    { key: 'm', does: 'all not landed' },
+    { key: 'm', does: 'add all not landed' },
+    { key: 'u', does: 'undo' },
     { key: '[ ]', does: 'earlier/later' },
-    { key: 'enter', does: chosen.length > 0 ? 'backfill' : 'dates' },
+    { key: 'enter', does: chosen.size > 0 ? 'backfill' : 'dates' },
     ...(props.onBack ? [BACK] : []),
   ];
   const frame = (body: ReactNode) => (
     <StepFrame title="What landed" hints={hints} {...opt(props)}>
       <Text>
-        {window.start} to {window.stop}: choose cells to backfill, or go on to choose dates.
+        {window.start} to {window.stop}; a day&apos;s three cells are its time buckets 0-8, 8-16, 16-24.
       </Text>
+      {props.destination !== undefined && <Text>Landed according to {props.destination}.</Text>}
       {body}
     </StepFrame>
   );
@@ -97,36 +147,47 @@ export function CoverageStep(props: CoverageStepProps) {
       cell: (e, ds, t) => grid.counts.get(cellKey(e, ds, t)),
       mark: (e, ds, t) => {
         const key = cellKey(e, ds, t);
-        return { cursor: key === here.key, chosen: chosen.includes(key) };
+        return { cursor: key === here.key, chosen: chosen.has(key) };
       },
     },
     { columns, color },
   );
   const c = grid.counts.get(here.key);
-  const files = chosen.reduce((n, k) => n + (grid.counts.get(k)?.files ?? 0), 0);
-  const open = chosen.reduce((n, k) => {
-    const x = grid.counts.get(k);
-    return n + (x ? x.files - x.landed : 0);
-  }, 0);
+  // Over every chosen cell, in this window or another: what it held when it was chosen (or now, on screen).
+  let files = 0;
+  let open = 0;
+  for (const [k, h] of chosen) {
+    const now = grid.counts.has(k) || grid.days.includes(k.split('/')[1] ?? '') ? held(grid, k) : h;
+    files += now.files;
+    open += now.open;
+  }
   return frame(
     <>
       <Text> </Text>
       {lines.map((line, i) => (
         <Text key={i}>{line === '' ? ' ' : line}</Text>
       ))}
-      <Text dimColor>{LEGEND}</Text>
+      <Text dimColor>{legendLines(columns - 1, { staging: props.staging === true, choosing: true }).join('\n')}</Text>
       <Text>
         {here.environment} {here.ds} {here.time}:{' '}
-        {c ? `${formatCount(c.files)} files, ${formatCount(c.landed)} landed` : 'no files'}
+        {c
+          ? `${formatCount(c.files)} ${c.files === 1 ? 'file' : 'files'}, ${formatCount(c.landed)} landed`
+          : 'no files'}
         {scrolled ? ` (environments ${top + 1}-${top + shown.length} of ${grid.environments.length})` : ''}
       </Text>
       <Text>
-        {chosen.length === 0
+        {chosen.size === 0
           ? 'No cell chosen: enter goes on to the dates.'
-          : `${formatCount(chosen.length)} ${chosen.length === 1 ? 'cell' : 'cells'} chosen: ${formatCount(files)} files, ${formatCount(open)} not landed.`}
+          : `${formatCount(chosen.size)} ${chosen.size === 1 ? 'cell' : 'cells'} chosen: ${formatCount(files)} ${files === 1 ? 'file' : 'files'}, ${formatCount(open)} not landed.`}
       </Text>
     </>,
   );
+}
+
+/** What a chosen cell held: files, and of them not landed. */
+interface Held {
+  files: number;
+  open: number;
 }
 
 function opt(p: CoverageStepProps) {

@@ -1,4 +1,5 @@
 import { Text } from 'ink';
+import { useTerminalSize } from './use-terminal-size.js';
 
 /** One key and what it does, for the footer: `{ key: 'esc', does: 'back' }`. */
 export interface KeyHint {
@@ -6,13 +7,26 @@ export interface KeyHint {
   does: string;
 }
 
-/** The key-help footer: one line, trimmed to the terminal width rather than wrapped. */
+/** The hints as lines of at most `columns`, wrapped between hints only: none is cut or hidden. */
+export function keyHelpLines(hints: readonly KeyHint[], columns: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const h of hints) {
+    const item = `${h.key} ${h.does}`;
+    if (line !== '' && line.length + 3 + item.length > columns) {
+      lines.push(line);
+      line = '';
+    }
+    line = line === '' ? item : `${line} · ${item}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** The key-help footer: every hint, on as many lines as the terminal's width needs. */
 export function KeyHelp({ hints }: { hints: readonly KeyHint[] }) {
-  return (
-    <Text dimColor wrap="truncate-end">
-      {hints.map((h) => `${h.key} ${h.does}`).join(' · ')}
-    </Text>
-  );
+  const { columns } = useTerminalSize();
+  return <Text dimColor>{keyHelpLines(hints, Math.max(20, columns - 1)).join('\n')}</Text>;
 }
 
 export const BACK: KeyHint = { key: 'esc', does: 'back' };

@@ -252,14 +252,16 @@ describe('Wizard', () => {
       };
       const { lastFrame, stdin } = mount({ ...BLANK, bucket, environments: ['testing'], categories: 'all' }, deps);
       let frame = await waitForFrame(lastFrame, 'No cell chosen');
-      // As many days as 100×24 holds for one environment (3 blocks of 23), ending on the bucket's
+      // As many days as 100×24 holds for one environment (2 blocks of 23), ending on the bucket's
       // last day (today, 15 March, is later).
-      expect(frame).toContain('2025-12-25 to 2026-03-03: choose cells to backfill');
-      // 1 to 3 March hold files in the 0-8 and 8-16 buckets, none landed; the cursor on the first cell.
+      expect(frame).toContain("2026-01-17 to 2026-03-03; a day's three cells are its time buckets");
+      // 1 to 3 March hold files in the 0-8 and 8-16 buckets, none landed; the cursor on the first
+      // cell that needs a backfill.
       expect(stripVTControlCharacters(frame)).toMatch(/^testing( \.\.\.)+ --\. --\. --\.$/m);
-      expect(frame).toContain('\u001B[7m.\u001B[27m');
+      expect(frame).toContain('testing 2026-03-01 0-8: 4 files, 0 landed');
       await press(stdin, 'm'); // every cell not landed: 3 days x 2 buckets, 2 categories x 2 files each
-      await waitForFrame(lastFrame, '6 cells chosen: 24 files, 24 not landed.');
+      frame = await waitForFrame(lastFrame, '6 cells chosen: 24 files, 24 not landed.');
+      expect(stripVTControlCharacters(frame)).toMatch(/^testing( \.\.\.)+ @@\. @@\. @@\.$/m);
       await press(stdin, KEY.enter);
       frame = await waitForFrame(lastFrame, 'Total: 12 partitions');
       expect(frame).toContain('testing · all · 6 cells');

@@ -159,6 +159,8 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           window={window}
           {...opt('defaultValue', draft.cells)}
           onShift={(direction) => setShift((s) => s + direction * days)}
+          canShift={{ earlier: !span || window.start > span.first, later: shift < 0 }}
+          {...mapOf(deps, draft.bucket)}
           onRetry={retry}
           {...common('coverage')}
           onSubmit={(cells, span) => flow.chooseCells(cells, span)}
@@ -253,4 +255,15 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
 /** `{ [key]: value }` when the value is defined, else nothing (exactOptional-friendly spreading). */
 function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** The map's warehouse in words, and whether it stages (BigQuery): what the map's legend and text say. */
+function mapOf(deps: WizardDeps, bucket: string | undefined): { staging?: boolean; destination?: string } {
+  const w = bucket !== undefined ? deps.mapWarehouse?.(bucket) : undefined;
+  if (!w) return {};
+  const label = deps.destination(w.spec, bucket);
+  return {
+    staging: w.spec.startsWith('bigquery'),
+    destination: w.missing ? `${label} (no such file yet: nothing has landed there)` : label,
+  };
 }

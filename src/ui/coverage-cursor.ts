@@ -50,3 +50,19 @@ export function cellsNeedingBackfill(g: Grid): string[] {
 export function toggled(chosen: readonly string[], key: string): string[] {
   return chosen.includes(key) ? chosen.filter((k) => k !== key) : [...chosen, key];
 }
+
+/** Where the cursor starts on a window: the first cell that needs a backfill, else the last day's first cell. */
+export function startCursor(g: Grid): Cursor {
+  const first = cellsNeedingBackfill(g)[0];
+  if (first === undefined) return { row: 0, col: Math.max(0, columns(g) - g.times.length) };
+  const [environment, ds, time] = first.split('/');
+  return {
+    row: Math.max(0, g.environments.indexOf(environment!)),
+    col: Math.max(0, g.days.indexOf(ds!) * g.times.length + g.times.indexOf(time as TimeBucket)),
+  };
+}
+
+/** The cursor on the first (`-1`) or last (`1`) cell of its row. */
+export function toEnd(g: Grid, c: Cursor, end: -1 | 1): Cursor {
+  return { row: c.row, col: end < 0 ? 0 : Math.max(0, columns(g) - 1) };
+}

@@ -6,8 +6,11 @@ import type { Source } from '../ports/source.js';
 import { useAsync } from './use-async.js';
 import type { WizardDeps, WizardInput } from './wizard-types.js';
 
-/** Lines of the map's screen besides its blocks: title, context, texts, legend, key help, margins. */
-export const OTHER_LINES = 11;
+/**
+ * Lines of the map's screen besides its blocks: title, context, texts (the destination's may take
+ * two), the legend and the key help (two each at 80 columns), margins.
+ */
+export const OTHER_LINES = 15;
 
 /** Environment rows the screen holds in one block (more scroll with the cursor). */
 export const environmentRows = (rows: number) => Math.max(1, rows - OTHER_LINES - blockLines(0));

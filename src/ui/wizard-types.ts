@@ -55,6 +55,11 @@ export interface WizardDeps {
    */
   coverage?(bucket: string, selection: Selection, source: Source, signal: AbortSignal): Promise<BackfillPlan>;
   /**
+   * The warehouse the map reads for `bucket` (`--warehouse`, else the bucket's default), and
+   * whether it is a DuckDB file that does not exist (nothing has landed there): named on the map.
+   */
+  mapWarehouse?(bucket: string): { spec: string; missing: boolean };
+  /**
    * What the planned backfill costs and (for a direct run) takes, as the `--yes` preview prints it:
    * lines for the Preview step. Without it the step shows none.
    */

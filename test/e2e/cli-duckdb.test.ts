@@ -179,17 +179,17 @@ describe('analytics-backfill into DuckDB', () => {
     [
       'an environment the bucket does not hold',
       ['--analytics-environment', 'testin'],
-      /environment "testin" not in file:.* \(present: production, staging, testing\)\. Did you mean "testing"\?\n$/,
+      /--analytics-environment \(-e\): "testin" not in file:.* \(environments present: production, staging, testing\)\. Did you mean "testing"\?\n$/,
     ],
     [
       'a mistyped category',
       ['--event-category', 'gamepaly'],
-      /event category \(under testing\) "gamepaly" not in file:.*\(present: gameplay, store\)\. Did you mean "gameplay"\?\n$/,
+      /--event-category \(-c\): "gamepaly" not in file:.*\(categories under testing present: gameplay, store\)\. Did you mean "gameplay"\?\n$/,
     ],
     [
       'a typo beside a good category',
       ['--event-category', 'gameplay,nosuch'],
-      /event category \(under testing\) "nosuch" not in .*\(present: gameplay, store\)\. Choose from the values present, or all\.\n$/,
+      /--event-category \(-c\): "nosuch" not in .*\(categories under testing present: gameplay, store\)\. Choose from the values present, or all\.\n$/,
     ],
     ['an unknown time bucket', ['--event-time', '0-9'], /--event-time: unknown time bucket "0-9"/],
     [

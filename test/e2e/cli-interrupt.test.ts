@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,4 +78,73 @@ describe('an interrupted backfill', () => {
     expect(Number(distinct)).toBe(tally.events);
     expect(await countRows(db, 'logs.events_logs_function')).toBe(tally.files * 2);
   });
+
+  it('stops within seconds in the middle of large files: the one being read is rolled back, the resume lands each event once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-int-big-'));
+    const folder = join(
+      dir,
+      'bucket/data_type=json/analytics_environment=live/event_category=c/event_ds=2026-03-01/event_time=0-8/s',
+    );
+    mkdirSync(folder, { recursive: true });
+    const FILES = 12;
+    const attributes = 'x'.repeat(900);
+    const perFile: number[] = [];
+    for (let f = 0; f < FILES; f++) {
+      const lines: string[] = [];
+      let bytes = 0;
+      for (let i = 0; bytes < 24 * 1024 * 1024; i++) {
+        const line = `{"eventClass":"c","eventId":"f${f}-${i}","eventIndex":${i},"sessionId":"s","eventTimestamp":"2026-03-01T01:00:00Z","eventAttributes":{"a":"${attributes}"}}`;
+        lines.push(line);
+        bytes += line.length + 1;
+      }
+      perFile.push(lines.length);
+      writeFileSync(join(folder, `f${f}`), `${lines.join('\n')}\n`);
+    }
+    const db = join(dir, 'w.duckdb');
+    const records = join(dir, 'runs');
+    const args = ['-b', join(dir, 'bucket'), '-w', `duckdb:${db}`, '-e', 'all', '-c', 'all'].concat([
+      '-s',
+      '2026-03-01',
+      '-u',
+      '2026-03-01',
+      '--record-dir',
+      records,
+      '--yes',
+    ]);
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : null))),
+    );
+    // The run is sending (its record exists), then two seconds more.
+    await until(() => existsSync(records) && readdirSync(records).some((n) => !n.startsWith('.')), 30_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    const interruptedAt = Date.now();
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(Date.now() - interruptedAt).toBeLessThan(5000);
+    expect(stderr).toContain('Stopping: no new files are sent');
+    const notSent = Number(/([\d,]+) not sent/.exec(stdout)?.[1]?.replace(/,/g, ''));
+    expect(notSent, stdout).toBeGreaterThan(0);
+    // Whole files only: each file's events all there, or none.
+    const byFile = (await queryDuckDb(
+      db,
+      "SELECT CAST(split_part(event_id, '-', 1)[2:] AS INTEGER), count(*) FROM events.events_function GROUP BY 1",
+    )) as [number, bigint][];
+    for (const [f, n] of byFile) expect(Number(n), `file f${f}`).toBe(perFile[f]);
+    expect(byFile.length).toBeLessThan(FILES);
+    const resume = /^Resume \(sends only what did not go out\):\nnpx analytics-backfill (.*)$/m.exec(stdout)?.[1];
+    const resumed = await runCli(resume!.split(' '));
+    expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
+    const [[all, distinct]] = (await queryDuckDb(
+      db,
+      'SELECT count(*), count(DISTINCT event_id) FROM events.events_function',
+    )) as [[bigint, bigint]];
+    const total = perFile.reduce((a, b) => a + b, 0);
+    expect([Number(all), Number(distinct)]).toEqual([total, total]);
+    expect(readdirSync(records).filter((n) => n.startsWith('.plan-'))).toEqual([]);
+  }, 180_000);
 });

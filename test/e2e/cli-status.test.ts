@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { generationOf } from '../../src/local/folder-read.js';
 import { runMain } from '../helpers/run-main.js';
+import { runCli } from '../helpers/run-cli.js';
 import { parseJsonLines, parseJsonOutput } from '../helpers/json-output.js';
 
 const dir = (b: string, env: string, ds: string, time: string) =>
@@ -96,7 +97,7 @@ describe('analytics-backfill status', () => {
     expect(lines.find((l) => l.startsWith('testing'))).toBe('testing ... ..- ...');
     expect(text.stdout).toContain('8 files (');
     expect(text.stdout.replace(/\s+/g, ' ')).toContain(
-      '3 landed (0 with lines rejected), 0 staged, 5 not landed (0 failed: see --partition).',
+      '3 landed (0 with lines rejected), 0 staged, 5 not landed (none failed).',
     );
     expect(text.stdout).not.toContain('\u001B[');
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
@@ -229,14 +230,14 @@ describe('analytics-backfill status', () => {
     ]);
   });
 
-  it('on a bucket never ingested into a file that does not exist: everything not landed, and no file created', async () => {
+  it('on a bucket never ingested into a file that does not exist: says nothing landed there, exit 2, no file created', async () => {
     const base = mkdtempSync(join(tmpdir(), 'status-'));
     const b = join(base, 'bucket');
     put(b, 'live', '2026-03-01', '0-8', 'a');
     const w = join(base, 'none.duckdb');
     const r = await runMain(['status', '-b', b, '-w', `duckdb:${w}`, '-s', '2026-03-01', '-u', '2026-03-01', '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(parseJsonOutput<{ totals: unknown }>(r.stdout).totals).toMatchObject({ files: 1, landed: 0, missing: 1 });
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toContain(`no DuckDB file at ${w}: nothing has landed there`);
     expect(existsSync(w)).toBe(false);
   });
 
@@ -294,5 +295,40 @@ describe('analytics-backfill status', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('status only reads');
+  });
+
+  it('refuses a DuckDB file that does not exist, naming the one beside it; creates nothing, and no folder for a new file', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'status-nofile-'));
+    const b = join(base, 'bucket');
+    put(b, 'live', '2026-03-01', '0-8', 'a');
+    const sel = [
+      '-b',
+      b,
+      '-e',
+      'all',
+      '-c',
+      'all',
+      '-s',
+      '2026-03-01',
+      '-u',
+      '2026-03-01',
+      '--record-dir',
+      join(base, 'runs'),
+    ];
+    const landed = await runCli([...sel, '-w', `duckdb:${join(base, 'w.duckdb')}`, '--yes']);
+    expect(landed.code, landed.stderr).toBe(0);
+    const before = readdirSync(base).sort();
+    const typo = await runCli(['status', ...sel, '-w', `duckdb:${join(base, 'w.dukdb')}`]);
+    expect([typo.code, typo.stdout]).toEqual([2, '']);
+    expect(typo.stderr).toBe(
+      `analytics-backfill: no DuckDB file at ${join(base, 'w.dukdb')}: nothing has landed there. ` +
+        `Did you mean --warehouse duckdb:${join(base, 'w.duckdb')}?\n`,
+    );
+    expect(readdirSync(base).sort()).toEqual(before);
+    const nowhere = join(base, 'no', 'such', 'dir', 'x.duckdb');
+    const run = await runCli([...sel, '-w', `duckdb:${nowhere}`, '--yes']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`the folder ${join(base, 'no', 'such', 'dir')} does not exist`);
+    expect(existsSync(join(base, 'no'))).toBe(false);
   });
 });

@@ -224,7 +224,7 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
         (p) => p.environment === 'live' && p.category === 'economy' && p.ds === '2024-05-02' && p.time === '16-24',
       )!;
       expect(cell).toMatchObject({ staged: 1, landed: cell.files - 1, missing: 0, state: 'staged' });
-      expect(statusText(plan, { columns: 80, color: false })).toMatch(/^live +.* [#.]{2}~/m);
+      expect(statusText(plan, { columns: 80, color: false, staging: true })).toMatch(/^live +.* [#.]{2}~/m);
       const states: string[] = [];
       await partitionFiles(
         source,
