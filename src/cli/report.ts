@@ -1,5 +1,5 @@
 import { backfillJson } from './json-output.js';
-import { formatBytes, formatCount, wrapText } from '../core/format.js';
+import { countOf, formatBytes, formatCount, wrapText } from '../core/format.js';
 import { partitionTable } from '../engine/partition-table.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
 import { previewWarnings, warningLine } from '../engine/preview-warnings.js';
@@ -32,10 +32,10 @@ export function previewText(plan: BackfillPlan, maxPartitions = 20): string {
     );
   if (shown.length > 0) lines.push(table.total(t));
   lines.push(
-    `Matched ${formatCount(t.matched)} files (${formatBytes(t.bytes)}) in ${formatCount(t.partitions)} partitions.`,
+    `Matched ${countOf(t.matched, 'file')} (${formatBytes(t.bytes)}) in ${countOf(t.partitions, 'partition')}.`,
   );
   lines.push(
-    `To send: ${formatCount(t.toSend)} files (${formatBytes(t.bytesToSend)}); ${formatCount(t.alreadyIngested)} already ingested.`,
+    `To send: ${countOf(t.toSend, 'file')} (${formatBytes(t.bytesToSend)}); ${formatCount(t.alreadyIngested)} already ingested.`,
   );
   for (const w of previewWarnings(plan)) lines.push(...wrapText(warningLine(w), TEXT_WIDTH, '  '));
   return `${lines.join('\n')}\n`;

@@ -58,6 +58,12 @@ export async function runNonInteractive(
       else out('Dry run: nothing was sent or written.\n');
       return 0;
     }
+    if (plan.totals.toSend === 0) {
+      // Nothing to send: no run, so no run record (a daily job that finds nothing leaves nothing behind).
+      if (io.json) out(summaryJson(plan, undefined, false));
+      else out('Nothing to send: every matched file is already ingested. No run was started.\n');
+      return 0;
+    }
     const progress = progressPrinter(err, io.now ?? (() => performance.now()), io.live === true);
     const summary = await opened.run(plan, io.interrupt, progress.onEvent);
     progress.end();

@@ -4,7 +4,7 @@ import { legendLines, renderCoverageMap } from '../core/coverage-map.js';
 import { cellKey } from '../core/cells.js';
 import { cellCounts } from '../engine/cell-counts.js';
 import { UsageError } from '../core/errors.js';
-import { formatBytes, formatCount, wrapText } from '../core/format.js';
+import { countOf, formatBytes, formatCount, wrapText } from '../core/format.js';
 import { datesOf } from '../core/selection.js';
 import { TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
 import type { Warehouse } from '../ports/warehouse.js';
@@ -12,7 +12,7 @@ import { checkDuckDbToRead } from '../app/check-places.js';
 import { parseWarehouseSpec } from '../core/warehouse-spec.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
 import type { CloudFactories } from '../ports/cloud.js';
-import { requestFromOptions } from './backfill-request.js';
+import { commandLine, requestFromOptions, type BackfillRequest } from './backfill-request.js';
 import { documentOf, statusJson, totalsJson } from './json-output.js';
 import { statusOfPartition } from './status-partition.js';
 import type { StatusIo } from './status-io.js';
@@ -62,7 +62,7 @@ export async function runStatus(
           columns: io.stdout.columns ?? 80,
           color: colorOn(io),
           staging: parseWarehouseSpec(request.warehouse).kind === 'bigquery',
-        }),
+        }) + nextStep(plan, request),
       );
     return 0;
   } finally {
@@ -101,7 +101,7 @@ export function statusText(plan: BackfillPlan, opts: { columns: number; color: b
     ...map,
     ...legendLines(width, { staging: opts.staging }),
     ...wrapText(
-      `${formatCount(t.matched)} files (${formatBytes(t.bytes)}) in ${formatCount(t.partitions)} partitions: ` +
+      `${countOf(t.matched, 'file')} (${formatBytes(t.bytes)}) in ${countOf(t.partitions, 'partition')}: ` +
         `${formatCount(t.alreadyIngested)} landed (${formatCount(totals.rejecting)} with lines rejected), ` +
         `${formatCount(t.staged)} staged, ${formatCount(missing)} not landed ` +
         (totals.failed > 0 ? `(${formatCount(totals.failed)} failed: see --partition).` : '(none failed).'),
@@ -176,4 +176,14 @@ async function sessionReport(plan: BackfillPlan, warehouse: Warehouse | undefine
   ];
   io.stdout.write(lines.join('\n'));
   return 0;
+}
+
+/** What to run next when something is not landed: the backfill of this selection, as a preview. */
+function nextStep(plan: BackfillPlan, request: BackfillRequest): string {
+  const t = plan.totals;
+  if (t.matched - t.alreadyIngested - t.staged <= 0) return '';
+  return (
+    'To backfill what is not landed, preview it (then run it with --yes):\n' +
+    `${commandLine(request).replace(/ --yes$/, ' --dry-run')}\n`
+  );
 }

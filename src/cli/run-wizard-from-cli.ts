@@ -11,7 +11,7 @@ import type { CloudFactories } from '../ports/cloud.js';
 import type { CliIo } from './cli-io.js';
 import { defaultWarehouse, openSource } from '../app/open-ports.js';
 import type { CliOptions } from './parse-args.js';
-import { lastRunBucket } from '../engine/run-record.js';
+import { lastRunBucket, lastRunRequest } from '../engine/run-record.js';
 import { requestOfChoices, wizardInputOf } from './wizard-request.js';
 import { previewForecast } from './preview-forecast.js';
 
@@ -88,7 +88,8 @@ export async function runWizardFromCli(
       }
     },
     destination: (d) => destinationLabel(d, opts),
-    destinations: (bucket) => destinationOptions(bucket, opts.project, io.env),
+    typedDestination: (path) => warehouseSpecText({ kind: 'duckdb', path: resolve(path) }),
+    destinations: (bucket) => destinationOptions(bucket, opts.project, io.env, lastRunRequest(recordDir)?.warehouse),
     suggestedBucket: suggested,
   };
 
@@ -137,7 +138,7 @@ function destinationLabel(d: string | undefined, opts: CliOptions): string {
   if (d === 'topic')
     return `Pub/Sub topic ${opts.topic}${opts.topic?.startsWith('projects/') ? '' : `, project ${opts.project ?? 'from your credentials'}`}`;
   const w = parseWarehouseSpec(d);
-  if (w.kind === 'duckdb') return `DuckDB file ${resolve(w.path)}`;
+  if (w.kind === 'duckdb') return `DuckDB file ${resolve(w.path)}${existsSync(w.path) ? '' : ' (new file)'}`;
   return `BigQuery, project ${w.project ?? 'from your credentials'}`;
 }
 
@@ -146,14 +147,28 @@ function destinationOptions(
   bucket: string,
   project: string | undefined,
   env: NodeJS.ProcessEnv,
+  lastWarehouse: string | undefined,
 ): { value: string; label: string }[] {
-  const file = resolve(duckDbFile(defaultWarehouse('')) ?? '');
-  const duck = warehouseSpecText({ kind: 'duckdb', path: file });
+  const duckdb = (path: string, note = '') => {
+    const file = resolve(path);
+    return {
+      value: warehouseSpecText({ kind: 'duckdb', path: file }),
+      label: `DuckDB file ${file}${note}${existsSync(file) ? '' : ' (new file)'}`,
+    };
+  };
   const bq = warehouseSpecText(project !== undefined ? { kind: 'bigquery', project } : { kind: 'bigquery' });
   const note = env.BIGQUERY_EMULATOR_ENDPOINT ? ' (the BigQuery emulator)' : '';
   const options = [
-    { value: duck, label: `DuckDB file ${file}` },
+    duckdb(duckDbFile(defaultWarehouse('')) ?? ''),
     { value: bq, label: `BigQuery, project ${project ?? 'from your credentials'}${note}` },
   ];
-  return bucket.startsWith('gs://') ? options.reverse() : options;
+  if (bucket.startsWith('gs://')) options.reverse();
+  // The last run's DuckDB file first, when it is another one.
+  const last = lastWarehouse !== undefined ? duckDbFile(lastWarehouse) : undefined;
+  if (
+    last !== undefined &&
+    !options.some((o) => o.value === warehouseSpecText({ kind: 'duckdb', path: resolve(last) }))
+  )
+    options.unshift(duckdb(last, ", the last run's"));
+  return options;
 }

@@ -1,8 +1,9 @@
 import { dayNumberOf } from '../core/calendar.js';
 import { documentOf } from './json-output.js';
 import { UsageError } from '../core/errors.js';
-import { formatBytes, formatCount, wrapText } from '../core/format.js';
-import { partitionPrefix, TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
+import { countOf, formatBytes, formatCount, wrapText } from '../core/format.js';
+import { levelPrefix, partitionPrefix, TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
+import { didYouMean } from '../core/did-you-mean.js';
 import { partitionFiles, type FileState } from '../engine/partition-files.js';
 import { reconcile, type Reconciled } from '../engine/reconcile.js';
 import type { Source, SourceObject } from '../ports/source.js';
@@ -31,6 +32,11 @@ export async function statusOfPartition(
       `--partition "${spec}" is not ENVIRONMENT/CATEGORY/YYYY-MM-DD/TIME (TIME: 0-8, 8-16 or 16-24)`,
     );
   }
+  // A name the bucket does not hold is refused, not answered with "0 files".
+  const envs = await session.source.discover(levelPrefix([dataType]));
+  refuseAbsent(spec, 'environment', environment, envs, session.source.url);
+  const categories = await session.source.discover(levelPrefix([dataType, environment]));
+  refuseAbsent(spec, `category under ${environment}`, category, categories, session.source.url);
   const partition = { dataType, environment, category, ds, time };
   const prefix = partitionPrefix(partition);
   const counts: Record<FileState, number> = { landed: 0, staged: 0, missing: 0, failed: 0, unreadable: 0 };
@@ -114,7 +120,7 @@ export async function statusOfPartition(
           '.';
     io.stdout.write(
       `${wrapText(
-        `${formatCount(total)} files in ${environment}/${category}/${ds}/${time}: ${formatCount(counts.landed)} landed, ` +
+        `${countOf(total, 'file')} in ${environment}/${category}/${ds}/${time}: ${formatCount(counts.landed)} landed, ` +
           `${formatCount(counts.staged)} staged, ${formatCount(counts.missing)} not landed, ${formatCount(counts.failed)} failed, ` +
           `${formatCount(counts.unreadable)} unreadable.${landedLine}`,
         80,
@@ -128,3 +134,15 @@ export async function statusOfPartition(
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 300);
 
 const isTimeBucket = (t: string | undefined): t is TimeBucket => (TIME_BUCKETS as readonly string[]).includes(t ?? '');
+
+function refuseAbsent(spec: string, what: string, value: string, present: readonly string[], url: string): void {
+  if (present.includes(value)) return;
+  const guess = didYouMean(value, present);
+  throw new UsageError(
+    `--partition "${spec}": ${what} "${value}" is not in ${url}` +
+      (present.length > 0 ? ` (present: ${present.join(', ')})` : ''),
+    guess !== undefined
+      ? `Did you mean "${guess}"?`
+      : 'Choose one the bucket holds (status without --partition maps them).',
+  );
+}

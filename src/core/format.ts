@@ -27,6 +27,11 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** A count and its noun, singular for one: `1 file`, `2,000 files`. */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : plural}`;
+}
+
 /** Text wrapped at word boundaries to lines of at most `width` (a longer word stays whole). */
 export function wrapText(text: string, width: number, indent = ''): string[] {
   const lines: string[] = [];

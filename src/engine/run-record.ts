@@ -151,6 +151,11 @@ function isHeader(line: unknown): line is RunHeader {
  * only the first line of one file; any problem (no folder, no records, torn header) means none.
  */
 export function lastRunBucket(recordDir: string): string | undefined {
+  return lastRunRequest(recordDir)?.bucket;
+}
+
+/** The bucket and warehouse of the newest run in `recordDir` (what the wizard offers first), if any. */
+export function lastRunRequest(recordDir: string): { bucket?: string; warehouse?: string } | undefined {
   try {
     const newest = readdirSync(recordDir)
       .filter((n) => n.endsWith('.ndjson') && !n.startsWith('.'))
@@ -162,8 +167,13 @@ export function lastRunBucket(recordDir: string): string | undefined {
       const buffer = Buffer.alloc(64 * 1024);
       const read = readSync(fd, buffer, 0, buffer.length, 0);
       const header: unknown = JSON.parse(buffer.subarray(0, read).toString('utf8').split('\n')[0] ?? '');
-      const bucket = isHeader(header) ? (header.request as { bucket?: unknown } | undefined)?.bucket : undefined;
-      return typeof bucket === 'string' ? bucket : undefined;
+      const request = isHeader(header)
+        ? (header.request as { bucket?: unknown; warehouse?: unknown } | undefined)
+        : undefined;
+      return {
+        ...(typeof request?.bucket === 'string' ? { bucket: request.bucket } : {}),
+        ...(typeof request?.warehouse === 'string' ? { warehouse: request.warehouse } : {}),
+      };
     } finally {
       closeSync(fd);
     }

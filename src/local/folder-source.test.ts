@@ -85,9 +85,12 @@ describe('folder source', () => {
     );
   });
 
-  it('names a missing folder in a usage error', async () => {
+  it('names a missing folder in a usage error, and a file given for a folder as a file', async () => {
     await expect(createFolderSource('/nonexistent/bucket')).rejects.toThrow(
       /--gcs-bucket: folder \/nonexistent\/bucket does not exist/,
     );
+    const file = join(mkdtempSync(join(tmpdir(), 'folder-file-')), 'events.ndjson');
+    writeFileSync(file, '{}\n');
+    await expect(createFolderSource(file)).rejects.toThrow(`--gcs-bucket: ${file} is a file, not a folder`);
   });
 });

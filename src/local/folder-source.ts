@@ -19,7 +19,7 @@ export async function createFolderSource(location: string): Promise<Source> {
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) {
     throw new UserError(
-      `--gcs-bucket: folder ${root} does not exist`,
+      info ? `--gcs-bucket: ${root} is a file, not a folder` : `--gcs-bucket: folder ${root} does not exist`,
       'Pass gs://BUCKET, or a folder that mirrors one.',
       2,
     );

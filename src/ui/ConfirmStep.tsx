@@ -1,6 +1,6 @@
 import { ConfirmInput } from '@inkjs/ui';
 import { Box, Text } from 'ink';
-import { formatBytes, formatCount } from '../core/format.js';
+import { countOf, formatBytes } from '../core/format.js';
 import type { PlanTotals } from '../engine/plan-backfill.js';
 import { BACK, QUIT } from './KeyHelp.js';
 import { StepFrame } from './StepFrame.js';
@@ -27,7 +27,7 @@ export function ConfirmStep(props: ConfirmStepProps) {
       hints={[{ key: 'y/enter', does: 'start' }, { key: 'n', does: 'back to preview' }, BACK, QUIT]}
     >
       <Text>
-        Send <Text bold>{formatCount(t.toSend)} files</Text> ({formatBytes(t.bytesToSend)}) from {props.source}
+        Send <Text bold>{countOf(t.toSend, 'file')}</Text> ({formatBytes(t.bytesToSend)}) from {props.source}
       </Text>
       <Text>
         to <Text bold>{props.destination}</Text>

@@ -1,6 +1,7 @@
 import { Text } from 'ink';
 import { useRef, useState } from 'react';
 import { useTint } from './color.js';
+import { LineInput } from './LineInput.js';
 import { BACK, QUIT, type KeyHint } from './KeyHelp.js';
 import { StepFrame } from './StepFrame.js';
 import { useStepKeys } from './use-step-keys.js';
@@ -19,6 +20,8 @@ export interface DestinationStepProps {
   context?: string;
   onSubmit: (destination: string) => void;
   onBack?: () => void;
+  /** The destination of a typed DuckDB file path; without it the path is taken as typed. */
+  typed?: (path: string) => string;
 }
 
 /**
@@ -33,20 +36,28 @@ export function DestinationStep(props: DestinationStepProps) {
   );
   const focus = useRef(start);
   const [, redraw] = useState(0);
-  useStepKeys({
-    onBack: props.onBack,
-    extra: (input, key) => {
-      const last = props.options.length - 1;
-      if (key.upArrow) focus.current = Math.max(0, focus.current - 1);
-      else if (key.downArrow) focus.current = Math.min(last, focus.current + 1);
-      else if (key.return || input.includes('\r')) {
-        const chosen = props.options[focus.current];
-        if (chosen) props.onSubmit(chosen.value);
-        return;
-      }
-      redraw((n) => n + 1);
+  /** Typing another DuckDB file's path (the last option). */
+  const [typing, setTyping] = useState(false);
+  const [typed, setTyped] = useState('');
+  const other = props.options.length;
+  useStepKeys(
+    {
+      onBack: props.onBack,
+      extra: (input, key) => {
+        if (key.upArrow) focus.current = Math.max(0, focus.current - 1);
+        else if (key.downArrow) focus.current = Math.min(other, focus.current + 1);
+        else if (key.return || input.includes('\r')) {
+          if (focus.current === other) return setTyping(true);
+          const chosen = props.options[focus.current];
+          if (chosen) props.onSubmit(chosen.value);
+          return;
+        }
+        redraw((n) => n + 1);
+      },
     },
-  });
+    !typing,
+  );
+  useStepKeys({ onBack: () => setTyping(false) }, typing);
   const hints: KeyHint[] = [
     { key: '↑↓', does: 'move' },
     { key: 'enter', does: 'choose' },
@@ -62,6 +73,21 @@ export function DestinationStep(props: DestinationStepProps) {
           {o.label}
         </Text>
       ))}
+      <Text {...(focus.current === other ? { color: tint('cyan') } : {})}>
+        {focus.current === other ? '❯ ' : '  '}Another DuckDB file: type its path
+      </Text>
+      {typing && (
+        <LineInput
+          defaultValue=""
+          placeholder="path/to/events.duckdb"
+          onChange={setTyped}
+          onSubmit={(path) => {
+            const p = path.trim();
+            if (p !== '') props.onSubmit(props.typed ? props.typed(p) : `duckdb:${p}`);
+          }}
+        />
+      )}
+      {typing && typed.trim() === '' && <Text dimColor>A path, then enter (a new file is created there).</Text>}
       <Text dimColor>To publish to a Pub/Sub topic instead, start again with --topic TOPIC.</Text>
     </StepFrame>
   );

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import { formatBytes, formatCount } from '../core/format.js';
+import { countOf, formatBytes, formatCount } from '../core/format.js';
 import { partitionTable } from '../engine/partition-table.js';
 import type { BackfillPlan, PlanProgress } from '../engine/plan-backfill.js';
 import { useTint } from './color.js';
@@ -96,7 +96,7 @@ export function PreviewStep(props: PreviewStepProps) {
             {total(plan.totals)}
           </Text>
           <Text>
-            To send: {formatCount(plan.totals.toSend)} files, {formatBytes(plan.totals.bytesToSend)}
+            To send: {countOf(plan.totals.toSend, 'file')}, {formatBytes(plan.totals.bytesToSend)}
           </Text>
           {forecast.map((line, i) => (
             <Text key={`forecast-${i}`} wrap="truncate-end">

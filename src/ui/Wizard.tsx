@@ -192,6 +192,7 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           options={options}
           {...opt('defaultValue', draft.destination ?? options[0]?.value)}
           {...common('destination')}
+          {...opt('typed', deps.typedDestination)}
           onSubmit={(d) => flow.next('destination', { destination: d })}
         />
       );
@@ -264,6 +265,8 @@ function mapOf(deps: WizardDeps, bucket: string | undefined): { staging?: boolea
   const label = deps.destination(w.spec, bucket);
   return {
     staging: w.spec.startsWith('bigquery'),
-    destination: w.missing ? `${label} (no such file yet: nothing has landed there)` : label,
+    destination: w.missing
+      ? `${label.replace(/ \(new file\)$/, '')} (no such file yet: nothing has landed there)`
+      : label,
   };
 }

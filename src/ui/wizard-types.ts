@@ -75,6 +75,8 @@ export interface WizardDeps {
   destination(destination: string | undefined, bucket: string | undefined): string;
   /** What the destination step offers for `bucket`, the usual choice first. */
   destinations(bucket: string): { value: string; label: string }[];
+  /** The destination for a DuckDB file path typed on the Destination step (made absolute). */
+  typedDestination?(path: string): string;
   /** Prefill for the bucket when no flag fixed it, and where it came from (`ANALYTICS_BACKFILL_BUCKET`, `the last run`). */
   suggestedBucket?: { bucket: string; from: string };
   /** Today's date for the presets (tests pin it). Defaults to the clock. */

@@ -111,6 +111,20 @@ describe('analytics-backfill into DuckDB', () => {
     expect(summary.totals).toMatchObject({ files: want.files, landed: want.files, staged: 0, toSend: 0 });
     expect(await countRows(db, 'events.events_function')).toBe(want.events);
     expect(await countRows(db, 'logs.events_logs_function')).toBe(want.files * 2);
+    // Nothing to send: no run, so no second run record (a daily job finding nothing leaves nothing).
+    expect(readdirSync(records).filter((n) => !n.startsWith('.'))).toHaveLength(1);
+    const third = await runCli([
+      '--gcs-bucket',
+      bucket,
+      '--warehouse',
+      `duckdb:${db}`,
+      ...selection,
+      '--record-dir',
+      records,
+      '--yes',
+    ]);
+    expect(third.stdout).toContain('Nothing to send: every matched file is already ingested. No run was started.');
+    expect(readdirSync(records).filter((n) => !n.startsWith('.'))).toHaveLength(1);
   });
 
   it('dry run previews without creating the warehouse or a run record', async () => {

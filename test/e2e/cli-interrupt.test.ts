@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { writeSampleBucket } from '../../src/demo/sample-bucket.js';
 import { countRows, queryDuckDb } from '../helpers/duckdb-query.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 import { until } from '../helpers/until.js';
+import { BY_FILE_SQL, writeBigFiles } from '../helpers/big-files.js';
 
 describe('an interrupted backfill', () => {
   it('stops on Ctrl-C, says how to resume, and the resume lands the rest without duplicates', async () => {
@@ -81,25 +82,8 @@ describe('an interrupted backfill', () => {
 
   it('stops within seconds in the middle of large files: the one being read is rolled back, the resume lands each event once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-int-big-'));
-    const folder = join(
-      dir,
-      'bucket/data_type=json/analytics_environment=live/event_category=c/event_ds=2026-03-01/event_time=0-8/s',
-    );
-    mkdirSync(folder, { recursive: true });
     const FILES = 12;
-    const attributes = 'x'.repeat(900);
-    const perFile: number[] = [];
-    for (let f = 0; f < FILES; f++) {
-      const lines: string[] = [];
-      let bytes = 0;
-      for (let i = 0; bytes < 24 * 1024 * 1024; i++) {
-        const line = `{"eventClass":"c","eventId":"f${f}-${i}","eventIndex":${i},"sessionId":"s","eventTimestamp":"2026-03-01T01:00:00Z","eventAttributes":{"a":"${attributes}"}}`;
-        lines.push(line);
-        bytes += line.length + 1;
-      }
-      perFile.push(lines.length);
-      writeFileSync(join(folder, `f${f}`), `${lines.join('\n')}\n`);
-    }
+    const perFile = writeBigFiles(join(dir, 'bucket'), FILES, 24);
     const db = join(dir, 'w.duckdb');
     const records = join(dir, 'runs');
     const args = ['-b', join(dir, 'bucket'), '-w', `duckdb:${db}`, '-e', 'all', '-c', 'all'].concat([
@@ -130,10 +114,7 @@ describe('an interrupted backfill', () => {
     const notSent = Number(/([\d,]+) not sent/.exec(stdout)?.[1]?.replace(/,/g, ''));
     expect(notSent, stdout).toBeGreaterThan(0);
     // Whole files only: each file's events all there, or none.
-    const byFile = (await queryDuckDb(
-      db,
-      "SELECT CAST(split_part(event_id, '-', 1)[2:] AS INTEGER), count(*) FROM events.events_function GROUP BY 1",
-    )) as [number, bigint][];
+    const byFile = (await queryDuckDb(db, BY_FILE_SQL)) as [number, bigint][];
     for (const [f, n] of byFile) expect(Number(n), `file f${f}`).toBe(perFile[f]);
     expect(byFile.length).toBeLessThan(FILES);
     const resume = /^Resume \(sends only what did not go out\):\nnpx analytics-backfill (.*)$/m.exec(stdout)?.[1];

@@ -99,8 +99,15 @@ describe('analytics-backfill status', () => {
     expect(text.stdout.replace(/\s+/g, ' ')).toContain(
       '3 landed (0 with lines rejected), 0 staged, 5 not landed (none failed).',
     );
+    // What to run next, as a command that runs: the backfill's preview, sending the 5 not landed.
+    const next = /^To backfill what is not landed.*:\nnpx analytics-backfill (.* --dry-run)$/m.exec(text.stdout)?.[1];
+    expect(next).toBeDefined();
+    const preview = await runCli(next!.split(' '));
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toContain('To send: 5 files');
     expect(text.stdout).not.toContain('\u001B[');
-    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+    // Within 80 columns, but for the command, one line to copy.
+    expect(Math.max(...lines.filter((l) => !l.startsWith('npx ')).map((l) => l.length))).toBeLessThanOrEqual(80);
 
     // Drilling down to one partition: each file and its state.
     const drill = await runMain([...args, '--partition', 'live/c/2026-03-01/8-16']);
@@ -126,6 +133,10 @@ describe('analytics-backfill status', () => {
     const bad = await runMain([...args, '--partition', 'live/c/2026-03-01']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('is not ENVIRONMENT/CATEGORY/YYYY-MM-DD/TIME');
+    const typo = await runMain([...args, '--partition', 'live/cc/2026-03-01/0-8']);
+    expect([typo.code, typo.stdout]).toEqual([2, '']);
+    expect(typo.stderr).toContain('--partition "live/cc/2026-03-01/0-8": category under live "cc" is not in');
+    expect(typo.stderr).toContain('Did you mean "c"?');
 
     // Read only: the DuckDB file untouched, no run record, no journal.
     expect(statSync(w).mtimeMs).toBe(before);

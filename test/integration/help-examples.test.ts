@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HELP_TEXT, STATUS_HELP_TEXT } from '../../src/cli/help-text.js';
-import { DEMO_BUCKET, writeSampleBucket } from '../../src/demo/sample-bucket.js';
+import { runDemo } from '../../src/demo/run-demo.js';
+import { Writable } from 'node:stream';
 import { emulatorPubSub, emulatorStorage } from '../../src/gcp/gcp-clients.js';
 import {
   emulatorsAvailable,
@@ -45,8 +46,9 @@ describe.skipIf(!emulatorsAvailable('--help examples', ['gcs', 'pubsub', 'bigque
     beforeAll(async () => {
       emulators = await Promise.all([startGcs(), startPubSub(), startBigQuery()]);
       const [gcs, ps, bq] = emulators as [RunningEmulator, RunningEmulator, RunningEmulator];
+      // What `npm run demo` leaves: the bucket folder, and the DuckDB file it backfilled.
       const folder = join(cwd, '.demo', 'bucket');
-      writeSampleBucket(folder, DEMO_BUCKET);
+      expect(await runDemo(join(cwd, '.demo'), new Writable({ write: (_c, _e, done) => done() }))).toBe(0);
       const storage = emulatorStorage(gcs.endpoint);
       await storage.createBucket('my-events');
       const walk = (dir: string): string[] =>

@@ -7,6 +7,7 @@ import { writeSampleBucket } from '../../src/demo/sample-bucket.js';
 import { countRows, queryDuckDb } from '../helpers/duckdb-query.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 import { hasTmux, TmuxSession } from './tmux.js';
+import { BY_FILE_SQL, writeBigFiles } from '../helpers/big-files.js';
 
 /**
  * The built CLI in a real pseudo-terminal (tmux), driven by keys and read off the screen: a whole
@@ -203,6 +204,47 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     expect([Number(ledger), Number(files)]).toEqual([tally.files, tally.files]);
   });
 
+  it('stops a run of large files within seconds on Ctrl-C; the resume lands each event once', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wizard-pty-big-'));
+    const bucket = join(dir, 'bucket');
+    const perFile = writeBigFiles(bucket, 12, 24);
+    const db = join(dir, 'w.duckdb');
+    const t = start(
+      ['--gcs-bucket', bucket, '--warehouse', `duckdb:${db}`, '--record-dir', join(dir, 'runs')].concat([
+        '-e',
+        'live',
+        '-c',
+        'all',
+        '-s',
+        '2026-03-01',
+        '-u',
+        '2026-03-01',
+        '-T',
+        'all',
+      ]),
+      dir,
+    );
+    await t.waitFor('Total: 1 partitions', 30_000);
+    t.keys('Enter');
+    await t.waitFor('Start the backfill?');
+    t.keys('Enter');
+    await t.waitFor(/Running/, 30_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    const interruptedAt = Date.now();
+    t.keys('C-c');
+    const screen = await t.waitFor('EXIT=', 30_000);
+    expect(Date.now() - interruptedAt).toBeLessThan(5000);
+    expect(screen).toContain('EXIT=130');
+    const notSent = num(/([\d,]+) not sent/.exec(screen)?.[1] ?? '0');
+    expect(notSent).toBeGreaterThan(0);
+    const joined = t.screen(false, true);
+    const resume = /^Resume \(sends only what did not go out\):\n(.*)$/m.exec(joined)?.[1] ?? '';
+    const resumed = await runCli(resume.split(' ').slice(2), {}, dir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const byFile = (await queryDuckDb(db, BY_FILE_SQL)) as [number, bigint][];
+    expect(byFile.map(([f, n]) => [f, Number(n)]).sort((a, b) => a[0]! - b[0]!)).toEqual(perFile.map((n, f) => [f, n]));
+  }, 120_000);
+
   it('quits at once on a second Ctrl-C, printing the run and a resume command that lands the rest once', async () => {
     // 18,000 files: the run outlasts both keys even on a loaded machine.
     const { t, db, tally } = await runningBackfill(600, 6);
@@ -262,13 +304,15 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
     );
     const screen = await t.waitFor('Where should the rows land?');
     expect(screen).toContain('Destination (1/1)');
-    expect(screen).toContain(`❯ DuckDB file ${join(dir, 'analytics-backfill.duckdb')}`);
+    expect(screen).toContain(`❯ DuckDB file ${join(dir, 'analytics-backfill.duckdb')} (new file)`);
     expect(screen).toContain('BigQuery, project my-project');
     t.keys('Enter');
     await t.waitFor('To send: 2 files');
     t.keys('Enter');
     const confirm = await t.waitFor('Start the backfill?');
-    expect(confirm.replace(/\s+/g, ' ')).toContain(`to DuckDB file ${join(dir, 'analytics-backfill.duckdb')}?`);
+    expect(confirm.replace(/\s+/g, ' ')).toContain(
+      `to DuckDB file ${join(dir, 'analytics-backfill.duckdb')} (new file)?`,
+    );
     // Until the person says yes, nothing is created: the DuckDB file that does not exist yet is not made to plan.
     expect(existsSync(join(dir, 'analytics-backfill.duckdb'))).toBe(false);
     t.keys('C-c');
