@@ -42,6 +42,8 @@ export async function statusOfPartition(
   const counts: Record<FileState, number> = { landed: 0, staged: 0, missing: 0, failed: 0, unreadable: 0 };
   const tally = { matching: 0, short: 0, over: 0 };
   let pending: { object: SourceObject; state: FileState }[] = [];
+  /** The column heads, printed above the first file's row. */
+  let headed = false;
 
   const flush = async () => {
     const chunk = pending;
@@ -83,6 +85,10 @@ export async function statusOfPartition(
         const recon = check?.parsed
           ? `${check.found.events}/${check.parsed.events} ev ${check.found.debug}/${check.parsed.debug} dbg${check.matches ? '' : ' !'}`
           : '';
+        if (!headed) {
+          headed = true;
+          io.stdout.write(`${'state'.padEnd(10)} ${'size'.padStart(9)}  ${'landed/parsed'.padEnd(22)} file\n`);
+        }
         io.stdout.write(
           `${state.padEnd(10)} ${formatBytes(object.size).padStart(9)}  ${recon.padEnd(22)} ${name}\n` +
             (why ? `           ${oneLine(why)}\n` : ''),

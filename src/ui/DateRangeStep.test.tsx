@@ -112,6 +112,15 @@ describe('DateRangeStep', () => {
     expect(frame).not.toContain('no data in the bucket'); // 03-09..03-15 overlaps 03-01..03-10
   });
 
+  it('takes two tabs sent in one burst as two moves', async () => {
+    const { lastFrame, stdin } = render(
+      <DateRangeStep now={NOW} span={{ first: '2026-03-01', last: '2026-03-10' }} onSubmit={() => {}} />,
+    );
+    await waitForFrame(lastFrame, 'Presets (↑ or tab):');
+    stdin.write('\t\t');
+    await waitForFrame(lastFrame, /❯ Every date in the bucket/);
+  });
+
   it('warns when the range misses every date in the bucket, and goes back on esc keeping earlier dates', async () => {
     const onBack = vi.fn();
     const { lastFrame, stdin } = render(

@@ -92,7 +92,9 @@ export function DateRangeStep(props: DateRangeStepProps) {
     onBack: props.onBack,
     extra: (input, key) => {
       const f = focused.current;
-      if (key.tab) setFocus((f + (key.shift ? 2 : 1)) % 3);
+      // Tabs pasted or sent in a burst arrive as one input ("\t\t"): each moves the focus once.
+      const tabs = key.tab ? 1 : /^\t+$/.test(input) ? input.length : 0;
+      if (tabs > 0) setFocus((f + tabs * (key.shift ? 2 : 1)) % 3);
       else if (f === PRESETS)
         return; // the list moves itself
       else if (key.downArrow) setFocus(f + 1);

@@ -40,11 +40,7 @@ export function SummaryStep({ summary: s, context }: SummaryStepProps) {
         </Text>
       )}
       {rowLines.map((line, i) => (
-        <Text
-          key={`rows-${i}`}
-          wrap={i >= rowLines.length - stagedLines(s).length ? 'wrap' : 'truncate-end'}
-          {...(i === 1 && s.rows.debug > 0 ? { color: tint('yellow') } : {})}
-        >
+        <Text key={`rows-${i}`} wrap="wrap" {...(i === 1 && s.rows.debug > 0 ? { color: tint('yellow') } : {})}>
           {line}
         </Text>
       ))}
@@ -52,7 +48,7 @@ export function SummaryStep({ summary: s, context }: SummaryStepProps) {
         <Box flexDirection="column" marginTop={1}>
           <Text color={tint('red')}>Failures:</Text>
           {shownGroups.map((g) => (
-            <Text key={g.reason} wrap="truncate-end">
+            <Text key={g.reason} wrap="wrap">
               {'  ✗ '}
               {failureLine(g)}
             </Text>

@@ -118,6 +118,7 @@ describe('analytics-backfill status', () => {
         .filter((l) => l !== '')
         .map((l) => l.replace(/\s+/g, ' ')),
     ).toEqual([
+      'state size landed/parsed file',
       'landed 35 B 1/1 ev 0/0 dbg c',
       'missing 36 B c2',
       '2 files in live/c/2026-03-01/8-16: 1 landed, 0 staged, 1 not landed, 0 failed, 0',
