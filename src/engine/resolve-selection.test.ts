@@ -50,5 +50,12 @@ describe('resolveSelection', () => {
       message: '--analytics-environment (-e): "prod" not in file:///bucket (environments present: live, qa)',
       hint: 'Choose from the values present, or all.',
     });
+    // Named by --cells, the refusal names --cells.
+    await expect(
+      resolveSelection(source, { ...base, environments: ['lve'], categories: 'all', cells: ['lve/2026-03-01/0-8'] }),
+    ).rejects.toMatchObject({
+      message: '--cells: "lve" not in file:///bucket (environments present: live, qa)',
+      hint: 'Did you mean "live"?',
+    });
   });
 });

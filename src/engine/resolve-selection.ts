@@ -15,7 +15,13 @@ export async function resolveSelection(source: Source, s: Selection, signal?: Ab
   const environments =
     s.environments === 'all'
       ? presentEnvs
-      : present('--analytics-environment (-e)', 'environments', [...s.environments], presentEnvs, source.url);
+      : present(
+          s.cells !== undefined ? '--cells' : '--analytics-environment (-e)',
+          'environments',
+          [...s.environments],
+          presentEnvs,
+          source.url,
+        );
   const found = new Set<string>();
   for (const env of environments) {
     for (const c of await source.discover(levelPrefix([s.dataType, env]), signal)) found.add(c);
