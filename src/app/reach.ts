@@ -1,3 +1,4 @@
+import type { Source } from '../ports/source.js';
 import { UserError } from '../core/errors.js';
 
 /** The services the CLI reaches, and what to check when one cannot be reached. */
@@ -89,6 +90,25 @@ export async function persist<T>(
       await sleep(delay);
     }
   }
+}
+
+/**
+ * The source with its folder listings (what the wizard's choices are made of) run through
+ * {@link reach}: a bucket that cannot be reached fails in the same one line as on the `--yes` path,
+ * not with the client's raw message.
+ */
+export function reachingSource(source: Source): Source {
+  const service: Service = source.url.startsWith('gs://') ? 'storage' : 'cloud';
+  return Object.assign(Object.create(source) as Source, {
+    discover: (prefix: string, signal?: AbortSignal) =>
+      reach(
+        service,
+        source.url,
+        () => source.discover(prefix, signal),
+        () => {},
+        0,
+      ),
+  });
 }
 
 function messageOf(error: unknown): string {

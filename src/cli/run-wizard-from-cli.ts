@@ -10,6 +10,7 @@ import { openCoverageSession } from '../app/coverage-session.js';
 import type { CloudFactories } from '../ports/cloud.js';
 import type { CliIo } from './cli-io.js';
 import { defaultWarehouse, openSource } from '../app/open-ports.js';
+import { reachingSource } from '../app/reach.js';
 import type { CliOptions } from './parse-args.js';
 import { lastRunBucket, lastRunRequest } from '../engine/run-record.js';
 import { requestOfChoices, wizardInputOf } from './wizard-request.js';
@@ -56,7 +57,7 @@ export async function runWizardFromCli(
         : undefined;
   const initial = wizardInputOf(opts, io.env);
   const wizardDeps: WizardDeps = {
-    openSource: (bucket) => openSource(bucket, opts.project, cloud),
+    openSource: async (bucket) => reachingSource(await openSource(bucket, opts.project, cloud)),
     plan: async (c, source, signal, onProgress) => (await sessionFor(c, source)).plan(signal, onProgress),
     run: async (c, plan, signal, onEvent) => (await sessionFor(c, undefined)).run(plan, signal, onEvent),
     // The same cost and time lines as the `--yes` preview (preview-forecast.ts).
