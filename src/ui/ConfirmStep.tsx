@@ -14,6 +14,8 @@ export interface ConfirmStepProps {
   context?: string;
   onConfirm: () => void;
   onBack: () => void;
+  /** Why the last start failed before any file went out (a lock, a folder): shown, and y tries again. */
+  error?: string;
 }
 
 /** The last stop before anything is sent: what goes where, and the equivalent command line. */
@@ -34,8 +36,11 @@ export function ConfirmStep(props: ConfirmStepProps) {
         {props.reprocess ? ', sending files already ingested again (they land nothing new)' : ''}?
       </Text>
       <Text dimColor>The command line for a script is printed when the wizard ends.</Text>
+      {props.error !== undefined && (
+        <Text color="red">Could not start: {props.error} (nothing was sent; y tries again)</Text>
+      )}
       <Box marginTop={1}>
-        <Text>Start the backfill? </Text>
+        <Text>{props.error !== undefined ? 'Try again? ' : 'Start the backfill? '}</Text>
         <ConfirmInput defaultChoice="confirm" onConfirm={props.onConfirm} onCancel={props.onBack} />
       </Box>
     </StepFrame>

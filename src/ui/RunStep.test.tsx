@@ -83,6 +83,6 @@ describe('RunStep', () => {
         onFail={onFail}
       />,
     );
-    await vi.waitFor(() => expect(onFail).toHaveBeenCalledWith(new Error('no publisher')));
+    await vi.waitFor(() => expect(onFail).toHaveBeenCalledWith(new Error('no publisher'), 0)); // nothing went out
   });
 });

@@ -27,7 +27,8 @@ export interface RunStepProps {
   stopping: boolean;
   context?: string;
   onDone: (summary: RunSummary) => void;
-  onFail: (error: unknown) => void;
+  /** The run failed as a whole; `sent`: files that had an outcome before it did (0: nothing went out). */
+  onFail: (error: unknown, sent: number) => void;
   /** The clock (tests pin it). */
   now?: () => number;
 }
@@ -53,7 +54,9 @@ export function RunStep(props: RunStepProps) {
   const latest = useLatest({ props, now });
   useEffect(() => {
     const { props: first, now: clockOf } = latest.current;
+    let sent = 0;
     const onEvent = (e: RunEvent) => {
+      if (e.type === 'file') sent++;
       if (e.type === 'progress') setProgress(e.progress);
       else if (e.type === 'landing') setLanding(e.staged);
       // The latest few only: a run with millions of failures must not hold them all.
@@ -63,7 +66,7 @@ export function RunStep(props: RunStepProps) {
           { name: e.object.name, generation: e.object.generation, error: e.error ?? 'unknown error' },
         ]);
     };
-    first.start(onEvent).then(first.onDone, first.onFail);
+    first.start(onEvent).then(first.onDone, (error: unknown) => first.onFail(error, sent));
     const timer = setInterval(() => setClock(clockOf() - started.current), 500);
     return () => clearInterval(timer);
   }, [latest]); // once: the run starts when the step shows

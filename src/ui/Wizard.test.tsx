@@ -114,6 +114,36 @@ describe('Wizard', () => {
     expect(tally.files).toBe(48);
   });
 
+  it('a run that cannot start (a lock taken since the preview) goes back to Confirm with the reason; y tries again', async () => {
+    await withWarehouse('locked', async (warehouse, records) => {
+      const deps = engineDeps(warehouse, records);
+      const run = deps.run;
+      let attempts = 0;
+      deps.run = (...args) =>
+        ++attempts === 1 ? Promise.reject(new Error('Could not set lock on file "w.duckdb"')) : run(...args);
+      const initial: WizardInput = {
+        ...BLANK,
+        bucket,
+        environments: ['staging'],
+        categories: 'all',
+        start: '2026-03-02',
+        stop: '2026-03-02',
+        times: ['8-16'],
+      };
+      const { lastFrame, stdin, onExit } = mount(initial, deps);
+      await waitForFrame(lastFrame, 'Total: 2 partitions');
+      await press(stdin, KEY.enter, KEY.enter);
+      const frame = await waitForFrame(lastFrame, 'Try again?');
+      expect(frame.replace(/\s+/g, ' ')).toContain(
+        'Could not start: Could not set lock on file "w.duckdb" (nothing was sent; y tries again)',
+      );
+      expect(onExit).not.toHaveBeenCalled();
+      await press(stdin, KEY.enter);
+      await waitForFrame(lastFrame, 'Done in');
+      expect(attempts).toBe(2);
+    });
+  });
+
   it('skips the steps the flags fixed, and the preview sees what is already ingested', async () => {
     await withWarehouse('fixed', async (warehouse, records) => {
       const initial: WizardInput = {

@@ -21,6 +21,7 @@ import { usePlanning } from './use-planning.js';
 import { useSource } from './use-source.js';
 import { choicesOf, contextLine, useWizardFlow, type StepId } from './use-wizard-flow.js';
 import type { WizardChoices, WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
+import { messageOf } from './use-async.js';
 import { useLatest } from './use-latest.js';
 
 export interface WizardProps {
@@ -60,6 +61,7 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
     draft.categories,
     attempt,
   );
+  const [startError, setStartError] = useState<string | undefined>();
   const [shift, setShift] = useState(0);
   const span = found.span.status === 'done' ? found.span.value : undefined;
   const size = useTerminalSize();
@@ -224,7 +226,9 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           destination={destination}
           reprocess={plan.reprocess}
           context={context}
+          {...opt('error', startError)}
           onConfirm={() => {
+            setStartError(undefined);
             runControl.current = new AbortController();
             flow.go('run');
           }}
@@ -244,7 +248,13 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
             setRan({ choices, plan, summary });
             flow.go('summary');
           }}
-          onFail={onFail}
+          onFail={(error, sent) => {
+            // Failed before anything went out (a lock taken since the preview, say): back to Confirm
+            // with the reason, choices kept, as earlier steps offer a retry. Later failures end the run.
+            if (sent > 0) return onFail(error);
+            setStartError(messageOf(error));
+            flow.go('confirm');
+          }}
         />
       );
     case 'summary':
