@@ -71,7 +71,7 @@ it("the wizard's preview shows the cost and time lines the --yes preview prints"
     expect(costLine).toBe('Cost on Google Cloud: none (a folder into DuckDB stays on this machine).');
     expect(frame).toContain(costLine);
     expect(yes).toMatch(/^Time: about /m);
-    expect(frame).toMatch(/Time: about \d+s to read and parse what is to send/);
+    expect(frame).toMatch(/Time: about \d+s to read, parse and write into DuckDB/);
   } finally {
     await warehouse.close();
   }

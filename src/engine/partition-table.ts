@@ -1,4 +1,4 @@
-import { formatBytes, formatCount } from '../core/format.js';
+import { countOf, formatBytes, formatCount } from '../core/format.js';
 import type { PartitionPlan, PlanTotals } from './plan-backfill.js';
 
 const WIDE = { NUM: 8, ENV: 11 };
@@ -28,7 +28,7 @@ export function partitionTable(columns: number) {
       `${cell(p.partition.environment, ENV)} ${cell(p.partition.category, catW)} ${cell(p.partition.ds, DATE)} ${cell(p.partition.time, TIME)} ` +
       counts(formatCount(p.matched), formatBytes(p.bytes), formatCount(p.alreadyIngested), formatCount(p.toSend)),
     total: (t: PlanTotals) =>
-      `${cell(`Total: ${formatCount(t.partitions)} partitions`, ENV + catW + DATE + TIME + 3)} ` +
+      `${cell(`Total: ${countOf(t.partitions, 'partition')}`, ENV + catW + DATE + TIME + 3)} ` +
       counts(formatCount(t.matched), formatBytes(t.bytes), formatCount(t.alreadyIngested), formatCount(t.toSend)),
   };
 }

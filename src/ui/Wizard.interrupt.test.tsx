@@ -59,7 +59,7 @@ async function startRun(deps: WizardDeps, interrupt?: AbortSignal) {
   const app = render(
     <Wizard initial={FLAGS} deps={deps} onExit={onExit} onFail={() => {}} {...(interrupt ? { interrupt } : {})} />,
   );
-  await waitForFrame(app.lastFrame, 'Total: 1 partitions');
+  await waitForFrame(app.lastFrame, 'Total: 1 partition');
   await press(app.stdin, KEY.enter);
   await waitForFrame(app.lastFrame, 'Start the backfill?');
   await press(app.stdin, KEY.enter);

@@ -224,7 +224,7 @@ describe.skipIf(!hasTmux() || !BUILT)('the wizard in a terminal', () => {
       ]),
       dir,
     );
-    await t.waitFor('Total: 1 partitions', 30_000);
+    await t.waitFor('Total: 1 partition', 30_000);
     t.keys('Enter');
     await t.waitFor('Start the backfill?');
     t.keys('Enter');
