@@ -42,7 +42,10 @@ export async function runNonInteractive(
   const stopping = () =>
     err('Stopping: no new files are sent; files being read are rolled back. Ctrl-C again quits at once.\n');
   io.interrupt.addEventListener('abort', stopping, { once: true });
+  /** The plan being run: its journal goes with the process, even when a second Ctrl-C ends it at once. */
+  let planned: BackfillPlan | undefined;
   io.lastWords?.(() => {
+    planned?.discard();
     const started = opened.started;
     return started
       ? `Quit during run ${started.runId}; what went out is in ${started.recordPath}.\n${RESUME_INTRO}\n${resumeCommand(started.runId, session.recordDir)}\n`
@@ -50,6 +53,7 @@ export async function runNonInteractive(
   });
   try {
     const plan = await opened.plan(io.interrupt);
+    planned = plan;
     human(previewText(plan));
     human(await previewForecast(plan, req, opened.source));
     refuseOverLimits(plan, io.limits);

@@ -128,4 +128,46 @@ describe('an interrupted backfill', () => {
     expect([Number(all), Number(distinct)]).toEqual([total, total]);
     expect(readdirSync(records).filter((n) => n.startsWith('.plan-'))).toEqual([]);
   }, 180_000);
+
+  it('a second Ctrl-C quits at once, printing the run and its resume command; no journal is left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-int-quit-'));
+    const perFile = writeBigFiles(join(dir, 'bucket'), 12, 24);
+    const db = join(dir, 'w.duckdb');
+    const records = join(dir, 'runs');
+    const args = ['-b', join(dir, 'bucket'), '-w', `duckdb:${db}`, '-e', 'all', '-c', 'all'].concat([
+      '-s',
+      '2026-03-01',
+      '-u',
+      '2026-03-01',
+      '--record-dir',
+      records,
+      '--yes',
+    ]);
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : null))),
+    );
+    await until(() => existsSync(records) && readdirSync(records).some((n) => !n.startsWith('.')), 30_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    // The second Ctrl-C as soon as the first is acknowledged: while the file being read is rolled back.
+    const acknowledged = new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('Stopping:')) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    await acknowledged;
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/^Quit during run \S+; what went out is in \S+\.$/m);
+    const resume = /^Resume \(sends only what did not go out\):\nnpx analytics-backfill (.*)$/m.exec(stderr)?.[1];
+    expect(resume, stderr).toBeDefined();
+    expect(readdirSync(records).filter((n) => n.startsWith('.plan-'))).toEqual([]);
+    const resumed = await runCli(resume!.split(' '));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const byFile = (await queryDuckDb(db, BY_FILE_SQL)) as [number, bigint][];
+    expect(byFile.map(([f, n]) => [f, Number(n)]).sort((a, b) => a[0]! - b[0]!)).toEqual(perFile.map((n, f) => [f, n]));
+  }, 180_000);
 });
