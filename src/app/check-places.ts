@@ -16,18 +16,14 @@ export function checkPlaces(source: Source, warehouse: string, recordDir: string
   const writable = () => {
     if (!dryRun) makeWritableFolder(recordDir, '--record-dir');
   };
-  const named = duckDbFile(warehouse);
-  if (!source.url.startsWith('file:')) {
-    if (named !== undefined && !dryRun) checkFolderOf(named, warehouse);
-    return writable();
-  }
+  const file = duckDbFile(warehouse);
+  if (file !== undefined && !dryRun) checkFolderOf(file, warehouse);
+  if (!source.url.startsWith('file:')) return writable();
   const root = fileURLToPath(source.url);
   const inside = (path: string) => {
     const rel = relative(root, realOrResolved(path));
     return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
   };
-  const file = duckDbFile(warehouse);
-  if (file !== undefined && !dryRun) checkFolderOf(file, warehouse);
   if (file !== undefined && inside(file)) {
     throw new UsageError(
       `--warehouse ${warehouse} is inside the bucket folder ${root}`,

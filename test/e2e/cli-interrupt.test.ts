@@ -9,6 +9,34 @@ import { BIN, runCli } from '../helpers/run-cli.js';
 import { until } from '../helpers/until.js';
 import { BY_FILE_SQL, writeBigFiles } from '../helpers/big-files.js';
 
+/** A `--yes` run of 12 files of 24 MiB into DuckDB, started, and what it prints. */
+function bigRun(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const perFile = writeBigFiles(join(dir, 'bucket'), 12, 24);
+  const db = join(dir, 'w.duckdb');
+  const records = join(dir, 'runs');
+  const args = ['-b', join(dir, 'bucket'), '-w', `duckdb:${db}`, '-e', 'all', '-c', 'all'].concat([
+    '-s',
+    '2026-03-01',
+    '-u',
+    '2026-03-01',
+    '--record-dir',
+    records,
+    '--yes',
+  ]);
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : null))),
+  );
+  // The run is sending once its record exists.
+  const sending = () =>
+    until(() => existsSync(records) && readdirSync(records).some((n) => !n.startsWith('.')), 30_000);
+  return { perFile, db, records, child, out, exited, sending };
+}
+
 describe('an interrupted backfill', () => {
   it('stops on Ctrl-C, says how to resume, and the resume lands the rest without duplicates', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-int-'));
@@ -81,43 +109,22 @@ describe('an interrupted backfill', () => {
   });
 
   it('stops within seconds in the middle of large files: the one being read is rolled back, the resume lands each event once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-int-big-'));
-    const FILES = 12;
-    const perFile = writeBigFiles(join(dir, 'bucket'), FILES, 24);
-    const db = join(dir, 'w.duckdb');
-    const records = join(dir, 'runs');
-    const args = ['-b', join(dir, 'bucket'), '-w', `duckdb:${db}`, '-e', 'all', '-c', 'all'].concat([
-      '-s',
-      '2026-03-01',
-      '-u',
-      '2026-03-01',
-      '--record-dir',
-      records,
-      '--yes',
-    ]);
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : null))),
-    );
-    // The run is sending (its record exists), then two seconds more.
-    await until(() => existsSync(records) && readdirSync(records).some((n) => !n.startsWith('.')), 30_000);
-    await new Promise((r) => setTimeout(r, 2000));
+    const { perFile, db, records, child, out, exited, sending } = bigRun('cli-int-big-');
+    const FILES = perFile.length;
+    await sending();
+    await new Promise((r) => setTimeout(r, 2000)); // two seconds into sending
     const interruptedAt = Date.now();
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(Date.now() - interruptedAt).toBeLessThan(5000);
-    expect(stderr).toContain('Stopping: no new files are sent');
-    const notSent = Number(/([\d,]+) not sent/.exec(stdout)?.[1]?.replace(/,/g, ''));
-    expect(notSent, stdout).toBeGreaterThan(0);
+    expect(out.stderr).toContain('Stopping: no new files are sent');
+    const notSent = Number(/([\d,]+) not sent/.exec(out.stdout)?.[1]?.replace(/,/g, ''));
+    expect(notSent, out.stdout).toBeGreaterThan(0);
     // Whole files only: each file's events all there, or none.
     const byFile = (await queryDuckDb(db, BY_FILE_SQL)) as [number, bigint][];
     for (const [f, n] of byFile) expect(Number(n), `file f${f}`).toBe(perFile[f]);
     expect(byFile.length).toBeLessThan(FILES);
-    const resume = /^Resume \(sends only what did not go out\):\nnpx analytics-backfill (.*)$/m.exec(stdout)?.[1];
+    const resume = /^Resume \(sends only what did not go out\):\nnpx analytics-backfill (.*)$/m.exec(out.stdout)?.[1];
     const resumed = await runCli(resume!.split(' '));
     expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
     const [[all, distinct]] = (await queryDuckDb(
@@ -130,40 +137,22 @@ describe('an interrupted backfill', () => {
   }, 180_000);
 
   it('a second Ctrl-C quits at once, printing the run and its resume command; no journal is left', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-int-quit-'));
-    const perFile = writeBigFiles(join(dir, 'bucket'), 12, 24);
-    const db = join(dir, 'w.duckdb');
-    const records = join(dir, 'runs');
-    const args = ['-b', join(dir, 'bucket'), '-w', `duckdb:${db}`, '-e', 'all', '-c', 'all'].concat([
-      '-s',
-      '2026-03-01',
-      '-u',
-      '2026-03-01',
-      '--record-dir',
-      records,
-      '--yes',
-    ]);
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : null))),
-    );
-    await until(() => existsSync(records) && readdirSync(records).some((n) => !n.startsWith('.')), 30_000);
+    const { perFile, db, records, child, out, exited, sending } = bigRun('cli-int-quit-');
+    await sending();
     await new Promise((r) => setTimeout(r, 1000));
     // The second Ctrl-C as soon as the first is acknowledged: while the file being read is rolled back.
     const acknowledged = new Promise<void>((resolve) =>
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes('Stopping:')) resolve();
+      child.stderr.on('data', () => {
+        if (out.stderr.includes('Stopping:')) resolve();
       }),
     );
     child.kill('SIGINT');
     await acknowledged;
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(stderr).toMatch(/^Quit during run \S+; what went out is in \S+\.$/m);
-    const resume = /^Resume \(sends only what did not go out\):\nnpx analytics-backfill (.*)$/m.exec(stderr)?.[1];
-    expect(resume, stderr).toBeDefined();
+    expect(out.stderr).toMatch(/^Quit during run \S+; what went out is in \S+\.$/m);
+    const resume = /^Resume \(sends only what did not go out\):\nnpx analytics-backfill (.*)$/m.exec(out.stderr)?.[1];
+    expect(resume, out.stderr).toBeDefined();
     expect(readdirSync(records).filter((n) => n.startsWith('.plan-'))).toEqual([]);
     const resumed = await runCli(resume!.split(' '));
     expect(resumed.code, resumed.stderr).toBe(0);
