@@ -44,7 +44,7 @@ export function totalsJson(plan: BackfillPlan) {
     landed: t.alreadyIngested,
     staged: t.staged,
     missing: t.matched - t.alreadyIngested - t.staged,
-    failed: sum((p) => p.failed ?? 0),
+    failed: sum((p) => p.failed ?? 0) + plan.unwalkable.length,
     rejecting: sum((p) => p.rejecting ?? 0),
     toSend: t.toSend,
     bytesToSend: t.bytesToSend,
@@ -62,6 +62,7 @@ export function backfillJson(plan: BackfillPlan, summary: RunSummary | undefined
     reprocess: plan.reprocess,
     totals: totalsJson(plan),
     partitions: plan.partitions.map(partitionJson),
+    unwalkable: unwalkableJson(plan),
     ...(summary ? { run: runJson(summary) } : {}),
   };
 }
@@ -100,8 +101,14 @@ export function statusJson(plan: BackfillPlan) {
     source: plan.source,
     selection: plan.selection,
     partitions: plan.partitions.map(partitionJson),
+    unwalkable: unwalkableJson(plan),
     totals: totalsJson(plan),
   };
+}
+
+/** Each entry above the partitions that cannot be walked, and why. */
+function unwalkableJson(plan: BackfillPlan) {
+  return plan.unwalkable.map(({ name, problem }) => ({ name, problem }));
 }
 
 /** The header of a document (for `status --sessions --json` and `status --partition --json` lines). */

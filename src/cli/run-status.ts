@@ -74,6 +74,8 @@ const colorOn = (io: StatusIo) => io.stdout.isTTY === true && (io.env.NO_COLOR =
 
 export { statusJson };
 
+const UNWALKABLE_SHOWN = 10;
+
 /** The map, its legend and the totals, for a terminal of `columns`. */
 export function statusText(plan: BackfillPlan, opts: { columns: number; color: boolean; staging: boolean }): string {
   const s = plan.selection;
@@ -107,6 +109,12 @@ export function statusText(plan: BackfillPlan, opts: { columns: number; color: b
         (totals.failed > 0 ? `(${formatCount(totals.failed)} failed: see --partition).` : '(none failed).'),
       width,
     ),
+    ...plan.unwalkable
+      .slice(0, UNWALKABLE_SHOWN)
+      .flatMap((u) => wrapText(`  Not in any partition, cannot be walked: ${u.name} ${u.problem}`, width, '    ')),
+    ...(plan.unwalkable.length > UNWALKABLE_SHOWN
+      ? [`  … and ${formatCount(plan.unwalkable.length - UNWALKABLE_SHOWN)} more (--json lists each)`]
+      : []),
     '',
   ].join('\n');
 }

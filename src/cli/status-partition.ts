@@ -33,9 +33,9 @@ export async function statusOfPartition(
     );
   }
   // A name the bucket does not hold is refused, not answered with "0 files".
-  const envs = await session.source.discover(levelPrefix([dataType]));
+  const envs = (await session.source.discover(levelPrefix([dataType]))).values;
   refuseAbsent(spec, 'environment', environment, envs, session.source.url);
-  const categories = await session.source.discover(levelPrefix([dataType, environment]));
+  const categories = (await session.source.discover(levelPrefix([dataType, environment]))).values;
   refuseAbsent(spec, `category under ${environment}`, category, categories, session.source.url);
   const partition = { dataType, environment, category, ds, time };
   const prefix = partitionPrefix(partition);

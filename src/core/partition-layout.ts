@@ -49,10 +49,14 @@ export function levelPrefix(values: readonly string[]): string {
  * `old_analytics_environment=…` beside the real ones is no partition. One rule for every source.
  */
 export function levelValue(prefix: string, segment: string): string | undefined {
-  const depth = prefix === '' ? 0 : prefix.split('/').length - 1;
-  const key = KEYS[depth];
+  const key = levelKey(prefix);
   if (key === undefined || !segment.startsWith(`${key}=`) || segment.length === key.length + 1) return undefined;
   return segment.slice(key.length + 1);
+}
+
+/** The key of the level below `prefix` (a {@link levelPrefix}): `analytics_environment` below `data_type=json/`. */
+export function levelKey(prefix: string): string | undefined {
+  return KEYS[prefix === '' ? 0 : prefix.split('/').length - 1];
 }
 
 /** Reads the `key=value` segments of an object name. Unknown or misplaced segments are ignored. */

@@ -6,7 +6,7 @@ import type { Warehouse } from '../ports/warehouse.js';
 import { FileJournal } from './file-journal.js';
 import { LedgerLookups } from './ledger-lookups.js';
 import { mapConcurrent } from './map-concurrent.js';
-import { resolveSelection } from './resolve-selection.js';
+import { inScope, walkSelection, type Unwalkable } from './resolve-selection.js';
 import { Reservoir, SAMPLE_FILES } from './sample-time.js';
 
 /** What a staged file is (BigQuery: staged through the Write API, not yet promoted). */
@@ -67,6 +67,12 @@ export interface BackfillPlan {
   discard(): void;
   /** A few of the files to send, chosen uniformly: what a time forecast reads (`sample-time.ts`). */
   sample: SourceObject[];
+  /**
+   * Entries above the partitions that the selection would hold but that cannot be walked (a
+   * symbolic link, a name not UTF-8 or not `key=VALUE`, an unreadable or hidden folder). Each is
+   * counted in the totals as a matched file to send, and the run fails it with its `problem`.
+   */
+  unwalkable: Unwalkable[];
 }
 
 export interface PlanProgress {
@@ -108,8 +114,10 @@ interface Listed {
  */
 export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
   const { source, signal } = opts;
-  const selection = await resolveSelection(source, opts.selection, signal);
-  const partitions = await existingPartitions(source, selection, signal);
+  const walked = await walkSelection(source, opts.selection, signal);
+  const selection = walked.selection;
+  const { partitions, problems } = await existingPartitions(source, selection, signal);
+  const unwalkable = [...walked.problems, ...problems];
   const progress: PlanProgress = { listedPartitions: 0, totalPartitions: partitions.length, matched: 0 };
   opts.onProgress?.({ ...progress });
 
@@ -126,7 +134,10 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
   }));
   const journal = opts.journalDir !== undefined ? FileJournal.create(opts.journalDir) : undefined;
   const sample = new Reservoir<SourceObject>(SAMPLE_FILES);
+  // Sent as failed files, so the run counts and records each (a resume tries them again).
+  const failing = unwalkable.filter((o) => !opts.exclude?.has(`${o.name}#${o.generation}`));
   try {
+    for (const o of failing) journal?.append(o);
     const lookups = new LedgerLookups<Listed>(
       opts.warehouse,
       ({ object }) => ({ filePath: source.filePath(object.name), generation: object.generation }),
@@ -174,12 +185,16 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
     throw error;
   }
   const kept = plans.filter((p) => p.matched > 0);
+  const totals = totalsOf(kept);
+  totals.matched += unwalkable.length;
+  totals.toSend += failing.length;
   return {
     source: source.url,
     selection,
     reprocess: opts.reprocess ?? false,
     partitions: kept,
-    totals: totalsOf(kept),
+    totals,
+    unwalkable,
     ...(journal ? { files: () => journal.read() } : {}),
     discard: () => journal?.remove(),
     sample: sample.items,
@@ -209,22 +224,33 @@ export function totalsOf(plans: readonly PartitionPlan[]): PlanTotals {
 
 /**
  * The selection's partitions that exist: per environment and category, one delimiter listing finds
- * the dates present, so a year-long range costs a listing per date that has data, not per day.
+ * the dates present, and per date one finds its time buckets, so a year-long range costs a listing
+ * per date that has data, not per day. Entries there that cannot be walked come back beside them.
  */
-async function existingPartitions(source: Source, s: ResolvedSelection, signal?: AbortSignal): Promise<Partition[]> {
+async function existingPartitions(
+  source: Source,
+  s: ResolvedSelection,
+  signal?: AbortSignal,
+): Promise<{ partitions: Partition[]; problems: Unwalkable[] }> {
   const wanted = new Set(datesOf(s.start, s.stop));
+  const times = new Set<string>(s.times);
   const cells = s.cells !== undefined ? new Set(s.cells) : undefined;
   const out: Partition[] = [];
+  const problems: Unwalkable[] = [];
   for (const environment of s.environments) {
     for (const category of s.categories) {
       const dates = await source.discover(levelPrefix([s.dataType, environment, category]), signal);
-      for (const ds of dates.filter((d) => wanted.has(d)).sort()) {
+      problems.push(...inScope(dates.problems, (d) => wanted.has(d)));
+      for (const ds of dates.values.filter((d) => wanted.has(d)).sort()) {
+        const found = await source.discover(levelPrefix([s.dataType, environment, category, ds]), signal);
+        const inCells = (time: string) => times.has(time) && (!cells || cells.has(cellKey(environment, ds, time)));
+        problems.push(...inScope(found.problems, inCells));
         for (const time of s.times) {
-          if (cells && !cells.has(cellKey(environment, ds, time))) continue;
+          if (!found.values.includes(time) || !inCells(time)) continue;
           out.push({ dataType: s.dataType, environment, category, ds, time });
         }
       }
     }
   }
-  return out;
+  return { partitions: out, problems };
 }

@@ -1,4 +1,4 @@
-import { formatBytes, formatCount } from '../core/format.js';
+import { countOf, formatBytes, formatCount } from '../core/format.js';
 import { alreadyIngestedNote, STAGED_NOTE, type BackfillPlan } from './plan-backfill.js';
 
 export interface PreviewWarning {
@@ -26,6 +26,15 @@ export function previewWarnings(
     out.push({
       level: 'warning',
       text: `Very large selection: ${formatCount(t.toSend)} files (${formatBytes(t.bytesToSend)}) to send. Check the range before going on.`,
+    });
+  }
+  const unwalkable = plan.unwalkable;
+  if (unwalkable.length > 0) {
+    const first = unwalkable[0]!;
+    const more = unwalkable.length > 1 ? `; and ${formatCount(unwalkable.length - 1)} more (--json lists each)` : '';
+    out.push({
+      level: 'warning',
+      text: `${countOf(unwalkable.length, 'entry', 'entries')} above the partitions cannot be walked, each counted as a failed file: ${first.name} ${first.problem}${more}.`,
     });
   }
   if (t.alreadyIngested > 0) {

@@ -14,12 +14,14 @@ function sourceOf(pairs: string[]): Source {
     filePath: (n) => n,
     discover: async (prefix) => {
       const env = /analytics_environment=([^/]+)\//.exec(prefix)?.[1];
-      return env === undefined
-        ? envs
-        : pairs
-            .filter((p) => p.startsWith(`${env}/`))
-            .map((p) => p.split('/')[1]!)
-            .sort();
+      const values =
+        env === undefined
+          ? envs
+          : pairs
+              .filter((p) => p.startsWith(`${env}/`))
+              .map((p) => p.split('/')[1]!)
+              .sort();
+      return { values, problems: [] };
     },
   };
 }

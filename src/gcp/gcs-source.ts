@@ -2,9 +2,9 @@ import { isObjectGeneration } from '../core/file-generation.js';
 import type { Readable } from 'node:stream';
 import type { File, FileMetadata, Storage } from '@google-cloud/storage';
 import { PermanentFileError, TransientError } from '../core/errors.js';
-import { levelValue } from '../core/partition-layout.js';
+import { levelKey, levelValue } from '../core/partition-layout.js';
 import type { NotifiedObject, ObjectDetails } from '../core/storage-notification.js';
-import type { Source } from '../ports/source.js';
+import type { Discovery, Source } from '../ports/source.js';
 import { defaultReadIdleMs, idleGuarded } from './idle-read.js';
 
 export interface GcsSourceOptions {
@@ -101,6 +101,7 @@ export function createGcsSource(opts: GcsSourceOptions): Source {
     },
     async discover(prefix, signal) {
       const values = new Set<string>();
+      const problems: Discovery['problems'] = [];
       let pageToken: string | undefined;
       do {
         signal?.throwIfAborted();
@@ -114,12 +115,14 @@ export function createGcsSource(opts: GcsSourceOptions): Source {
         if (pageToken) query.pageToken = pageToken;
         const { next, prefixes } = await page(query);
         for (const p of prefixes) {
-          const value = levelValue(prefix, p.slice(prefix.length).replace(/\/$/, ''));
+          const segment = p.slice(prefix.length).replace(/\/$/, '');
+          const value = levelValue(prefix, segment);
           if (value !== undefined) values.add(value);
+          else problems.push(oddFolder(prefix, segment));
         }
         pageToken = next;
       } while (pageToken);
-      return [...values].sort();
+      return { values: [...values].sort(), problems };
     },
     async *read(objectName, generation) {
       const file = generation ? bucket.file(objectName, { generation }) : bucket.file(objectName);
@@ -143,5 +146,16 @@ export function createGcsSource(opts: GcsSourceOptions): Source {
       return `gs://${name}/${objectName}`;
     },
     isGeneration: isObjectGeneration,
+  };
+}
+
+/** A folder (common prefix) of a level that is not that level's `key=VALUE`: said, not skipped. */
+function oddFolder(prefix: string, segment: string): Discovery['problems'][number] {
+  return {
+    name: `${prefix}${segment}`,
+    size: 0,
+    generation: '0',
+    updated: new Date(0).toISOString(),
+    problem: `is not a ${levelKey(prefix) ?? 'key'}=VALUE folder: rename it to ingest it`,
   };
 }

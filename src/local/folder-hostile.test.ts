@@ -48,7 +48,7 @@ describe('folder source, hostile mirrors', () => {
     expect(await text(source.read(again[0]!.name, again[0]!.generation))).toBe('{"n":1}\n{"n":2}\n{"n":3}\n');
   });
 
-  it('leaves out the dotfiles a syncing mirror writes, and keeps stray key=value folders out of discovery', async () => {
+  it('leaves out the dotfiles a syncing mirror writes; stray key=value folders are no values, and are said', async () => {
     const dir = bucket();
     put(dir, `${PART}/f`, '{}\n');
     put(dir, `${PART}/.f.Xy12Ab`, '{"partial');
@@ -64,10 +64,17 @@ describe('folder source, hostile mirrors', () => {
     );
     const source = await createFolderSource(dir);
     expect((await collect(source.list(`${PART}/`))).map((o) => o.name.split('/').pop())).toEqual(['f']);
-    expect(await source.discover('data_type=json/')).toEqual(['live']);
-    expect(await source.discover('data_type=json/analytics_environment=live/event_category=c/')).toEqual([
-      '2026-03-01',
+    const envs = await source.discover('data_type=json/');
+    expect(envs.values).toEqual(['live']);
+    expect(envs.problems.map((p) => [p.name, p.problem])).toEqual([
+      [
+        'data_type=json/old_analytics_environment=live',
+        'is not a analytics_environment=VALUE folder: rename it to ingest it',
+      ],
     ]);
+    const dates = await source.discover('data_type=json/analytics_environment=live/event_category=c/');
+    expect(dates.values).toEqual(['2026-03-01']);
+    expect(dates.problems.map((p) => p.name.split('/').pop())).toEqual(['backup_event_ds=2026-03-01']);
   });
 
   it('reports what it cannot list or read, one entry each, instead of skipping it', async () => {

@@ -54,9 +54,9 @@ describe('folder source', () => {
 
   it('discovers the values of the next level', async () => {
     const source = await createFolderSource(bucket());
-    expect(await source.discover('data_type=json/')).toEqual(['staging', 'testing']);
-    expect(await source.discover('data_type=json/analytics_environment=testing/')).toEqual(['a']);
-    expect(await source.discover('data_type=json/analytics_environment=nope/')).toEqual([]);
+    expect(await source.discover('data_type=json/')).toEqual({ values: ['staging', 'testing'], problems: [] });
+    expect((await source.discover('data_type=json/analytics_environment=testing/')).values).toEqual(['a']);
+    expect(await source.discover('data_type=json/analytics_environment=nope/')).toEqual({ values: [], problems: [] });
   });
 
   it('reads bytes and refuses names that leave the folder', async () => {

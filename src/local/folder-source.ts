@@ -1,13 +1,13 @@
 import { isLocalGeneration } from '../core/file-generation.js';
 import { constants, openSync, realpathSync } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PermanentFileError, UsageError, UserError } from '../core/errors.js';
-import { levelValue } from '../core/partition-layout.js';
 import type { Source } from '../ports/source.js';
 import { readFile } from './folder-read.js';
-import { reason, walkFolder } from './folder-walk.js';
+import { discoverFolder } from './folder-discover.js';
+import { walkFolder } from './folder-walk.js';
 
 /**
  * A folder that mirrors a bucket: `DIR/data_type=json/analytics_environment=…/…`. Given as a path
@@ -88,19 +88,12 @@ export async function createFolderSource(location: string): Promise<Source> {
         };
         return;
       }
-      for await (const o of walkFolder(realRoot, dir, signal)) if (o.name.startsWith(prefix)) yield o;
+      // A problem naming the partition folder itself (unreadable) has no trailing `/`: it is kept.
+      for await (const o of walkFolder(realRoot, dir, signal))
+        if (o.name.startsWith(prefix) || `${o.name}/` === folder) yield o;
     },
-    async discover(prefix) {
-      const dir = prefix === '' ? realRoot : pathOf(prefix.replace(/\/$/, ''));
-      const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw new UserError(
-          `folder ${dir} cannot be read (${reason(error)})`,
-          'Check its permissions: every folder of the selection must be readable',
-        );
-      });
-      const values = entries.filter((e) => e.isDirectory()).map((e) => levelValue(prefix, e.name));
-      return values.filter((v): v is string => v !== undefined).sort();
+    discover(prefix) {
+      return discoverFolder(prefix === '' ? realRoot : pathOf(prefix.replace(/\/$/, '')), prefix);
     },
     read(name, generation) {
       const path = pathOf(name); // a name that leaves the folder is refused before anything is opened

@@ -8,9 +8,10 @@ import { generationOf } from './folder-read.js';
 /**
  * Lists a folder of a bucket mirror at any depth, in name order, as objects named relative to the
  * root. Nothing is skipped in silence: an entry that cannot be listed or read (a folder without
- * permission, a name that is not UTF-8, a path past the system's limit, a symbolic link, a FIFO)
- * comes out with its `problem`, so the run reports it as a failed file. Only dotfiles are left
- * out: the temporaries a syncing mirror writes beside a file (rsync's `.name.XXXXXX`) are not data.
+ * permission, a name that is not UTF-8, a path past the system's limit, a symbolic link, a FIFO,
+ * a hidden folder) comes out with its `problem`, so the run reports it as a failed file. Only
+ * dotfiles are left out: the temporaries a syncing mirror writes beside a file (rsync's
+ * `.name.XXXXXX`) are not data.
  */
 export async function* walkFolder(root: string, dir: string, signal?: AbortSignal): AsyncGenerator<SourceObject> {
   const state = { sinceYield: 0 };
@@ -46,7 +47,9 @@ async function* walk(
     if (!Buffer.from(name, 'utf8').equals(entry.name)) {
       yield problem(root, full, `name is not UTF-8 (bytes ${entry.name.toString('hex')}): rename it to ingest it`);
     } else if (name.startsWith('.')) {
-      continue;
+      // A dotfile is a syncing mirror's temporary (rsync's `.name.XXXXXX`); a hidden folder is said.
+      if (entry.isDirectory())
+        yield problem(root, full, 'is a hidden folder (not walked: rename it to ingest its files)');
     } else if (entry.isDirectory()) {
       yield* walk(root, full, state, signal);
     } else if (entry.isFile()) {

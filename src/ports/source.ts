@@ -2,6 +2,17 @@ import type { SourceObject } from '../core/source-object.js';
 
 export type { SourceObject };
 
+/** One level of a bucket's layout: its values, and the entries there that cannot be walked. */
+export interface Discovery {
+  values: string[];
+  /**
+   * Each entry that is no folder of this level, with its `problem`; `value` when its name still
+   * says one (a symbolic link `analytics_environment=prod`), so a selection can tell whether it is
+   * in scope.
+   */
+  problems: (SourceObject & { problem: string; value?: string })[];
+}
+
 /**
  * Where event files are read from: a GCS bucket (`gs://bucket`) or a folder that mirrors one.
  * Implementations: `src/gcp/gcs-source.ts`, `src/local/folder-source.ts`.
@@ -15,9 +26,11 @@ export interface Source {
   list(prefix: string, signal?: AbortSignal): AsyncIterable<SourceObject>;
   /**
    * The values of the next `key=value` level below `prefix` (which ends in `/`), sorted:
-   * `discover('data_type=json/')` → `['staging', 'testing']` for `analytics_environment=…` folders.
+   * `discover('data_type=json/')` → `['staging', 'testing']` for `analytics_environment=…` folders,
+   * and every entry there that cannot be walked (a symbolic link, a name that is not UTF-8 or not
+   * that level's `key=VALUE`, a hidden folder), so nothing above a partition is skipped in silence.
    */
-  discover(prefix: string, signal?: AbortSignal): Promise<string[]>;
+  discover(prefix: string, signal?: AbortSignal): Promise<Discovery>;
   /** The object's bytes as stored (no transparent decompression), streamed. */
   read(name: string, generation?: string): AsyncIterable<Uint8Array>;
   /**

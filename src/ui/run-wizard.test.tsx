@@ -37,7 +37,8 @@ const until = async (check: () => boolean) => {
 };
 
 const deps: WizardDeps = {
-  openSource: async () => ({ url: 'file:///b', discover: async () => ['testing'] }) as unknown as Source,
+  openSource: async () =>
+    ({ url: 'file:///b', discover: async () => ({ values: ['testing'], problems: [] }) }) as unknown as Source,
   plan: () => Promise.reject(new Error('not in this test')),
   run: () => Promise.reject(new Error('not in this test')),
   destination: () => 'duckdb:w.duckdb',

@@ -31,7 +31,7 @@ export function useDiscovery(
   const wantEnvs = need === 'environments' || (need !== undefined && environments === 'all');
   const wantCats = need === 'categories' || (need === 'dates' && categories === 'all');
   const envState = useAsync(
-    source && wantEnvs ? (signal) => source.discover(levelPrefix([dataType]), signal) : undefined,
+    source && wantEnvs ? async (signal) => (await source.discover(levelPrefix([dataType]), signal)).values : undefined,
     `${source?.url}|${dataType}#${attempt}`,
   );
   const presentEnvs = envState.status === 'done' ? envState.value : undefined;
@@ -42,7 +42,7 @@ export function useDiscovery(
       ? async (signal) => {
           const found = new Set<string>();
           for (const env of envs)
-            for (const c of await source.discover(levelPrefix([dataType, env]), signal)) found.add(c);
+            for (const c of (await source.discover(levelPrefix([dataType, env]), signal)).values) found.add(c);
           return [...found].sort();
         }
       : undefined,
@@ -55,7 +55,8 @@ export function useDiscovery(
       ? async (signal) => {
           const dates: string[] = [];
           for (const env of envs)
-            for (const cat of cats) dates.push(...(await source.discover(levelPrefix([dataType, env, cat]), signal)));
+            for (const cat of cats)
+              dates.push(...(await source.discover(levelPrefix([dataType, env, cat]), signal)).values);
           return spanOf(dates) ?? null;
         }
       : undefined,

@@ -23,7 +23,7 @@ const memorySource: Source = {
   url: 'gs://hostile-names',
   bucket: 'hostile-names',
   list: async function* () {},
-  discover: () => Promise.resolve([]),
+  discover: () => Promise.resolve({ values: [], problems: [] }),
   read: async function* () {
     yield Buffer.from(CONTENT);
   },

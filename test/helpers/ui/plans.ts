@@ -56,6 +56,7 @@ export function planOf(parts: readonly PartSpec[], reprocess = false): BackfillP
     },
     reprocess,
     sample: partitions.flatMap((p) => p.files).slice(0, 24),
+    unwalkable: [],
     partitions: partitions.filter((p) => p.matched > 0).map(({ files: _files, ...p }) => p),
     totals: totalsOf(partitions),
     files: async function* () {
