@@ -59,13 +59,17 @@ const controller = new AbortController();
 // the DuckDB worker thread, whose native call in flight aborted the process ("terminate called
 // after throwing an instance of 'Napi::Error'") when process.exit() tore it down. What is half
 // written is rolled back on the next open, as after a kill.
-const dieOfSigint = () => {
-  process.removeAllListeners('SIGINT');
-  process.kill(process.pid, 'SIGINT');
+// SIGTERM and SIGHUP (what `timeout`, systemd, Kubernetes and a closed terminal send) stop a run as
+// Ctrl-C does, and the process then ends by the same signal (the shell sees 143 or 129).
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+let stoppedBy = 'SIGINT';
+const dieOfSignal = () => {
+  for (const s of SIGNALS) process.removeAllListeners(s);
+  process.kill(process.pid, stoppedBy);
 };
-// A second Ctrl-C quits at once, after the CLI's last words (the run and its resume command).
+// A second signal quits at once, after the CLI's last words (the run and its resume command).
 const lastWords = [];
-function interrupt() {
+function interrupt(signal) {
   if (controller.signal.aborted) {
     for (const say of lastWords) {
       try {
@@ -75,11 +79,25 @@ function interrupt() {
         // quitting regardless
       }
     }
-    dieOfSigint();
+    dieOfSignal();
   }
-  controller.abort();
+  if (typeof signal === 'string') stoppedBy = signal;
+  controller.abort(stoppedBy);
 }
-process.on('SIGINT', interrupt);
+for (const s of SIGNALS) process.on(s, interrupt);
+// A reader that goes away (`| head`) closes stdout: the run stops as on Ctrl-C, says so on stderr,
+// and the process ends with 141 (as a shell reports a program killed by SIGPIPE). Writes to a
+// terminal that is gone (SIGHUP) fail the same way and are dropped.
+let stdoutGone = false;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (stream === process.stdout && !stdoutGone) {
+      stdoutGone = true;
+      if (!controller.signal.aborted) controller.abort('EPIPE');
+    }
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
+  });
+}
 // In a terminal the wizard is likely: start loading Ink now, so its WebAssembly layout engine
 // compiles in the background while the CLI parses its flags. main() decides; this only warms up.
 if (process.stdin.isTTY && process.stdout.isTTY && hints.mayOpenWizard) {
@@ -99,5 +117,6 @@ const code = await main(args, {
 await Promise.all(
   [process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))),
 );
-if (code === 130) dieOfSigint();
+if (code === 130 && controller.signal.reason === 'EPIPE') process.exit(141);
+else if (code === 130) dieOfSignal();
 else process.exit(code);

@@ -77,7 +77,8 @@ Examples (npm run demo writes .demo/bucket; RUN_ID is a run's id):
     --cells testing/2026-03-02/8-16,staging/2026-03-03/0-8 --yes
 
 Exit codes: 0 done, 1 some files failed (see the run record), 2 bad usage,
-130 interrupted.
+130 interrupted (Ctrl-C), 143 by SIGTERM, 129 by SIGHUP, 141 stdout closed:
+each stops as Ctrl-C does, prints the run and its resume command.
 `;
 
 /** `status --help`: what status reads and the flags it takes. Every line fits 80 columns. */

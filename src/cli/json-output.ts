@@ -88,6 +88,7 @@ function runJson(s: RunSummary) {
     },
     interrupted: s.interrupted,
     ...(s.promotionError !== undefined ? { promotionError: s.promotionError } : {}),
+    ...(s.recordError !== undefined ? { recordError: s.recordError } : {}),
     failures: s.failures,
     elapsedMs: Math.round(s.elapsedMs),
   };

@@ -39,8 +39,7 @@ export async function runNonInteractive(
   const err = (text: string) => io.stderr.write(text);
   const human = (text: string) => (io.json ? err(text) : out(text));
   const opened = await openSession(req, { notify: (line) => err(`${line}\n`), ...session });
-  const stopping = () =>
-    err('Stopping: no new files are sent; files being read are rolled back. Ctrl-C again quits at once.\n');
+  const stopping = () => err(`${stoppingLine(io.interrupt.reason)}\n`);
   io.interrupt.addEventListener('abort', stopping, { once: true });
   /** The plan being run: its journal goes with the process, even when a second Ctrl-C ends it at once. */
   let planned: BackfillPlan | undefined;
@@ -147,4 +146,12 @@ function refuseOverLimits(plan: BackfillPlan, limits: NonInteractiveIo['limits']
       'Narrow the selection (dates, environments, categories, time buckets), or raise the limit.',
     );
   }
+}
+
+/** What the first interruption says: Ctrl-C, a signal from outside (SIGTERM, SIGHUP), or stdout closed. */
+export function stoppingLine(reason: unknown): string {
+  const why =
+    reason === 'SIGTERM' || reason === 'SIGHUP' ? ` (${reason})` : reason === 'EPIPE' ? ' (stdout closed)' : '';
+  const again = reason === 'SIGTERM' || reason === 'SIGHUP' ? `${reason} again` : 'Ctrl-C again';
+  return `Stopping${why}: no new files are sent; files being read are rolled back. ${again} quits at once.`;
 }

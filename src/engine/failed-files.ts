@@ -1,6 +1,7 @@
-import { createReadStream, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { setImmediate } from 'node:timers/promises';
+import { recordLines } from './record-lines.js';
 
 /**
  * The files whose last attempt failed, by `name#generation`, each with its error: read from the run
@@ -28,9 +29,13 @@ export async function failedFiles(recordDir: string, sourceUrl: string): Promise
 }
 
 async function scan(path: string, sourceUrl: string, failed: Map<string, string>): Promise<void> {
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   let first = true;
-  for await (const text of lines) {
+  let since = 0;
+  for (const text of recordLines(path)) {
+    if (++since >= 10_000) {
+      since = 0;
+      await setImmediate(); // a record of millions of lines lets the map's terminal draw meanwhile
+    }
     if (first) {
       first = false;
       const header = parse(text);
@@ -46,7 +51,6 @@ async function scan(path: string, sourceUrl: string, failed: Map<string, string>
     if (line.status === 'failed') failed.set(key, typeof line.error === 'string' ? line.error : 'failed');
     else failed.delete(key);
   }
-  lines.close();
 }
 
 function parse(text: string): Record<string, unknown> | undefined {

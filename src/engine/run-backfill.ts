@@ -47,6 +47,8 @@ export interface RunSummary {
   failures: RunFailure[];
   /** Files never attempted because the run was interrupted. */
   notSent: number;
+  /** Why the run stopped early when its record could no longer be written (a full disk). */
+  recordError?: string;
   /** Why `counts.staged` files did not land (the final promotion failed); the resume lands them. */
   promotionError?: string;
   interrupted: boolean;
@@ -95,19 +97,28 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
     elapsedMs: 0,
   };
 
+  // The run stops on the operator's interrupt, or when its record can no longer be written (a
+  // full disk): files sent then would be known to the ledger but to no record.
+  const stop = new AbortController();
+  const stopNow = () => stop.abort();
+  opts.signal?.addEventListener('abort', stopNow, { once: true });
+  if (opts.signal?.aborted) stop.abort();
+  opts.record.onFailure(stopNow);
+  const signal = stop.signal;
+
   const sendOne = async (object: SourceObject) => {
     if (object.problem !== undefined) return { object, error: object.problem };
     try {
-      return { object, result: await opts.publisher.send(object, opts.runId, opts.signal) };
+      return { object, result: await opts.publisher.send(object, opts.runId, signal) };
     } catch (error) {
       // Stopped by the interruption: nothing of it went out (a file being ingested is rolled back).
-      if (opts.signal?.aborted) return { object, stopped: true as const };
+      if (signal.aborted) return { object, stopped: true as const };
       return { object, error: error instanceof Error ? error.message : String(error) };
     }
   };
 
   let attempted = 0;
-  for await (const outcome of mapConcurrent(files, Math.max(1, opts.publisher.concurrency), sendOne, opts.signal)) {
+  for await (const outcome of mapConcurrent(files, Math.max(1, opts.publisher.concurrency), sendOne, signal)) {
     if ('stopped' in outcome) continue; // not sent: the resume sends it
     attempted++;
     const { object } = outcome;
@@ -131,7 +142,9 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
     opts.onEvent?.({ type: 'progress', progress: { ...progress } });
   }
 
+  opts.signal?.removeEventListener('abort', stopNow);
   const interrupted = opts.signal?.aborted ?? false;
+  const recordError = opts.record.failure?.message;
   const notSent = opts.plan.totals.toSend - attempted;
   // What was staged lands now, before the end is recorded: a run record never calls staged files ingested.
   const promotionError = await land(opts, counts);
@@ -152,6 +165,7 @@ export async function runBackfill(opts: RunOptions): Promise<RunSummary> {
     failures,
     notSent,
     ...(promotionError !== undefined ? { promotionError } : {}),
+    ...(recordError !== undefined ? { recordError } : {}),
     interrupted,
     elapsedMs: now() - started,
     bytes: progress.doneBytes,

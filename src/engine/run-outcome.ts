@@ -12,15 +12,20 @@ export function outcomeLine(s: RunSummary): string {
     c.published > 0 ? `${formatCount(c.published)} published` : '',
     c['already-ingested'] > 0 ? `${formatCount(c['already-ingested'])} already ingested` : '',
     `${formatCount(c.failed)} failed`,
-    s.notSent > 0 || s.interrupted ? `${formatCount(s.notSent)} not sent` : '',
+    s.notSent > 0 || s.interrupted || s.recordError !== undefined ? `${formatCount(s.notSent)} not sent` : '',
   ].filter((p) => p !== '');
-  return `${s.interrupted ? `Interrupted after ${formatDuration(s.elapsedMs)}` : `Done in ${formatDuration(s.elapsedMs)}`}: ${parts.join(', ')} (${formatBytes(s.bytes)}).`;
+  const how = s.interrupted
+    ? `Interrupted after ${formatDuration(s.elapsedMs)}`
+    : s.recordError !== undefined
+      ? `Stopped after ${formatDuration(s.elapsedMs)}: ${s.recordError}`
+      : `Done in ${formatDuration(s.elapsedMs)}`;
+  return `${how}: ${parts.join(', ')} (${formatBytes(s.bytes)}).`;
 }
 
 /** A run's exit code: 130 interrupted, 1 when a file failed or did not land (staged), else 0. */
 export function exitCodeOfRun(s: RunSummary): number {
   if (s.interrupted) return 130;
-  return s.counts.failed > 0 || s.counts.staged > 0 ? 1 : 0;
+  return s.counts.failed > 0 || s.counts.staged > 0 || s.recordError !== undefined ? 1 : 0;
 }
 
 /** While the run's staged files are promoted into the tables (BigQuery). */

@@ -1,9 +1,10 @@
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { ResolvedSelection } from '../core/selection.js';
 import { makeWritableFolder } from './make-folder.js';
+import { recordLines } from './record-lines.js';
 
 /** `staged`: accepted whole into BigQuery's staging table, landed by the run's promotion at its end. */
 export type FileStatus = 'published' | 'ingested' | 'staged' | 'already-ingested' | 'failed';
@@ -85,35 +86,70 @@ export class RunRecord {
     }
   }
 
+  /**
+   * Why the record can no longer be written (a full disk, a file made read-only), once it could
+   * not: later lines are dropped, and `onFailure`'s callback (the run, which stops) is told.
+   */
+  failure: Error | undefined;
+  private failed?: (error: Error) => void;
+
+  onFailure(callback: (error: Error) => void): void {
+    this.failed = callback;
+    if (this.failure) callback(this.failure);
+  }
+
   /** Writes the lines appended so far. */
   flush(): void {
     this.flushing = false;
     if (this.fd === undefined || this.pending.length === 0) return;
-    writeSync(this.fd, this.pending.join(''));
+    try {
+      writeSync(this.fd, this.pending.join(''));
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      this.failure = new Error(`run record ${this.path} cannot be written (${e.code ?? e.message})`);
+      // Left as written so far: true up to its last whole line.
+      const fd = this.fd;
+      this.fd = undefined;
+      try {
+        closeSync(fd);
+      } catch {
+        // closing what could not be written: nothing more to say
+      }
+      this.failed?.(this.failure);
+    }
     this.pending = [];
   }
 
   close(): void {
     this.flush();
-    if (this.fd !== undefined) closeSync(this.fd);
+    const fd = this.fd;
     this.fd = undefined;
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
 export interface ReadRecord {
   header: RunHeader;
-  files: FileLine[];
+  /** How many file lines of each status (a file attempted twice counts twice). */
+  counts: Record<FileStatus, number>;
+  /** Keys (`name#generation`) of the files it shows sent or landed: see {@link sentKeys}. */
+  sent: Set<string>;
   end?: EndLine;
 }
 
-/** Reads a record written by `RunRecord`; a torn last line (killed mid-write) is ignored. */
+/**
+ * Reads a record written by `RunRecord`, a line at a time (`record-lines.ts`: a regular file of
+ * bounded size), holding only the keys of files sent; a torn last line (killed mid-write) is
+ * ignored.
+ */
 export function readRunRecord(pathOrId: string, dir: string): ReadRecord {
   const path = existsSync(pathOrId) ? pathOrId : join(dir, `${pathOrId}.ndjson`);
   if (!existsSync(path))
     throw new UserError(`run record "${pathOrId}" not found`, `Look in ${dir} for the run's .ndjson file.`, 2);
-  const lines = readFileSync(path, 'utf8').split('\n');
   let header: RunHeader | undefined;
-  const files: FileLine[] = [];
+  const counts: Record<FileStatus, number> = { published: 0, ingested: 0, staged: 0, 'already-ingested': 0, failed: 0 };
+  const sent = new Set<string>();
+  const staged = new Set<string>();
   let end: EndLine | undefined;
   const damaged = (n: number) =>
     new UserError(
@@ -121,24 +157,34 @@ export function readRunRecord(pathOrId: string, dir: string): ReadRecord {
       'It cannot be resumed: run the backfill again with its flags (files already landed are skipped).',
       2,
     );
-  const last = lines.findLastIndex((text) => text.trim() !== '');
-  for (const [n, text] of lines.entries()) {
+  let torn: number | undefined;
+  let n = -1;
+  for (const text of recordLines(path)) {
+    n++;
     if (text.trim() === '') continue;
+    if (torn !== undefined) throw damaged(torn); // only the last line may be torn
     let line: unknown;
     try {
       line = JSON.parse(text);
     } catch {
-      if (n === last) continue; // torn by a kill mid-write: the resume finds those files in the ledger
-      throw damaged(n);
+      torn = n; // torn by a kill mid-write, if it is the last: the resume finds those files in the ledger
+      continue;
     }
     const type = typeof line === 'object' && line !== null ? (line as { type?: unknown }).type : undefined;
     if (isHeader(line)) header = line;
-    else if (type === 'file' && isFileLine(line)) files.push(line);
-    else if (type === 'end') end = line as EndLine;
+    else if (type === 'file' && isFileLine(line)) {
+      counts[line.status] = (counts[line.status] ?? 0) + 1;
+      const key = `${line.name}#${line.generation}`;
+      if (line.status === 'staged') staged.add(key);
+      else if (line.status !== 'failed') sent.add(key);
+    } else if (type === 'end') end = line as EndLine;
     else throw damaged(n);
   }
   if (!header) throw new UserError(`run record ${path} has no header line`, 'It is not a run record of this tool.', 2);
-  return end ? { header, files, end } : { header, files };
+  // A staged file counts as sent only when the run's end says every staged file landed: otherwise
+  // the resume sends it again (the ledger skips it if a promotion landed it meanwhile).
+  if (end !== undefined && (end.counts.staged ?? 0) === 0) for (const key of staged) sent.add(key);
+  return end ? { header, counts, sent, end } : { header, counts, sent };
 }
 
 function isHeader(line: unknown): line is RunHeader {
@@ -162,8 +208,10 @@ export function lastRunRequest(recordDir: string): { bucket?: string; warehouse?
       .sort()
       .at(-1);
     if (newest === undefined) return undefined;
-    const fd = openSync(join(recordDir, newest), 'r');
+    // Never blocks on a FIFO, never reads a device: only a regular file's first line.
+    const fd = openSync(join(recordDir, newest), constants.O_RDONLY | constants.O_NONBLOCK);
     try {
+      if (!fstatSync(fd).isFile()) return undefined;
       const buffer = Buffer.alloc(64 * 1024);
       const read = readSync(fd, buffer, 0, buffer.length, 0);
       const header: unknown = JSON.parse(buffer.subarray(0, read).toString('utf8').split('\n')[0] ?? '');
@@ -187,18 +235,11 @@ function isFileLine(line: unknown): line is FileLine {
   return typeof f.name === 'string' && typeof f.generation === 'string' && typeof f.status === 'string';
 }
 
-/**
- * The keys (`name#generation`) of files a record shows as sent or landed. A staged file counts only
- * when its run's end says every staged file landed: otherwise the resume sends it again (the ledger
- * skips it if a promotion landed it meanwhile; if not, it is staged again and landed once).
- */
+/** The keys (`name#generation`) of files the records show as sent or landed (see {@link readRunRecord}). */
 export function sentKeys(records: readonly ReadRecord[]): Set<string> {
+  if (records.length === 1) return records[0]!.sent;
   const done = new Set<string>();
-  for (const r of records) {
-    const stagedLanded = r.end !== undefined && (r.end.counts.staged ?? 0) === 0;
-    for (const f of r.files)
-      if (f.status !== 'failed' && (f.status !== 'staged' || stagedLanded)) done.add(`${f.name}#${f.generation}`);
-  }
+  for (const r of records) for (const key of r.sent) done.add(key);
   return done;
 }
 

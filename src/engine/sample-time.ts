@@ -24,6 +24,12 @@ export class Reservoir<T> {
 
 /** At most this many bytes of the sample are read and parsed: the forecast costs a fraction of a second. */
 const SAMPLE_BYTES = 8 * 1024 * 1024;
+/**
+ * And at most this long: stored bytes say little of the work when a gzip file inflates a
+ * thousandfold (8 bomb files took 30 s), so each file stops at its share of this too. A point is
+ * then the stored bytes consumed in the time taken, which is what the forecast scales.
+ */
+const SAMPLE_SECONDS = 2;
 /** Files parsed again and again before the timing, to warm the parser up (not counted). */
 const WARM_FILES = 4;
 
@@ -42,17 +48,19 @@ export async function timeSample(
   now = () => performance.now(),
 ): Promise<SampleTiming> {
   const each = Math.max(64 * 1024, Math.floor(SAMPLE_BYTES / Math.max(1, sample.length)));
-  const readParse = async (object: SourceObject, max: number): Promise<number> => {
+  const eachMs = (SAMPLE_SECONDS * 1000) / Math.max(1, sample.length);
+  const readParse = async (object: SourceObject, max: number, started: number): Promise<number> => {
     let read = 0;
     const ctx = contextOf(source, object);
+    const late = () => now() - started >= eachMs;
     const bytes = async function* () {
       for await (const chunk of source.read(object.name, object.generation)) {
         yield chunk;
         read += chunk.length;
-        if (read >= max) return;
+        if (read >= max || late()) return;
       }
     };
-    for await (const _ of parseEvents(bytes(), ctx));
+    for await (const _ of parseEvents(bytes(), ctx)) if (late()) break;
     return read;
   };
   const points: SampleTiming['points'] = [];
@@ -75,13 +83,13 @@ export async function timeSample(
   for (const until = now() + 50; warm.length > 0 && now() < until;) {
     for (const { object, chunks } of warm) {
       const ctx = contextOf(source, object);
-      for await (const _ of parseEvents(chunks, ctx));
+      for await (const _ of parseEvents(chunks, ctx)) if (now() >= until) break;
     }
   }
   for (const object of sample) {
     const started = now();
     try {
-      const bytes = await readParse(object, each);
+      const bytes = await readParse(object, each, started);
       points.push({ bytes, seconds: (now() - started) / 1000 });
     } catch {
       // a file that cannot be read tells nothing of the others

@@ -7,35 +7,8 @@ import { writeSampleBucket } from '../../src/demo/sample-bucket.js';
 import { countRows, queryDuckDb } from '../helpers/duckdb-query.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 import { until } from '../helpers/until.js';
-import { BY_FILE_SQL, writeBigFiles } from '../helpers/big-files.js';
-
-/** A `--yes` run of 12 files of 24 MiB into DuckDB, started, and what it prints. */
-function bigRun(prefix: string) {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  const perFile = writeBigFiles(join(dir, 'bucket'), 12, 24);
-  const db = join(dir, 'w.duckdb');
-  const records = join(dir, 'runs');
-  const args = ['-b', join(dir, 'bucket'), '-w', `duckdb:${db}`, '-e', 'all', '-c', 'all'].concat([
-    '-s',
-    '2026-03-01',
-    '-u',
-    '2026-03-01',
-    '--record-dir',
-    records,
-    '--yes',
-  ]);
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : null))),
-  );
-  // The run is sending once its record exists.
-  const sending = () =>
-    until(() => existsSync(records) && readdirSync(records).some((n) => !n.startsWith('.')), 30_000);
-  return { perFile, db, records, child, out, exited, sending };
-}
+import { BY_FILE_SQL } from '../helpers/big-files.js';
+import { bigRun } from '../helpers/big-run.js';
 
 describe('an interrupted backfill', () => {
   it('stops on Ctrl-C, says how to resume, and the resume lands the rest without duplicates', async () => {

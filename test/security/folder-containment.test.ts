@@ -72,7 +72,11 @@ describe('a folder source stays inside its folder', () => {
         expect.stringMatching(/^is a symbolic link/),
       ]),
     );
-    expect(await source.discover('data_type=json/')).toEqual(['live']);
+    const envs = await source.discover('data_type=json/');
+    expect(envs.values).toEqual(['live']);
+    expect(envs.problems.map((p) => [p.name, p.problem])).toEqual([
+      ['data_type=json/analytics_environment=evil', expect.stringMatching(/^is a symbolic link/)],
+    ]);
     await expect(collect(source.read(`${PART}/s/file-link`))).rejects.toThrow(/links outside/);
     await expect(collect(source.read(`${PART}/s/dir-link/secret`))).rejects.toThrow(/links outside/);
     await expect(collect(source.read('data_type=json/analytics_environment=evil/secret'))).rejects.toThrow(

@@ -1,0 +1,64 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+
+// Issue 27, item 5: --resume (and status, which reads every record) takes a regular file of
+// bounded size, read a line at a time: a device, a FIFO or a giant line is refused in one line.
+
+const PART = 'data_type=json/analytics_environment=live/event_category=c/event_ds=2026-03-01/event_time=0-8';
+
+function setup() {
+  const base = mkdtempSync(join(tmpdir(), 'records-'));
+  const bucket = join(base, 'bucket');
+  mkdirSync(join(bucket, ...PART.split('/')), { recursive: true });
+  writeFileSync(join(bucket, ...PART.split('/'), 'f.json'), '{"eventClass":"c","eventId":"1"}\n');
+  const records = join(base, 'runs');
+  mkdirSync(records);
+  return { base, bucket, records };
+}
+
+describe('run records are read bounded', () => {
+  it.each([
+    ['a link to /dev/zero', (path: string) => symlinkSync('/dev/zero', path), /is not a regular file/],
+    ['a FIFO', (path: string) => execFileSync('mkfifo', [path]), /is not a regular file/],
+    [
+      'a 3 MiB line with no newline',
+      (path: string) => writeFileSync(path, `{"type":"start","runId":"r","x":"${'a'.repeat(3 * 1024 * 1024)}"}`),
+      /has a line longer than 1 MiB/,
+    ],
+  ])('--resume of %s is refused in one line, exit 2', async (_, make, why) => {
+    const { records } = setup();
+    make(join(records, 'r1.ndjson'));
+    const r = await runCli(['--resume', 'r1', '--record-dir', records, '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(why);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^analytics-backfill: run record .*r1\.ndjson /);
+  });
+
+  it('status passes over records that are no regular file, and still answers', async () => {
+    const { base, bucket, records } = setup();
+    symlinkSync('/dev/zero', join(records, 'z.ndjson'));
+    execFileSync('mkfifo', [join(records, 'p.ndjson')]);
+    const r = await runCli([
+      'status',
+      '-b',
+      bucket,
+      '-w',
+      `duckdb:${join(base, 'none.duckdb')}`,
+      '--record-dir',
+      records,
+      '-s',
+      '2026-03-01',
+      '-u',
+      '2026-03-01',
+    ]);
+    // The warehouse does not exist: status says so (exit 2) after reading the records, not hanging on them.
+    expect(r.stderr + r.stdout).toMatch(/none\.duckdb/);
+    expect(r.code).toBe(2);
+  });
+});
