@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { BugError, UsageError, UserError } from '../core/errors.js';
+import { printable } from '../core/format.js';
 import { defaultRecordDir } from '../engine/run-record.js';
 import { defaultCloudFactories } from '../app/default-cloud.js';
 import { HELP_TEXT, STATUS_HELP_TEXT } from './help-text.js';
@@ -112,11 +113,14 @@ const isTty = (stream: Writable) => (stream as { isTTY?: boolean }).isTTY === tr
 
 /** One line for stderr: what went wrong and, for the operator's errors, what to do next. */
 export function errorLine(error: unknown): string {
-  if (error instanceof UserError) return `analytics-backfill: ${error.message}${error.hint ? `. ${error.hint}` : ''}`;
-  if (error instanceof BugError)
-    return `analytics-backfill: internal error (a bug, please report it): ${error.message}`;
+  return `analytics-backfill: ${printable(errorText(error))}`;
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof UserError) return `${error.message}${error.hint ? `. ${error.hint}` : ''}`;
+  if (error instanceof BugError) return `internal error (a bug, please report it): ${error.message}`;
   const message = error instanceof Error ? error.message : String(error);
-  return `analytics-backfill: ${message.split('\n')[0] ?? message}`;
+  return message.split('\n')[0] ?? message;
 }
 
 function packageVersion(): string {

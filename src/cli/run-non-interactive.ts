@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
-import { formatBytes, formatCount } from '../core/format.js';
+import { formatBytes, formatCount, printable } from '../core/format.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
 import { shortObjectName } from '../core/partition-layout.js';
 import type { RunEvent, RunProgress } from '../engine/run-backfill.js';
@@ -97,7 +97,7 @@ function progressPrinter(err: (text: string) => void, now: () => number, live: b
     onEvent(e: RunEvent) {
       if (e.type === 'file' && e.status === 'failed') {
         clear();
-        err(`failed: ${shortObjectName(e.object.name)}: ${e.error ?? ''}\n`);
+        err(`failed: ${shortObjectName(e.object.name)}: ${printable(e.error ?? '')}\n`);
       }
       if (e.type === 'landing') {
         clear();

@@ -4,7 +4,7 @@ import { legendLines, renderCoverageMap } from '../core/coverage-map.js';
 import { cellKey } from '../core/cells.js';
 import { cellCounts } from '../engine/cell-counts.js';
 import { UsageError } from '../core/errors.js';
-import { countOf, formatBytes, formatCount, wrapText } from '../core/format.js';
+import { countOf, formatBytes, formatCount, printable, wrapText } from '../core/format.js';
 import { datesOf } from '../core/selection.js';
 import { TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
 import type { Warehouse } from '../ports/warehouse.js';
@@ -111,7 +111,13 @@ export function statusText(plan: BackfillPlan, opts: { columns: number; color: b
     ),
     ...plan.unwalkable
       .slice(0, UNWALKABLE_SHOWN)
-      .flatMap((u) => wrapText(`  Not in any partition, cannot be walked: ${u.name} ${u.problem}`, width, '    ')),
+      .flatMap((u) =>
+        wrapText(
+          `  Not in any partition, cannot be walked: ${printable(u.name)} ${printable(u.problem)}`,
+          width,
+          '    ',
+        ),
+      ),
     ...(plan.unwalkable.length > UNWALKABLE_SHOWN
       ? [`  … and ${formatCount(plan.unwalkable.length - UNWALKABLE_SHOWN)} more (--json lists each)`]
       : []),

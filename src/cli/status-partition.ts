@@ -1,7 +1,7 @@
 import { dayNumberOf } from '../core/calendar.js';
 import { documentOf } from './json-output.js';
 import { UsageError } from '../core/errors.js';
-import { countOf, formatBytes, formatCount, wrapText } from '../core/format.js';
+import { countOf, formatBytes, formatCount, printable, wrapText } from '../core/format.js';
 import { levelPrefix, partitionPrefix, TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { partitionFiles, type FileState } from '../engine/partition-files.js';
@@ -90,8 +90,8 @@ export async function statusOfPartition(
           io.stdout.write(`${'state'.padEnd(10)} ${'size'.padStart(9)}  ${'landed/parsed'.padEnd(22)} file\n`);
         }
         io.stdout.write(
-          `${state.padEnd(10)} ${formatBytes(object.size).padStart(9)}  ${recon.padEnd(22)} ${name}\n` +
-            (why ? `           ${oneLine(why)}\n` : ''),
+          `${state.padEnd(10)} ${formatBytes(object.size).padStart(9)}  ${recon.padEnd(22)} ${printable(name)}\n` +
+            (why ? `           ${printable(oneLine(why))}\n` : ''),
         );
       }
     }

@@ -54,3 +54,23 @@ export function formatDuration(ms: number): string {
   if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
+
+/**
+ * Text from outside (an object name, an error that quotes one) as it may reach a terminal: control
+ * characters (C0, DEL, C1: newlines, ESC sequences) and the bidirectional overrides are written as
+ * `\xNN` / `\u{NNNN}`, so a name can neither forge a line nor move the cursor, set the title or
+ * clear the screen. Everything else, the letters of any script included, is kept.
+ */
+export function printable(text: string): string {
+  return UNPRINTABLE.test(text) ? text.replace(UNPRINTABLE_ALL, escapeChar) : text;
+}
+
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE_ALL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+function escapeChar(c: string): string {
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+}

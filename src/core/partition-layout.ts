@@ -1,4 +1,5 @@
 /** The GCS partition layout the ingest endpoint writes (contract §1). */
+import { printable } from './format.js';
 
 export const KNOWN_ENVIRONMENTS = ['testing', 'development', 'staging', 'production', 'live'] as const;
 export const TIME_BUCKETS = ['0-8', '8-16', '16-24'] as const;
@@ -91,8 +92,8 @@ export function partitionOf(name: string): Partition | undefined {
  */
 export function shortObjectName(name: string): string {
   const p = partitionOf(name);
-  if (p === undefined) return name;
-  return `${p.environment}/${p.category}/${p.ds}/${p.time}/${name.slice(partitionPrefix(p).length)}`;
+  if (p === undefined) return printable(name);
+  return printable(`${p.environment}/${p.category}/${p.ds}/${p.time}/${name.slice(partitionPrefix(p).length)}`);
 }
 
 /** The endpoint's object name for a new file: `…/event_time=T/{session}/{utc timestamp}-{6 digits}`. */

@@ -1,4 +1,4 @@
-import { countOf, formatBytes, formatCount } from '../core/format.js';
+import { countOf, formatBytes, formatCount, printable } from '../core/format.js';
 import { alreadyIngestedNote, STAGED_NOTE, type BackfillPlan } from './plan-backfill.js';
 
 export interface PreviewWarning {
@@ -34,7 +34,7 @@ export function previewWarnings(
     const more = unwalkable.length > 1 ? `; and ${formatCount(unwalkable.length - 1)} more (--json lists each)` : '';
     out.push({
       level: 'warning',
-      text: `${countOf(unwalkable.length, 'entry', 'entries')} above the partitions cannot be walked, each counted as a failed file: ${first.name} ${first.problem}${more}.`,
+      text: `${countOf(unwalkable.length, 'entry', 'entries')} above the partitions cannot be walked, each counted as a failed file: ${printable(first.name)} ${printable(first.problem)}${more}.`,
     });
   }
   if (t.alreadyIngested > 0) {

@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, formatDuration } from '../core/format.js';
+import { formatBytes, formatCount, formatDuration, printable } from '../core/format.js';
 import { shortObjectName } from '../core/partition-layout.js';
 import { DEFAULT_TABLE_NAMES as T } from '../core/table-schemas.js';
 import type { RunFailure, RunSummary } from './run-backfill.js';
@@ -93,7 +93,7 @@ export interface FailureGroup {
 export function failureGroups(failures: readonly RunFailure[]): FailureGroup[] {
   const byReason = new Map<string, FailureGroup>();
   for (const f of failures) {
-    const reason = f.error.split('\n')[0] ?? f.error;
+    const reason = printable(f.error.split('\n')[0] ?? f.error);
     const g = byReason.get(reason);
     if (g) g.count++;
     else byReason.set(reason, { reason, count: 1, example: shortObjectName(f.name) });

@@ -10,7 +10,7 @@ import {
   type RunProgress,
   type RunSummary,
 } from '../engine/run-backfill.js';
-import { formatCount } from '../core/format.js';
+import { formatCount, printable } from '../core/format.js';
 import { useTint } from './color.js';
 import { runStats } from '../engine/run-stats.js';
 import { StepFrame } from './StepFrame.js';
@@ -99,7 +99,7 @@ export function RunStep(props: RunStepProps) {
           {recent.map((f) => (
             <Text key={`${f.name}#${f.generation}`} wrap="truncate-end">
               {'  ✗ '}
-              {f.name.split('/').slice(-4).join('/')}: {f.error}
+              {printable(f.name.split('/').slice(-4).join('/'))}: {printable(f.error)}
             </Text>
           ))}
         </Box>
