@@ -100,10 +100,11 @@ export function parseArgs(
 ): CliOptions {
   let parsed;
   try {
-    parsed = parseNodeArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false });
+    parsed = parseNodeArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false, tokens: true });
   } catch (error) {
     throw new UsageError(oneLine(error));
   }
+  refuseRepeated(parsed.tokens);
   const v = parsed.values;
   const opts: CliOptions = {
     dataType: v['data-type'] ?? 'json',
@@ -199,4 +200,19 @@ function checkWarehouse(raw: string): string {
 function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return (text.split('\n')[0] ?? text).replace(/^Unknown option '(.+)'.*$/, 'unknown flag $1');
+}
+
+/** A value flag given twice would silently take the last (`-c nope -c c`): refused, naming both. */
+function refuseRepeated(tokens: readonly { kind: string; name?: string; value?: string }[]): void {
+  const seen = new Map<string, string>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name === undefined || t.value === undefined) continue;
+    const before = seen.get(t.name);
+    if (before !== undefined)
+      throw new UsageError(
+        `--${t.name} given twice ("${before}", then "${t.value}")`,
+        'Give it once; a list is comma-separated (-c a,b).',
+      );
+    seen.set(t.name, t.value);
+  }
 }

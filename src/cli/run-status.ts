@@ -1,11 +1,11 @@
 import { openCoverageSession } from '../app/coverage-session.js';
 import { dateOfDayNumber, dayNumberOf } from '../core/calendar.js';
+import { mapDays } from './status-map-days.js';
 import { legendLines, renderCoverageMap } from '../core/coverage-map.js';
 import { cellKey } from '../core/cells.js';
 import { cellCounts } from '../engine/cell-counts.js';
 import { UsageError } from '../core/errors.js';
 import { countOf, formatBytes, formatCount, printable, wrapText } from '../core/format.js';
-import { datesOf } from '../core/selection.js';
 import { TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import { checkDuckDbToRead } from '../app/check-places.js';
@@ -39,7 +39,9 @@ export async function runStatus(
   }
   const today = (io.now?.() ?? new Date()).toISOString().slice(0, 10);
   const stop = opts.stop ?? today;
-  const start = opts.start ?? dateOfDayNumber(Math.max(0, (dayNumberOf(stop) ?? 0) - (DEFAULT_DAYS - 1)));
+  // The default start: DEFAULT_DAYS before the stop, never after it (a stop before 1970 maps that day alone).
+  const fallback = dateOfDayNumber(Math.max(0, (dayNumberOf(stop) ?? 0) - (DEFAULT_DAYS - 1)));
+  const start = opts.start ?? (fallback > stop ? stop : fallback);
   if (start > stop) throw new UsageError(`--event-ds-start ${start} is after --event-ds-stop ${stop}`);
   const request = requestFromOptions({
     ...opts,
@@ -80,10 +82,11 @@ const UNWALKABLE_SHOWN = 10;
 export function statusText(plan: BackfillPlan, opts: { columns: number; color: boolean; staging: boolean }): string {
   const s = plan.selection;
   const cells = cellCounts(plan);
+  const shown = mapDays(plan);
   const map = renderCoverageMap(
     {
       environments: s.environments,
-      days: datesOf(s.start, s.stop),
+      days: shown.days,
       times: s.times,
       cell: (environment: string, ds: string, time: TimeBucket) => cells.get(cellKey(environment, ds, time)),
     },
@@ -99,8 +102,9 @@ export function statusText(plan: BackfillPlan, opts: { columns: number; color: b
       `${plan.source}, ${s.start} to ${s.stop}, ${categories}; each day's cells are its time buckets 0-8, 8-16, 16-24.`,
       width,
     ),
+    ...(shown.note !== undefined ? wrapText(shown.note, width) : []),
     '',
-    ...map,
+    ...(shown.days.length > 0 ? map : []),
     ...legendLines(width, { staging: opts.staging }),
     ...wrapText(
       `${countOf(t.matched, 'file')} (${formatBytes(t.bytes)}) in ${countOf(t.partitions, 'partition')}: ` +

@@ -108,7 +108,7 @@ function day(date: string): number {
 
 /** The number of partitions a resolved selection covers. */
 export function partitionCount(s: ResolvedSelection): number {
-  return s.environments.length * s.categories.length * datesOf(s.start, s.stop).length * s.times.length;
+  return s.environments.length * s.categories.length * (day(s.stop) - day(s.start) + 1) * s.times.length;
 }
 
 /** Every partition of a resolved selection, in a stable order (environment, category, date, time). */

@@ -1,6 +1,7 @@
 import { cellKey } from '../core/cells.js';
 import { levelPrefix, partitionPrefix, type Partition } from '../core/partition-layout.js';
-import { datesOf, type ResolvedSelection, type Selection } from '../core/selection.js';
+import { dayNumberOf } from '../core/calendar.js';
+import type { ResolvedSelection, Selection } from '../core/selection.js';
 import type { Source, SourceObject } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import { FileJournal } from './file-journal.js';
@@ -232,7 +233,8 @@ async function existingPartitions(
   s: ResolvedSelection,
   signal?: AbortSignal,
 ): Promise<{ partitions: Partition[]; problems: Unwalkable[] }> {
-  const wanted = new Set(datesOf(s.start, s.stop));
+  // A date folder is in range by its text: no list of every day (a range of 9,999 years is 3.6M days).
+  const wanted = { has: (d: string) => d >= s.start && d <= s.stop && dayNumberOf(d) !== undefined };
   const times = new Set<string>(s.times);
   const cells = s.cells !== undefined ? new Set(s.cells) : undefined;
   const out: Partition[] = [];

@@ -1,6 +1,6 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { ResolvedSelection } from '../core/selection.js';
 import { makeWritableFolder } from './make-folder.js';
@@ -50,7 +50,10 @@ export interface EndLine {
 
 /** Where run records go unless `--record-dir` says otherwise. */
 export function defaultRecordDir(env: NodeJS.ProcessEnv = process.env): string {
-  const state = env.XDG_STATE_HOME ?? join(env.HOME ?? homedir(), '.local', 'state');
+  // The XDG spec: an empty or relative XDG_STATE_HOME is invalid and ignored (it put records under
+  // whatever folder the command ran in).
+  const xdg = env.XDG_STATE_HOME;
+  const state = xdg !== undefined && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.local', 'state');
   return join(state, 'analytics-backfill', 'runs');
 }
 

@@ -262,7 +262,7 @@ describe.skipIf(!emulatorsAvailable('backfill engine on the emulators', ['gcs', 
         const factories = gcpCloudFactories(env);
         const src = await factories.gcsSource(`gs://${BUCKET}`, undefined);
         expect(src.url).toBe(`gs://${BUCKET}`);
-        expect(await src.discover('data_type=json/')).toEqual(['live', 'staging']);
+        expect((await src.discover('data_type=json/')).values).toEqual(['live', 'staging']);
         const wh = await factories.bigQueryWarehouse(undefined, { readOnly: true });
         expect(wh.url).toBe(`bigquery:${bqEmu.project}`);
         const one = names[0]!;

@@ -93,11 +93,16 @@ describe.skipIf(!emulatorsAvailable('GCS source', ['gcs']))('GCS source against 
 
   it('discovers the values of each layout level', async () => {
     const source = createGcsSource({ storage, bucket: BUCKET, pageSize: 2 });
-    expect(await source.discover('')).toEqual(['json', 'unknown']);
-    expect(await source.discover('data_type=json/')).toEqual(ENVS);
-    expect(await source.discover('data_type=json/analytics_environment=staging/')).toEqual(CATEGORIES);
-    expect(await source.discover('data_type=json/analytics_environment=staging/event_category=economy/')).toEqual(DAYS);
-    expect(await source.discover('data_type=json/analytics_environment=nope/')).toEqual([]);
+    const values = async (prefix: string) => {
+      const found = await source.discover(prefix);
+      expect(found.problems).toEqual([]);
+      return found.values;
+    };
+    expect(await values('')).toEqual(['json', 'unknown']);
+    expect(await values('data_type=json/')).toEqual(ENVS);
+    expect(await values('data_type=json/analytics_environment=staging/')).toEqual(CATEGORIES);
+    expect(await values('data_type=json/analytics_environment=staging/event_category=economy/')).toEqual(DAYS);
+    expect(await values('data_type=json/analytics_environment=nope/')).toEqual([]);
   });
 
   it('reads the stored bytes of a pinned generation, never decompressed', async () => {

@@ -1,0 +1,54 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/cli/parse-args.js';
+import { defaultRecordDir } from '../../src/engine/run-record.js';
+import { runCli } from '../helpers/run-cli.js';
+
+// Issue 27, item 12: the smaller defects, each as an operator meets it.
+
+const PART = 'data_type=json/analytics_environment=live/event_category=c/event_ds=2026-03-01/event_time=0-8';
+
+function landed() {
+  const base = mkdtempSync(join(tmpdir(), 'small-'));
+  const bucket = join(base, 'bucket');
+  mkdirSync(join(bucket, ...PART.split('/')), { recursive: true });
+  writeFileSync(join(bucket, ...PART.split('/'), 'f.json'), '{"eventClass":"c","eventId":"1"}\n');
+  const where = ['-b', bucket, '-w', `duckdb:${join(base, 'w.duckdb')}`, '--record-dir', join(base, 'runs')];
+  return { base, where };
+}
+
+describe('the smaller items', () => {
+  it('a flag given twice is refused, naming both values (it silently took the last)', () => {
+    expect(() => parseArgs(['-c', 'nope', '-c', 'c'], {})).toThrow(
+      /^--event-category given twice \("nope", then "c"\)$/,
+    );
+    expect(() => parseArgs(['--event-category=a', '-c', 'b'], {})).toThrow(/given twice/);
+  });
+
+  it('an empty or relative XDG_STATE_HOME is ignored, as the XDG spec says (records landed in the current folder)', () => {
+    const home = { HOME: '/home/op' };
+    expect(defaultRecordDir({ ...home, XDG_STATE_HOME: '' })).toBe('/home/op/.local/state/analytics-backfill/runs');
+    expect(defaultRecordDir({ ...home, XDG_STATE_HOME: 'state' })).toBe(
+      '/home/op/.local/state/analytics-backfill/runs',
+    );
+    expect(defaultRecordDir({ ...home, XDG_STATE_HOME: '/s' })).toBe('/s/analytics-backfill/runs');
+  });
+
+  it('status maps a range of 9,999 years over the days that hold files, and a stop before 1970 alone', async () => {
+    const { where } = landed();
+    const run = await runCli([...where, '-e', 'all', '-c', 'all', '-s', '2026-03-01', '-u', '2026-03-01', '--yes']);
+    expect(run.code, run.stderr).toBe(0);
+    const wide = await runCli(['status', ...where, '-s', '0001-01-01', '-u', '9999-12-31']);
+    expect(wide.code, wide.stderr).toBe(0);
+    expect(wide.stdout.replace(/\s+/g, ' ')).toContain(
+      'The map shows 2026-03-01 to 2026-03-01, the days of the range that hold files',
+    );
+    expect(wide.stdout.split('\n').length).toBeLessThan(40);
+    const early = await runCli(['status', ...where, '-u', '1969-12-31']);
+    expect(early.stderr).toBe('');
+    expect(early.code).toBe(0);
+    expect(early.stdout).toContain('1969-12-31 to 1969-12-31');
+  });
+});
