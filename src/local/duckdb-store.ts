@@ -2,12 +2,19 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { TableNames } from '../core/table-schemas.js';
 import { ledgerKey, type FileKey, type GapQuery, type GapRow } from '../ports/warehouse.js';
 import { keepRows, type Columns, type GroupPayload, type TableKind } from './duckdb-append.js';
-import { connectDuckDb, memoryLimitValue } from './duckdb-connect.js';
+import { CHECKPOINT_MEMORY, connectDuckDb, memoryLimitValue } from './duckdb-connect.js';
 import { LedgerGuard } from './duckdb-ledger-guard.js';
 import { MemoryBudget } from './duckdb-memory.js';
 import { landedRows, ledgerRows, ledgerTable, sessionGaps } from './duckdb-queries.js';
 import { TableWriters } from './duckdb-table-writers.js';
 import { ledgerHash } from './ledger-hash.js';
+import { clearPending, ensurePendingTable, markPending, recoverPending, tailStarts } from './duckdb-pending.js';
+
+/**
+ * A file's own transaction commits every this many bytes of rows (duckdb-pending.ts): DuckDB keeps
+ * an open transaction's rows in its memory or its temporary folder until the commit.
+ */
+const CHUNK_BYTES = 8 * 2 ** 20;
 
 export interface StoreOptions {
   readOnly: boolean;
@@ -24,8 +31,9 @@ export class DuckDbStore {
   private readonly writers: TableWriters;
   private readonly guard: LedgerGuard;
   private readonly budget: MemoryBudget;
-  /** The open file transaction (`begin`). */
+  /** The open file transaction (`begin`): its file, where its rows begin, whether it is recorded as pending. */
   private current: FileKey | undefined;
+  private chunk = { starts: [0n, 0n, 0n] as [bigint, bigint, bigint], marked: false, bytes: 0 };
   /** The open group's transaction: its id, the keys appended to it and the ledger hashes it adds. */
   private group: { id: number; keys: Set<string>; landed: number[] } | undefined;
   /** The last group that failed: its later appends and its commit are refused. */
@@ -70,12 +78,25 @@ export class DuckDbStore {
     this.connection = connection;
     // The log was replayed into memory: write it into the file, so the next commits have room.
     await this.budget.checkpoint().catch(() => undefined);
+    if (this.ready) await this.recover();
   }
 
   async ensureTables(): Promise<void> {
     if (this.ready || this.readOnly) return;
     await this.writers.ensure(this.connection);
+    await ensurePendingTable(this.connection, this.names);
+    await this.recover();
     this.ready = true;
+  }
+
+  /** Removes what a file cut short left of itself (duckdb-pending.ts), before anything else is written. */
+  private async recover(): Promise<void> {
+    // Deleting a large file's rows needs room, as a checkpoint does: under the write limit it failed to pin.
+    await this.connection.run(`SET memory_limit = '${CHECKPOINT_MEMORY}'`);
+    const removed = await recoverPending(this.connection, this.names).finally(() =>
+      this.connection.run(`SET memory_limit = '${this.memoryLimit}'`),
+    );
+    if (removed > 0) await this.budget.checkpoint().catch(() => undefined);
   }
 
   /** `[file_path, file_generation]` of the ledger rows among `paths`. */
@@ -113,6 +134,7 @@ export class DuckDbStore {
       return false;
     }
     this.current = file;
+    this.chunk = { starts: await tailStarts(this.connection, this.names), marked: false, bytes: 0 };
     await this.writers.open(this.connection);
     return true;
   }
@@ -123,11 +145,26 @@ export class DuckDbStore {
     await this.appendRows(kind, columns);
     // Hand a large file's rows to DuckDB as they come, so they are not buffered twice.
     if (kind === 'events') this.writers.flushEvents();
+    if (this.chunk.bytes >= CHUNK_BYTES) await this.commitChunk(this.current);
   }
 
-  /** Commits the file transaction `begin` opened. */
+  /** Commits the file's rows so far, recorded as pending until its last chunk (duckdb-pending.ts). */
+  private async commitChunk(file: FileKey): Promise<void> {
+    this.writers.close();
+    if (!this.chunk.marked) await markPending(this.connection, this.names, file, this.chunk.starts);
+    this.chunk.marked = true;
+    this.chunk.bytes = 0;
+    await this.connection.run('COMMIT');
+    await this.budget.restore();
+    await this.budget.committed(0);
+    await this.connection.run('BEGIN TRANSACTION');
+    await this.writers.open(this.connection);
+  }
+
+  /** Commits the file transaction `begin` opened: its last chunk, with its ledger row. */
   async commit(): Promise<void> {
     this.writers.close();
+    if (this.current && this.chunk.marked) await clearPending(this.connection, this.names, this.current);
     await this.connection.run('COMMIT');
     await this.budget.restore();
     if (this.current) this.guard.add([ledgerHash(this.current.filePath, this.current.generation)]);
@@ -218,6 +255,9 @@ export class DuckDbStore {
 
   /** Rows of the open transaction, as columns, into the table's appender. */
   private appendRows(kind: TableKind, columns: Columns): Promise<void> {
-    return this.writers.append(kind, columns, (bytes, rows) => this.budget.appending(bytes, rows));
+    return this.writers.append(kind, columns, (bytes, rows) => {
+      this.chunk.bytes += bytes;
+      return this.budget.appending(bytes, rows);
+    });
   }
 }

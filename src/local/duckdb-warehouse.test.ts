@@ -239,6 +239,35 @@ describe('DuckDB warehouse', () => {
     expect(await query(file, 'SELECT count(*) FROM logs.events_logs_function')).toEqual([[2n]]);
   });
 
+  it('a file of many chunks whose rows fail after some were committed leaves nothing; a retry lands it whole, once', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
+    const wh = await createDuckDbWarehouse(file);
+    const key = { filePath: '/b/big', generation: '1' };
+    /** 300 batches of 1,000 events (about 40 MB of rows: several committed chunks), failing at the end or not. */
+    async function* big(fail: boolean): AsyncGenerator<RowBatch> {
+      for (let b = 0; b < 300; b++)
+        yield {
+          events: Array.from({ length: 1000 }, (_, i) => event(`e${b}-${i}-${'x'.repeat(80)}`)),
+          debug: b === 0 ? [log('/b/big', 'not json')] : [],
+          logs: b === 0 ? [log('/b/big', 'parse_initiated')] : [],
+        };
+      if (fail) throw new Error('source went away');
+      yield { events: [], debug: [], logs: [log('/b/big', 'ingested: n events')] };
+    }
+    await expect(writeOneFile(wh, key, big(true))).rejects.toThrow('source went away');
+    expect(await wh.ingested([key])).toEqual(new Set());
+    await wh.close();
+    const empty = [[0n, 0n, 0n, 0n]];
+    const counts =
+      'SELECT (SELECT count(*) FROM events.events_function), (SELECT count(*) FROM logs.events_debug_function), ' +
+      '(SELECT count(*) FROM logs.events_logs_function), (SELECT count(*) FROM logs._backfill_pending)';
+    expect(await query(file, counts)).toEqual(empty);
+    const again = await createDuckDbWarehouse(file);
+    expect(await writeOneFile(again, key, big(false))).toBe('written');
+    await again.close();
+    expect(await query(file, counts)).toEqual([[300_000n, 1n, 2n, 0n]]);
+  });
+
   it('opens read-only without creating a file or tables', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wh-'));
     const file = join(dir, 'w.duckdb');
