@@ -22,6 +22,18 @@ export interface IngestFileOptions {
   now?: () => Date;
   /** Stops reading when it aborts: the file fails whole (its rows rolled back), nothing of it lands. */
   signal?: AbortSignal;
+  /**
+   * Told, after each batch, about how many bytes the file's rows hold so far (the direct run's byte
+   * budget: a small gzip file can hold a great many rows).
+   */
+  rowsHeld?: (bytes: number) => void;
+}
+
+/** About what a batch's rows hold in memory: a fixed share per row, and each event's attributes. */
+function heldBytes(events: readonly { event_attributes: string | null }[], debug: number): number {
+  let n = (events.length + debug) * 256;
+  for (const e of events) n += e.event_attributes?.length ?? 0;
+  return n;
 }
 
 export interface IngestFileResult {
@@ -46,12 +58,15 @@ export async function ingestFile(opts: IngestFileOptions): Promise<IngestFileRes
     insertedAt: dateToMicros(now()),
   };
   const counts = { events: 0, debug: 0 };
+  let held = 0;
   async function* batches(): AsyncGenerator<RowBatch> {
+    held = 0;
     yield { events: [], debug: [], logs: [logRow(ctx, 'parse_initiated')] };
     for await (const batch of parseEvents(opts.source.read(opts.name, opts.generation), ctx)) {
       opts.signal?.throwIfAborted();
       counts.events += batch.events.length;
       counts.debug += batch.debug.length;
+      opts.rowsHeld?.((held += heldBytes(batch.events, batch.debug.length)));
       yield { events: batch.events, debug: batch.debug, logs: [] };
     }
     opts.signal?.throwIfAborted();

@@ -212,6 +212,7 @@ export function createGroupWriter(
         if (group && idleTimer === undefined) idleTimer = timers.setTimeout(idleCheck, IDLE_MS);
       }
     },
+    flush: () => commit(),
     async close() {
       closed = true;
       commit();

@@ -47,6 +47,8 @@ export interface FileWriter {
   write(file: FileKey, batches: AsyncIterable<RowBatch>, again?: () => AsyncIterable<RowBatch>): Promise<WriteOutcome>;
   /** Commits what is gathered and waits for every write; the writer takes no more files. */
   close(): Promise<void>;
+  /** Commits the files gathered so far now, without waiting for more (memory is short). */
+  flush?(): void;
 }
 
 /**
