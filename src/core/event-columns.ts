@@ -3,7 +3,7 @@
  * camelCase key then its snake_case key, own keys only; unlisted keys are ignored.
  */
 import { INT64_MAX, INT64_MIN, decimalToInteger, parseDecimal } from './decimal.js';
-import { isLossy, isRawJson, mayHoldLossyNumber, stringifyExact } from './json-exact.js';
+import { isLossy, isRawJson, mayHoldLossyNumber, spelled, stringifyExact } from './json-exact.js';
 import type { EventRow, Micros } from './rows.js';
 import { toTimestamp } from './timestamps.js';
 
@@ -47,7 +47,7 @@ export function toStringColumn(v: unknown): string | null {
       return v ? 'true' : 'false';
     case 'object': {
       if (v === null) return null;
-      if (isRawJson(v)) return v.rawJSON;
+      if (isRawJson(v)) return spelled(v.rawJSON);
       const text = stringifyExact(v);
       if (mayHoldLossyNumber(text)) lossy = true;
       return text;

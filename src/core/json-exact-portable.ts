@@ -80,7 +80,7 @@ export function parseKeeping(text: string, keep: (value: number, source: string)
 
 /** Compact JSON text of a value read by `parseKeeping`, each RawNumber written as its source. */
 export function stringifyKeeping(value: unknown): string {
-  if (value instanceof RawNumber) return value.rawJSON;
+  if (value instanceof RawNumber) return spelled(value.rawJSON);
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : stringifyKeeping(v))).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     const parts: string[] = [];
@@ -89,4 +89,19 @@ export function stringifyKeeping(value: unknown): string {
     return `{${parts.join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** True for a number whose double is not exactly what its source text said (or might not be). */
+export function isLossy(n: number): boolean {
+  return !Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n));
+}
+
+/**
+ * The text a kept number is written as: its source when its double would lose digits (an integer
+ * beyond 2^53), else the double's own JSON spelling. So `2.0` and `1E2` are written `2` and `100`
+ * whatever else is in the event, as when no number of it needed keeping (one spelling per value).
+ */
+export function spelled(raw: string): string {
+  const n = Number(raw);
+  return isLossy(n) ? raw : JSON.stringify(n);
 }

@@ -1,4 +1,6 @@
-import { parseKeeping, RawNumber, stringifyKeeping } from './json-exact-portable.js';
+import { isLossy, parseKeeping, RawNumber, spelled, stringifyKeeping } from './json-exact-portable.js';
+
+export { isLossy, spelled };
 import { isJsonSpace } from './text-limits.js';
 
 /**
@@ -23,11 +25,6 @@ const JSONX = JSON as unknown as JSON & Partial<JsonWithRaw>;
 /** Whether this Node keeps number source text natively (Node 22 and later). */
 export const NATIVE_RAW_JSON = typeof JSONX.rawJSON === 'function' && typeof JSONX.isRawJSON === 'function';
 
-/** True for a number whose double is not exactly what its source text said (or might not be). */
-export function isLossy(n: number): boolean {
-  return !Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n));
-}
-
 export function isRawJson(value: unknown): value is RawJson {
   return value instanceof RawNumber || (typeof value === 'object' && value !== null && !!JSONX.isRawJSON?.(value));
 }
@@ -51,9 +48,12 @@ export function parseExact(text: string): unknown {
     : parseKeeping(text, mustKeep);
 }
 
-/** `JSON.stringify`, writing each RawJson of `parseExact` as its source text. */
+const respell = (_key: string, v: unknown): unknown =>
+  typeof v === 'object' && v !== null && JSONX.isRawJSON!(v) && !isLossy(Number(v.rawJSON)) ? Number(v.rawJSON) : v;
+
+/** `JSON.stringify`, writing each RawJson of `parseExact` as `spelled` says. */
 export function stringifyExact(value: unknown): string {
-  if (NATIVE_RAW_JSON) return JSON.stringify(value);
+  if (NATIVE_RAW_JSON) return JSON.stringify(value, respell);
   let kept = false;
   const text = JSON.stringify(value, (_key, v: unknown) => (v instanceof RawNumber ? ((kept = true), null) : v));
   return kept ? stringifyKeeping(value) : text;
