@@ -1,13 +1,12 @@
-import { cellKey } from '../core/cells.js';
-import { levelPrefix, partitionPrefix, type Partition } from '../core/partition-layout.js';
-import { dayNumberOf } from '../core/calendar.js';
+import { partitionPrefix, type Partition } from '../core/partition-layout.js';
 import type { ResolvedSelection, Selection } from '../core/selection.js';
 import type { Source, SourceObject } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import { FileJournal } from './file-journal.js';
 import { LedgerLookups } from './ledger-lookups.js';
 import { mapConcurrent } from './map-concurrent.js';
-import { inScope, walkSelection, type Unwalkable } from './resolve-selection.js';
+import { existingPartitions, landedElsewhere, type Elsewhere } from './plan-discovery.js';
+import { walkSelection, type Unwalkable } from './resolve-selection.js';
 import { Reservoir, SAMPLE_FILES } from './sample-time.js';
 
 /** What a staged file is (BigQuery: staged through the Write API, not yet promoted). */
@@ -74,7 +73,15 @@ export interface BackfillPlan {
    * counted in the totals as a matched file to send, and the run fails it with its `problem`.
    */
   unwalkable: Unwalkable[];
+  /**
+   * Of a few sampled files to send, those the warehouse holds under another path (a mirror moved or
+   * copied: the ledger keys on the whole path, so they would land again), with one such path.
+   */
+  elsewhere?: Elsewhere;
 }
+
+/** Files to send sampled for {@link BackfillPlan.elsewhere}: one ledger scan whatever the count. */
+const ELSEWHERE_SAMPLE = 8;
 
 export interface PlanProgress {
   listedPartitions: number;
@@ -186,6 +193,7 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
     throw error;
   }
   const kept = plans.filter((p) => p.matched > 0);
+  const elsewhere = await landedElsewhere(opts.warehouse, source, sample.items.slice(0, ELSEWHERE_SAMPLE));
   const totals = totalsOf(kept);
   totals.matched += unwalkable.length;
   totals.toSend += failing.length;
@@ -196,6 +204,7 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
     partitions: kept,
     totals,
     unwalkable,
+    ...(elsewhere ? { elsewhere } : {}),
     ...(journal ? { files: () => journal.read() } : {}),
     discard: () => journal?.remove(),
     sample: sample.items,
@@ -221,38 +230,4 @@ export function totalsOf(plans: readonly PartitionPlan[]): PlanTotals {
     t.bytesToSend += p.bytesToSend;
   }
   return t;
-}
-
-/**
- * The selection's partitions that exist: per environment and category, one delimiter listing finds
- * the dates present, and per date one finds its time buckets, so a year-long range costs a listing
- * per date that has data, not per day. Entries there that cannot be walked come back beside them.
- */
-async function existingPartitions(
-  source: Source,
-  s: ResolvedSelection,
-  signal?: AbortSignal,
-): Promise<{ partitions: Partition[]; problems: Unwalkable[] }> {
-  // A date folder is in range by its text: no list of every day (a range of 9,999 years is 3.6M days).
-  const wanted = { has: (d: string) => d >= s.start && d <= s.stop && dayNumberOf(d) !== undefined };
-  const times = new Set<string>(s.times);
-  const cells = s.cells !== undefined ? new Set(s.cells) : undefined;
-  const out: Partition[] = [];
-  const problems: Unwalkable[] = [];
-  for (const environment of s.environments) {
-    for (const category of s.categories) {
-      const dates = await source.discover(levelPrefix([s.dataType, environment, category]), signal);
-      problems.push(...inScope(dates.problems, (d) => wanted.has(d)));
-      for (const ds of dates.values.filter((d) => wanted.has(d)).sort()) {
-        const found = await source.discover(levelPrefix([s.dataType, environment, category, ds]), signal);
-        const inCells = (time: string) => times.has(time) && (!cells || cells.has(cellKey(environment, ds, time)));
-        problems.push(...inScope(found.problems, inCells));
-        for (const time of s.times) {
-          if (!found.values.includes(time) || !inCells(time)) continue;
-          out.push({ dataType: s.dataType, environment, category, ds, time });
-        }
-      }
-    }
-  }
-  return { partitions: out, problems };
 }

@@ -37,6 +37,16 @@ export function previewWarnings(
       text: `${countOf(unwalkable.length, 'entry', 'entries')} above the partitions cannot be walked, each counted as a failed file: ${printable(first.name)} ${printable(first.problem)}${more}.`,
     });
   }
+  const elsewhere = plan.elsewhere;
+  if (elsewhere !== undefined) {
+    out.push({
+      level: 'warning',
+      text:
+        `${elsewhere.found} of ${elsewhere.sampled} sampled files to send are already in the warehouse under another path ` +
+        `(${printable(elsewhere.example)}): a mirror moved or copied lands its files again, since a file is known by its whole path. ` +
+        'If this is the same data, do not send it again.',
+    });
+  }
   if (t.alreadyIngested > 0) {
     out.push({
       level: plan.reprocess ? 'warning' : 'note',

@@ -14,6 +14,7 @@ export type StoreOps = Pick<
   | 'ingestedRejecting'
   | 'sessionGaps'
   | 'landed'
+  | 'landedUnder'
   | 'appendGroup'
   | 'commitGroup'
   | 'begin'

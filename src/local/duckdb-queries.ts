@@ -134,3 +134,21 @@ function sessionGapSql(events: string): string {
       count(*) AS gaps, sum(missing) AS missing, count(DISTINCT session_id) AS sessions
     FROM g GROUP BY ALL ORDER BY ALL`;
 }
+
+/**
+ * Ledger paths that end with `/NAME` for each of `names` (a few sampled files): one scan of the
+ * ledger whatever the count of names. `[name, file_path]`, at most 100.
+ */
+export async function landedUnder(
+  connection: DuckDBConnection,
+  names: TableNames,
+  objectNames: readonly string[],
+): Promise<[string, string][]> {
+  if (objectNames.length === 0 || !(await tableExists(connection, names.logsDataset, names.logsTable))) return [];
+  const reader = await connection.runAndReadAll(
+    `SELECT n.name, l.file_path FROM (SELECT unnest($names) AS name) n JOIN ${ledgerTable(names)} l ` +
+      `ON ends_with(l.file_path, '/' || n.name) AND starts_with(l.event, $mark) LIMIT 100`,
+    { names: listValue([...objectNames]), mark: INGESTED_EVENT },
+  );
+  return reader.getRows().map(([n, p]) => [String(n), String(p)]);
+}

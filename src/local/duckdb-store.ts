@@ -5,7 +5,7 @@ import { keepRows, type Columns, type GroupPayload, type TableKind } from './duc
 import { CHECKPOINT_MEMORY, connectDuckDb, memoryLimitValue } from './duckdb-connect.js';
 import { LedgerGuard } from './duckdb-ledger-guard.js';
 import { MemoryBudget } from './duckdb-memory.js';
-import { landedRows, ledgerRows, ledgerTable, sessionGaps } from './duckdb-queries.js';
+import { landedRows, landedUnder, ledgerRows, ledgerTable, sessionGaps } from './duckdb-queries.js';
 import { TableWriters } from './duckdb-table-writers.js';
 import { ledgerHash } from './ledger-hash.js';
 import { clearPending, ensurePendingTable, markPending, recoverPending, tailStarts } from './duckdb-pending.js';
@@ -116,6 +116,12 @@ export class DuckDbStore {
     files: readonly (FileKey & { batchId: string })[],
   ): Promise<[[string, string][], [string, number][], [string, number][]]> {
     return landedRows(this.connection, this.names, files);
+  }
+
+  /** Ledger paths ending in `/NAME` for each of `names` (a few): `[name, file_path]`, at most 100. */
+  async landedUnder(names: readonly string[]): Promise<[string, string][]> {
+    await this.ensureTables();
+    return landedUnder(this.connection, this.names, names);
   }
 
   /** The session gaps of landed events, per partition (see `GapRow`). */

@@ -166,6 +166,12 @@ export async function createDuckDbWarehouse(
       return { ledger: new Map(ledger), debug: new Map(debug), events: new Map(events) };
     },
     sessionGaps: (query) => serial(() => call('sessionGaps', query)),
+    async landedElsewhere(names, here) {
+      const found = await serial(() => call('landedUnder', [...names]));
+      return found
+        .filter(([name, filePath]) => filePath !== here(name))
+        .map(([name, filePath]) => ({ name, filePath }));
+    },
     openWriter(limits) {
       const committer: GroupCommitter = {
         append: (group, files) =>

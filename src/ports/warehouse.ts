@@ -124,6 +124,15 @@ export interface Warehouse {
   sessionGaps?(query: GapQuery): Promise<GapRow[]>;
   /** For reconciliation: what landed of `files` (a few thousand at a time). */
   landed?(files: readonly (FileKey & { batchId: string })[]): Promise<Landed>;
+  /**
+   * Of object `names` (a few), those the ledger holds under a path that ends with `/NAME` but is
+   * not `here(name)`: the same files at another path (a mirror moved or copied), which would land
+   * again. Each with the path found. Absent where the scan would cost money (BigQuery).
+   */
+  landedElsewhere?(
+    names: readonly string[],
+    here: (name: string) => string,
+  ): Promise<{ name: string; filePath: string }[]>;
   close(): Promise<void>;
 }
 
