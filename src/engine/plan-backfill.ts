@@ -7,7 +7,7 @@ import { LedgerLookups } from './ledger-lookups.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { existingPartitions, landedElsewhere, type Elsewhere } from './plan-discovery.js';
 import { walkSelection, type Unwalkable } from './resolve-selection.js';
-import { Reservoir, SAMPLE_FILES } from './sample-time.js';
+import { LARGEST_FILES, Largest, Reservoir, SAMPLE_FILES } from './sample-time.js';
 
 /** What a staged file is (BigQuery: staged through the Write API, not yet promoted). */
 /**
@@ -65,7 +65,7 @@ export interface BackfillPlan {
   files?: () => AsyncIterable<SourceObject>;
   /** Removes the journal; the plan can no longer be run. */
   discard(): void;
-  /** A few of the files to send, chosen uniformly: what a time forecast reads (`sample-time.ts`). */
+  /** A few of the files to send, chosen uniformly, and the largest few: what a time forecast reads (`sample-time.ts`). */
   sample: SourceObject[];
   /**
    * Entries above the partitions that the selection would hold but that cannot be walked (a
@@ -142,6 +142,7 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
   }));
   const journal = opts.journalDir !== undefined ? FileJournal.create(opts.journalDir) : undefined;
   const sample = new Reservoir<SourceObject>(SAMPLE_FILES);
+  const largest = new Largest<SourceObject>(LARGEST_FILES);
   // Sent as failed files, so the run counts and records each (a resume tries them again).
   const failing = unwalkable.filter((o) => !opts.exclude?.has(`${o.name}#${o.generation}`));
   try {
@@ -164,7 +165,10 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
           p.toSend++;
           p.bytesToSend += object.size;
           journal?.append(object);
-          if (object.problem === undefined) sample.add(object);
+          if (object.problem === undefined) {
+            sample.add(object);
+            largest.add(object);
+          }
         }
       },
       { rejecting: coverage !== undefined },
@@ -207,7 +211,7 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
     ...(elsewhere ? { elsewhere } : {}),
     ...(journal ? { files: () => journal.read() } : {}),
     discard: () => journal?.remove(),
-    sample: sample.items,
+    sample: [...sample.items, ...largest.items.filter((o) => !sample.items.includes(o))],
   };
 }
 

@@ -7,8 +7,22 @@ import { summaryText } from '../cli/report.js';
 import type { Publisher } from '../ports/publisher.js';
 import { planOf } from '../../test/helpers/ui/plans.js';
 import { FAILURES_KEPT, runBackfill } from './run-backfill.js';
+import type { BackfillPlan } from './plan-backfill.js';
 import { RunRecord } from './run-record.js';
 import { exitCodeOfRun } from './run-outcome.js';
+
+/** A run record in `dir` for a run `r1` of `plan`. */
+const recordIn = (dir: string, plan: BackfillPlan) =>
+  RunRecord.create(dir, {
+    type: 'start',
+    runId: 'r1',
+    createdAt: '',
+    source: 's',
+    publisher: 'test:',
+    selection: plan.selection,
+    reprocess: false,
+    planned: plan.totals.toSend,
+  });
 
 describe('runBackfill', () => {
   it('sends the files the plan journaled; with many failures it keeps the first few, counts all, records each', async () => {
@@ -26,16 +40,7 @@ describe('runBackfill', () => {
       close: async () => undefined,
     };
     const dir = mkdtempSync(join(tmpdir(), 'run-'));
-    const record = RunRecord.create(dir, {
-      type: 'start',
-      runId: 'r1',
-      createdAt: '',
-      source: 's',
-      publisher: 'test:',
-      selection: plan.selection,
-      reprocess: false,
-      planned: plan.totals.toSend,
-    });
+    const record = recordIn(dir, plan);
     const summary = await runBackfill({ plan, publisher, record, runId: 'r1' });
     expect(plan.totals.toSend).toBe(210);
     expect(summary.counts).toMatchObject({ published: 105, failed: 105 });
@@ -92,16 +97,7 @@ describe('runBackfill, when its record can no longer be written', () => {
           },
           close: async () => undefined,
         };
-        const record = RunRecord.create(disk!, {
-          type: 'start',
-          runId: 'r1',
-          createdAt: '',
-          source: 's',
-          publisher: 'test:',
-          selection: plan.selection,
-          reprocess: false,
-          planned: plan.totals.toSend,
-        });
+        const record = recordIn(disk!, plan);
         const summary = await runBackfill({ plan, publisher, record, runId: 'r1' });
         expect(summary.recordError).toMatch(/cannot be written \(ENOSPC\)/);
         expect(summary.interrupted).toBe(false);

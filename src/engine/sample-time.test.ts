@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forecastSeconds, Reservoir } from './sample-time.js';
+import { forecastSeconds, Largest, Reservoir } from './sample-time.js';
 
 describe('the time forecast', () => {
   it('keeps a uniform sample of any stream in bounded memory', () => {
@@ -34,5 +34,12 @@ describe('the time forecast', () => {
       ),
     ).toBeCloseTo(2, 6);
     expect(forecastSeconds({ points: [] }, 10, 10)).toBeUndefined();
+  });
+
+  it('keeps the largest files beside the uniform sample, so a few large files among many small ones are timed', () => {
+    const largest = new Largest<{ size: number }>(3);
+    const sizes = [5, 40e6, 7, 3, 41e6, 9, 2, 42e6, 8, 1];
+    for (const size of sizes) largest.add({ size });
+    expect(largest.items.map((i) => i.size).sort()).toEqual([40e6, 41e6, 42e6]);
   });
 });

@@ -22,6 +22,27 @@ export class Reservoir<T> {
   }
 }
 
+/**
+ * The largest few files to send, kept beside the uniform sample: in a bucket of many small files and
+ * a few large ones, a uniform sample holds small ones only, and the forecast (fitted to it) took a
+ * run of 1,500 small files and 3 of 40 MiB for 3m18s where it ran 6 s.
+ */
+export class Largest<T extends { size: number }> {
+  readonly items: T[] = [];
+  constructor(private readonly size: number) {}
+  add(item: T): void {
+    if (this.items.length < this.size) this.items.push(item);
+    else {
+      let at = 0;
+      for (let i = 1; i < this.items.length; i++) if (this.items[i]!.size < this.items[at]!.size) at = i;
+      if (item.size > this.items[at]!.size) this.items[at] = item;
+    }
+  }
+}
+
+/** The largest files kept beside the uniform sample. */
+export const LARGEST_FILES = 3;
+
 /** At most this many bytes of the sample are read and parsed: the forecast costs a fraction of a second. */
 const SAMPLE_BYTES = 8 * 1024 * 1024;
 /**

@@ -1,23 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { oneFileBucket } from '../helpers/one-file-bucket.js';
 import { runCli } from '../helpers/run-cli.js';
 
 // Issue 27, item 5: --resume (and status, which reads every record) takes a regular file of
 // bounded size, read a line at a time: a device, a FIFO or a giant line is refused in one line.
 
-const PART = 'data_type=json/analytics_environment=live/event_category=c/event_ds=2026-03-01/event_time=0-8';
-
 function setup() {
-  const base = mkdtempSync(join(tmpdir(), 'records-'));
-  const bucket = join(base, 'bucket');
-  mkdirSync(join(bucket, ...PART.split('/')), { recursive: true });
-  writeFileSync(join(bucket, ...PART.split('/'), 'f.json'), '{"eventClass":"c","eventId":"1"}\n');
-  const records = join(base, 'runs');
-  mkdirSync(records);
-  return { base, bucket, records };
+  const made = oneFileBucket('records-');
+  mkdirSync(made.records);
+  return made;
 }
 
 describe('run records are read bounded', () => {

@@ -1,21 +1,15 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/parse-args.js';
 import { defaultRecordDir } from '../../src/engine/run-record.js';
+import { oneFileBucket } from '../helpers/one-file-bucket.js';
 import { runCli } from '../helpers/run-cli.js';
 
 // Issue 27, item 12: the smaller defects, each as an operator meets it.
 
-const PART = 'data_type=json/analytics_environment=live/event_category=c/event_ds=2026-03-01/event_time=0-8';
-
 function landed() {
-  const base = mkdtempSync(join(tmpdir(), 'small-'));
-  const bucket = join(base, 'bucket');
-  mkdirSync(join(bucket, ...PART.split('/')), { recursive: true });
-  writeFileSync(join(bucket, ...PART.split('/'), 'f.json'), '{"eventClass":"c","eventId":"1"}\n');
-  const where = ['-b', bucket, '-w', `duckdb:${join(base, 'w.duckdb')}`, '--record-dir', join(base, 'runs')];
+  const { base, bucket, records } = oneFileBucket('small-');
+  const where = ['-b', bucket, '-w', `duckdb:${join(base, 'w.duckdb')}`, '--record-dir', records];
   return { base, where };
 }
 
