@@ -22,6 +22,11 @@ const BENCHES = [
     'bench-files.js',
     'many small files through the CLI into DuckDB vs a read + JSON.parse floor (issue 10: ≤3×; ≥5,000 files/s, ≤256 MiB)',
   ],
+  [
+    'memory',
+    'bench-memory.js',
+    'peak RSS of one direct run per hostile input shape (tiny events, CR-only, {…}{…}, an array line, 3.9 MB events, 50 KB attributes, gzip of many rows) against 256 MiB (issue 27)',
+  ],
   ['plan', 'bench-plan.js', 'a 10,000,000-object synthetic source planned, dry and journaled (issue 10: ≤256 MiB)'],
   ['ui', 'bench-ui.js', "time to the wizard's first screen (issue 5: <400 ms)"],
   ['cloud', 'bench-cloud.js', 'GCS listing and Pub/Sub publishing on the emulators, vs gcloud storage ls'],

@@ -8,8 +8,8 @@ import { inScope, type Unwalkable } from './resolve-selection.js';
 
 /**
  * The selection's partitions that exist: per environment and category, one delimiter listing finds
- * the dates present, and per date one finds its time buckets, so a year-long range costs a listing
- * per date that has data, not per day. Entries there that cannot be walked come back beside them.
+ * the dates present, and per date (a folder source, `discoversTimes`) one finds its time buckets,
+ * so a year-long range costs a listing per date that has data, not per day. Entries there that cannot be walked come back beside them.
  */
 export async function existingPartitions(
   source: Source,
@@ -27,8 +27,10 @@ export async function existingPartitions(
       const dates = await source.discover(levelPrefix([s.dataType, environment, category]), signal);
       problems.push(...inScope(dates.problems, (d) => wanted.has(d)));
       for (const ds of dates.values.filter((d) => wanted.has(d)).sort()) {
-        const found = await source.discover(levelPrefix([s.dataType, environment, category, ds]), signal);
         const inCells = (time: string) => times.has(time) && (!cells || cells.has(cellKey(environment, ds, time)));
+        const found = source.discoversTimes
+          ? await source.discover(levelPrefix([s.dataType, environment, category, ds]), signal)
+          : { values: s.times, problems: [] };
         problems.push(...inScope(found.problems, inCells));
         for (const time of s.times) {
           if (!found.values.includes(time) || !inCells(time)) continue;

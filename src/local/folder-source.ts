@@ -73,6 +73,7 @@ export async function createFolderSource(location: string): Promise<Source> {
     bucket: realRoot,
     // 4, not 16: `status` over 100,000 files peaked at 250-254 MiB instead of 263-291, as fast.
     listConcurrency: 4,
+    discoversTimes: true,
     async *list(prefix, signal) {
       // A prefix ending in `/` names a folder; otherwise list its parent and filter by name.
       const folder = prefix.endsWith('/') || prefix === '' ? prefix : prefix.slice(0, prefix.lastIndexOf('/') + 1);
