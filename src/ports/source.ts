@@ -43,8 +43,8 @@ export interface Source {
   /**
    * Whether planning reads each date's time buckets from `discover` (a folder: one directory read,
    * and an odd entry there is reported) rather than listing each bucket the selection names (a
-   * bucket: fake-gcs-server scans every object per listing, so a discovery per date took a
-   * 10,000-file dry run from 12 s to 56 s; on GCS either costs a request or so per date).
+   * bucket: the listings of a bucket's plan stay what they were, one per time bucket named; on
+   * GCS either way costs a request or so per date).
    */
   readonly discoversTimes?: boolean;
   /**
