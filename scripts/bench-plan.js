@@ -23,9 +23,9 @@ if (process.argv[2] === '--child') {
     url: 'synthetic://bench',
     bucket: 'bench',
     async discover(prefix) {
-      if (prefix === 'data_type=json/') return ['live'];
-      if (prefix.endsWith('analytics_environment=live/')) return ['gameplay'];
-      return dates;
+      if (prefix === 'data_type=json/') return { values: ['live'], problems: [] };
+      if (prefix.endsWith('analytics_environment=live/')) return { values: ['gameplay'], problems: [] };
+      return { values: dates, problems: [] };
     },
     async *list(prefix) {
       const base = prefix.endsWith('/') ? prefix : `${prefix}/`;
