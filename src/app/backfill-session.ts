@@ -112,6 +112,7 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
           }),
         notify,
         0,
+        { forMs: 0 }, // a plan is not started again: its journal and progress are its own
       ).finally(release);
       return last;
     },

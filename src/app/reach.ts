@@ -37,10 +37,25 @@ export function isUnreachable(error: unknown): boolean {
   return UNREACHABLE.test(messageOf(error)) || UNREACHABLE.test(String(code ?? ''));
 }
 
+/** A service that answered, but with a failure worth asking again about: HTTP 5xx or 429, a timeout. */
+export function isServerFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'number' && (code === 429 || (code >= 500 && code < 600))) return true;
+  return /i\/o timeout|rateLimitExceeded|backendError/i.test(messageOf(error));
+}
+
+/** How long {@link reach} asks again while a service answers with failures, and how it waits. */
+export interface ReachRetry {
+  forMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
 /**
  * Runs the first call to a service. While the client retries, says so every `everyMs` (0: never); when it
  * gives up on a connection or credential failure, the error becomes one line that names the
- * service and what to check, in place of a raw URL or stack.
+ * service and what to check, in place of a raw URL or stack. A service that answers with a server
+ * failure (HTTP 5xx or 429, a timeout: an overloaded bucket listing) is asked again, with growing
+ * waits, for up to a minute beyond the client's own few retries (`retry.forMs`; 0: not asked again).
  */
 export async function reach<T>(
   service: Service,
@@ -48,17 +63,35 @@ export async function reach<T>(
   work: () => Promise<T>,
   notify: (line: string) => void,
   everyMs = 3000,
+  retry: ReachRetry = {},
 ): Promise<T> {
   const s = SERVICES[service];
+  const forMs = retry.forMs ?? 60_000;
+  const sleep = retry.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const started = Date.now();
   const say = () =>
     notify(`Still trying to reach ${s.name} (${target}), ${Math.round((Date.now() - started) / 1000)} s…`);
   const timer = everyMs > 0 ? setInterval(say, everyMs) : undefined;
   try {
-    return await work();
-  } catch (error) {
-    if (error instanceof UserError || !isUnreachable(error)) throw error;
-    throw new UserError(`could not reach ${s.name} (${target}): ${messageOf(error)}`, s.check);
+    for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
+      try {
+        return await work();
+      } catch (error) {
+        if (error instanceof UserError) throw error;
+        if (forMs > 0 && isServerFailure(error)) {
+          if (Date.now() - started + delay <= forMs) {
+            await sleep(delay);
+            continue;
+          }
+          throw new UserError(
+            `${s.name} (${target}) kept failing for ${Math.round((Date.now() - started) / 1000)} s: ${messageOf(error)}`,
+            'The service answered with errors (overloaded or an outage): try again in a few minutes.',
+          );
+        }
+        if (!isUnreachable(error)) throw error;
+        throw new UserError(`could not reach ${s.name} (${target}): ${messageOf(error)}`, s.check);
+      }
+    }
   } finally {
     clearInterval(timer);
   }
