@@ -20,8 +20,12 @@ export interface FileContext {
 
 /** md5 hex of the object name's last two `/` segments (contract §3, `batch_id`). */
 export function batchIdOf(name: string): string {
-  const lastTwo = name.split('/').slice(-2).join('/');
-  return hash('md5', lastTwo, 'hex'); // one-shot: 0.5 µs instead of 1.3 for a name
+  return hash('md5', lastTwoSegments(name), 'hex'); // one-shot: 0.5 µs instead of 1.3 for a name
+}
+
+/** A name's or path's last two `/` segments: what its batch id is made of (files sharing them share it). */
+export function lastTwoSegments(name: string): string {
+  return name.split('/').slice(-2).join('/');
 }
 
 /** The path's `event_ds` when it is a real calendar date, else null. */

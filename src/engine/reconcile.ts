@@ -7,6 +7,9 @@ import { ledgerKey, type Warehouse } from '../ports/warehouse.js';
  * debug rows`) against what the warehouse holds: its debug rows (they carry the file's path and
  * generation: exact) and the events with the file's default `batch_id` (events carry no file column;
  * an event with its own `batchId` cannot be traced to its file, so fewer events is not proof of loss).
+ * Files that share a default batch id (the same last two name segments, in other partitions) are
+ * counted together: a file's events are those under its batch id less what the others' ledger rows
+ * say they parsed.
  */
 export interface Reconciled {
   parsed: { events: number; debug: number } | undefined;
@@ -32,7 +35,11 @@ export async function reconcile(
   return keys.map((k) => {
     const m = LEDGER_TEXT.exec(landed.ledger.get(ledgerKey(k)) ?? '');
     const parsed = m ? { events: Number(m[1]), debug: Number(m[2]) } : undefined;
-    const found = { events: landed.events.get(k.batchId) ?? 0, debug: landed.debug.get(ledgerKey(k)) ?? 0 };
+    // Files elsewhere with the same last two name segments land their events under the same batch
+    // id: what they say they parsed is theirs, the rest this file's.
+    const others = parsed ? Math.max(0, (landed.batchParsed?.get(k.batchId) ?? parsed.events) - parsed.events) : 0;
+    const events = (landed.events.get(k.batchId) ?? 0) - others;
+    const found = { events, debug: landed.debug.get(ledgerKey(k)) ?? 0 };
     return {
       parsed,
       found,

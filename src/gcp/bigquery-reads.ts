@@ -1,3 +1,4 @@
+import { batchIdOf, lastTwoSegments } from '../core/file-context.js';
 import { STAGING_TABLE } from '../core/table-schemas.js';
 import {
   gapWindowMicros,
@@ -98,6 +99,19 @@ export function createReads(deps: Omit<LedgerDeps, 'chunk'> & { lookbackHours: n
       { batches },
     ))
       out.events.set(String(r.batch_id), Number(r.n));
+    // Every ledger row whose path ends in the same last two segments: the files sharing a batch id.
+    const tails = JSON.stringify([...new Set(files.map((f) => lastTwoSegments(f.filePath)))]);
+    const tail = "REGEXP_EXTRACT(file_path, r'[^/]*/[^/]*$')";
+    out.batchParsed = new Map();
+    for (const r of await query(
+      `SELECT tail, SUM(parsed) AS n FROM (SELECT ${tail} AS tail, ` +
+        "ANY_VALUE(SAFE_CAST(REGEXP_EXTRACT(event, r'^ingested: (\\d+) events') AS INT64)) AS parsed " +
+        `FROM ${qualified(p, names.logsDataset, names.logsTable)} ` +
+        `WHERE STARTS_WITH(event, @mark) AND ${tail} IN UNNEST(JSON_VALUE_ARRAY(@tails)) ` +
+        'GROUP BY file_path, file_generation, tail) GROUP BY tail',
+      { tails, mark: INGESTED_EVENT },
+    ))
+      out.batchParsed.set(batchIdOf(String(r.tail)), Number(r.n));
     return out;
   }
 

@@ -1,4 +1,5 @@
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { batchIdOf, lastTwoSegments } from '../core/file-context.js';
 import type { TableNames } from '../core/table-schemas.js';
 import {
   CLEAN_LEDGER_ROW,
@@ -64,9 +65,9 @@ export async function landedRows(
   connection: DuckDBConnection,
   names: TableNames,
   files: readonly (FileKey & { batchId: string })[],
-): Promise<[[string, string][], [string, number][], [string, number][]]> {
+): Promise<[[string, string][], [string, number][], [string, number][], [string, number][]]> {
   const exists = await tableExists(connection, names.logsDataset, names.logsTable);
-  if (!exists || files.length === 0) return [[], [], []];
+  if (!exists || files.length === 0) return [[], [], [], []];
   const debug = `${quote(names.logsDataset)}.${quote(names.debugTable)}`;
   const events = `${quote(names.eventsDataset)}.${quote(names.eventsTable)}`;
   const paths = listValue([...new Set(files.map((f) => f.filePath))]);
@@ -84,10 +85,22 @@ export async function landedRows(
     `SELECT batch_id, count(*) FROM ${events} WHERE batch_id IN (SELECT unnest($batches)) GROUP BY ALL`,
     { batches: listValue([...new Set(files.map((f) => f.batchId))]) },
   );
+  // Every ledger row whose path ends in the same last two segments: the files sharing a batch id.
+  const shared = await connection.runAndReadAll(
+    `SELECT tail, sum(parsed) FROM (
+       SELECT regexp_extract(file_path, '[^/]*/[^/]*$') AS tail,
+              any_value(TRY_CAST(regexp_extract(event, '^ingested: (\\d+) events', 1) AS BIGINT)) AS parsed
+       FROM ${ledgerTable(names)}
+       WHERE starts_with(event, $mark) AND regexp_extract(file_path, '[^/]*/[^/]*$') IN (SELECT unnest($tails))
+       GROUP BY file_path, file_generation)
+     GROUP BY tail`,
+    { mark: INGESTED_EVENT, tails: listValue([...new Set(files.map((f) => lastTwoSegments(f.filePath)))]) },
+  );
   return [
     ledger.getRowsJS().map(([p, g, e]) => [key(p, g), String(e)]),
     rejected.getRowsJS().map(([p, g, n]) => [key(p, g), Number(n)]),
     counted.getRowsJS().map(([b, n]) => [String(b), Number(n)]),
+    shared.getRowsJS().map(([t, n]) => [batchIdOf(String(t)), Number(n)]),
   ];
 }
 

@@ -114,7 +114,7 @@ export class DuckDbStore {
   /** What landed of `files`: ledger texts and debug rows by `path#generation`, events by default batch id. */
   landed(
     files: readonly (FileKey & { batchId: string })[],
-  ): Promise<[[string, string][], [string, number][], [string, number][]]> {
+  ): Promise<[[string, string][], [string, number][], [string, number][], [string, number][]]> {
     return landedRows(this.connection, this.names, files);
   }
 

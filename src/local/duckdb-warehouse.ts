@@ -162,8 +162,8 @@ export async function createDuckDbWarehouse(
       return { landed, rejecting };
     },
     async landed(files) {
-      const [ledger, debug, events] = await serial(() => call('landed', files));
-      return { ledger: new Map(ledger), debug: new Map(debug), events: new Map(events) };
+      const [ledger, debug, events, shared] = await serial(() => call('landed', files));
+      return { ledger: new Map(ledger), debug: new Map(debug), events: new Map(events), batchParsed: new Map(shared) };
     },
     sessionGaps: (query) => serial(() => call('sessionGaps', query)),
     async landedElsewhere(names, here) {

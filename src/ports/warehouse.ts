@@ -94,6 +94,12 @@ export interface Landed {
   ledger: Map<string, string>;
   debug: Map<string, number>;
   events: Map<string, number>;
+  /**
+   * Events the ledger says were parsed, summed over every landed file whose default batch id is
+   * this one: files in other partitions (or other generations) share it when their last two name
+   * segments are the same, and their events land under it together.
+   */
+  batchParsed?: Map<string, number>;
 }
 
 export interface Warehouse {

@@ -187,6 +187,20 @@ describe.skipIf(!emulatorsAvailable('BigQuery warehouse', ['bigquery']))(
       expect(landed.ledger.get(ledgerKey(key))).toBe(`ingested: ${events.length} events, 0 debug rows`);
       expect(landed.events.get(batchIdOf(ctx.name))).toBe(events.length);
       expect(landed.debug.get(ledgerKey(key)) ?? 0).toBe(0);
+      expect(landed.batchParsed?.get(batchIdOf(ctx.name))).toBe(events.length);
+      // A file in another partition with the same last two name segments: its events share the batch
+      // id, and the ledger's sum over both says so (status --partition marked such files '!').
+      const twin = ctxFor(NAME.replace('event_ds=2024-03-01', 'event_ds=2024-03-02'), '8');
+      expect(batchIdOf(twin.name)).toBe(batchIdOf(ctx.name));
+      const twinEvents = [1, 2].map((i) => event(twin, i, { event_id: `twin-${i}` }));
+      await writeOneFile(
+        wh,
+        { filePath: twin.filePath, generation: twin.generation },
+        fileBatches(twin, twinEvents, []),
+      );
+      const both = await wh.landed!([{ ...key, batchId: batchIdOf(ctx.name) }]);
+      expect(both.events.get(batchIdOf(ctx.name))).toBe(events.length + 2);
+      expect(both.batchParsed?.get(batchIdOf(ctx.name))).toBe(events.length + 2);
     });
 
     it('lands a file whole with the right types, records it in the ledger, and never twice', async () => {
