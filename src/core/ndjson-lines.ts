@@ -12,6 +12,8 @@ export class NdjsonLines {
   private carryBytes = 0;
   /** Once the current line passed the limit: its start, kept for the debug row; the rest is skipped. */
   private overlong: string | undefined;
+  /** Whether the line past the limit held only whitespace so far: a blank line is skipped, however long. */
+  private overlongBlank = false;
   /**
    * Set by the splitter when a streamed array failed: the line it hands back is read as a line,
    * never handed over again.
@@ -32,6 +34,7 @@ export class NdjsonLines {
     let start = 0;
     let nl = text.indexOf('\n');
     if (this.overlong !== undefined) {
+      if (this.overlongBlank && !isBlank(nl === -1 ? text : text.slice(0, nl))) this.overlongBlank = false;
       if (nl === -1) return undefined;
       this.flushOverlong();
       start = nl + 1;
@@ -94,11 +97,12 @@ export class NdjsonLines {
     this.carryBytes = 0;
     if (this.handsOver(carry)) return carry;
     this.overlong = carry.slice(0, PREVIEW_CHARS);
+    this.overlongBlank = isBlank(carry);
     return undefined;
   }
 
   private flushOverlong(): void {
-    this.sink.reject(truncatedText(this.overlong ?? '', this.maxLineBytes, 'the line'));
+    if (!this.overlongBlank) this.sink.reject(truncatedText(this.overlong ?? '', this.maxLineBytes, 'the line'));
     this.overlong = undefined;
     this.keepNextLine = false;
   }

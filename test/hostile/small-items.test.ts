@@ -6,6 +6,7 @@ import { parseArgs } from '../../src/cli/parse-args.js';
 import { defaultRecordDir } from '../../src/engine/run-record.js';
 import { ONE_PART, oneFileBucket } from '../helpers/one-file-bucket.js';
 import { runCli } from '../helpers/run-cli.js';
+import { MiB, parseAll, repeated, stream } from './parse-stream.js';
 
 // Issue 27, item 12: the smaller defects, each as an operator meets it.
 
@@ -70,5 +71,17 @@ describe('the smaller items', () => {
     db.closeSync();
     const short = await runCli(partition);
     expect(short.stdout).toMatch(/0\/1 ev 0\/0 dbg !/);
+  });
+});
+
+describe('a blank line longer than a line may be (issue 27, item 12)', () => {
+  it('is skipped as any blank line is, not a debug row; a long line of text after spaces still is one', async () => {
+    const ok = (id: string) => `{"eventClass":"ok","eventId":"${id}"}\n`;
+    const blank = await parseAll(stream(ok('a'), repeated(' \t', 20 * MiB), '\n', ok('b')));
+    expect(blank.debugCount).toBe(0);
+    expect(blank.events.map((e) => e.event_id)).toEqual(['a', 'b']);
+    const spacesThenText = await parseAll(stream(ok('a'), repeated(' ', 20 * MiB), 'x\n', ok('b')));
+    expect(spacesThenText.debugCount).toBe(1);
+    expect(spacesThenText.eventCount).toBe(2);
   });
 });
