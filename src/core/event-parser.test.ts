@@ -157,6 +157,15 @@ describe('rows', () => {
     expect(p.debug).toHaveLength(5);
   });
 
+  it('ends a batch once its rows hold 4 MiB of text: 12 events of 1 MiB come 4 to a batch, not 12 in one', async () => {
+    const wide = `{"eventClass":"c","eventAttributes":"${'x'.repeat(2 ** 20)}"}`;
+    const p = await parse(`${[wide, wide, 'bad', wide].join('\n')}\n`.repeat(4));
+    expect(p.events).toHaveLength(12);
+    expect(p.debug).toHaveLength(4);
+    // Each batch ends at its fourth wide event (4 MiB), with the rejected lines read meanwhile.
+    expect(p.batches).toEqual([5, 5, 6]);
+  });
+
   it('keeps events in file order across batches', async () => {
     const lines = Array.from({ length: 3000 }, (_, i) => `{"eventClass":"c","eventIndex":${i}}`).join('\n');
     const p = await parse(lines);

@@ -19,8 +19,16 @@ export interface ParsedBatch {
 }
 
 export interface ParseOptions {
-  /** Rows (events + debug) per batch; every batch but the last holds exactly this many. Default 1000. */
+  /**
+   * Rows (events + debug) per batch; every batch but the last holds this many, or fewer when their
+   * text reaches `batchBytes`. Default 1000.
+   */
   batchRows?: number;
+  /**
+   * A batch ends once its rows' text (attributes and rejected lines, in UTF-16 code units) reaches
+   * this: wide events never pile up (48 events of 3.9 MB in one batch peaked at 1.4 GB). Default 4 MiB.
+   */
+  batchBytes?: number;
   /** Longest line, array element or whole-document object, in UTF-8 bytes. Default 16 MiB. */
   maxLineBytes?: number;
   /** Stop inflating a gzip file past this many bytes of content. Default 4 GiB. */
@@ -33,6 +41,7 @@ export interface ParseOptions {
 }
 
 export const DEFAULT_BATCH_ROWS = 1000;
+export const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_INFLATED_BYTES = 4 * 1024 * 1024 * 1024;
 export { DEFAULT_MAX_EVENT_BYTES };
@@ -44,7 +53,12 @@ export async function* parseEvents(
   options: ParseOptions = {},
 ): AsyncGenerator<ParsedBatch> {
   const maxEventBytes = positive(options.maxEventBytes, DEFAULT_MAX_EVENT_BYTES);
-  const rows = new RowCollector(ctx, positive(options.batchRows, DEFAULT_BATCH_ROWS), maxEventBytes);
+  const rows = new RowCollector(
+    ctx,
+    positive(options.batchRows, DEFAULT_BATCH_ROWS),
+    positive(options.batchBytes, DEFAULT_BATCH_BYTES),
+    maxEventBytes,
+  );
   const splitter = new CandidateSplitter(rows, {
     maxLineBytes: positive(options.maxLineBytes, DEFAULT_MAX_LINE_BYTES),
   });
@@ -65,11 +79,13 @@ function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
 }
 
-/** Turns candidates into rows and cuts them into batches of exactly `batchRows`. */
+/** Turns candidates into rows and cuts them into batches of `batchRows`, or fewer of `batchBytes`. */
 class RowCollector implements CandidateSink {
   private events: EventRow[] = [];
   private debug: LogRow[] = [];
   private count = 0;
+  /** The text the batch's rows hold so far. */
+  private bytes = 0;
   private full: ParsedBatch[] = [];
   private readonly defaults: RowDefaults;
   private readonly debugTemplate: LogRow;
@@ -77,6 +93,7 @@ class RowCollector implements CandidateSink {
   constructor(
     ctx: FileContext,
     private readonly batchRows: number,
+    private readonly batchBytes: number,
     private readonly maxEventBytes: number,
   ) {
     this.debugTemplate = logRow(ctx, '');
@@ -125,7 +142,7 @@ class RowCollector implements CandidateSink {
       if (size > this.maxEventBytes) row.event = oversizeText(text, this.maxEventBytes, 'the rejected text', size);
     }
     this.debug.push(row);
-    this.bump();
+    this.bump(row.event.length);
   }
 
   takeFull(): ParsedBatch[] {
@@ -140,6 +157,7 @@ class RowCollector implements CandidateSink {
     this.events = [];
     this.debug = [];
     this.count = 0;
+    this.bytes = 0;
     return batch;
   }
 
@@ -152,15 +170,17 @@ class RowCollector implements CandidateSink {
 
   private add(row: EventRow): void {
     this.events.push(row);
-    this.bump();
+    this.bump(row.event_attributes?.length ?? 0);
   }
 
-  private bump(): void {
-    if (++this.count < this.batchRows) return;
+  private bump(text: number): void {
+    this.bytes += text;
+    if (++this.count < this.batchRows && this.bytes < this.batchBytes) return;
     this.full.push({ events: this.events, debug: this.debug });
     this.events = [];
     this.debug = [];
     this.count = 0;
+    this.bytes = 0;
   }
 }
 
