@@ -118,7 +118,7 @@ describe.skipIf(!emulatorsAvailable('a direct run whose final promotion meets Bi
     }, 180_000);
 
     afterAll(async () => {
-      await Promise.all([bq?.kill(), gcs?.stop()]);
+      await Promise.all([bq?.stop(), gcs?.stop()]);
     });
 
     it('BigQuery stays away: "staged, not yet landed", exit 1, recorded so; --resume lands every file once', async () => {

@@ -144,7 +144,7 @@ describe.skipIf(!emulatorsAvailable('faults against the emulators', ['gcs', 'big
 
     afterAll(async () => {
       await fn?.stop();
-      await Promise.all([bq?.kill(), gcs?.kill()]);
+      await Promise.all([bq?.stop(), gcs?.stop()]);
     });
 
     it('BigQuery stopped mid-file: the invocation fails, nothing is marked ingested; the retry lands the file once', async () => {

@@ -93,7 +93,7 @@ describe.skipIf(!emulatorsAvailable('the function path on the emulators', ['gcs'
 
     afterAll(async () => {
       await Promise.all([ingest?.stop(), promote?.stop()]);
-      await Promise.all([bq?.kill(), gcs?.stop()]);
+      await Promise.all([bq?.stop(), gcs?.stop()]);
     });
 
     it('the promote entry says what it is, and answers a GET with 405', async () => {

@@ -4,7 +4,7 @@
  * bigquery-emulator with `--database FILE`, fake-gcs-server with its filesystem backend.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bigQueryDatabase, EMULATOR_PROJECT, emulatorBinary, freePort } from '../helpers/emulators.js';
@@ -16,10 +16,14 @@ export interface Restartable {
   /** Stops it at once (SIGKILL to its process group) and waits for the exit. */
   kill(): Promise<void>;
   start(): Promise<void>;
+  /** Kills it for good and removes its data folder. */
+  stop(): Promise<void>;
   output(): string;
 }
 
 const alive = new Set<number>();
+/** Each emulator's data folder (a BigQuery one holds ~330 MB): removed when the test process ends. */
+const folders = new Set<string>();
 process.once('exit', () => {
   for (const pid of alive) {
     try {
@@ -28,6 +32,7 @@ process.once('exit', () => {
       // gone
     }
   }
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 
 async function restartable(
@@ -39,6 +44,7 @@ async function restartable(
   if (!bin) throw new Error(`${name} emulator is not installed: run scripts/emulators.sh install`);
   const [port, grpc] = [await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), `restartable-${name}-`));
+  folders.add(dir);
   let child: ChildProcess | undefined;
   let text = '';
   const kill = async () => {
@@ -69,7 +75,12 @@ async function restartable(
     }
   };
   await start();
-  return { endpoint: `http://127.0.0.1:${port}`, grpc: `127.0.0.1:${grpc}`, kill, start, output: () => text };
+  const stop = async () => {
+    await kill();
+    rmSync(dir, { recursive: true, force: true });
+    folders.delete(dir);
+  };
+  return { endpoint: `http://127.0.0.1:${port}`, grpc: `127.0.0.1:${grpc}`, kill, start, stop, output: () => text };
 }
 
 export function restartableBigQuery(): Promise<Restartable> {
