@@ -1,7 +1,8 @@
 import { closeSync, createReadStream, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { UserError } from '../core/errors.js';
 import type { SourceObject } from '../ports/source.js';
 import { makeWritableFolder } from './make-folder.js';
 
@@ -67,7 +68,20 @@ export class FileJournal {
 
   private flush(): void {
     if (this.fd === undefined || this.pending.length === 0) return;
-    writeSync(this.fd, this.pending.join(''));
+    try {
+      writeSync(this.fd, this.pending.join(''));
+    } catch (error) {
+      // A full disk or a folder gone read-only: one line naming the folder, before anything is sent.
+      const e = error as NodeJS.ErrnoException;
+      const fd = this.fd;
+      this.fd = undefined;
+      closeSync(fd);
+      rmSync(this.path, { force: true });
+      throw new UserError(
+        `--record-dir ${dirname(this.path)}: the plan's list of files cannot be written (${e.code ?? e.message})`,
+        'Free space there, or give another --record-dir. Nothing was sent.',
+      );
+    }
     this.pending = [];
     this.pendingBytes = 0;
   }

@@ -1,4 +1,6 @@
-import { cpSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
@@ -84,4 +86,41 @@ describe('a blank line longer than a line may be (issue 27, item 12)', () => {
     expect(spacesThenText.debugCount).toBe(1);
     expect(spacesThenText.eventCount).toBe(2);
   });
+});
+
+describe('a record folder on a full disk (issue 27, item 12: ENOSPC without a path)', () => {
+  it.runIf(process.getuid?.() === 0)(
+    'is refused in one line naming the folder; nothing is created or sent',
+    async () => {
+      const { base, bucket } = oneFileBucket('full-records-');
+      const disk = mkdtempSync(join(tmpdir(), 'full-disk-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk], { stdio: 'ignore' });
+      try {
+        try {
+          for (let i = 0; ; i++) writeFileSync(join(disk, `filler-${i}`), Buffer.alloc(4096));
+        } catch {
+          // full
+        }
+        const db = join(base, 'w.duckdb');
+        const r = await runCli(
+          ['-b', bucket, '-w', `duckdb:${db}`, '--record-dir', disk, '-e', 'all', '-c', 'all'].concat([
+            '-s',
+            '2026-03-01',
+            '-u',
+            '2026-03-01',
+            '--yes',
+          ]),
+        );
+        expect(r.code).toBe(1);
+        const said = r.stderr.trim().split('\n');
+        expect(said).toEqual([
+          `analytics-backfill: --record-dir ${disk}: the plan's list of files cannot be written (ENOSPC). ` +
+            'Free space there, or give another --record-dir. Nothing was sent.',
+        ]);
+        expect(existsSync(db)).toBe(false);
+      } finally {
+        execFileSync('umount', [disk]);
+      }
+    },
+  );
 });
