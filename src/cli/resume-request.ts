@@ -35,7 +35,9 @@ function checked(request: BackfillRequest, run: string): BackfillRequest {
   try {
     return requestFromOptions(parseArgs(requestArgs(request), {}));
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    // A flag refused says which; anything else is a request whose fields have another shape (an
+    // edited or damaged record): said as such, not as the TypeError it caused.
+    const why = error instanceof UserError ? error.message : 'its fields are not the shape a run record holds';
     throw new UserError(
       `run record ${run} holds a request that is not valid: ${why}`,
       'Run the backfill again with its flags instead.',

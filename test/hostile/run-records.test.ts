@@ -34,6 +34,20 @@ describe('run records are read bounded', () => {
     expect(lines[0]).toMatch(/^analytics-backfill: run record .*r1\.ndjson /);
   });
 
+  it('--resume of a record whose request has another shape says so, not a TypeError (issue 27, item 12)', async () => {
+    const { bucket, records } = setup();
+    writeFileSync(
+      join(records, 'r1.ndjson'),
+      `${JSON.stringify({ type: 'start', runId: 'r1', request: { bucket, selection: null } })}\n`,
+    );
+    const r = await runCli(['--resume', 'r1', '--record-dir', records, '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'analytics-backfill: run record r1 holds a request that is not valid: its fields are not the shape a run ' +
+        'record holds. Run the backfill again with its flags instead.',
+    ]);
+  });
+
   it('status passes over records that are no regular file, and still answers', async () => {
     const { base, bucket, records } = setup();
     symlinkSync('/dev/zero', join(records, 'z.ndjson'));
