@@ -29,16 +29,17 @@ export class ByteBudget {
    */
   async acquire(bytes: number, signal?: AbortSignal): Promise<Hold> {
     signal?.throwIfAborted();
-    const estimate = this.ended > 0 ? this.heldTotal / this.ended : 0;
-    const want = Math.min(Math.max(0, bytes, estimate), this.limit);
     const hold = new Hold(this);
-    if (this.waiting.length === 0 && this.fits(want)) {
-      this.grant(hold, want);
+    if (this.waiting.length === 0 && this.fits(this.want(bytes))) {
+      this.grant(hold, this.want(bytes));
       return hold;
     }
     this.short();
     await new Promise<void>((go, stop) => {
-      const entry = { bytes: want, go: () => (this.grant(hold, want), go()) };
+      // What it reserves is decided when it starts, from what files held by then: decided at the
+      // call, 184 files waiting from the start took their small listed size and then grew to 5 MB
+      // each, 801 MiB held under a 32 MiB budget.
+      const entry = { bytes, go: () => (this.grant(hold, this.want(bytes)), go()) };
       this.waiting.push(entry);
       signal?.addEventListener(
         'abort',
@@ -69,6 +70,12 @@ export class ByteBudget {
     this.wake();
   }
 
+  /** What a file of `listed` bytes reserves to start: its size, or what files held on average if more. */
+  private want(listed: number): number {
+    const estimate = this.ended > 0 ? this.heldTotal / this.ended : 0;
+    return Math.min(Math.max(0, listed, estimate), this.limit);
+  }
+
   /** Whether `bytes` more may start: room left, and, until WARM_UP files ended, fewer than WARM_UP in flight. */
   private fits(bytes: number): boolean {
     if (this.ended < WARM_UP && this.holds >= WARM_UP) return false;
@@ -82,7 +89,7 @@ export class ByteBudget {
   }
 
   private wake(): void {
-    while (this.waiting.length > 0 && this.fits(this.waiting[0]!.bytes)) this.waiting.shift()!.go();
+    while (this.waiting.length > 0 && this.fits(this.want(this.waiting[0]!.bytes))) this.waiting.shift()!.go();
   }
 }
 
