@@ -50,6 +50,32 @@ export interface ReachRetry {
   sleep?: (ms: number) => Promise<void>;
 }
 
+const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Runs `work` again while `again(error)` says so, waiting 1, 2, 4… (at most 10) seconds between
+ * tries, for up to `forMs` in all; then throws what the last try threw. `waiting` is told before each
+ * wait. The one backoff of {@link reach} and {@link persist}.
+ */
+async function retried<T>(
+  work: () => Promise<T>,
+  again: (error: unknown) => boolean,
+  forMs: number,
+  sleep: (ms: number) => Promise<void>,
+  waiting: () => void = () => {},
+): Promise<T> {
+  const started = Date.now();
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!again(error) || Date.now() - started + delay > forMs) throw error;
+      waiting();
+      await sleep(delay);
+    }
+  }
+}
+
 /**
  * Runs the first call to a service. While the client retries, says so every `everyMs` (0: never); when it
  * gives up on a connection or credential failure, the error becomes one line that names the
@@ -67,31 +93,22 @@ export async function reach<T>(
 ): Promise<T> {
   const s = SERVICES[service];
   const forMs = retry.forMs ?? 60_000;
-  const sleep = retry.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const started = Date.now();
   const say = () =>
     notify(`Still trying to reach ${s.name} (${target}), ${Math.round((Date.now() - started) / 1000)} s…`);
   const timer = everyMs > 0 ? setInterval(say, everyMs) : undefined;
+  const serverFailed = (error: unknown) => forMs > 0 && !(error instanceof UserError) && isServerFailure(error);
   try {
-    for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
-      try {
-        return await work();
-      } catch (error) {
-        if (error instanceof UserError) throw error;
-        if (forMs > 0 && isServerFailure(error)) {
-          if (Date.now() - started + delay <= forMs) {
-            await sleep(delay);
-            continue;
-          }
-          throw new UserError(
-            `${s.name} (${target}) kept failing for ${Math.round((Date.now() - started) / 1000)} s: ${messageOf(error)}`,
-            'The service answered with errors (overloaded or an outage): try again in a few minutes.',
-          );
-        }
-        if (!isUnreachable(error)) throw error;
-        throw new UserError(`could not reach ${s.name} (${target}): ${messageOf(error)}`, s.check);
-      }
-    }
+    return await retried(work, serverFailed, forMs, retry.sleep ?? pause);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    if (serverFailed(error))
+      throw new UserError(
+        `${s.name} (${target}) kept failing for ${Math.round((Date.now() - started) / 1000)} s: ${messageOf(error)}`,
+        'The service answered with errors (overloaded or an outage): try again in a few minutes.',
+      );
+    if (!isUnreachable(error)) throw error;
+    throw new UserError(`could not reach ${s.name} (${target}): ${messageOf(error)}`, s.check);
   } finally {
     clearInterval(timer);
   }
@@ -108,21 +125,20 @@ export async function persist<T>(
   work: () => Promise<T>,
   notify: (line: string) => void,
   forMs = 120_000,
-  sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+  sleep = pause,
 ): Promise<T> {
   const started = Date.now();
-  for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
-    try {
-      return await reach(service, target, work, notify);
-    } catch (error) {
-      if (!(error instanceof UserError) || !error.message.startsWith('could not reach')) throw error;
-      if (Date.now() - started + delay > forMs) throw error;
+  const unreachable = (error: unknown) => error instanceof UserError && error.message.startsWith('could not reach');
+  return retried(
+    () => reach(service, target, work, notify),
+    unreachable,
+    forMs,
+    sleep,
+    () =>
       notify(
         `Still trying to reach ${SERVICES[service].name} (${target}), ${Math.round((Date.now() - started) / 1000)} s…`,
-      );
-      await sleep(delay);
-    }
-  }
+      ),
+  );
 }
 
 /**

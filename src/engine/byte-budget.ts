@@ -30,8 +30,9 @@ export class ByteBudget {
   async acquire(bytes: number, signal?: AbortSignal): Promise<Hold> {
     signal?.throwIfAborted();
     const hold = new Hold(this);
-    if (this.waiting.length === 0 && this.fits(this.want(bytes))) {
-      this.grant(hold, this.want(bytes));
+    const now = this.want(bytes);
+    if (this.waiting.length === 0 && this.fits(now)) {
+      this.grant(hold, now);
       return hold;
     }
     this.short();
