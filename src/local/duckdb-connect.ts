@@ -3,10 +3,15 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 /**
  * Rows per row group in the file (DuckDB's default is 122,880). A transaction holds its appended
  * rows in memory until a row group fills, whatever the memory limit: a 240 MiB file of 115,000
- * 2 KB events peaked at 968 MB through the CLI at the default and at 466–489 MiB at 2,048, the
- * smallest DuckDB allows (one vector). The cost: ~80 MiB more for runs of many small files.
+ * 2 KB events peaked at 968 MB through the CLI at the default. Measured on 2026-12-06 (2 cores, the
+ * CLI as its shebang runs it), 2,048 / 8,192 / 16,384 rows: 2 M tiny events 27.8 / 16.3 / 18.5 s at
+ * 256 / 233 / 255 MiB; a 256 MiB file 12.9 / 8.3 / 8.5 s at 260 / 214 / 232 MiB; 200 gzip files of
+ * 20,000 events 46.7 / 28.9 / 26.5 s at 356 / 315 / 303 MiB; the 2 KB-event file 230 / 238 / 298 MiB;
+ * 100,000 one-event files 239 / 236 / 256 MiB. Small groups are slow to append and to checkpoint
+ * (a group's per-column statistics and compression), large ones hold wide rows: 8,192 is the best
+ * of both. A change here must re-run `scripts/kill-loop.js` (30 kills under load at 8,192: 0 torn).
  */
-export const ROW_GROUP_SIZE = 2048;
+export const ROW_GROUP_SIZE = 8_192;
 
 /** The memory limit while the file opens and while a checkpoint runs (both are brief). */
 export const CHECKPOINT_MEMORY = '256MB';
