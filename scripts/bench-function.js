@@ -9,21 +9,32 @@
 //      events): files/s to staged and to landed; every event once; one ledger row per file; one
 //      promotion start per window (the function logs each); no emulator gone at the end;
 //   2. one large file (BENCH_FUNCTION_MIB, default 64 MiB) through a fresh function process: its
-//      peak RSS (VmHWM) against the figure docs/function.md gives (RSS_LIMIT_MIB).
+//      peak RSS (VmHWM) against the figure docs/function.md gives (RSS_LIMIT_MIB);
+//   3. issue 27's hostile shapes (scripts/memory-inputs.js, scaled by BENCH_FUNCTION_MEMORY_MIB,
+//      default 32: the emulator lands about 1 MiB/s) and 20 small gzip files of 20,000 events each,
+//      each through a fresh function process: its peak RSS against 256 MiB, printed as
+//      `overLimit` (not failing the run, as bench-memory does for DuckDB); every event counted.
 //
 // Prints one JSON line; exits 1 when a count is wrong or a limit is not met. Needs `npm run build`
 // and `scripts/emulators.sh install`. Run by `npm run bench` (BENCH_ONLY=function for this alone).
 import { execFileSync, spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { sampleEvent } from '../dist/demo/sample-bucket.js';
+import { SHAPES, manyRowsText, oneFileText } from './memory-inputs.js';
 import { emulatorBigQuery, emulatorPubSub, emulatorStorage } from '../dist/gcp/gcp-clients.js';
 
 const FILES = Number(process.env.BENCH_FUNCTION_FILES ?? 2000);
 const EVENTS_PER_FILE = Number(process.env.BENCH_FUNCTION_EVENTS ?? 20);
 const MIB = Number(process.env.BENCH_FUNCTION_MIB ?? 64);
+const MEMORY_MIB = Number(process.env.BENCH_FUNCTION_MEMORY_MIB ?? 32);
+/** Issue 27's line for every input shape. */
+const MEMORY_LIMIT_MIB = 256;
 const SCHEDULE_S = Number(process.env.BENCH_FUNCTION_SCHEDULE_S ?? 60);
 /** What docs/function.md says the function peaks below, whatever the file's size (deploy with 512Mi). */
 const RSS_LIMIT_MIB = 320;
@@ -242,6 +253,51 @@ try {
   const bigRss = peakRssMiB(ingest.child.pid);
   const [all] = await query(`SELECT count(*) AS n FROM events.events_function`);
   const big = { n: Number(all.n) - Number(counts.n) };
+  await ingest.stop();
+
+  // 3. Issue 27's shapes, each through a fresh function process.
+  const memory = [];
+  const eventsNow = async () => Number((await query(`SELECT count(*) AS n FROM events.events_function`))[0].n);
+  const shapes = [
+    ...SHAPES.map(([kind, size]) => [kind, 1, (n) => Readable.from(oneFileText(kind, size(MEMORY_MIB), n))]),
+    ['gzip-many-rows', 20, (n) => ((n.events = 20_000), Readable.from([gzipSync(manyRowsText(), { level: 9 })]))],
+  ];
+  for (const [kind, files, body] of shapes) {
+    const category = `mem-${kind}`;
+    let events = 0;
+    for (let f = 0; f < files; f++) {
+      const counted = { events: 0 };
+      await pipeline(
+        body(counted),
+        storage
+          .bucket(BUCKET)
+          .file(`${prefix(category)}s/f${f}.json${kind.startsWith('gzip') ? '.gz' : ''}`)
+          .createWriteStream({ resumable: false }),
+      );
+      events += counted.events;
+    }
+    const before = await eventsNow();
+    ingest = await serve('ingest', ingestPort, fnEnv);
+    servers.push(ingest);
+    const started = performance.now();
+    await backfill(category);
+    await waitLanded(category, files, 60 * 60_000);
+    const rss = peakRssMiB(ingest.child.pid);
+    await ingest.stop();
+    const landedEvents = (await eventsNow()) - before;
+    const line = {
+      bench: `memory-${kind}-function`,
+      files,
+      events,
+      eventsLanded: landedEvents,
+      seconds: +((performance.now() - started) / 1000).toFixed(1),
+      rssMiB: Math.round(rss),
+      limitMiB: MEMORY_LIMIT_MIB,
+      overLimit: rss > MEMORY_LIMIT_MIB,
+    };
+    log(JSON.stringify(line));
+    memory.push(line);
+  }
   const alive = emulators('status');
   await pubsub.close();
 
@@ -275,6 +331,7 @@ try {
       peakRssMiB: Math.round(bigRss),
       nodeOptions: NODE_OPTIONS,
     },
+    memory,
     emulatorsAtEnd: alive
       .trim()
       .split('\n')
@@ -291,6 +348,7 @@ try {
     refusedPromotions === 0 &&
     figures.largeFile.eventsLanded === bigEvents &&
     bigRss < RSS_LIMIT_MIB &&
+    memory.every((m) => m.eventsLanded === m.events) &&
     figures.emulatorsAtEnd.every((l) => l.endsWith('running'));
   console.log(JSON.stringify(figures));
   if (!figures.ok) process.exitCode = 1;

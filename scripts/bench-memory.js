@@ -2,7 +2,7 @@
 // shape, against the 256 MiB line: tiny events, CR-only records, `{…}{…}` with no newline, one array
 // line, events of 3.9 MB, 50 KB attributes, and many small gzip files each holding 20,000 events.
 // Every count is checked (events landed = events written). Exit 1 when a count is wrong; a peak over
-// the line is printed as such (`overLimit`), not hidden. BENCH_MEMORY_MIB scales the large files;
+// the line is printed as such (`overLimit`), not hidden. BENCH_MEMORY_MIB scales the files (200);
 // BENCH_MEMORY_CASES picks cases.
 import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { measure } from './bench-lib.js';
+import { SHAPES, manyRowsText, oneFileText } from './memory-inputs.js';
 
 const MIB = Number(process.env.BENCH_MEMORY_MIB ?? 200);
 const LIMIT_MIB = 256;
@@ -23,38 +24,10 @@ function oneFile(kind, mib) {
   const dir = join(bucket, ...PART.split('/'));
   mkdirSync(dir, { recursive: true });
   const fd = openSync(join(dir, 'f.json'), 'w');
-  const event = (i, attributes) =>
-    JSON.stringify({ eventClass: 'c', eventId: `${i}`, sessionId: 's', eventIndex: i, eventAttributes: attributes });
-  let bytes = 0;
-  let i = 0;
-  let pending = [];
-  const flush = () => {
-    writeSync(fd, pending.join(''));
-    pending = [];
-  };
-  if (kind === 'array-line') writeSync(fd, '[');
-  while (bytes < mib * 2 ** 20) {
-    const text =
-      kind === 'big-events'
-        ? `${event(i, { blob: 'x'.repeat(3_900_000) })}\n`
-        : kind === 'wide-50KB'
-          ? `${event(i, { blob: 'y'.repeat(50_000) })}\n`
-          : kind === 'cr-only'
-            ? `${event(i, { a: i })}\r`
-            : kind === 'concatenated'
-              ? event(i, { a: i })
-              : kind === 'array-line'
-                ? `${i ? ',' : ''}${event(i, { a: i })}`
-                : `${event(i, { a: i })}\n`;
-    pending.push(text);
-    bytes += text.length;
-    i++;
-    if (pending.length >= 1000 || text.length > 2 ** 20) flush();
-  }
-  flush();
-  if (kind === 'array-line') writeSync(fd, ']\n');
+  const counted = { events: 0 };
+  for (const piece of oneFileText(kind, mib, counted)) writeSync(fd, piece);
   closeSync(fd);
-  return [bucket, i];
+  return [bucket, counted.events];
 }
 
 /** 200 gzip files of a few KB, each holding 20,000 one-line events. */
@@ -62,21 +35,13 @@ function gzipFiles() {
   const bucket = join(root, 'gzip-many-rows');
   const dir = join(bucket, ...PART.split('/'));
   mkdirSync(dir, { recursive: true });
-  const body = Buffer.from('{"eventClass":"c","eventId":"1","sessionId":"s","eventIndex":1}\n'.repeat(20_000));
+  const body = Buffer.from(manyRowsText());
   const gz = gzipSync(body, { level: 9 });
   for (let f = 0; f < 200; f++) writeFileSync(join(dir, `f${f}.json.gz`), gz);
   return [bucket, 200 * 20_000];
 }
 
-const cases = [
-  ['tiny-events', () => oneFile('tiny-events', MIB)],
-  ['cr-only', () => oneFile('cr-only', MIB)],
-  ['concatenated', () => oneFile('concatenated', MIB / 2)],
-  ['array-line', () => oneFile('array-line', MIB / 2)],
-  ['big-events', () => oneFile('big-events', 178)],
-  ['wide-50KB', () => oneFile('wide-50KB', 150)],
-  ['gzip-many-rows', gzipFiles],
-];
+const cases = [...SHAPES.map(([kind, size]) => [kind, () => oneFile(kind, size(MIB))]), ['gzip-many-rows', gzipFiles]];
 // BENCH_MEMORY_CASES=big-events,wide-50KB runs those only.
 const only = process.env.BENCH_MEMORY_CASES?.split(',');
 let wrong = false;

@@ -20,10 +20,8 @@ export class CandidateSplitter {
   private mode: 'detect' | 'lines' | 'document' = 'detect';
   /** Detect mode: text from the first non-blank character on. */
   private head = '';
-  /** Detect mode: UTF-8 bytes of `head` up to `headScanned`. */
+  /** Detect mode: UTF-8 bytes of `head` (it holds no newline). */
   private headBytes = 0;
-  /** Detect mode: how much of `head` is known to hold no newline. */
-  private headScanned = 0;
   /** Detect mode: the spaces before `head` on its line. */
   private indent = '';
   /**
@@ -88,7 +86,6 @@ export class CandidateSplitter {
     }
     this.mode = 'detect';
     this.head = '';
-    this.headScanned = 0;
     this.headBytes = 0;
     this.indent = '';
     this.sameLine = false;
@@ -118,10 +115,12 @@ export class CandidateSplitter {
         return this.takeIndent() + text;
       }
     }
+    // Only the new text is searched: `indexOf` on the whole head flattened it on every piece, so a
+    // first line arriving in small pieces (a CR-only file read from GCS) was quadratic in its length.
+    const at = text.indexOf('\n');
+    const nl = at === -1 ? -1 : this.head.length + at;
     this.head += text;
-    const nl = this.head.indexOf('\n', this.headScanned);
     if (nl === -1) {
-      this.headScanned = this.head.length;
       this.headBytes += Buffer.byteLength(text); // counted as it grows: measuring it whole each time is quadratic
       if (this.headBytes <= this.options.maxLineBytes) return '';
       return this.start('document'); // a first line this long can only be a streamed document
@@ -141,7 +140,6 @@ export class CandidateSplitter {
     const indent = this.takeIndent();
     const text = mode === 'lines' ? indent + this.head : this.head;
     this.head = '';
-    this.headScanned = 0;
     this.headBytes = 0;
     this.mode = mode;
     if (mode === 'document') this.document = new JsonDocument(this.sink, this.options.maxLineBytes);
