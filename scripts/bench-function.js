@@ -13,7 +13,8 @@
 //   3. issue 27's hostile shapes (scripts/memory-inputs.js, scaled by BENCH_FUNCTION_MEMORY_MIB,
 //      default 32: the emulator lands about 1 MiB/s) and 20 small gzip files of 20,000 events each,
 //      each through a fresh function process: its peak RSS against 256 MiB, printed as
-//      `overLimit` (not failing the run, as bench-memory does for DuckDB); every event counted.
+//      `overLimit` (not failing the run, as bench-memory does for DuckDB); every event counted;
+//      BENCH_FUNCTION_MEMORY_CASES=tiny-events,cr-only picks shapes (none: an unknown name).
 //
 // Prints one JSON line; exits 1 when a count is wrong or a limit is not met. Needs `npm run build`
 // and `scripts/emulators.sh install`. Run by `npm run bench` (BENCH_ONLY=function for this alone).
@@ -262,7 +263,8 @@ try {
     ...SHAPES.map(([kind, size]) => [kind, 1, (n) => Readable.from(oneFileText(kind, size(MEMORY_MIB), n))]),
     ['gzip-many-rows', 20, (n) => ((n.events = 20_000), Readable.from([gzipSync(manyRowsText(), { level: 9 })]))],
   ];
-  for (const [kind, files, body] of shapes) {
+  const only = process.env.BENCH_FUNCTION_MEMORY_CASES?.split(',');
+  for (const [kind, files, body] of shapes.filter(([kind]) => !only || only.includes(kind))) {
     const category = `mem-${kind}`;
     let events = 0;
     for (let f = 0; f < files; f++) {
@@ -283,6 +285,7 @@ try {
     await backfill(category);
     await waitLanded(category, files, 60 * 60_000);
     const rss = peakRssMiB(ingest.child.pid);
+    const stagedAt = Math.max(...ingest.entries.filter(staged).map((e) => e.at));
     await ingest.stop();
     const landedEvents = (await eventsNow()) - before;
     const line = {
@@ -290,6 +293,7 @@ try {
       files,
       events,
       eventsLanded: landedEvents,
+      stagedSeconds: +((stagedAt - started) / 1000).toFixed(1),
       seconds: +((performance.now() - started) / 1000).toFixed(1),
       rssMiB: Math.round(rss),
       limitMiB: MEMORY_LIMIT_MIB,

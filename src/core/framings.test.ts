@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../test/helpers/parse-text.js';
+import { parseEvents } from './event-parser.js';
 
 // Issue 11, items 6 and 10: every framing yields every record (linear time is measured by
 // `npm run bench`, scripts/bench-framings.js).
@@ -41,6 +42,37 @@ describe('framings', () => {
       const { events, debug } = await parse(`${records(2000).join(sep)}\n`);
       expect(debug).toEqual([]);
       expect(ids(events)).toEqual(expected(2000));
+    }
+  });
+
+  it('hands over the records of a file split only by carriage returns (or none) as they arrive, not once its one line ends', async () => {
+    for (const sep of ['\r', '']) {
+      const bytes = Buffer.from(records(400).join(sep));
+      const pieces = Array.from({ length: Math.ceil(bytes.length / 512) }, (_, i) =>
+        bytes.subarray(i * 512, i * 512 + 512),
+      );
+      let read = 0;
+      async function* stream() {
+        for (const p of pieces) {
+          read++;
+          yield p;
+        }
+      }
+      const ctx = {
+        bucket: 'b',
+        name: 'data_type=json/x/f',
+        filePath: 'f',
+        generation: '1',
+        jobName: 'j',
+        insertedAt: 0n,
+      };
+      const batches = parseEvents(stream(), ctx, { batchRows: 10 });
+      const first = await batches.next();
+      expect(first.value?.events).toHaveLength(10);
+      expect(read).toBeLessThan(pieces.length / 4); // held whole before: the first line was all of it
+      let n = 10;
+      for await (const b of batches) n += b.events.length;
+      expect(n).toBe(400);
     }
   });
 });

@@ -30,6 +30,8 @@ export class CandidateSplitter {
    * by its line would scan the rest of that line once per record, quadratic in the line's length.
    */
   private sameLine = false;
+  /** Detect mode, a head starting with `{`: the scan of its first object, piece by piece. */
+  private first = new FirstObject();
   private readonly lines: NdjsonLines;
   private document: JsonDocument | undefined;
 
@@ -87,6 +89,7 @@ export class CandidateSplitter {
     this.mode = 'detect';
     this.head = '';
     this.headBytes = 0;
+    this.first = new FirstObject();
     this.indent = '';
     this.sameLine = false;
     this.document = undefined;
@@ -120,6 +123,9 @@ export class CandidateSplitter {
     const at = text.indexOf('\n');
     const nl = at === -1 ? -1 : this.head.length + at;
     this.head += text;
+    // `{…}` with more after it on the line is not valid JSON alone, whatever follows: a document,
+    // decided now instead of holding the line (a CR-only file's first line is the whole file).
+    if (nl === -1 && this.head.charCodeAt(0) === 123 && this.first.moreAfter(text)) return this.start('document');
     if (nl === -1) {
       this.headBytes += Buffer.byteLength(text); // counted as it grows: measuring it whole each time is quadratic
       if (this.headBytes <= this.options.maxLineBytes) return '';
@@ -141,6 +147,7 @@ export class CandidateSplitter {
     const text = mode === 'lines' ? indent + this.head : this.head;
     this.head = '';
     this.headBytes = 0;
+    this.first = new FirstObject();
     this.mode = mode;
     if (mode === 'document') this.document = new JsonDocument(this.sink, this.options.maxLineBytes);
     return text;
@@ -152,6 +159,30 @@ function parsesAlone(line: string): boolean {
     JSON.parse(line);
     return true;
   } catch {
+    return false;
+  }
+}
+
+/** Scans a first line's text as it arrives: whether its first object ended and more text follows it. */
+class FirstObject {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private ended = false;
+
+  moreAfter(text: string): boolean {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.ended) {
+        if (!isJsonSpace(c)) return true;
+      } else if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 92) this.escaped = true;
+        else if (c === 34) this.inString = false;
+      } else if (c === 34) this.inString = true;
+      else if (c === 123 || c === 91) this.depth++;
+      else if ((c === 125 || c === 93) && --this.depth === 0) this.ended = true;
+    }
     return false;
   }
 }
