@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The launcher: builds the process's streams and Ctrl-C handling, runs the CLI, exits with its code.
 //
-// It runs on Node 20 and later (events are parsed exactly on each: src/core/json-exact.ts). Where
+// It runs on Node 20 and later (events are parsed exactly on each: src/core/columns/json-exact.ts). Where
 // Node can replace its own process (`process.execve`: Node 22.15 and later, not on Windows) it starts
 // again, same process id, with these settings, which a shebang cannot pass without `env -S`
 // (missing from BusyBox, as in Alpine images); elsewhere it runs without them, using more memory:

@@ -16,12 +16,12 @@
 //
 // BENCH_BQ_FILES=1000,10000 picks the sizes. A wrong count fails the bench. Needs Node 24 (type
 // stripping for the shared test helpers), `npm run build` and `scripts/emulators.sh install`.
-import { DEFAULT_TABLE_NAMES } from '../dist/core/table-schemas.js';
-import { logRow } from '../dist/core/file-context.js';
-import { createBigQueryWarehouse } from '../dist/gcp/bigquery-warehouse.js';
+import { DEFAULT_TABLE_NAMES } from '../dist/core/schema/table-schemas.js';
+import { logRow } from '../dist/core/parse/file-context.js';
+import { createBigQueryWarehouse } from '../dist/gcp/bigquery/bigquery-warehouse.js';
 import { emulatorBigQuery } from '../dist/gcp/gcp-clients.js';
-import { createWriteApiAppender } from '../dist/gcp/write-api-appender.js';
-import { emulatorWriterClient } from '../dist/gcp/writer-client.js';
+import { createWriteApiAppender } from '../dist/gcp/bigquery/write-api-appender.js';
+import { emulatorWriterClient } from '../dist/gcp/bigquery/writer-client.js';
 import { startBigQuery } from '../test/helpers/emulators.ts';
 
 const sizes = (process.env.BENCH_BQ_FILES ?? '1000,10000').split(',').map(Number);

@@ -6,7 +6,7 @@
 // Each framing is fed in pieces of 64 KiB (a file read) and of 1 KiB (`@1KiB`: what a network stream
 // may hand over; 16 MiB split by `\r` took 70 s in 1 KiB pieces before the first line was searched
 // piece by piece, 0.65 s after), against NDJSON fed the same way.
-import { parseEvents } from '../dist/core/event-parser.js';
+import { parseEvents } from '../dist/core/parse/event-parser.js';
 
 const MIB = Number(process.env.BENCH_FRAMINGS_MIB ?? 24);
 const LIMIT = 8;

@@ -22,8 +22,8 @@ process.env.METADATA_SERVER_DETECTION ??= 'none'; // never probe the cloud metad
 
 const { emulatorPubSub, emulatorStorage, emulatorBigQuery } = await import('../dist/gcp/gcp-clients.js');
 const { createGcsSource } = await import('../dist/gcp/gcs-source.js');
-const { createBigQueryWarehouse } = await import('../dist/gcp/bigquery-warehouse.js');
-const { DEFAULT_TABLE_NAMES } = await import('../dist/core/table-schemas.js');
+const { createBigQueryWarehouse } = await import('../dist/gcp/bigquery/bigquery-warehouse.js');
+const { DEFAULT_TABLE_NAMES } = await import('../dist/core/schema/table-schemas.js');
 
 const SIZES = (process.env.BENCH_LOAD_SIZES ?? '1000,10000,100000').split(',').map(Number);
 // Direct ingestion into DuckDB commits many files per transaction (100k files take ~20 s); past
@@ -184,7 +184,7 @@ try {
   console.error(
     `bench-load: wrote ${total} files in ${round(writeSeconds)} s; fake-gcs-server loaded them in ${round(gcs.loadSeconds)} s`,
   );
-  const { createFolderSource } = await import('../dist/local/folder-source.js');
+  const { createFolderSource } = await import('../dist/local/folder/folder-source.js');
   const storage = emulatorStorage(gcs.endpoint);
   const bigquery = emulatorBigQuery(env.BIGQUERY_EMULATOR_ENDPOINT, env.BIGQUERY_EMULATOR_PROJECT);
   // Only its tables are made here (the ledger the CLI reads): nothing is staged through this appender.

@@ -82,7 +82,7 @@ async function baseline() {
 }
 
 async function parser() {
-  const { parseEvents } = await import('../dist/core/event-parser.js');
+  const { parseEvents } = await import('../dist/core/parse/event-parser.js');
   const ctx = {
     bucket: 'bench',
     name: 'data_type=json/analytics_environment=production/event_category=game/event_ds=2024-05-01/event_time=0-8/s/f',

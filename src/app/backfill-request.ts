@@ -1,4 +1,4 @@
-import type { Selection } from '../core/selection.js';
+import type { Selection } from '../core/layout/selection.js';
 
 /** A complete backfill, as the flags or the wizard describe it. */
 export interface BackfillRequest {

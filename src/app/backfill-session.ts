@@ -8,7 +8,7 @@ import type { BackfillRequest } from './backfill-request.js';
 import type { CloudFactories } from '../ports/cloud.js';
 import { existsSync } from 'node:fs';
 import { checkPlaces } from './check-places.js';
-import { duckDbFile } from '../core/warehouse-spec.js';
+import { duckDbFile } from '../core/schema/warehouse-spec.js';
 import { openPublisher, openSource, openWarehouse } from './open-ports.js';
 import { persist, reach } from './reach.js';
 

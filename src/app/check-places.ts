@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { didYouMean } from '../core/did-you-mean.js';
+import { didYouMean } from '../core/present/did-you-mean.js';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.js';
-import { duckDbFile } from '../core/warehouse-spec.js';
+import { duckDbFile } from '../core/schema/warehouse-spec.js';
 import { makeWritableFolder } from '../engine/make-folder.js';
 import type { Source } from '../ports/source.js';
 

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import { createDirectPublisher } from '../engine/direct-publisher.js';
-import { createFolderSource } from '../local/folder-source.js';
+import { createFolderSource } from '../local/folder/folder-source.js';
 import type { Publisher } from '../ports/publisher.js';
 import type { Source } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
-import { parseWarehouseSpec } from '../core/warehouse-spec.js';
+import { parseWarehouseSpec } from '../core/schema/warehouse-spec.js';
 import type { CloudFactories } from '../ports/cloud.js';
-import { isBucketName } from '../core/names.js';
+import { isBucketName } from '../core/schema/names.js';
 
 /** The warehouse a run uses when `--warehouse` is not given. */
 export function defaultWarehouse(bucket: string): string {
@@ -39,7 +39,7 @@ export async function openWarehouse(
     const path = w.path;
     if (options.readOnly && !existsSync(path)) return undefined;
     // Loaded on use: DuckDB's native library is not needed for --help or the wizard's first screen.
-    const { createDuckDbWarehouse } = await import('../local/duckdb-warehouse.js');
+    const { createDuckDbWarehouse } = await import('../local/duckdb/duckdb-warehouse.js');
     return createDuckDbWarehouse(path, undefined, options);
   }
   return cloud.bigQueryWarehouse(w.project ?? project, options);

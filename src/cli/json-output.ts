@@ -4,8 +4,8 @@
  * docs/json-output.schema.json; the e2e suite validates every document it produces against it.
  * Change a shape only with the schema, and raise the version for a change that breaks a reader.
  */
-import { cellState } from '../core/coverage-map.js';
-import { partitionPrefix } from '../core/partition-layout.js';
+import { cellState } from '../core/layout/coverage-map.js';
+import { partitionPrefix } from '../core/layout/partition-layout.js';
 import { countsOf } from '../engine/cell-counts.js';
 import type { BackfillPlan, PartitionPlan } from '../engine/plan-backfill.js';
 import type { RunSummary } from '../engine/run-backfill.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { BugError, UsageError, UserError } from '../core/errors.js';
-import { printable } from '../core/format.js';
+import { printable } from '../core/present/format.js';
 import { defaultRecordDir } from '../engine/run-record.js';
 import { defaultCloudFactories } from '../app/default-cloud.js';
 import { HELP_TEXT, STATUS_HELP_TEXT } from './help-text.js';

@@ -1,11 +1,18 @@
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { UsageError } from '../core/errors.js';
-import type { TimeBucket } from '../core/partition-layout.js';
-import { checkRange, parseDate, parseEnvironments, parseList, parseTimes, type AllOr } from '../core/selection.js';
-import { parseBytes } from '../core/format.js';
-import { cellsSpan, parseCells } from '../core/cells.js';
-import { parseWarehouseSpec, warehouseSpecText } from '../core/warehouse-spec.js';
-import { isProjectId } from '../core/names.js';
+import type { TimeBucket } from '../core/layout/partition-layout.js';
+import {
+  checkRange,
+  parseDate,
+  parseEnvironments,
+  parseList,
+  parseTimes,
+  type AllOr,
+} from '../core/layout/selection.js';
+import { parseBytes } from '../core/present/format.js';
+import { cellsSpan, parseCells } from '../core/layout/cells.js';
+import { parseWarehouseSpec, warehouseSpecText } from '../core/schema/warehouse-spec.js';
+import { isProjectId } from '../core/schema/names.js';
 
 /** Everything the command line can say. Selection fields are undefined when not given. */
 export interface CliOptions {
@@ -18,7 +25,7 @@ export interface CliOptions {
   start?: string;
   stop?: string;
   times?: AllOr<TimeBucket>;
-  /** `--cells ENV/YYYY-MM-DD/TIME,…`: only these cells (core/cells.ts); they also set the ranges above. */
+  /** `--cells ENV/YYYY-MM-DD/TIME,…`: only these cells (core/layout/cells.ts); they also set the ranges above. */
   cells?: string[];
   dataType: string;
   reprocess: boolean;
@@ -192,7 +199,7 @@ function checkProject(project: string): string {
   return project;
 }
 
-/** A `--warehouse` value, checked by its one parser (core/warehouse-spec.ts). */
+/** A `--warehouse` value, checked by its one parser (core/schema/warehouse-spec.ts). */
 function checkWarehouse(raw: string): string {
   return warehouseSpecText(parseWarehouseSpec(raw));
 }

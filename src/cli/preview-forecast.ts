@@ -2,9 +2,9 @@
  * What a backfill will cost and take, in the preview's words: said once, printed by the `--yes`
  * preview and drawn by the wizard's Preview step alike.
  */
-import { forecastCost, formatUsd } from '../core/cost-forecast.js';
-import { formatDuration, wrapText } from '../core/format.js';
-import { parseWarehouseSpec } from '../core/warehouse-spec.js';
+import { forecastCost, formatUsd } from '../core/present/cost-forecast.js';
+import { formatDuration, wrapText } from '../core/present/format.js';
+import { parseWarehouseSpec } from '../core/schema/warehouse-spec.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
 import { forecastSeconds, timeSample } from '../engine/sample-time.js';
 import type { Source } from '../ports/source.js';

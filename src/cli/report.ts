@@ -1,5 +1,5 @@
 import { backfillJson } from './json-output.js';
-import { countOf, formatBytes, formatCount, wrapText } from '../core/format.js';
+import { countOf, formatBytes, formatCount, wrapText } from '../core/present/format.js';
 import { partitionTable } from '../engine/partition-table.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
 import { previewWarnings, warningLine } from '../engine/preview-warnings.js';

@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
-import { formatBytes, formatCount, printable } from '../core/format.js';
+import { formatBytes, formatCount, printable } from '../core/present/format.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
-import { shortObjectName } from '../core/partition-layout.js';
+import { shortObjectName } from '../core/layout/partition-layout.js';
 import type { RunEvent, RunProgress } from '../engine/run-backfill.js';
 import { exitCodeOfRun, landingLine, RESUME_INTRO } from '../engine/run-outcome.js';
 import { runStats } from '../engine/run-stats.js';

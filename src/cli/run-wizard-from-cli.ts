@@ -1,4 +1,4 @@
-import { duckDbFile, parseWarehouseSpec, warehouseSpecText } from '../core/warehouse-spec.js';
+import { duckDbFile, parseWarehouseSpec, warehouseSpecText } from '../core/schema/warehouse-spec.js';
 import { RESUME_INTRO } from '../engine/run-outcome.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -1,6 +1,6 @@
 import { dateOfDayNumber, dayNumberOf } from '../core/calendar.js';
-import { formatCount } from '../core/format.js';
-import { datesOf } from '../core/selection.js';
+import { formatCount } from '../core/present/format.js';
+import { datesOf } from '../core/layout/selection.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
 
 /** The most days a map draws: two years. A longer range is drawn over the days that hold files. */

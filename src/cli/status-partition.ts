@@ -1,9 +1,9 @@
 import { dayNumberOf } from '../core/calendar.js';
 import { documentOf } from './json-output.js';
 import { UsageError } from '../core/errors.js';
-import { countOf, formatBytes, formatCount, printable, wrapText } from '../core/format.js';
-import { levelPrefix, partitionPrefix, TIME_BUCKETS, type TimeBucket } from '../core/partition-layout.js';
-import { didYouMean } from '../core/did-you-mean.js';
+import { countOf, formatBytes, formatCount, printable, wrapText } from '../core/present/format.js';
+import { levelPrefix, partitionPrefix, TIME_BUCKETS, type TimeBucket } from '../core/layout/partition-layout.js';
+import { didYouMean } from '../core/present/did-you-mean.js';
 import { partitionFiles, type FileState } from '../engine/partition-files.js';
 import { reconcile, type Reconciled } from '../engine/reconcile.js';
 import type { Source, SourceObject } from '../ports/source.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSession } from '../app/backfill-session.js';
 import type { CloudFactories } from '../ports/cloud.js';
-import { choicesOf } from '../ui/use-wizard-flow.js';
+import { choicesOf } from '../ui/hooks/use-wizard-flow.js';
 import { commandLine, requestFromOptions, type BackfillRequest } from './backfill-request.js';
 import { parseArgs } from './parse-args.js';
 import { requestOfChoices, wizardInputOf } from './wizard-request.js';

@@ -1,5 +1,5 @@
 import { defaultWarehouse } from '../app/open-ports.js';
-import type { WizardChoices, WizardInput } from '../ui/wizard-types.js';
+import type { WizardChoices, WizardInput } from '../ui/model/wizard-types.js';
 import type { BackfillRequest } from './backfill-request.js';
 import type { CliOptions } from './parse-args.js';
 

@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { addHours } from 'date-fns/addHours';
 import { parseISO } from 'date-fns/parseISO';
-import { objectName, type Partition, type TimeBucket } from '../core/partition-layout.js';
-import { datesOf } from '../core/selection.js';
+import { objectName, type Partition, type TimeBucket } from '../core/layout/partition-layout.js';
+import { datesOf } from '../core/layout/selection.js';
 
 export interface SampleSpec {
   environments: readonly string[];

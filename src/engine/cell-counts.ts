@@ -1,5 +1,5 @@
-import { cellKey } from '../core/cells.js';
-import type { CellCounts } from '../core/coverage-map.js';
+import { cellKey } from '../core/layout/cells.js';
+import type { CellCounts } from '../core/layout/coverage-map.js';
 import type { BackfillPlan, PartitionPlan } from './plan-backfill.js';
 
 /** A partition's counts as the map draws them. */

@@ -40,7 +40,7 @@ export function createDirectPublisher(opts: {
           generation: object.generation,
           jobName: opts.jobName(runId),
           ...(signal ? { signal } : {}),
-          // Past a group's share a file's rows are streamed, not held (ports/group-writer.ts).
+          // Past a group's share a file's rows are streamed, not held (writers/group-writer.ts).
           rowsHeld: (bytes) => hold.grow(Math.min(bytes, HELD_AT_MOST)),
         });
         if (result.outcome === 'already-ingested') return { status: 'already-ingested' };

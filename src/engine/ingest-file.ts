@@ -1,6 +1,6 @@
-import { parseEvents } from '../core/event-parser.js';
-import { logRow, type FileContext } from '../core/file-context.js';
-import { dateToMicros } from '../core/rows.js';
+import { parseEvents } from '../core/parse/event-parser.js';
+import { logRow, type FileContext } from '../core/parse/file-context.js';
+import { dateToMicros } from '../core/schema/rows.js';
 import type { Source } from '../ports/source.js';
 import {
   INGESTED_EVENT,

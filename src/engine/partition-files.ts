@@ -1,4 +1,4 @@
-import { partitionPrefix, type Partition } from '../core/partition-layout.js';
+import { partitionPrefix, type Partition } from '../core/layout/partition-layout.js';
 import type { Source, SourceObject } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import { LedgerLookups } from './ledger-lookups.js';

@@ -1,4 +1,4 @@
-import { countOf, formatBytes, formatCount } from '../core/format.js';
+import { countOf, formatBytes, formatCount } from '../core/present/format.js';
 import type { PartitionPlan, PlanTotals } from './plan-backfill.js';
 
 const WIDE = { NUM: 8, ENV: 11 };

@@ -1,5 +1,5 @@
-import { partitionPrefix, type Partition } from '../core/partition-layout.js';
-import type { ResolvedSelection, Selection } from '../core/selection.js';
+import { partitionPrefix, type Partition } from '../core/layout/partition-layout.js';
+import type { ResolvedSelection, Selection } from '../core/layout/selection.js';
 import type { Source, SourceObject } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import { FileJournal } from './file-journal.js';

@@ -1,7 +1,7 @@
 import { dayNumberOf } from '../core/calendar.js';
-import { cellKey } from '../core/cells.js';
-import { levelPrefix, type Partition } from '../core/partition-layout.js';
-import type { ResolvedSelection } from '../core/selection.js';
+import { cellKey } from '../core/layout/cells.js';
+import { levelPrefix, type Partition } from '../core/layout/partition-layout.js';
+import type { ResolvedSelection } from '../core/layout/selection.js';
 import type { Source, SourceObject } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import { inScope, type Unwalkable } from './resolve-selection.js';

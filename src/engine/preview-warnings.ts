@@ -1,4 +1,4 @@
-import { countOf, formatBytes, formatCount, printable } from '../core/format.js';
+import { countOf, formatBytes, formatCount, printable } from '../core/present/format.js';
 import { alreadyIngestedNote, STAGED_NOTE, type BackfillPlan } from './plan-backfill.js';
 
 export interface PreviewWarning {

@@ -1,4 +1,4 @@
-import { batchIdOf } from '../core/file-context.js';
+import { batchIdOf } from '../core/parse/file-context.js';
 import type { SourceObject } from '../ports/source.js';
 import { ledgerKey, type Warehouse } from '../ports/warehouse.js';
 

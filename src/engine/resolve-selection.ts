@@ -1,7 +1,7 @@
-import { didYouMean } from '../core/did-you-mean.js';
+import { didYouMean } from '../core/present/did-you-mean.js';
 import { UsageError } from '../core/errors.js';
-import { levelPrefix } from '../core/partition-layout.js';
-import { allTimes, type AllOr, type ResolvedSelection, type Selection } from '../core/selection.js';
+import { levelPrefix } from '../core/layout/partition-layout.js';
+import { allTimes, type AllOr, type ResolvedSelection, type Selection } from '../core/layout/selection.js';
 import type { Discovery, Source } from '../ports/source.js';
 
 /**

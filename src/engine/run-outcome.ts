@@ -1,6 +1,6 @@
-import { formatBytes, formatCount, formatDuration, printable } from '../core/format.js';
-import { shortObjectName } from '../core/partition-layout.js';
-import { DEFAULT_TABLE_NAMES as T } from '../core/table-schemas.js';
+import { formatBytes, formatCount, formatDuration, printable } from '../core/present/format.js';
+import { shortObjectName } from '../core/layout/partition-layout.js';
+import { DEFAULT_TABLE_NAMES as T } from '../core/schema/table-schemas.js';
 import type { RunFailure, RunSummary } from './run-backfill.js';
 
 /** The outcome's first line: `Done in 12s: 12 ingested, 0 failed (12 KiB).` (zero counts left out, failed kept). */

@@ -2,7 +2,7 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, rea
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
-import type { ResolvedSelection } from '../core/selection.js';
+import type { ResolvedSelection } from '../core/layout/selection.js';
 import { makeWritableFolder } from './make-folder.js';
 import { recordLines } from './record-lines.js';
 

@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, formatDuration } from '../core/format.js';
+import { formatBytes, formatCount, formatDuration } from '../core/present/format.js';
 import type { RunProgress } from './run-backfill.js';
 
 /** The run's figures for the progress line: done, rate, elapsed and an estimate of what is left. */

@@ -1,4 +1,4 @@
-import { parseEvents } from '../core/event-parser.js';
+import { parseEvents } from '../core/parse/event-parser.js';
 import type { Source, SourceObject } from '../ports/source.js';
 
 /** Files the plan keeps aside, chosen uniformly among those to send, to time before a run. */

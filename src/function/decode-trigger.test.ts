@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildStorageNotification } from '../core/storage-notification.js';
+import { buildStorageNotification } from '../core/layout/storage-notification.js';
 import { decodeTrigger, PUBSUB_PUBLISHED, STORAGE_FINALIZED, UnrecognisedTrigger } from './decode-trigger.js';
 
 const NAME =

@@ -13,7 +13,7 @@
  * (a deletion, a metadata update) are `ignore`d.
  */
 
-import { parseStorageNotification } from '../core/storage-notification.js';
+import { parseStorageNotification } from '../core/layout/storage-notification.js';
 
 export const PUBSUB_PUBLISHED = 'google.cloud.pubsub.topic.v1.messagePublished';
 export const STORAGE_FINALIZED = 'google.cloud.storage.object.v1.finalized';

@@ -4,8 +4,8 @@
  */
 
 import { UserError } from '../core/errors.js';
-import { DEFAULT_TABLE_NAMES, validateTableNames, type TableNames } from '../core/table-schemas.js';
-import { isBucketName, isProjectId } from '../core/names.js';
+import { DEFAULT_TABLE_NAMES, validateTableNames, type TableNames } from '../core/schema/table-schemas.js';
+import { isBucketName, isProjectId } from '../core/schema/names.js';
 
 export interface FunctionConfig {
   /** BigQuery project; undefined means the runtime's own project (metadata server / ADC). */

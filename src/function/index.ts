@@ -8,9 +8,9 @@
 import * as functions from '@google-cloud/functions-framework';
 import { UserError } from '../core/errors.js';
 import { createGcsSource } from '../gcp/gcs-source.js';
-import { createBigQueryWarehouse, EMULATOR_MAX_CONCURRENT_QUERIES } from '../gcp/bigquery-warehouse.js';
-import { bigQueryWriterClient } from '../gcp/writer-client.js';
-import { createWriteApiAppender } from '../gcp/write-api-appender.js';
+import { createBigQueryWarehouse, EMULATOR_MAX_CONCURRENT_QUERIES } from '../gcp/bigquery/bigquery-warehouse.js';
+import { bigQueryWriterClient } from '../gcp/bigquery/writer-client.js';
+import { createWriteApiAppender } from '../gcp/bigquery/write-api-appender.js';
 import { createClients } from './clients.js';
 import { entryPointOf, readConfig, type FunctionConfig } from './function-config.js';
 import { createIngestHandler } from './ingest-handler.js';

@@ -13,7 +13,7 @@
  */
 
 import { PermanentFileError, TransientError } from '../core/errors.js';
-import { partitionOf } from '../core/partition-layout.js';
+import { partitionOf } from '../core/layout/partition-layout.js';
 import { ingestFile, type IngestFileOptions, type IngestFileResult } from '../engine/ingest-file.js';
 import type { Source } from '../ports/source.js';
 import { ledgerKey, type Warehouse } from '../ports/warehouse.js';

@@ -1,5 +1,5 @@
-import { logRow, type FileContext } from '../core/file-context.js';
-import { dateToMicros } from '../core/rows.js';
+import { logRow, type FileContext } from '../core/parse/file-context.js';
+import { dateToMicros } from '../core/schema/rows.js';
 import {
   REFUSAL_KEY_SUFFIX,
   REFUSED_EVENT,

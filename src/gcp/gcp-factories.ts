@@ -1,5 +1,5 @@
 import type { CloudFactories } from '../ports/cloud.js';
-import { DEFAULT_TABLE_NAMES, type TableNames } from '../core/table-schemas.js';
+import { DEFAULT_TABLE_NAMES, type TableNames } from '../core/schema/table-schemas.js';
 
 /**
  * The Google Cloud adapters behind the CLI's factory interface. Each client library is imported
@@ -34,7 +34,7 @@ export function gcpCloudFactories(
     },
     async bigQueryWarehouse(project) {
       const [{ createBigQueryWarehouse, EMULATOR_MAX_CONCURRENT_QUERIES }, clients] = await Promise.all([
-        import('./bigquery-warehouse.js'),
+        import('./bigquery/bigquery-warehouse.js'),
         import('./gcp-clients.js'),
       ]);
       const bigquery = env.BIGQUERY_EMULATOR_ENDPOINT
@@ -44,8 +44,8 @@ export function gcpCloudFactories(
           )
         : new (await import('@google-cloud/bigquery')).BigQuery(clientOptions(env, project));
       const [{ bigQueryWriterClient }, { createWriteApiAppender }] = await Promise.all([
-        import('./writer-client.js'),
-        import('./write-api-appender.js'),
+        import('./bigquery/writer-client.js'),
+        import('./bigquery/write-api-appender.js'),
       ]);
       const writerClient = await bigQueryWriterClient(env, project);
       return createBigQueryWarehouse({

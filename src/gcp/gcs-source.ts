@@ -1,9 +1,9 @@
-import { isObjectGeneration } from '../core/file-generation.js';
+import { isObjectGeneration } from '../core/layout/file-generation.js';
 import type { Readable } from 'node:stream';
 import type { File, FileMetadata, Storage } from '@google-cloud/storage';
 import { PermanentFileError, TransientError } from '../core/errors.js';
-import { levelKey, levelValue } from '../core/partition-layout.js';
-import type { NotifiedObject, ObjectDetails } from '../core/storage-notification.js';
+import { levelKey, levelValue } from '../core/layout/partition-layout.js';
+import type { NotifiedObject, ObjectDetails } from '../core/layout/storage-notification.js';
 import type { Discovery, Source } from '../ports/source.js';
 import { defaultReadIdleMs, idleGuarded } from './idle-read.js';
 

@@ -1,6 +1,6 @@
 import type { PubSub, Topic } from '@google-cloud/pubsub';
 import { UserError } from '../core/errors.js';
-import { buildStorageNotification, type NotifiedObject } from '../core/storage-notification.js';
+import { buildStorageNotification, type NotifiedObject } from '../core/layout/storage-notification.js';
 import type { Publisher, SendResult } from '../ports/publisher.js';
 import type { SourceObject } from '../ports/source.js';
 

@@ -1,4 +1,4 @@
-import type { SourceObject } from '../core/source-object.js';
+import type { SourceObject } from '../core/layout/source-object.js';
 
 export type { SourceObject };
 
@@ -15,7 +15,7 @@ export interface Discovery {
 
 /**
  * Where event files are read from: a GCS bucket (`gs://bucket`) or a folder that mirrors one.
- * Implementations: `src/gcp/gcs-source.ts`, `src/local/folder-source.ts`.
+ * Implementations: `src/gcp/gcs-source.ts`, `src/local/folder/folder-source.ts`.
  */
 export interface Source {
   /** `gs://bucket` or `file:///abs/folder`. */

@@ -1,5 +1,5 @@
-import { formerGeneration } from '../core/file-generation.js';
-import type { EventRow, LogRow } from '../core/rows.js';
+import { formerGeneration } from '../core/layout/file-generation.js';
+import type { EventRow, LogRow } from '../core/schema/rows.js';
 
 /** One version of one file, as the once-only ledger knows it (contract §5). */
 export interface FileKey {
@@ -53,7 +53,7 @@ export interface FileWriter {
 
 /**
  * Where rows land: BigQuery or an embedded DuckDB file. Implementations:
- * `src/gcp/bigquery-warehouse.ts`, `src/local/duckdb-warehouse.ts`.
+ * `src/gcp/bigquery/bigquery-warehouse.ts`, `src/local/duckdb/duckdb-warehouse.ts`.
  */
 /** Where landed events skip indexes within a session (`status --sessions`). */
 export interface GapQuery {

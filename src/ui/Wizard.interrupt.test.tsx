@@ -5,7 +5,7 @@ import type { Source } from '../ports/source.js';
 import { KEY, press, waitForFrame } from '../../test/helpers/ui/frames.js';
 import { planOf, summaryOf } from '../../test/helpers/ui/plans.js';
 import { Wizard } from './Wizard.js';
-import type { WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
+import type { WizardDeps, WizardInput, WizardResult } from './model/wizard-types.js';
 
 afterEach(cleanup);
 

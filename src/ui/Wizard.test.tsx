@@ -6,14 +6,14 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { countRows } from '../../test/helpers/duckdb-query.js';
 import { writeSampleBucket, type SampleTally } from '../demo/sample-bucket.js';
-import { createDuckDbWarehouse } from '../local/duckdb-warehouse.js';
-import { createFolderSource } from '../local/folder-source.js';
+import { createDuckDbWarehouse } from '../local/duckdb/duckdb-warehouse.js';
+import { createFolderSource } from '../local/folder/folder-source.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import { engineDeps } from '../../test/helpers/ui/engine-deps.js';
 import { KEY, press, type, waitForFrame } from '../../test/helpers/ui/frames.js';
 import { Wizard } from './Wizard.js';
 import { planBackfill } from '../engine/plan-backfill.js';
-import type { WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
+import type { WizardDeps, WizardInput, WizardResult } from './model/wizard-types.js';
 
 let dir: string;
 let bucket: string;

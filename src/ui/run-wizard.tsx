@@ -1,10 +1,10 @@
 import { render } from 'ink';
-import { ColorProvider, colorAllowed } from './color.js';
+import { ColorProvider, colorAllowed } from './components/color.js';
 import { Wizard } from './Wizard.js';
-import type { WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
+import type { WizardDeps, WizardInput, WizardResult } from './model/wizard-types.js';
 
-export type { WizardChoices, WizardDeps, WizardInput, WizardResult } from './wizard-types.js';
-export { exitCodeOf } from './wizard-types.js';
+export type { WizardChoices, WizardDeps, WizardInput, WizardResult } from './model/wizard-types.js';
+export { exitCodeOf } from './model/wizard-types.js';
 
 /** The terminal the wizard draws on. Both streams must be TTYs: the CLI decides that before calling. */
 export interface WizardIo {

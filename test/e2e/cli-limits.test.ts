@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseBytes } from '../../src/core/format.js';
+import { parseBytes } from '../../src/core/present/format.js';
 import { runMain } from '../helpers/run-main.js';
 
 function bucketOf(files: number): { base: string; args: string[] } {

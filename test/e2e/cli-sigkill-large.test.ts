@@ -7,7 +7,7 @@ import { queryDuckDb } from '../helpers/duckdb-query.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 
 // Issue 27, item 4 (a file half-landed after a crash): a large file is committed in chunks
-// (local/duckdb-pending.ts), so a kill can leave some of its chunks committed; the next write
+// (local/duckdb/duckdb-pending.ts), so a kill can leave some of its chunks committed; the next write
 // session removes them before anything else, and the file lands whole, once.
 
 describe('a run of large files killed with SIGKILL, again and again', () => {

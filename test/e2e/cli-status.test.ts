@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { generationOf } from '../../src/local/folder-read.js';
+import { generationOf } from '../../src/local/folder/folder-read.js';
 import { runMain } from '../helpers/run-main.js';
 import { runCli } from '../helpers/run-cli.js';
 import { parseJsonLines, parseJsonOutput } from '../helpers/json-output.js';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFunction } from './function-server.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NODE_20 = ['/usr/bin/node', '/usr/local/bin/node'].find(
   (p) => existsSync(p) && /^v20\./.test(spawnSync(p, ['--version']).stdout.toString()),
 );

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The framework's server, from the folder's own installed packages. */
 const frameworkOf = (source: string) =>
   join(source, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');

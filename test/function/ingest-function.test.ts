@@ -13,7 +13,7 @@ import type { BigQuery } from '@google-cloud/bigquery';
 import type { PubSub } from '@google-cloud/pubsub';
 import type { Storage } from '@google-cloud/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildStorageNotification } from '../../src/core/storage-notification.js';
+import { buildStorageNotification } from '../../src/core/layout/storage-notification.js';
 import { emulatorBigQuery, emulatorPubSub, emulatorStorage } from '../../src/gcp/gcp-clients.js';
 import {
   emulatorsAvailable,

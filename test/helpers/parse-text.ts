@@ -1,6 +1,6 @@
-import { type ParseOptions, parseEvents } from '../../src/core/event-parser.js';
-import type { FileContext } from '../../src/core/file-context.js';
-import type { EventRow } from '../../src/core/rows.js';
+import { type ParseOptions, parseEvents } from '../../src/core/parse/event-parser.js';
+import type { FileContext } from '../../src/core/parse/file-context.js';
+import type { EventRow } from '../../src/core/schema/rows.js';
 
 /** The file the parser tests pretend to read. */
 export const ctx: FileContext = {

@@ -5,10 +5,10 @@
  * function: call `promoteNow()` for the tail, as Cloud Scheduler does).
  */
 import type { BigQuery } from '@google-cloud/bigquery';
-import type { TableNames } from '../../src/core/table-schemas.js';
-import { createBigQueryWarehouse, type StagingOptions } from '../../src/gcp/bigquery-warehouse.js';
-import { createWriteApiAppender } from '../../src/gcp/write-api-appender.js';
-import { emulatorWriterClient } from '../../src/gcp/writer-client.js';
+import type { TableNames } from '../../src/core/schema/table-schemas.js';
+import { createBigQueryWarehouse, type StagingOptions } from '../../src/gcp/bigquery/bigquery-warehouse.js';
+import { createWriteApiAppender } from '../../src/gcp/bigquery/write-api-appender.js';
+import { emulatorWriterClient } from '../../src/gcp/bigquery/writer-client.js';
 
 export function stagedWarehouse(
   bigquery: BigQuery,

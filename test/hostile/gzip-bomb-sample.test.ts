@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { timeSample } from '../../src/engine/sample-time.js';
-import { createFolderSource } from '../../src/local/folder-source.js';
+import { createFolderSource } from '../../src/local/folder/folder-source.js';
 import type { SourceObject } from '../../src/ports/source.js';
 
 // Issue 27, item 8: the preview's time sample is bounded by the work, not by stored bytes: gzip

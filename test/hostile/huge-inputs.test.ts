@@ -4,7 +4,7 @@
  */
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_INFLATED_BYTES, DEFAULT_MAX_LINE_BYTES } from '../../src/core/event-parser.js';
+import { DEFAULT_MAX_INFLATED_BYTES, DEFAULT_MAX_LINE_BYTES } from '../../src/core/parse/event-parser.js';
 import { MiB, parseAll, repeated, stream } from './parse-stream.js';
 
 const ok = (id: string) => `{"eventClass":"ok","eventId":"${id}"}\n`;

@@ -7,11 +7,11 @@ import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_EVENT_BYTES } from '../../src/core/event-parser.js';
+import { DEFAULT_MAX_EVENT_BYTES } from '../../src/core/parse/event-parser.js';
 import { ingestFile } from '../../src/engine/ingest-file.js';
-import { createDuckDbWarehouse } from '../../src/local/duckdb-warehouse.js';
-import { createFolderSource } from '../../src/local/folder-source.js';
-import { generationOf } from '../../src/local/folder-read.js';
+import { createDuckDbWarehouse } from '../../src/local/duckdb/duckdb-warehouse.js';
+import { createFolderSource } from '../../src/local/folder/folder-source.js';
+import { generationOf } from '../../src/local/folder/folder-read.js';
 import { queryDuckDb } from '../helpers/duckdb-query.js';
 import { CTX, MiB, parseAll } from './parse-stream.js';
 

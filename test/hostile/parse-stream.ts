@@ -2,9 +2,9 @@
  * Hostile-input helpers: a parse that counts rows instead of keeping them (a million rows stay
  * cheap), and byte streams generated piece by piece, so a 100 MB input never exists as one buffer.
  */
-import { parseEvents, type ParseOptions } from '../../src/core/event-parser.js';
-import type { FileContext } from '../../src/core/file-context.js';
-import type { EventRow } from '../../src/core/rows.js';
+import { parseEvents, type ParseOptions } from '../../src/core/parse/event-parser.js';
+import type { FileContext } from '../../src/core/parse/file-context.js';
+import type { EventRow } from '../../src/core/schema/rows.js';
 
 export const CTX: FileContext = {
   bucket: 'hostile',

@@ -6,7 +6,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TABLE_NAMES, type TableNames } from '../../src/core/table-schemas.js';
+import { DEFAULT_TABLE_NAMES, type TableNames } from '../../src/core/schema/table-schemas.js';
 import { emulatorBigQuery } from '../../src/gcp/gcp-clients.js';
 import { gcpCloudFactories } from '../../src/gcp/gcp-factories.js';
 import type { FileKey } from '../../src/ports/warehouse.js';

@@ -1,15 +1,20 @@
 import type { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchIdOf, logRow, type FileContext } from '../../src/core/file-context.js';
-import type { EventRow } from '../../src/core/rows.js';
-import { DEFAULT_TABLE_NAMES, EVENT_COLUMNS, LOG_COLUMNS, type TableNames } from '../../src/core/table-schemas.js';
-import { tableSpecs } from '../../src/gcp/bigquery-ddl.js';
-import { promotionSql } from '../../src/gcp/bigquery-promotion-sql.js';
-import type { StagingAppender } from '../../src/gcp/bigquery-staging.js';
-import { createBigQueryWarehouse, type StagingOptions } from '../../src/gcp/bigquery-warehouse.js';
+import { batchIdOf, logRow, type FileContext } from '../../src/core/parse/file-context.js';
+import type { EventRow } from '../../src/core/schema/rows.js';
+import {
+  DEFAULT_TABLE_NAMES,
+  EVENT_COLUMNS,
+  LOG_COLUMNS,
+  type TableNames,
+} from '../../src/core/schema/table-schemas.js';
+import { tableSpecs } from '../../src/gcp/bigquery/bigquery-ddl.js';
+import { promotionSql } from '../../src/gcp/bigquery/bigquery-promotion-sql.js';
+import type { StagingAppender } from '../../src/gcp/bigquery/bigquery-staging.js';
+import { createBigQueryWarehouse, type StagingOptions } from '../../src/gcp/bigquery/bigquery-warehouse.js';
 import { emulatorBigQuery } from '../../src/gcp/gcp-clients.js';
-import { emulatorWriterClient } from '../../src/gcp/writer-client.js';
-import { createWriteApiAppender } from '../../src/gcp/write-api-appender.js';
+import { emulatorWriterClient } from '../../src/gcp/bigquery/writer-client.js';
+import { createWriteApiAppender } from '../../src/gcp/bigquery/write-api-appender.js';
 import { INGESTED_EVENT, ledgerKey, type RowBatch } from '../../src/ports/warehouse.js';
 import { emulatorsAvailable, startBigQuery, type RunningEmulator } from '../helpers/emulators.js';
 

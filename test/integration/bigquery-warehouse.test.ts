@@ -1,8 +1,8 @@
 import type { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchIdOf, logRow, type FileContext } from '../../src/core/file-context.js';
-import type { EventRow } from '../../src/core/rows.js';
-import { DEFAULT_TABLE_NAMES, type TableNames } from '../../src/core/table-schemas.js';
+import { batchIdOf, logRow, type FileContext } from '../../src/core/parse/file-context.js';
+import type { EventRow } from '../../src/core/schema/rows.js';
+import { DEFAULT_TABLE_NAMES, type TableNames } from '../../src/core/schema/table-schemas.js';
 import { emulatorBigQuery } from '../../src/gcp/gcp-clients.js';
 import { INGESTED_EVENT, ledgerKey, writeOneFile, type RowBatch } from '../../src/ports/warehouse.js';
 import { emulatorsAvailable, startBigQuery, type RunningEmulator } from '../helpers/emulators.js';

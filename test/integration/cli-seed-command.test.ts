@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partitionPrefix } from '../../src/core/partition-layout.js';
+import { partitionPrefix } from '../../src/core/layout/partition-layout.js';
 import { emulatorPubSub, emulatorStorage } from '../../src/gcp/gcp-clients.js';
 import { FAKE_SECRETS } from '../faults/fake-secrets.js';
 import {

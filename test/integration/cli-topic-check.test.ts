@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Storage } from '@google-cloud/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partitionPrefix } from '../../src/core/partition-layout.js';
+import { partitionPrefix } from '../../src/core/layout/partition-layout.js';
 import { emulatorStorage } from '../../src/gcp/gcp-clients.js';
 import { emulatorsAvailable, startGcs, startPubSub, type RunningEmulator } from '../helpers/emulators.js';
 import { runCli } from '../helpers/run-cli.js';

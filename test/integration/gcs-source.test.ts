@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { Storage } from '@google-cloud/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partitionPrefix } from '../../src/core/partition-layout.js';
+import { partitionPrefix } from '../../src/core/layout/partition-layout.js';
 import { emulatorStorage } from '../../src/gcp/gcp-clients.js';
 import { createGcsSource } from '../../src/gcp/gcs-source.js';
 import { emulatorsAvailable, startGcs, type RunningEmulator } from '../helpers/emulators.js';

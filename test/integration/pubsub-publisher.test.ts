@@ -1,6 +1,6 @@
 import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseStorageNotification } from '../../src/core/storage-notification.js';
+import { parseStorageNotification } from '../../src/core/layout/storage-notification.js';
 import { emulatorPubSub } from '../../src/gcp/gcp-clients.js';
 import { createPubSubPublisher } from '../../src/gcp/pubsub-publisher.js';
 import type { SourceObject } from '../../src/ports/source.js';

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasTmux, TmuxSession } from '../pty/tmux.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NODE_24 = process.execPath;
 const NODE_20 = ['/usr/bin/node', '/usr/local/bin/node'].find(
   (p) => existsSync(p) && /^v20\./.test(spawnSync(p, ['--version']).stdout.toString()),

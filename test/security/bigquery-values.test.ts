@@ -6,7 +6,7 @@
  */
 import type { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TABLE_NAMES } from '../../src/core/table-schemas.js';
+import { DEFAULT_TABLE_NAMES } from '../../src/core/schema/table-schemas.js';
 import { ingestFile } from '../../src/engine/ingest-file.js';
 import { emulatorBigQuery } from '../../src/gcp/gcp-clients.js';
 import type { Source } from '../../src/ports/source.js';

@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFolderSource } from '../../src/local/folder-source.js';
+import { createFolderSource } from '../../src/local/folder/folder-source.js';
 
 const PART = 'data_type=json/analytics_environment=live/event_category=c/event_ds=2026-03-01/event_time=0-8';
 

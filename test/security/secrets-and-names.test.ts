@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateTableNames, DEFAULT_TABLE_NAMES } from '../../src/core/table-schemas.js';
+import { validateTableNames, DEFAULT_TABLE_NAMES } from '../../src/core/schema/table-schemas.js';
 import { writeSampleBucket } from '../../src/demo/sample-bucket.js';
 import { readConfig } from '../../src/function/function-config.js';
 import { queryDuckDb } from '../helpers/duckdb-query.js';

@@ -2,9 +2,9 @@ import { createDirectPublisher } from '../../../src/engine/direct-publisher.js';
 import { planBackfill } from '../../../src/engine/plan-backfill.js';
 import { runBackfill } from '../../../src/engine/run-backfill.js';
 import { newRunId, RunRecord } from '../../../src/engine/run-record.js';
-import { createFolderSource } from '../../../src/local/folder-source.js';
+import { createFolderSource } from '../../../src/local/folder/folder-source.js';
 import type { Warehouse } from '../../../src/ports/warehouse.js';
-import type { WizardDeps } from '../../../src/ui/wizard-types.js';
+import type { WizardDeps } from '../../../src/ui/model/wizard-types.js';
 
 /**
  * Wizard dependencies on the real engine for tests: a folder source, the given warehouse (DuckDB)

@@ -1,5 +1,5 @@
 import type { SourceObject } from '../../../src/ports/source.js';
-import type { TimeBucket } from '../../../src/core/partition-layout.js';
+import type { TimeBucket } from '../../../src/core/layout/partition-layout.js';
 import { totalsOf, type BackfillPlan, type PartitionPlan } from '../../../src/engine/plan-backfill.js';
 import type { RunSummary } from '../../../src/engine/run-backfill.js';
 

@@ -1,0 +1,116 @@
+/**
+ * One candidate object to one `events` row (contract §3): each column takes the first non-null of its
+ * camelCase key then its snake_case key, own keys only; unlisted keys are ignored.
+ */
+import { INT64_MAX, INT64_MIN, decimalToInteger, parseDecimal } from './decimal.js';
+import { isLossy, isRawJson, mayHoldLossyNumber, spelled, stringifyExact } from './json-exact.js';
+import type { EventRow, Micros } from '../schema/rows.js';
+import { toTimestamp } from './timestamps.js';
+
+/** What a row takes from its file rather than from the candidate. */
+export interface RowDefaults {
+  /** The path's `analytics_environment`, when the candidate has none. */
+  analyticsEnvironment: string | null;
+  /** md5 of the object name's last two segments, when the candidate has no batch id. */
+  batchId: string;
+  jobName: string;
+  insertedAt: Micros;
+}
+
+/** Returned instead of a row when a number lost digits in `JSON.parse`: parse again exactly. */
+export const NEEDS_EXACT: unique symbol = Symbol('needs exact parse');
+
+type JsonObject = Record<string, unknown>;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Set by the coercions below when a value they read was a number with lost digits. */
+let lossy = false;
+
+/** The first non-null of two own keys, else null. */
+function pick(o: JsonObject, camel: string, snake: string): unknown {
+  const v = hasOwn.call(o, camel) ? o[camel] : undefined;
+  if (v !== undefined && v !== null) return v;
+  const w = hasOwn.call(o, snake) ? o[snake] : undefined;
+  return w === undefined ? null : w;
+}
+
+/** STRING: strings as they are; numbers and booleans as JSON text; objects and arrays as compact JSON. */
+export function toStringColumn(v: unknown): string | null {
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'number':
+      if (isLossy(v)) lossy = true;
+      return String(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (v === null) return null;
+      if (isRawJson(v)) return spelled(v.rawJSON);
+      const text = stringifyExact(v);
+      if (mayHoldLossyNumber(text)) lossy = true;
+      return text;
+    }
+    default:
+      return null;
+  }
+}
+
+const int64 = (b: bigint | null): bigint | null => (b !== null && b >= INT64_MIN && b <= INT64_MAX ? b : null);
+
+/** INTEGER: integers, integer-valued numbers (`2.0`) and numeric strings (`"7"`, `"7.0"`, `"1e3"`); else null. */
+export function toIntegerColumn(v: unknown): bigint | null {
+  if (typeof v === 'number') {
+    if (Number.isSafeInteger(v)) return BigInt(v);
+    if (!Number.isInteger(v)) return null;
+    lossy = true;
+    return int64(BigInt(v));
+  }
+  if (typeof v === 'string') {
+    const d = parseDecimal(v);
+    return d === null ? null : int64(decimalToInteger(d));
+  }
+  if (isRawJson(v)) {
+    const d = parseDecimal(v.rawJSON);
+    return d === null ? null : int64(decimalToInteger(d));
+  }
+  return null;
+}
+
+/** The keys `event_index` is read from (contract §4). */
+export const EVENT_INDEX_KEYS = ['eventIndex', 'event_index'] as const;
+
+/**
+ * The row for one candidate object; null when its event class is missing, null or "" (a debug row);
+ * NEEDS_EXACT when `exact` is false and a column read a number whose digits `JSON.parse` lost.
+ */
+export function toEventRow(o: JsonObject, defaults: RowDefaults, exact: boolean): EventRow | null | typeof NEEDS_EXACT {
+  lossy = false;
+  const eventClass = toStringColumn(pick(o, 'eventClass', 'event_class'));
+  if (eventClass === null || eventClass === '') return null;
+  const row: EventRow = {
+    analytics_environment:
+      toStringColumn(pick(o, 'analyticsEnvironment', 'analytics_environment')) ?? defaults.analyticsEnvironment,
+    batch_id: toStringColumn(pick(o, 'batchId', 'batch_id')) ?? defaults.batchId,
+    event_id: toStringColumn(pick(o, 'eventId', 'event_id')),
+    event_index: toIntegerColumn(pick(o, ...EVENT_INDEX_KEYS)),
+    event_source: toStringColumn(pick(o, 'eventSource', 'event_source')),
+    event_class: eventClass,
+    event_type: toStringColumn(pick(o, 'eventType', 'event_type')),
+    session_id: toStringColumn(pick(o, 'sessionId', 'session_id')),
+    build_version: toStringColumn(pick(o, 'buildVersion', 'build_version')),
+    event_environment: toStringColumn(pick(o, 'eventEnvironment', 'event_environment')),
+    event_timestamp: timestampColumn(pick(o, 'eventTimestamp', 'event_timestamp')),
+    received_timestamp: timestampColumn(pick(o, 'receivedTimestamp', 'received_timestamp')),
+    inserted_timestamp: defaults.insertedAt,
+    job_name: defaults.jobName,
+    event_attributes: toStringColumn(pick(o, 'eventAttributes', 'event_attributes')),
+  };
+  return lossy && !exact ? NEEDS_EXACT : row;
+}
+
+function timestampColumn(v: unknown): Micros | null {
+  if (typeof v === 'number' && isLossy(v)) lossy = true;
+  return toTimestamp(v);
+}

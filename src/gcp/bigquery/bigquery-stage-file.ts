@@ -1,0 +1,92 @@
+import type { FileKey, RowBatch } from '../../ports/warehouse.js';
+import type { StagedKind, StagedRow, StagingAppender } from './bigquery-staging.js';
+import { encodeEvent, encodeLog } from './bigquery-rows.js';
+
+export interface StageLimits {
+  /**
+   * Bytes of one append request. Default 3.5 MiB: BigQuery takes requests up to 10 MB, but the
+   * emulator's gRPC server refuses messages over 4 MiB (Go's default), and requests this size are
+   * already far from any limit that counts requests.
+   */
+  maxRequestBytes: number;
+  /** Rows of one append request. Default 10,000. */
+  maxRequestRows: number;
+  /** Requests of one file in flight at once (bounds memory, overlaps parsing with sending). Default 2. */
+  inFlight: number;
+}
+
+const DEFAULTS: StageLimits = { maxRequestBytes: 3.5 * 1024 * 1024, maxRequestRows: 10_000, inFlight: 2 };
+/** What a staged row costs beyond its payload and path (other columns, protobuf framing). */
+const ROW_OVERHEAD = 96;
+
+/**
+ * Stages one file as one attempt: every row (events, debug rows, log rows, in the order they come,
+ * numbered from 0), cut into requests under the Write API's size limit, and the completion marker
+ * with the attempt's row count, last (in the same request when the file fits one). Memory holds at most
+ * `inFlight` requests plus the one being filled, whatever the file's size. Resolves with the
+ * attempt's row count.
+ */
+export async function stageFile(
+  appender: StagingAppender,
+  file: FileKey,
+  attemptId: string,
+  batches: AsyncIterable<RowBatch>,
+  limits: Partial<StageLimits> = {},
+): Promise<number> {
+  const { maxRequestBytes, maxRequestRows, inFlight } = { ...DEFAULTS, ...limits };
+  const stagedAt = new Date();
+  const sending: Promise<void>[] = [];
+  let sent = 0;
+  let request: StagedRow[] = [];
+  let requestBytes = 0;
+  let rowNumber = 0;
+
+  const row = (kind: StagedKind, payload: string | null, expected: number | null): StagedRow => ({
+    file_path: file.filePath,
+    file_generation: file.generation,
+    attempt_id: attemptId,
+    kind,
+    row_number: rowNumber,
+    payload,
+    expected_rows: expected,
+    staged_at: stagedAt,
+  });
+  const send = async () => {
+    if (request.length === 0) return;
+    sending.push(appender.append(request));
+    sent++;
+    request = [];
+    requestBytes = 0;
+    if (sending.length >= inFlight) await sending.shift();
+  };
+  const add = async (kind: StagedKind, payload: string) => {
+    const bytes = payload.length + file.filePath.length + ROW_OVERHEAD;
+    if (request.length > 0 && (requestBytes + bytes > maxRequestBytes || request.length >= maxRequestRows))
+      await send();
+    request.push(row(kind, payload, null));
+    requestBytes += bytes;
+    rowNumber++;
+  };
+
+  try {
+    for await (const batch of batches) {
+      for (const r of batch.events) await add('event', JSON.stringify(encodeEvent(r)));
+      for (const r of batch.debug) await add('debug', JSON.stringify(encodeLog(r)));
+      for (const r of batch.logs) await add('log', JSON.stringify(encodeLog(r)));
+    }
+    // A file that fits one request (nearly all: they are small) goes in one, its marker last in
+    // it: one request lands whole or not at all. A larger one's marker goes alone, after every
+    // other request is acknowledged.
+    if (sent > 0) {
+      await send();
+      await Promise.all(sending);
+    }
+  } catch (err) {
+    await Promise.allSettled(sending); // no request of this attempt outlives it
+    throw err;
+  }
+  const rows = rowNumber;
+  request.push(row('done', null, rows));
+  await appender.append(request);
+  return rows;
+}
