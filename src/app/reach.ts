@@ -1,5 +1,6 @@
 import type { Source } from '../ports/source.js';
 import { UserError } from '../core/errors.js';
+import { retry as withRetry } from '../core/retry.js';
 
 /** The services the CLI reaches, and what to check when one cannot be reached. */
 export const SERVICES = {
@@ -50,31 +51,15 @@ export interface ReachRetry {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/**
- * Runs `work` again while `again(error)` says so, waiting 1, 2, 4… (at most 10) seconds between
- * tries, for up to `forMs` in all; then throws what the last try threw. `waiting` is told before each
- * wait. The one backoff of {@link reach} and {@link persist}.
- */
-async function retried<T>(
+/** The one backoff of {@link reach} and {@link persist}: 1, 2, 4… (at most 10) seconds, for up to `forMs`. */
+const retried = <T>(
   work: () => Promise<T>,
   again: (error: unknown) => boolean,
   forMs: number,
-  sleep: (ms: number) => Promise<void>,
+  sleep: ((ms: number) => Promise<void>) | undefined,
   waiting: () => void = () => {},
-): Promise<T> {
-  const started = Date.now();
-  for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
-    try {
-      return await work();
-    } catch (error) {
-      if (!again(error) || Date.now() - started + delay > forMs) throw error;
-      waiting();
-      await sleep(delay);
-    }
-  }
-}
+): Promise<T> =>
+  withRetry(work, { again, forMs, waiting, firstDelayMs: 1000, maxDelayMs: 10_000, ...(sleep ? { sleep } : {}) });
 
 /**
  * Runs the first call to a service. While the client retries, says so every `everyMs` (0: never); when it
@@ -99,7 +84,7 @@ export async function reach<T>(
   const timer = everyMs > 0 ? setInterval(say, everyMs) : undefined;
   const serverFailed = (error: unknown) => forMs > 0 && !(error instanceof UserError) && isServerFailure(error);
   try {
-    return await retried(work, serverFailed, forMs, retry.sleep ?? pause);
+    return await retried(work, serverFailed, forMs, retry.sleep);
   } catch (error) {
     if (error instanceof UserError) throw error;
     if (serverFailed(error))
@@ -125,7 +110,7 @@ export async function persist<T>(
   work: () => Promise<T>,
   notify: (line: string) => void,
   forMs = 120_000,
-  sleep = pause,
+  sleep?: (ms: number) => Promise<void>,
 ): Promise<T> {
   const started = Date.now();
   const unreachable = (error: unknown) => error instanceof UserError && error.message.startsWith('could not reach');

@@ -1,3 +1,4 @@
+import { createPipeline, type Pipeline } from '../core/limiter.js';
 import { ledgerKey, type FileKey, type Warehouse } from '../ports/warehouse.js';
 
 /**
@@ -9,9 +10,8 @@ import { ledgerKey, type FileKey, type Warehouse } from '../ports/warehouse.js';
  * at once "not landed".
  */
 export class LedgerLookups<T> {
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly chunks = new Map<number, T[]>();
-  private failed: { error: unknown } | undefined;
+  private readonly lookups: Pipeline;
 
   constructor(
     private readonly warehouse: Warehouse | undefined,
@@ -23,8 +23,10 @@ export class LedgerLookups<T> {
     private readonly onResult: (item: T, landed: boolean, staged: boolean, rejecting: boolean) => void,
     private readonly ask: { rejecting?: boolean } = {},
     private readonly chunkSize = 2000,
-    private readonly maxInFlight = 4,
-  ) {}
+    maxInFlight = 4,
+  ) {
+    this.lookups = createPipeline(maxInFlight);
+  }
 
   /** Adds an item of partition `group` to look up; waits only when enough lookups are already running. */
   async add(item: T, group = 0): Promise<void> {
@@ -43,8 +45,7 @@ export class LedgerLookups<T> {
   /** Waits until every item has had its result. */
   async done(): Promise<void> {
     for (const group of [...this.chunks.keys()]) await this.flush(group);
-    await Promise.all(this.inFlight);
-    this.throwIfFailed();
+    await this.lookups.drain();
   }
 
   private async flush(group: number): Promise<void> {
@@ -66,19 +67,6 @@ export class LedgerLookups<T> {
         this.onResult(item, landed.has(key), staged.has(key), rejecting.has(key));
       });
     };
-    const lookup: Promise<void> = answer().then(
-      () => undefined,
-      (error: unknown) => {
-        this.failed ??= { error };
-      },
-    );
-    const tracked = lookup.finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
-    if (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
-    this.throwIfFailed();
-  }
-
-  private throwIfFailed(): void {
-    if (this.failed) throw this.failed.error;
+    await this.lookups.push(answer);
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery, Job, JobMetadata } from '@google-cloud/bigquery';
 import { TransientError } from '../../core/errors.js';
+import { retry } from '../../core/retry.js';
 import { errorCode, errorText } from './bigquery-errors.js';
 
 /** Runs one write job at most once, ever; see {@link createJobRunner}. */
@@ -9,11 +9,48 @@ export type RunOnce = (stem: string, sql: string, params: Record<string, string>
 
 /** The once-only job runner of a client whose jobs run in `location` (when given). */
 export function createJobRunner(bq: BigQuery, location: string | undefined): { runOnce: RunOnce } {
-  async function waitDone(job: Job): Promise<JobMetadata> {
-    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
-      const [md] = await job.getMetadata();
-      if (md.status?.state === 'DONE') return md;
-      await sleep(delay);
+  /** The job's metadata once it is done, succeeded or failed (the client's own polling). */
+  async function settled(job: Job): Promise<JobMetadata> {
+    try {
+      const [md] = (await job.promise()) as [JobMetadata];
+      return md;
+    } catch (error) {
+      // A failed job rejects; its metadata says how. Any other error is the caller's.
+      const md = job.metadata as JobMetadata | undefined;
+      if (md?.status?.state === 'DONE' && md.status.errorResult) return md;
+      throw error;
+    }
+  }
+
+  /** Creates job `id`, or finds it when the create call failed (created but failed, or taken). */
+  async function createOrFind(id: string, nonce: string, config: object): Promise<JobMetadata> {
+    try {
+      return await retry(
+        async () => {
+          try {
+            const [job] = await bq.createJob({
+              jobId: id,
+              ...(location ? { location } : {}),
+              configuration: { labels: { abf_writer: nonce }, query: config },
+            });
+            return job.metadata?.status?.state === 'DONE' ? (job.metadata as JobMetadata) : await settled(job);
+          } catch (insertError) {
+            // Created but failed (the client throws on a finished job's errors), taken already (409;
+            // the emulator says 400 "already created"), or never created (network, quota, 5xx).
+            const resp = (insertError as { response?: JobMetadata }).response;
+            if (resp?.jobReference?.jobId === id && resp.status?.state === 'DONE' && resp.status.errorResult)
+              return resp;
+            const found = await getJob(id);
+            if (found === undefined) throw new NotCreated(insertError);
+            return found;
+          }
+        },
+        { attempts: 7, firstDelayMs: 1000, again: (e) => e instanceof NotCreated },
+      );
+    } catch (error) {
+      if (error instanceof NotCreated)
+        throw new TransientError(`BigQuery job ${id} could not be created: ${errorText(error.cause)}`);
+      throw error;
     }
   }
 
@@ -26,7 +63,7 @@ export function createJobRunner(bq: BigQuery, location: string | undefined): { r
       if (errorCode(err) === 404) return undefined;
       throw err;
     }
-    if (md.status?.state !== 'DONE') md = await waitDone(job);
+    if (md.status?.state !== 'DONE') md = await settled(job);
     if (md.status?.errorResult) return md;
     // A second opinion on success: the job's results fail when the job did. (The emulator's
     // jobs.get reports every job as succeeded; BigQuery's results call agrees with its jobs.get.)
@@ -60,52 +97,57 @@ export function createJobRunner(bq: BigQuery, location: string | undefined): { r
       parameterType: { type: 'STRING' },
       parameterValue: { value },
     }));
-    let failures = 0;
-    let lastError = '';
-    for (let attempt = 1; attempt <= 200; attempt++) {
-      const id = `${stem}_a${attempt}`;
-      // Create first (the usual case: the id is new); look the id up only when that fails.
-      let md: JobMetadata | undefined;
-      try {
-        const [job] = await bq.createJob({
-          jobId: id,
-          ...(location ? { location } : {}),
-          configuration: {
-            labels: { abf_writer: nonce },
-            query: { query: sql, useLegacySql: false, parameterMode: 'NAMED', queryParameters },
-          },
-        });
-        md = job.metadata?.status?.state === 'DONE' ? (job.metadata as JobMetadata) : await waitDone(job);
-      } catch (insertError) {
-        // Created but failed (the client throws on a finished job's errors), taken already (409;
-        // the emulator says 400 "already created"), or never created.
-        const resp = (insertError as { response?: JobMetadata }).response;
-        md =
-          resp?.jobReference?.jobId === id && resp.status?.state === 'DONE' && resp.status.errorResult
-            ? resp
-            : await getJob(id);
-        if (md === undefined) {
-          // The insert did not create the job (network, quota, 5xx): same id again, after a pause.
-          if (++failures > 6)
-            throw new TransientError(`BigQuery job ${id} could not be created: ${errorText(insertError)}`);
-          await sleep(500 * 2 ** failures);
-          attempt--;
-          continue;
-        }
-      }
-      const error = md.status?.errorResult;
-      if (!error) return md.configuration?.labels?.abf_writer === nonce ? 'ran' : 'done-before';
-      lastError = `${error.reason ?? ''}: ${error.message ?? ''}`;
-      if (md.configuration?.labels?.abf_writer === nonce) {
-        // Our own attempt failed and rolled back. A few more tries for conflicts and hiccups.
-        if (++failures > 3 || error.reason === 'invalidQuery' || error.reason === 'invalid') {
-          throw new TransientError(`BigQuery write ${id} failed: ${lastError}`);
-        }
-        await sleep(500 * 2 ** failures);
-      }
+    const config = { query: sql, useLegacySql: false, parameterMode: 'NAMED', queryParameters };
+    let ownFailures = 0;
+    try {
+      return await retry(
+        async (attempt) => {
+          const id = `${stem}_a${attempt}`;
+          const md = await createOrFind(id, nonce, config);
+          const error = md.status?.errorResult;
+          const mine = md.configuration?.labels?.abf_writer === nonce;
+          if (!error) return mine ? 'ran' : 'done-before';
+          // A failed attempt rolled back: the next id is tried (after a pause when it was ours).
+          throw new AttemptFailed(id, `${error.reason ?? ''}: ${error.message ?? ''}`, mine, error.reason);
+        },
+        {
+          attempts: 200,
+          firstDelayMs: 1000,
+          pause: (e) => e instanceof AttemptFailed && e.mine,
+          // Our own attempts: a few more tries for conflicts and hiccups, none for a query that is wrong.
+          again: (e) =>
+            e instanceof AttemptFailed &&
+            (!e.mine || (++ownFailures <= 3 && e.reason !== 'invalidQuery' && e.reason !== 'invalid')),
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof AttemptFailed)) throw error;
+      throw new TransientError(
+        error.mine
+          ? `BigQuery write ${error.id} failed: ${error.message}`
+          : `BigQuery write ${stem}: too many failed attempts (last: ${error.message})`,
+      );
     }
-    throw new TransientError(`BigQuery write ${stem}: too many failed attempts (last: ${lastError})`);
   }
 
   return { runOnce };
+}
+
+/** A job the create call did not make (it will be asked for again, same id). */
+class NotCreated extends Error {
+  constructor(override readonly cause: unknown) {
+    super('not created');
+  }
+}
+
+/** An attempt id whose job failed, by this writer (`mine`) or another. */
+class AttemptFailed extends Error {
+  constructor(
+    readonly id: string,
+    message: string,
+    readonly mine: boolean,
+    readonly reason: string | undefined,
+  ) {
+    super(message);
+  }
 }

@@ -1,3 +1,4 @@
+import { createPipeline } from '../../core/limiter.js';
 import type { FileKey, RowBatch } from '../../ports/warehouse.js';
 import type { StagedKind, StagedRow, StagingAppender } from './bigquery-staging.js';
 import { encodeEvent, encodeLog } from './bigquery-rows.js';
@@ -35,7 +36,7 @@ export async function stageFile(
 ): Promise<number> {
   const { maxRequestBytes, maxRequestRows, inFlight } = { ...DEFAULTS, ...limits };
   const stagedAt = new Date();
-  const sending: Promise<void>[] = [];
+  const sending = createPipeline(inFlight);
   let sent = 0;
   let request: StagedRow[] = [];
   let requestBytes = 0;
@@ -53,11 +54,11 @@ export async function stageFile(
   });
   const send = async () => {
     if (request.length === 0) return;
-    sending.push(appender.append(request));
+    const full = request;
     sent++;
     request = [];
     requestBytes = 0;
-    if (sending.length >= inFlight) await sending.shift();
+    await sending.push(() => appender.append(full));
   };
   const add = async (kind: StagedKind, payload: string) => {
     const bytes = payload.length + file.filePath.length + ROW_OVERHEAD;
@@ -79,10 +80,10 @@ export async function stageFile(
     // other request is acknowledged.
     if (sent > 0) {
       await send();
-      await Promise.all(sending);
+      await sending.drain();
     }
   } catch (err) {
-    await Promise.allSettled(sending); // no request of this attempt outlives it
+    await sending.settle(); // no request of this attempt outlives it
     throw err;
   }
   const rows = rowNumber;

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigQuery } from '@google-cloud/bigquery';
-import pLimit from 'p-limit';
 import { BugError, UserError } from '../../core/errors.js';
+import { createLimiter } from '../../core/limiter.js';
+import { retry } from '../../core/retry.js';
 import { validateTableNames, type TableNames } from '../../core/schema/table-schemas.js';
 import type { FileKey, FileWriter, Warehouse } from '../../ports/warehouse.js';
 import { tableSpecs } from './bigquery-ddl.js';
@@ -120,28 +120,22 @@ export function createBigQueryWarehouse(
 
   // One bound on the queries in flight, whoever asks (issue 23: a bound per caller let 16 listers
   // run 16-20 queries at once).
-  const querySlot = pLimit(opts.maxConcurrentQueries ?? DEFAULT_MAX_CONCURRENT_QUERIES);
+  const querySlot = createLimiter(opts.maxConcurrentQueries ?? DEFAULT_MAX_CONCURRENT_QUERIES);
   // Runs a query and returns its rows, retrying while a just-created table is not visible yet.
   async function query(sql: string, params: Record<string, unknown>): Promise<Record<string, unknown>[]> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const [rows] = await querySlot(() =>
+    const [rows] = await retry(
+      () =>
+        querySlot.run(() =>
           bq.query({
             query: sql,
             params,
             useLegacySql: false,
             ...(opts.location ? { location: opts.location } : {}),
           }),
-        );
-        return rows as Record<string, unknown>[];
-      } catch (err) {
-        if (errorCode(err) === 404 && attempt < 5) {
-          await sleep(250 * 2 ** attempt);
-          continue;
-        }
-        throw err;
-      }
-    }
+        ),
+      { attempts: 6, firstDelayMs: 250, again: (err) => errorCode(err) === 404 },
+    );
+    return rows as Record<string, unknown>[];
   }
 
   const usage: BigQueryUsage = {

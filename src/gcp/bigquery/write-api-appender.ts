@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { adapt, managedwriter } from '@google-cloud/bigquery-storage';
 import { STAGING_COLUMNS, STAGING_TABLE, type TableNames } from '../../core/schema/table-schemas.js';
 import { TransientError } from '../../core/errors.js';
+import { retry } from '../../core/retry.js';
 import { field } from './bigquery-ddl.js';
 import { errorText } from './bigquery-errors.js';
 import type { StagedRow, StagingAppender } from './bigquery-staging.js';
@@ -84,28 +84,25 @@ export function createWriteApiAppender(opts: {
   return {
     async append(rows: StagedRow[]) {
       if (rows.length === 0) return;
-      let last: unknown;
-      for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-        try {
-          const { writer } = await within(open(), ackTimeout, 'opening a Write API stream');
-          const result = await within(
-            writer.appendRows(rows as unknown as Parameters<typeof writer.appendRows>[0]).getResult(),
-            ackTimeout,
-            'an append',
-          );
-          const rowErrors = result.rowErrors ?? [];
-          if (rowErrors.length > 0) throw new Error(`${rowErrors.length} rows refused: ${rowErrors[0]?.message ?? ''}`);
-          if (result.error) throw new Error(result.error.message ?? 'append failed');
-          return;
-        } catch (err) {
-          last = err;
-          drop();
-          if (attempt < ATTEMPTS) await sleep(100 * 2 ** attempt);
-        }
+      const once = async () => {
+        const { writer } = await within(open(), ackTimeout, 'opening a Write API stream');
+        const result = await within(
+          writer.appendRows(rows as unknown as Parameters<typeof writer.appendRows>[0]).getResult(),
+          ackTimeout,
+          'an append',
+        );
+        const rowErrors = result.rowErrors ?? [];
+        if (rowErrors.length > 0) throw new Error(`${rowErrors.length} rows refused: ${rowErrors[0]?.message ?? ''}`);
+        if (result.error) throw new Error(result.error.message ?? 'append failed');
+      };
+      try {
+        await retry(once, { attempts: ATTEMPTS, firstDelayMs: 200, again: () => true, waiting: drop });
+      } catch (last) {
+        drop();
+        throw new TransientError(
+          `BigQuery Storage Write API: could not append ${rows.length} rows to ${STAGING_TABLE}: ${errorText(last)}`,
+        );
       }
-      throw new TransientError(
-        `BigQuery Storage Write API: could not append ${rows.length} rows to ${STAGING_TABLE}: ${errorText(last)}`,
-      );
     },
     /** Closes the connection and the client (one client per appender). */
     async close() {

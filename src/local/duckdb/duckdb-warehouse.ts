@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../../core/errors.js';
+import { createPipeline } from '../../core/limiter.js';
 import type { EventRow, LogRow } from '../../core/schema/rows.js';
 import {
   DEFAULT_TABLE_NAMES,
@@ -35,7 +36,7 @@ import { fromWire, type Op, type Reply, type Request, type Result, type StoreOps
 const DEFAULT_MEMORY_LIMIT = '32MB';
 
 /** Appends a file may have in flight to the worker: bounds memory, keeps both threads busy. */
-const IN_FLIGHT = 4;
+const IN_FLIGHT = 5;
 
 /**
  * The worker's script. Run from the TypeScript sources (the tests), this module has no compiled
@@ -115,13 +116,9 @@ export async function createDuckDbWarehouse(
   /** One file in its own transaction, its rows streamed to the worker a few batches ahead. */
   const writeAlone = async (fileKey: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome> => {
     if (!(await call('begin', fileKey))) return 'already-ingested';
-    const inFlight: Promise<unknown>[] = [];
+    const appends = createPipeline(IN_FLIGHT);
     const send = async (kind: TableKind, rows: readonly (EventRow | LogRow)[], columns: readonly Column[]) => {
-      if (rows.length === 0) return;
-      const appended = call('append', kind, toColumns([rows], columns));
-      appended.catch(() => undefined); // awaited below; this keeps a failure from going unhandled meanwhile
-      inFlight.push(appended);
-      if (inFlight.length > IN_FLIGHT) await inFlight.shift();
+      if (rows.length > 0) await appends.push(() => call('append', kind, toColumns([rows], columns)));
     };
     try {
       for await (const batch of batches) {
@@ -129,11 +126,11 @@ export async function createDuckDbWarehouse(
         await send('debug', batch.debug, LOG_COLUMNS);
         await send('logs', batch.logs, LOG_COLUMNS);
       }
-      await Promise.all(inFlight);
+      await appends.drain();
       await call('commit');
       return 'written';
     } catch (error) {
-      await Promise.allSettled(inFlight);
+      await appends.settle();
       await call('rollback').catch(() => undefined);
       throw error;
     }
