@@ -19,7 +19,16 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+          // Ink draws only its last frame where CI is set; the shipped wizard (scripts/build-wizard.js)
+          // is built with Ink told it is not in CI, as it only opens on a terminal. The same here.
+          env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
+        },
+      },
       {
         extends: true,
         test: { name: 'e2e', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: EMULATOR_SUITES },

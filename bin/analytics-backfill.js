@@ -101,7 +101,7 @@ for (const stream of [process.stdout, process.stderr]) {
 // In a terminal the wizard is likely: start loading Ink now, so its WebAssembly layout engine
 // compiles in the background while the CLI parses its flags. main() decides; this only warms up.
 if (process.stdin.isTTY && process.stdout.isTTY && hints.mayOpenWizard) {
-  import('../dist/ui/load-wizard.js').then((m) => m.loadWizard()).catch(() => {});
+  import('../dist/ui/wizard-bundle.js').catch(() => {});
 }
 const { main } = await import('../dist/cli/main.js');
 const code = await main(args, {
@@ -111,6 +111,7 @@ const code = await main(args, {
   env: process.env,
   interrupt: controller.signal,
   lastWords: (say) => lastWords.push(say),
+  loadWizard: () => import('../dist/ui/wizard-bundle.js'),
 });
 // Exit only once what was written has left: to a pipe, Node writes asynchronously, and exiting
 // at once cut a `--json` report piped to another program at 64 KiB.

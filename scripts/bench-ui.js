@@ -59,7 +59,7 @@ const SCENARIOS = {
   // A folder given: the first screen (opening it), then the environment step listing what it holds.
   folder: [
     ['--gcs-bucket', bucket, '--warehouse', `duckdb:${join(dir, 'w.duckdb')}`],
-    { firstScreen: wizardScreen, environmentsListed: (s) => s.includes('in bucket') },
+    { firstScreen: wizardScreen, environmentsListed: (s) => /testing/.test(s) && /of \d+ selected/.test(s) },
   ],
 };
 

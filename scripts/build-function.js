@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Builds the deployable ingest function: build/function/ holds the compiled modules the entry
-// point reaches (and nothing else), a package.json listing only the runtime packages those
-// modules import, pinned to the versions this repository was tested with, a package-lock.json
+// Builds the deployable ingest function: build/function/ holds one module, function/index.js,
+// esbuild's bundle of the compiled entry point and every module of ours it reaches (packages stay
+// imports), a package.json listing only the runtime packages the bundle imports (from esbuild's
+// metafile), pinned to the versions this repository was tested with, a package-lock.json
 // cut from this repository's (every package the function needs, at the path, version and
 // integrity the tests ran with), and a .gcloudignore. `gcloud functions deploy …
 // --source=build/function` uploads it; Cloud Build finds the lockfile and runs `npm ci`.
@@ -10,9 +11,10 @@
 //
 // Run by `npm run build:function` (after `npm run build`, which compiles src/ to dist/).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,38 +38,29 @@ if (!existsSync(entry)) {
 
 const FRAMEWORK = '@google-cloud/functions-framework';
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-/** Static and dynamic import specifiers of one compiled module. */
-function specifiers(source) {
-  const found = new Set();
-  const patterns = [
-    /\bfrom\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
-  ];
-  for (const re of patterns) for (const m of source.matchAll(re)) found.add(m[1]);
-  return [...found];
-}
 const packageOf = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
 
-// Walk the import graph from the entry point.
-const modules = new Set();
+// One bundle of our modules; every package stays an import, installed from the lockfile below.
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'function'), { recursive: true });
+const bundled = await build({
+  entryPoints: [entry],
+  outfile: join(out, 'function', 'index.js'),
+  bundle: true,
+  packages: 'external',
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  metafile: true,
+  logLevel: 'warning',
+});
 const packages = new Set();
-const queue = [entry];
-while (queue.length > 0) {
-  const file = queue.pop();
-  if (modules.has(file)) continue;
-  modules.add(file);
-  for (const spec of specifiers(readFileSync(file, 'utf8'))) {
-    if (spec.startsWith('.')) {
-      const target = resolve(dirname(file), spec);
-      if (!target.startsWith(dist + sep)) throw new Error(`${relative(root, file)} imports ${spec}, outside dist/`);
-      if (!existsSync(target)) throw new Error(`${relative(root, file)} imports ${spec}, which was not built`);
-      queue.push(target);
-    } else if (!builtins.has(spec)) {
-      packages.add(packageOf(spec));
-    }
-  }
-}
+for (const output of Object.values(bundled.metafile.outputs))
+  for (const imported of output.imports)
+    if (imported.external && !builtins.has(imported.path)) packages.add(packageOf(imported.path));
+const modules = Object.keys(bundled.metafile.inputs);
+for (const input of modules)
+  if (!resolve(root, input).startsWith(dist)) throw new Error(`the bundle took ${input}, outside dist/`);
 
 // Versions: exactly what is installed here (what the tests ran against).
 const require = createRequire(join(root, 'package.json'));
@@ -87,13 +80,6 @@ for (const name of [...packages].sort()) {
 }
 if (!dependencies[FRAMEWORK]) throw new Error('the entry point must import @google-cloud/functions-framework');
 
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
-for (const file of [...modules].sort()) {
-  const target = join(out, relative(dist, file));
-  mkdirSync(dirname(target), { recursive: true });
-  copyFileSync(file, target);
-}
 const pkg = {
   name: 'analytics-ingest-function',
   version: rootPkg.version,
@@ -109,7 +95,7 @@ const pkg = {
 writeFileSync(join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 writeFileSync(join(out, 'package-lock.json'), `${JSON.stringify(lockfileFor(pkg), null, 2)}\n`);
 writeFileSync(join(out, '.gcloudignore'), 'node_modules/\n*.map\n');
-console.log(JSON.stringify({ out: relative(root, out) || '.', modules: modules.size, dependencies }));
+console.log(JSON.stringify({ out: relative(root, out) || '.', modules: modules.length, dependencies }));
 
 /**
  * The root lockfile cut to what `pkg`'s dependencies reach: each package at the same path (so the

@@ -14,4 +14,6 @@ export default function setup(): void {
     [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo'],
     { cwd: root, stdio: 'inherit' },
   );
+  // The wizard's bundle, which bin/ loads (the rest of `npm run build`).
+  execFileSync(process.execPath, ['scripts/build-wizard.js'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }

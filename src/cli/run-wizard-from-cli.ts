@@ -24,8 +24,8 @@ export async function runWizardFromCli(
   opts: CliOptions,
   deps: { cloud: CloudFactories; recordDir: string; io: CliIo },
 ): Promise<number> {
-  const { runWizard, exitCodeOf } = await (await import('../ui/load-wizard.js')).loadWizard();
   const { io, cloud, recordDir } = deps;
+  const { runWizard, exitCodeOf } = await (io.loadWizard ?? (() => import('../ui/run-wizard.js')))();
   const requestOf = (c: WizardChoices): BackfillRequest => requestOfChoices(c, opts);
 
   // A session is bound to one request: a preview of new choices closes the last one and opens its own.

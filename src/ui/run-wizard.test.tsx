@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Source } from '../ports/source.js';
-import { loadWizard } from './load-wizard.js';
+import { exitCodeOf, runWizard } from './run-wizard.js';
 import type { WizardDeps } from './run-wizard.js';
 import { KEY } from '../../test/helpers/ui/frames.js';
 import { summaryOf } from '../../test/helpers/ui/plans.js';
@@ -24,9 +24,6 @@ function terminal(columns = 80, rows = 24) {
     raw: stdout,
   };
 }
-
-// Loaded as the CLI loads it, so Ink draws frames even where CI is set (as in our own CI).
-const { exitCodeOf, runWizard } = await loadWizard();
 
 const until = async (check: () => boolean) => {
   const deadline = Date.now() + 5000;
