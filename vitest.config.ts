@@ -18,6 +18,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Worker threads started by code under test (DuckDB's) run the sources too: test/helpers/ts-worker-hooks.mjs.
+    execArgv: ['--import', './test/helpers/ts-worker-hooks.mjs'],
     projects: [
       {
         extends: true,

@@ -1,3 +1,4 @@
+import { objectKey } from '../core/layout/source-object.js';
 import { dayNumberOf } from '../core/calendar.js';
 import { documentOf } from './json-output.js';
 import { UsageError } from '../core/errors.js';
@@ -65,11 +66,7 @@ export async function statusOfPartition(
       }
       const name = object.name.slice(prefix.length);
       const why =
-        state === 'failed'
-          ? failed.get(`${object.name}#${object.generation}`)
-          : state === 'unreadable'
-            ? object.problem
-            : undefined;
+        state === 'failed' ? failed.get(objectKey(object)) : state === 'unreadable' ? object.problem : undefined;
       if (json) {
         const line = {
           ...documentOf('file'),

@@ -1,3 +1,4 @@
+import { objectKey } from '../core/layout/source-object.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
@@ -47,7 +48,7 @@ async function scan(path: string, sourceUrl: string, failed: Map<string, string>
     if (!isFailure && failed.size === 0) continue;
     const line = parse(text);
     if (line?.type !== 'file' || typeof line.name !== 'string' || typeof line.generation !== 'string') continue;
-    const key = `${line.name}#${line.generation}`;
+    const key = objectKey({ name: line.name, generation: line.generation });
     if (line.status === 'failed') failed.set(key, typeof line.error === 'string' ? line.error : 'failed');
     else failed.delete(key);
   }

@@ -1,3 +1,4 @@
+import { objectKey } from '../core/layout/source-object.js';
 import { partitionPrefix, type Partition } from '../core/layout/partition-layout.js';
 import type { Source, SourceObject } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
@@ -22,7 +23,7 @@ export async function partitionFiles(
     if (o.problem !== undefined) return 'unreadable';
     if (landed) return 'landed';
     if (staged) return 'staged';
-    return failed.has(`${o.name}#${o.generation}`) ? 'failed' : 'missing';
+    return failed.has(objectKey(o)) ? 'failed' : 'missing';
   };
   const lookups = new LedgerLookups<SourceObject>(
     warehouse,

@@ -1,3 +1,4 @@
+import { objectKey } from '../core/layout/source-object.js';
 import { partitionPrefix, type Partition } from '../core/layout/partition-layout.js';
 import type { ResolvedSelection, Selection } from '../core/layout/selection.js';
 import type { Source, SourceObject } from '../ports/source.js';
@@ -144,7 +145,7 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
   const sample = new Reservoir<SourceObject>(SAMPLE_FILES);
   const largest = new Largest<SourceObject>(LARGEST_FILES);
   // Sent as failed files, so the run counts and records each (a resume tries them again).
-  const failing = unwalkable.filter((o) => !opts.exclude?.has(`${o.name}#${o.generation}`));
+  const failing = unwalkable.filter((o) => !opts.exclude?.has(objectKey(o)));
   try {
     for (const o of failing) journal?.append(o);
     const lookups = new LedgerLookups<Listed>(
@@ -157,11 +158,11 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
         if (landed) p.alreadyIngested++;
         if (staged) p.staged++;
         if (coverage) {
-          const failed = object.problem !== undefined || coverage.failed.has(`${object.name}#${object.generation}`);
+          const failed = object.problem !== undefined || coverage.failed.has(objectKey(object));
           if (!landed && !staged && failed) p.failed!++;
           if (rejecting) p.rejecting!++;
         }
-        if ((opts.reprocess || !landed) && !opts.exclude?.has(`${object.name}#${object.generation}`)) {
+        if ((opts.reprocess || !landed) && !opts.exclude?.has(objectKey(object))) {
           p.toSend++;
           p.bytesToSend += object.size;
           journal?.append(object);

@@ -1,3 +1,4 @@
+import { objectKey } from '../core/layout/source-object.js';
 import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -177,7 +178,7 @@ export function readRunRecord(pathOrId: string, dir: string): ReadRecord {
     if (isHeader(line)) header = line;
     else if (type === 'file' && isFileLine(line)) {
       counts[line.status] = (counts[line.status] ?? 0) + 1;
-      const key = `${line.name}#${line.generation}`;
+      const key = objectKey(line);
       if (line.status === 'staged') staged.add(key);
       else if (line.status !== 'failed') sent.add(key);
     } else if (type === 'end') end = line as EndLine;

@@ -1,3 +1,4 @@
+import { objectKey } from '../core/layout/source-object.js';
 import { formerGeneration } from '../core/layout/file-generation.js';
 import type { EventRow, LogRow } from '../core/schema/rows.js';
 
@@ -158,7 +159,7 @@ export async function writeOneFile(
 
 /** The key a file has in the ledger. */
 export function ledgerKey(file: FileKey): string {
-  return `${file.filePath}#${file.generation}`;
+  return objectKey({ name: file.filePath, generation: file.generation });
 }
 
 /**

@@ -24,8 +24,10 @@ type JsonObject = Record<string, unknown>;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** Set by the coercions below when a value they read was a number with lost digits. */
-let lossy = false;
+/** What the coercions below saw while building one row: a number whose digits `JSON.parse` lost. */
+interface Seen {
+  lossy: boolean;
+}
 
 /** The first non-null of two own keys, else null. */
 function pick(o: JsonObject, camel: string, snake: string): unknown {
@@ -36,12 +38,12 @@ function pick(o: JsonObject, camel: string, snake: string): unknown {
 }
 
 /** STRING: strings as they are; numbers and booleans as JSON text; objects and arrays as compact JSON. */
-export function toStringColumn(v: unknown): string | null {
+export function toStringColumn(v: unknown, seen: Seen = { lossy: false }): string | null {
   switch (typeof v) {
     case 'string':
       return v;
     case 'number':
-      if (isLossy(v)) lossy = true;
+      if (isLossy(v)) seen.lossy = true;
       return String(v);
     case 'boolean':
       return v ? 'true' : 'false';
@@ -49,7 +51,7 @@ export function toStringColumn(v: unknown): string | null {
       if (v === null) return null;
       if (isRawJson(v)) return spelled(v.rawJSON);
       const text = stringifyExact(v);
-      if (mayHoldLossyNumber(text)) lossy = true;
+      if (mayHoldLossyNumber(text)) seen.lossy = true;
       return text;
     }
     default:
@@ -60,11 +62,11 @@ export function toStringColumn(v: unknown): string | null {
 const int64 = (b: bigint | null): bigint | null => (b !== null && b >= INT64_MIN && b <= INT64_MAX ? b : null);
 
 /** INTEGER: integers, integer-valued numbers (`2.0`) and numeric strings (`"7"`, `"7.0"`, `"1e3"`); else null. */
-export function toIntegerColumn(v: unknown): bigint | null {
+export function toIntegerColumn(v: unknown, seen: Seen = { lossy: false }): bigint | null {
   if (typeof v === 'number') {
     if (Number.isSafeInteger(v)) return BigInt(v);
     if (!Number.isInteger(v)) return null;
-    lossy = true;
+    seen.lossy = true;
     return int64(BigInt(v));
   }
   if (typeof v === 'string') {
@@ -86,31 +88,31 @@ export const EVENT_INDEX_KEYS = ['eventIndex', 'event_index'] as const;
  * NEEDS_EXACT when `exact` is false and a column read a number whose digits `JSON.parse` lost.
  */
 export function toEventRow(o: JsonObject, defaults: RowDefaults, exact: boolean): EventRow | null | typeof NEEDS_EXACT {
-  lossy = false;
-  const eventClass = toStringColumn(pick(o, 'eventClass', 'event_class'));
+  const seen: Seen = { lossy: false };
+  const eventClass = toStringColumn(pick(o, 'eventClass', 'event_class'), seen);
   if (eventClass === null || eventClass === '') return null;
   const row: EventRow = {
     analytics_environment:
-      toStringColumn(pick(o, 'analyticsEnvironment', 'analytics_environment')) ?? defaults.analyticsEnvironment,
-    batch_id: toStringColumn(pick(o, 'batchId', 'batch_id')) ?? defaults.batchId,
-    event_id: toStringColumn(pick(o, 'eventId', 'event_id')),
-    event_index: toIntegerColumn(pick(o, ...EVENT_INDEX_KEYS)),
-    event_source: toStringColumn(pick(o, 'eventSource', 'event_source')),
+      toStringColumn(pick(o, 'analyticsEnvironment', 'analytics_environment'), seen) ?? defaults.analyticsEnvironment,
+    batch_id: toStringColumn(pick(o, 'batchId', 'batch_id'), seen) ?? defaults.batchId,
+    event_id: toStringColumn(pick(o, 'eventId', 'event_id'), seen),
+    event_index: toIntegerColumn(pick(o, ...EVENT_INDEX_KEYS), seen),
+    event_source: toStringColumn(pick(o, 'eventSource', 'event_source'), seen),
     event_class: eventClass,
-    event_type: toStringColumn(pick(o, 'eventType', 'event_type')),
-    session_id: toStringColumn(pick(o, 'sessionId', 'session_id')),
-    build_version: toStringColumn(pick(o, 'buildVersion', 'build_version')),
-    event_environment: toStringColumn(pick(o, 'eventEnvironment', 'event_environment')),
-    event_timestamp: timestampColumn(pick(o, 'eventTimestamp', 'event_timestamp')),
-    received_timestamp: timestampColumn(pick(o, 'receivedTimestamp', 'received_timestamp')),
+    event_type: toStringColumn(pick(o, 'eventType', 'event_type'), seen),
+    session_id: toStringColumn(pick(o, 'sessionId', 'session_id'), seen),
+    build_version: toStringColumn(pick(o, 'buildVersion', 'build_version'), seen),
+    event_environment: toStringColumn(pick(o, 'eventEnvironment', 'event_environment'), seen),
+    event_timestamp: timestampColumn(pick(o, 'eventTimestamp', 'event_timestamp'), seen),
+    received_timestamp: timestampColumn(pick(o, 'receivedTimestamp', 'received_timestamp'), seen),
     inserted_timestamp: defaults.insertedAt,
     job_name: defaults.jobName,
-    event_attributes: toStringColumn(pick(o, 'eventAttributes', 'event_attributes')),
+    event_attributes: toStringColumn(pick(o, 'eventAttributes', 'event_attributes'), seen),
   };
-  return lossy && !exact ? NEEDS_EXACT : row;
+  return seen.lossy && !exact ? NEEDS_EXACT : row;
 }
 
-function timestampColumn(v: unknown): Micros | null {
-  if (typeof v === 'number' && isLossy(v)) lossy = true;
+function timestampColumn(v: unknown, seen: Seen): Micros | null {
+  if (typeof v === 'number' && isLossy(v)) seen.lossy = true;
   return toTimestamp(v);
 }

@@ -13,3 +13,8 @@ export interface SourceObject {
    */
   problem?: string;
 }
+
+/** The one key of one version of one object: `name#generation` (the ledger's, a run record's, a plan's). */
+export function objectKey(object: { name: string; generation: string }): string {
+  return `${object.name}#${object.generation}`;
+}

@@ -39,17 +39,6 @@ const DEFAULT_MEMORY_LIMIT = '32MB';
 const IN_FLIGHT = 5;
 
 /**
- * The worker's script. Run from the TypeScript sources (the tests), this module has no compiled
- * worker beside it, so the build's is used: test/global-setup.ts rebuilds dist/ before any test.
- */
-function workerUrl(): URL {
-  const here = new URL(import.meta.url);
-  return here.pathname.endsWith('.ts')
-    ? new URL('../../../dist/local/duckdb/duckdb-worker.js', here)
-    : new URL('./duckdb-worker.js', here);
-}
-
-/**
  * The embedded warehouse: one DuckDB file with schemas `events` and `logs` named like BigQuery's
  * datasets, each file written in one transaction. DuckDB runs on a worker thread, so appending a
  * large file's rows overlaps with parsing the next ones.
@@ -64,7 +53,7 @@ export async function createDuckDbWarehouse(
   const readOnly = options.readOnly ?? false;
   if (!readOnly) mkdirSync(dirname(file), { recursive: true });
 
-  const worker = new Worker(workerUrl(), {
+  const worker = new Worker(new URL('./duckdb-worker.js', import.meta.url), {
     workerData: { file, names, options: { readOnly, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT } },
     // The young generation sized as the CLI's: the worker's garbage is short-lived too.
     resourceLimits: { maxYoungGenerationSizeMb: 24 },

@@ -1,3 +1,4 @@
+import { objectKey } from '../../core/layout/source-object.js';
 import { landingLine } from '../../engine/run-outcome.js';
 import { ProgressBar } from '@inkjs/ui';
 import { Box, Text } from 'ink';
@@ -97,7 +98,7 @@ export function RunStep(props: RunStepProps) {
         <Box flexDirection="column" marginTop={1}>
           <Text color={tint('red')}>Failures ({formatCount(progress.failed)}):</Text>
           {recent.map((f) => (
-            <Text key={`${f.name}#${f.generation}`} wrap="truncate-end">
+            <Text key={objectKey(f)} wrap="truncate-end">
               {'  ✗ '}
               {printable(f.name.split('/').slice(-4).join('/'))}: {printable(f.error)}
             </Text>
