@@ -29,6 +29,9 @@ export default defineConfig({
           // Ink draws only its last frame where CI is set; the shipped wizard (scripts/build-wizard.js)
           // is built with Ink told it is not in CI, as it only opens on a terminal. The same here.
           env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
+          // The unit files share each worker's loaded modules (no module keeps state between tests):
+          // 69 files in ~24 s instead of ~34 s on 2 cores.
+          isolate: false,
         },
       },
       {
