@@ -73,7 +73,7 @@ export async function ingestFile(opts: IngestFileOptions): Promise<IngestFileRes
     const status = `${INGESTED_EVENT}: ${counts.events} events, ${counts.debug} debug rows`;
     yield { events: [], debug: [], logs: [logRow(ctx, status)] };
   }
-  const key = { filePath: ctx.filePath, generation: ctx.generation };
+  const key = { filePath: ctx.filePath, generation: ctx.generation, name: ctx.name };
   // Read again if the group it joined fails to commit: counted afresh.
   const again = () => {
     counts.events = 0;

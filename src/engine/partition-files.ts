@@ -27,7 +27,7 @@ export async function partitionFiles(
   };
   const lookups = new LedgerLookups<SourceObject>(
     warehouse,
-    (o) => ({ filePath: source.filePath(o.name), generation: o.generation }),
+    (o) => ({ filePath: source.filePath(o.name), generation: o.generation, name: o.name }),
     (o, landed, staged) => onFile(o, stateOf(o, landed, staged)),
   );
   for await (const object of source.list(partitionPrefix(partition), signal)) await lookups.add(object);

@@ -150,7 +150,7 @@ export async function planBackfill(opts: PlanOptions): Promise<BackfillPlan> {
     for (const o of failing) journal?.append(o);
     const lookups = new LedgerLookups<Listed>(
       opts.warehouse,
-      ({ object }) => ({ filePath: source.filePath(object.name), generation: object.generation }),
+      ({ object }) => ({ filePath: source.filePath(object.name), generation: object.generation, name: object.name }),
       ({ object, at }, landed, staged, rejecting) => {
         const p = plans[at]!;
         p.matched++;

@@ -29,6 +29,7 @@ export async function reconcile(
   const keys = files.map((f) => ({
     filePath: f.filePath,
     generation: f.object.generation,
+    name: f.object.name,
     batchId: batchIdOf(f.object.name),
   }));
   const landed = await warehouse.landed(keys);

@@ -7,6 +7,8 @@ export interface FileKey {
   /** `gs://bucket/name` or the local path: the logs tables' `file_path`. */
   filePath: string;
   generation: string;
+  /** The object's name in its bucket (`data_type=…`), when the caller knows it: its day for the ledger's partition filter. */
+  name?: string;
 }
 
 /** A slice of one file's rows. A file's rows arrive as several batches so memory stays bounded. */

@@ -20,14 +20,13 @@ export function isGzip(head: Uint8Array): boolean {
 }
 
 /**
- * The file's text, in pieces of at most SLICE_BYTES bytes' worth. Problems with the bytes are pushed
- * to `problems` rather than thrown; only a failure of `bytes` itself (the source) is thrown.
+ * The file's text, in pieces of at most SLICE_BYTES bytes' worth; returns what was wrong with the
+ * bytes, if anything, rather than throwing it. Only a failure of `bytes` itself (the source) is thrown.
  */
 export async function* decodeText(
   bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: DecodeOptions,
-  problems: DecodeProblem[],
-): AsyncGenerator<string> {
+): AsyncGenerator<string, DecodeProblem | undefined> {
   const it = Symbol.asyncIterator in bytes ? bytes[Symbol.asyncIterator]() : syncToAsync(bytes[Symbol.iterator]());
   try {
     let head: Uint8Array = new Uint8Array(0);
@@ -42,15 +41,27 @@ export async function* decodeText(
     }
     const source = withHead(head, done ? undefined : it);
     const text = new TextNormaliser();
-    const chunks = isGzip(head) ? gunzipMembers(source, options.maxInflatedBytes, problems) : source;
-    for await (const chunk of chunks) {
-      for (let at = 0; at < chunk.length; at += SLICE_BYTES) {
-        const s = text.push(chunk.subarray(at, Math.min(chunk.length, at + SLICE_BYTES)));
-        if (s !== '') yield s;
+    const chunks = isGzip(head) ? gunzipMembers(source, options.maxInflatedBytes) : source;
+    let problem: DecodeProblem | undefined;
+    try {
+      for (;;) {
+        const r = await chunks.next();
+        if (r.done === true) {
+          problem = r.value ?? undefined;
+          break;
+        }
+        const chunk = r.value;
+        for (let at = 0; at < chunk.length; at += SLICE_BYTES) {
+          const s = text.push(chunk.subarray(at, Math.min(chunk.length, at + SLICE_BYTES)));
+          if (s !== '') yield s;
+        }
       }
+    } finally {
+      await chunks.return(undefined);
     }
     const last = text.end();
     if (last !== '') yield last;
+    return problem;
   } finally {
     await it.return?.();
   }

@@ -62,14 +62,24 @@ export async function* parseEvents(
   const splitter = new CandidateSplitter(rows, {
     maxLineBytes: positive(options.maxLineBytes, DEFAULT_MAX_LINE_BYTES),
   });
-  const problems: DecodeProblem[] = [];
-  const decodeOptions = { maxInflatedBytes: positive(options.maxInflatedBytes, DEFAULT_MAX_INFLATED_BYTES) };
-  for await (const text of decodeText(bytes, decodeOptions, problems)) {
-    splitter.push(text);
-    yield* rows.takeFull();
+  const text = decodeText(bytes, { maxInflatedBytes: positive(options.maxInflatedBytes, DEFAULT_MAX_INFLATED_BYTES) });
+  let problem: DecodeProblem | undefined;
+  try {
+    for (;;) {
+      const piece = await text.next();
+      if (piece.done === true) {
+        problem = piece.value;
+        break;
+      }
+      splitter.push(piece.value);
+      yield* rows.takeFull();
+    }
+  } finally {
+    await text.return(undefined);
   }
-  splitter.end(problems.some((p) => p.cut));
-  for (const problem of problems) rows.reject(problem.message);
+  // A file cut short (its content past the inflate limit) drops its partial last line.
+  splitter.end(problem?.cut === true);
+  if (problem !== undefined) rows.reject(problem.message);
   yield* rows.takeFull();
   const last = rows.takeRest();
   if (last !== undefined) yield last;

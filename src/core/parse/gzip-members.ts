@@ -116,19 +116,19 @@ function step(inflater: Inflater, action: (done: () => void) => void): Promise<v
   });
 }
 
-/** The inflated content of every member; problems are pushed, never thrown (source failures are). */
+/**
+ * The inflated content of every member; returns what was wrong with the bytes when something was
+ * (reading stops there), never throws it (a failure of the source itself is thrown).
+ */
 export async function* gunzipMembers(
   it: AsyncIterator<Uint8Array>,
   maxBytes: number,
-  problems: DecodeProblem[],
-): AsyncGenerator<Uint8Array> {
+): AsyncGenerator<Uint8Array, DecodeProblem | undefined> {
   const r = new ByteReader(it);
-  const stop = (message: string, cut = false): void => {
-    problems.push({ message: `gzip: ${message}`, cut });
-  };
+  const stop = (message: string, cut = false): DecodeProblem => ({ message: `gzip: ${message}`, cut });
   let total = 0;
   for (let member = 0; ; member++) {
-    if (member > 0 && !(await r.skipZeros())) return; // zero padding after the last member is fine
+    if (member > 0 && !(await r.skipZeros())) return undefined; // zero padding after the last member is fine
     const headerProblem = await readHeader(r);
     if (headerProblem !== undefined) return stop(headerProblem);
 

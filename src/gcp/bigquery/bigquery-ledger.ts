@@ -1,4 +1,5 @@
 import type { BigQuery } from '@google-cloud/bigquery';
+import { createLimiter } from '../../core/limiter.js';
 import { eventDsOf } from '../../core/parse/file-context.js';
 import { parseObjectName } from '../../core/layout/partition-layout.js';
 import type { TableNames } from '../../core/schema/table-schemas.js';
@@ -16,10 +17,11 @@ export interface LedgerDeps {
   query(sql: string, params: Record<string, unknown>): Promise<Record<string, unknown>[]>;
 }
 
-/** The object name inside a file path (`gs://b/data_type=…` or `/abs/folder/data_type=…`). */
-function layoutName(filePath: string): string {
-  const i = filePath.indexOf('data_type=');
-  return i >= 0 ? filePath.slice(i) : filePath;
+/** The object's name: as the caller gave it, else found inside the file path (`gs://b/data_type=…`). */
+function objectNameOf(file: FileKey): string {
+  if (file.name !== undefined) return file.name;
+  const i = file.filePath.indexOf('data_type=');
+  return i >= 0 ? file.filePath.slice(i) : file.filePath;
 }
 
 /** What a ledger lookup found: the files landed, and those of them whose row counts rejected lines. */
@@ -55,18 +57,15 @@ export function createLedgerLookup(
     const chunks: FileKey[][] = [];
     for (let i = 0; i < files.length; i += deps.chunk) chunks.push(files.slice(i, i + deps.chunk));
     // A few chunks at a time: a plan of 100,000 files is 50 queries.
-    let nextChunk = 0;
-    const worker = async () => {
-      while (nextChunk < chunks.length) await lookup(chunks[nextChunk++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(4, chunks.length) }, worker));
+    const slots = createLimiter(4);
+    await Promise.all(chunks.map((chunk) => slots.run(() => lookup(chunk))));
     return result;
 
     async function lookup(chunk: FileKey[]): Promise<void> {
       const days = new Set<string>();
       let anyNullDay = false;
       for (const f of chunk) {
-        const ds = eventDsOf(parseObjectName(layoutName(f.filePath)).ds);
+        const ds = eventDsOf(parseObjectName(objectNameOf(f)).ds);
         if (ds === null) anyNullDay = true;
         else days.add(ds);
       }
