@@ -3,8 +3,14 @@
  * a request names one of the store's operations with that operation's arguments; a reply carries
  * its result, or an error with its kind (and, for an operator's error, the hint and exit code), so
  * the error thrown on this side is the one thrown on that side.
+ * And the rows themselves: a group's or a file's rows as columns (`toColumns`, `groupPayload`), plain
+ * values a structured clone copies cheaply.
  */
 import { BugError, PermanentFileError, TransientError, UserError } from '../../core/errors.js';
+import type { EventRow, LogRow } from '../../core/schema/rows.js';
+import { EVENT_COLUMNS, LOG_COLUMNS, type Column } from '../../core/schema/table-schemas.js';
+import type { GatheredFile } from '../../writers/group-writer.js';
+import type { Columns, GroupPayload, TableKind } from './duckdb-append.js';
 import type { DuckDbStore } from './duckdb-store.js';
 
 export type StoreOps = Pick<
@@ -77,4 +83,32 @@ export function fromWire(error: WireError): Error {
 export function perform<K extends Op>(store: StoreOps, request: Request<K>): Promise<Result<K>> {
   const operation = store[request.op] as (...args: Parameters<StoreOps[K]>) => Promise<Result<K>>;
   return operation.apply(store, request.args);
+}
+
+/** Row lists as one set of columns in the schema's order: plain values, cheap to hand to the worker. */
+export function toColumns(lists: readonly (readonly (EventRow | LogRow)[])[], columns: readonly Column[]): Columns {
+  return columns.map((c) => {
+    const values: unknown[] = [];
+    for (const rows of lists)
+      for (const row of rows) values.push((row as unknown as Record<string, unknown>)[c.name] ?? null);
+    return values;
+  });
+}
+
+/** A gathered group as the worker takes it: each file's row counts, then all rows as columns. */
+export function groupPayload(files: readonly GatheredFile[]): GroupPayload {
+  const count = (f: GatheredFile, kind: TableKind) => f.batches.reduce((n, b) => n + b[kind].length, 0);
+  const all = (kind: TableKind) => files.flatMap((f) => f.batches.map((b) => b[kind]));
+  return {
+    files: files.map((f) => [
+      f.file.filePath,
+      f.file.generation,
+      count(f, 'events'),
+      count(f, 'debug'),
+      count(f, 'logs'),
+    ]),
+    events: toColumns(all('events'), EVENT_COLUMNS),
+    debug: toColumns(all('debug'), LOG_COLUMNS),
+    logs: toColumns(all('logs'), LOG_COLUMNS),
+  };
 }

@@ -22,9 +22,17 @@ import {
   type WriteOutcome,
 } from '../../ports/warehouse.js';
 import type { TableKind } from './duckdb-append.js';
-import { groupPayload, toColumns } from './duckdb-payload.js';
 import { coalescedLookup } from './coalesced-lookup.js';
-import { fromWire, type Op, type Reply, type Request, type Result, type StoreOps } from './duckdb-protocol.js';
+import {
+  fromWire,
+  groupPayload,
+  toColumns,
+  type Op,
+  type Reply,
+  type Request,
+  type Result,
+  type StoreOps,
+} from './duckdb-protocol.js';
 
 /**
  * DuckDB's memory limit while files are written. A commit must pin what its transaction appended:
