@@ -14,11 +14,15 @@
 //   - on demand: $6.25 per TiB, at least 10 MB billed per table referenced per statement;
 //   - Write API ingestion: $0.025 per GiB, the first 2 TiB a month free.
 //
+// Then `--follow` (issue 30) over every file of the size: `follow.queriesPerLook` is what one look
+// at the warehouse costs, the same whatever the number of files followed.
+//
 // BENCH_BQ_FILES=1000,10000 picks the sizes. A wrong count fails the bench. Needs Node 24 (type
 // stripping for the shared test helpers), `npm run build` and `scripts/emulators.sh install`.
 import { DEFAULT_TABLE_NAMES } from '../dist/core/schema/table-schemas.js';
 import { logRow } from '../dist/core/parse/file-context.js';
 import { createBigQueryWarehouse } from '../dist/gcp/bigquery/bigquery-warehouse.js';
+import { followLanding } from '../dist/engine/follow-landing.js';
 import { emulatorBigQuery } from '../dist/gcp/gcp-clients.js';
 import { createWriteApiAppender } from '../dist/gcp/bigquery/write-api-appender.js';
 import { emulatorWriterClient } from '../dist/gcp/bigquery/writer-client.js';
@@ -116,6 +120,32 @@ try {
       failed = true;
     }
 
+    // --follow over every file of this size: a look costs the same queries whatever the count.
+    const watcher = createBigQueryWarehouse({
+      bigquery: bq,
+      tables: names,
+      staging: { appender: (project) => createWriteApiAppender({ client, project, names }), promote: 'when-closed' },
+    });
+    const followed = await followLanding({
+      warehouse: watcher,
+      files: Array.from({ length: files }, (_, i) => ({
+        filePath: `gs://b/data_type=json/analytics_environment=live/event_category=bench/event_ds=2026-03-0${1 + (i % 5)}/event_time=0-8/f-${i}.json`,
+        generation: '1',
+        day: `2026-03-0${1 + (i % 5)}`,
+      })),
+      startedAt: new Date('2026-02-28T00:00:00Z'),
+      intervalMs: 1000,
+      timeoutMs: 60_000,
+    });
+    const followQueriesPerLook = watcher.usage.ledgerQueries / followed.progress.looks;
+    await watcher.close();
+    if (followed.outcome !== 'landed' || followed.progress.landed !== files) {
+      console.error(
+        `CHECK FAILED: --follow saw ${followed.progress.landed} of ${files} files land (${followed.outcome})`,
+      );
+      failed = true;
+    }
+
     const u = wh.usage;
     const bytesPerFile = u.bytesAppended / files;
     // Bytes billed, on demand: each promotion's statements read the staging table's recent rows
@@ -146,6 +176,7 @@ try {
       usdOnDemand: +((billed / 2 ** 40) * USD_PER_TIB).toFixed(4),
       writeApiUsd: +((u.bytesAppended / 2 ** 30) * 0.025).toFixed(5),
       ceilingFilesPerSecond: ceiling,
+      follow: { looks: followed.progress.looks, queriesPerLook: followQueriesPerLook },
       perFilePath: {
         dmlPerTable: files,
         queryJobs: 2 * files,

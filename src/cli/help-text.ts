@@ -53,6 +53,12 @@ How:
                          ledger rows were deleted
       --max-files N      refuse (exit 2, nothing sent) a run that would send
       --max-bytes SIZE   more files or bytes than this (SIZE: 500MB, 2GiB)
+      --follow           with --topic: after publishing, watch every published
+                         file until it lands (one line per look: landed,
+                         staged for the next promotion, waiting)
+      --follow-timeout D stop following after D (default 1h; 90s, 10m, 2h)
+      --follow-interval D
+                         look every D (default 15s); also status --watch
       --resume RUN       finish an interrupted run (its id or record path);
                          sends only what did not go out; takes no selection
       --record-dir DIR   where run records go
@@ -77,8 +83,9 @@ Examples (npm run demo writes .demo/bucket; RUN_ID is a run's id):
     --cells testing/2026-03-02/8-16,staging/2026-03-03/0-8 --yes
 
 Exit codes: 0 done, 1 some files failed (see the run record), 2 bad usage,
-130 interrupted (Ctrl-C), 143 by SIGTERM, 129 by SIGHUP, 141 stdout closed:
-each stops as Ctrl-C does, prints the run and its resume command.
+3 --follow timed out before every file landed, 130 interrupted (Ctrl-C),
+143 by SIGTERM, 129 by SIGHUP, 141 stdout closed: each stops as Ctrl-C does,
+prints the run and its resume command.
 `;
 
 /** `status --help`: what status reads and the flags it takes. Every line fits 80 columns. */
@@ -105,6 +112,8 @@ Flags (default: every environment and category, the last four weeks):
                                     that partition's files and their state
       --sessions                    gaps in event_index within sessions
       --json                        the map as one JSON document on stdout
+      --watch                       draw the map again every 15 s (or
+                                    --follow-interval D) until Ctrl-C
       --record-dir DIR              where run records (and failures) are
   -h, --help                        this help
 

@@ -34,6 +34,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       io.stdout.write(STATUS_HELP_TEXT);
       return 0;
     }
+    if (opts.follow) throw new UsageError('--follow goes with a --topic backfill; status redraws with --watch');
     const { runStatus } = await import('./run-status.js');
     const cloud = io.cloud ?? defaultCloudFactories(cloudEnv(opts, io));
     return runStatus(opts, { cloud, recordDir: opts.recordDir ?? defaultRecordDir(io.env), io });
@@ -47,6 +48,12 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
+  if (opts.watch) throw new UsageError('--watch belongs to status: analytics-backfill status --watch …');
+  if (opts.follow && opts.topic === undefined && opts.resume === undefined)
+    throw new UsageError(
+      '--follow watches the files a --topic backfill published until they land',
+      'Add --topic, or drop --follow: a direct run lands its files before it ends.',
+    );
   const cloud = io.cloud ?? defaultCloudFactories(cloudEnv(opts, io));
   const recordDir = opts.recordDir ?? defaultRecordDir(io.env);
   const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true && !opts.yes && !opts.json;
@@ -81,6 +88,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
         json: opts.json,
         live: isTty(io.stderr),
         limits: { maxFiles: opts.maxFiles, maxBytes: opts.maxBytes },
+        ...(opts.follow ? { follow: opts.follow } : {}),
       },
     );
   }
@@ -97,6 +105,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       json: opts.json,
       live: isTty(io.stderr),
       limits: { maxFiles: opts.maxFiles, maxBytes: opts.maxBytes },
+      ...(opts.follow ? { follow: opts.follow } : {}),
     },
   );
 }

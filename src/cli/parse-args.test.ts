@@ -23,6 +23,19 @@ const full = [
 ];
 
 describe('parseArgs', () => {
+  it('reads --follow, --follow-timeout and --follow-interval as durations, and refuses what is not one', () => {
+    expect(parseArgs(['--follow', '--follow-timeout', '1h30m', '--follow-interval', '5s'], {}).follow).toEqual({
+      timeoutMs: 5_400_000,
+      intervalMs: 5000,
+    });
+    expect(parseArgs(['--follow'], {}).follow).toEqual({ timeoutMs: 3_600_000, intervalMs: 15_000 });
+    expect(parseArgs(['--watch', '--follow-interval', '90'], {}).watch).toEqual({ intervalMs: 90_000 });
+    expect(() => parseArgs(['--follow', '--follow-timeout', 'soon'], {})).toThrow(
+      /--follow-timeout: "soon" is not a duration/,
+    );
+    expect(() => parseArgs(['--follow-interval', '5s'], {})).toThrow(/go with --follow/);
+  });
+
   it('refuses selection flags beside --resume instead of ignoring them', () => {
     expect(() => parseArgs(['--resume', 'r1', '--event-category', 'shop', '--event-time', '0-8', '--yes'], {})).toThrow(
       '--resume repeats the run as it was recorded; it cannot take --event-category, --event-time',

@@ -13,6 +13,7 @@ import { parseBytes } from '../core/present/format.js';
 import { cellsSpan, parseCells } from '../core/layout/cells.js';
 import { parseWarehouseSpec, warehouseSpecText } from '../core/schema/warehouse-spec.js';
 import { isProjectId } from '../core/schema/names.js';
+import { followFlags, type FollowFlags } from './follow-flags.js';
 
 /** Everything the command line can say. Selection fields are undefined when not given. */
 export interface CliOptions {
@@ -43,6 +44,10 @@ export interface CliOptions {
   /** Refuse a run that would send more files, or more bytes, than these. */
   maxFiles?: number;
   maxBytes?: number;
+  /** `--follow` (with `--follow-timeout`, `--follow-interval`): after publishing, watch every file land. */
+  follow?: FollowFlags;
+  /** `status --watch [--follow-interval]`: redraw the map every interval until interrupted. */
+  watch?: { intervalMs: number };
   yes: boolean;
   dryRun: boolean;
   json: boolean;
@@ -73,6 +78,10 @@ export const FLAGS = {
   'execution-environment': { type: 'string' },
   'max-files': { type: 'string' },
   'max-bytes': { type: 'string' },
+  follow: { type: 'boolean' },
+  'follow-timeout': { type: 'string' },
+  'follow-interval': { type: 'string' },
+  watch: { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   'dry-run': { type: 'boolean', short: 'n' },
   json: { type: 'boolean' },
@@ -177,6 +186,7 @@ export function parseArgs(
     if (n === undefined) throw new UsageError(`--max-bytes: "${v['max-bytes']}" is not a size (e.g. 500MB, 2GiB)`);
     opts.maxBytes = n;
   }
+  Object.assign(opts, followFlags(v));
   if (opts.topic !== undefined && opts.bucket !== undefined && !opts.bucket.startsWith('gs://')) {
     throw new UsageError(
       '--topic needs a gs:// bucket: the ingest function reads files from Cloud Storage',

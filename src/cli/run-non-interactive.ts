@@ -10,6 +10,8 @@ import { resumeCommand, type BackfillRequest } from './backfill-request.js';
 import { openSession, type SessionOptions } from '../app/backfill-session.js';
 import { previewText, summaryJson, summaryText } from './report.js';
 import { previewForecast } from './preview-forecast.js';
+import type { FollowFlags } from './follow-flags.js';
+import { followRun, PublishedFiles } from './follow-run.js';
 
 export interface NonInteractiveIo {
   stdout: Writable;
@@ -24,6 +26,8 @@ export interface NonInteractiveIo {
   now?: () => number;
   /** `--max-files`, `--max-bytes`: a run that would send more is refused once its preview is shown. */
   limits?: { maxFiles?: number | undefined; maxBytes?: number | undefined };
+  /** `--follow`: after publishing, watch the published files until they land (exit 3 past the timeout). */
+  follow?: FollowFlags;
 }
 
 /**
@@ -67,15 +71,32 @@ export async function runNonInteractive(
       else out('Nothing to send: every matched file is already ingested. No run was started.\n');
       return 0;
     }
+    if (io.follow && req.topic === undefined)
+      throw new UsageError('--follow watches a --topic run; this run writes directly and lands its files itself');
     const progress = progressPrinter(err, io.now ?? (() => performance.now()), io.live === true);
-    const summary = await opened.run(plan, io.interrupt, progress.onEvent);
+    const startedAt = new Date();
+    const published = io.follow ? new PublishedFiles(opened.source) : undefined;
+    const summary = await opened.run(plan, io.interrupt, (e) => {
+      published?.onEvent(e);
+      progress.onEvent(e);
+    });
     progress.end();
     const resume = resumeCommand(summary.runId, session.recordDir);
     if (io.json) {
       err(summaryText(summary, resume));
       out(summaryJson(plan, summary, false));
     } else out(summaryText(summary, resume));
-    return exitCodeOfRun(summary);
+    const code = exitCodeOfRun(summary);
+    if (!io.follow || !published || summary.interrupted || published.size === 0) return code;
+    const followed = await followRun(published, opened.warehouse, {
+      ...io.follow,
+      startedAt,
+      signal: io.interrupt,
+      live: io.live === true,
+      err,
+      human,
+    });
+    return followed === 0 ? code : followed;
   } finally {
     io.interrupt.removeEventListener('abort', stopping);
     await opened.close();

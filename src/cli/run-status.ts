@@ -55,21 +55,71 @@ export async function runStatus(
   try {
     if (opts.partition !== undefined)
       return await statusOfPartition(opts.partition, request.selection.dataType, session, io, opts.json, failed);
-    const plan = await session.plan(io.interrupt);
-    if (opts.sessions) return await sessionReport(plan, session.warehouse, io, opts.json);
-    if (opts.json) io.stdout.write(`${JSON.stringify(statusJson(plan))}\n`);
-    else
-      io.stdout.write(
-        statusText(plan, {
-          columns: io.stdout.columns ?? 80,
-          color: colorOn(io),
-          staging: parseWarehouseSpec(request.warehouse).kind === 'bigquery',
-        }) + nextStep(plan, request),
-      );
+    if (opts.watch && (opts.sessions || opts.partition !== undefined))
+      throw new UsageError('status --watch redraws the map: it takes no --sessions or --partition');
+    const draw = async () => {
+      const plan = await session.plan(io.interrupt);
+      if (opts.sessions) return sessionReport(plan, session.warehouse, io, opts.json);
+      if (opts.json) io.stdout.write(`${JSON.stringify(statusJson(plan))}\n`);
+      else
+        io.stdout.write(
+          statusText(plan, {
+            columns: io.stdout.columns ?? 80,
+            color: colorOn(io),
+            staging: parseWarehouseSpec(request.warehouse).kind === 'bigquery',
+          }) + nextStep(plan, request),
+        );
+      return 0;
+    };
+    if (!opts.watch) return await draw();
+    return await watchStatus(draw, opts.watch.intervalMs, io, opts.json);
     return 0;
   } finally {
     await session.close();
   }
+}
+
+/**
+ * `status --watch`: the map again every interval until interrupted (exit 0). On a terminal each
+ * map replaces the last (the screen cleared); in a log or a pipe, each follows the last under the
+ * time it was drawn.
+ */
+async function watchStatus(
+  draw: () => Promise<number>,
+  intervalMs: number,
+  io: StatusIo,
+  json: boolean,
+): Promise<number> {
+  const terminal = !json && io.stdout.isTTY === true && io.env.TERM !== 'dumb';
+  const header = json ? io.stderr : io.stdout; // --json: stdout holds only JSON, one object per look
+  for (;;) {
+    if (terminal) io.stdout.write('\u001B[H\u001B[2J');
+    header.write(
+      `status at ${(io.now?.() ?? new Date()).toISOString().slice(0, 19)}Z (every ${intervalMs / 1000} s; Ctrl-C stops)\n`,
+    );
+    try {
+      await draw();
+    } catch (error) {
+      if (io.interrupt.aborted) return 0;
+      throw error;
+    }
+    if (await stopped(io.interrupt, intervalMs)) return 0;
+  }
+}
+
+/** Waits `ms`; resolves true at once when the signal aborts. */
+function stopped(signal: AbortSignal, ms: number): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => finish(false), ms);
+    const onAbort = () => finish(true);
+    function finish(aborted: boolean) {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(aborted);
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 const colorOn = (io: StatusIo) => io.stdout.isTTY === true && (io.env.NO_COLOR === undefined || io.env.NO_COLOR === '');

@@ -2,6 +2,21 @@ import { objectKey } from '../core/layout/source-object.js';
 import { formerGeneration } from '../core/layout/file-generation.js';
 import type { EventRow, LogRow } from '../core/schema/rows.js';
 
+/** Where and since when `--follow` looks for a run's files (see {@link Warehouse.landingSince}). */
+export interface LandingWindow {
+  /** The run's first and last `event_ds` (absent: only files without a day). */
+  firstDay?: string;
+  lastDay?: string;
+  /** When the run began (less a margin for clocks): rows older than this are not its files'. */
+  since: Date;
+}
+
+/** What one look found: landed files (`ledgerKey`) with whether lines were rejected, and staged files. */
+export interface Landing {
+  landed: Map<string, boolean>;
+  staged: Set<string>;
+}
+
 /** One version of one file, as the once-only ledger knows it (contract §5). */
 export interface FileKey {
   /** `gs://bucket/name` or the local path: the logs tables' `file_path`. */
@@ -119,6 +134,11 @@ export interface Warehouse {
    * writes; a warehouse that commits directly has none): the keys `ledgerKey(file)`.
    */
   staged?(files: readonly FileKey[]): Promise<Set<string>>;
+  /**
+   * Files landed or staged since `window.since` in the window's days, whoever sent them: a fixed
+   * number of queries whatever the number of files (`--follow` asks once per interval).
+   */
+  landingSince?(window: LandingWindow): Promise<Landing>;
   /**
    * `ingested`, and which of those landed with lines rejected into debug rows (their ledger row
    * counts one or more: it lacks `CLEAN_LEDGER_ROW`), in the same lookup. Keys `ledgerKey(file)`.

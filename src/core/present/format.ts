@@ -55,6 +55,15 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** `90s`, `10m`, `2h`, `1h30m`, or a number of seconds: milliseconds; undefined when not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(t);
+  if (!m || t === '') return undefined;
+  return Math.round(((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000);
+}
+
 /**
  * Text from outside (an object name, an error that quotes one) as it may reach a terminal: control
  * characters (C0, DEL, C1: newlines, ESC sequences) and the bidirectional overrides are written as

@@ -11,6 +11,7 @@ import { createLedgerLookup } from './bigquery-ledger.js';
 import { ensureSpecs } from './bigquery-tables.js';
 import { createPromoter, DEFAULT_LOOKBACK_HOURS, type PromoterCounts } from './bigquery-promoter.js';
 import { createReads } from './bigquery-reads.js';
+import { createLandingWatch } from './bigquery-landing.js';
 import type { StageLimits } from './bigquery-stage-file.js';
 import { ensureStaging, type StagingAppender } from './bigquery-staging.js';
 import { openStagingWriter, type AppendUsage } from './bigquery-staging-writer.js';
@@ -188,6 +189,7 @@ export function createBigQueryWarehouse(
     ingested,
     ingestedRejecting,
     staged: reads.staged,
+    landingSince: createLandingWatch({ bq, names, resolveProject, project, query: countedQuery }),
     openWriter: () => stagingWriter(opts.staging),
     usage,
     async promoteNow() {

@@ -1,0 +1,40 @@
+import { UsageError } from '../core/errors.js';
+import { parseDuration } from '../core/present/format.js';
+
+/** How `--follow` and `status --watch` look again: every `intervalMs`, `--follow` for at most `timeoutMs`. */
+export interface FollowFlags {
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+export const DEFAULT_FOLLOW: FollowFlags = { intervalMs: 15_000, timeoutMs: 60 * 60_000 };
+
+interface Values {
+  follow?: boolean | undefined;
+  'follow-timeout'?: string | undefined;
+  'follow-interval'?: string | undefined;
+  watch?: boolean | undefined;
+}
+
+/** `--follow`, `--follow-timeout`, `--follow-interval`, `--watch`: checked, in milliseconds. */
+export function followFlags(v: Values): { follow?: FollowFlags; watch?: { intervalMs: number } } {
+  const duration = (flag: 'follow-timeout' | 'follow-interval', min: number): number | undefined => {
+    const text = v[flag];
+    if (text === undefined) return undefined;
+    const ms = parseDuration(text);
+    if (ms === undefined || ms < min)
+      throw new UsageError(`--${flag}: "${text}" is not a duration of ${min / 1000} s or more (e.g. 30s, 10m, 2h)`);
+    return ms;
+  };
+  const timeoutMs = duration('follow-timeout', 1000);
+  const intervalMs = duration('follow-interval', 1000);
+  if (!v.follow && !v.watch && (timeoutMs !== undefined || intervalMs !== undefined))
+    throw new UsageError('--follow-timeout and --follow-interval go with --follow (or status --watch)');
+  if (v.watch && timeoutMs !== undefined)
+    throw new UsageError('status --watch runs until interrupted: no --follow-timeout');
+  const flags = {
+    intervalMs: intervalMs ?? DEFAULT_FOLLOW.intervalMs,
+    timeoutMs: timeoutMs ?? DEFAULT_FOLLOW.timeoutMs,
+  };
+  return { ...(v.follow ? { follow: flags } : {}), ...(v.watch ? { watch: { intervalMs: flags.intervalMs } } : {}) };
+}

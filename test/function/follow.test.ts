@@ -1,0 +1,138 @@
+/**
+ * Issue 30: `--topic --follow` as an operator runs it. The backfill CLI publishes to the Pub/Sub
+ * emulator, a push subscription delivers to the deployable function (served by the functions
+ * framework), Cloud Scheduler's `promote` call is made every two seconds, and the CLI follows the
+ * published files in BigQuery's ledger until every one landed.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PubSub } from '@google-cloud/pubsub';
+import type { Storage } from '@google-cloud/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emulatorPubSub, emulatorStorage } from '../../src/gcp/gcp-clients.js';
+import { createLimiter } from '../../src/core/limiter.js';
+import {
+  emulatorsAvailable,
+  freePort,
+  startBigQuery,
+  startGcs,
+  startPubSub,
+  type RunningEmulator,
+} from '../helpers/emulators.js';
+import { runCli } from '../helpers/run-cli.js';
+import { buildFunction, serveFunction, type FunctionServer } from './function-server.js';
+
+const BUCKET = 'followed-events';
+const TOPIC = 'analytics-follow';
+const FILES = Number(process.env.FOLLOW_TEST_FILES ?? 2000);
+const name = (category: string, i: number) =>
+  `data_type=json/analytics_environment=live/event_category=${category}/event_ds=2026-04-0${1 + (i % 3)}/` +
+  `event_time=${['0-8', '8-16', '16-24'][i % 3]}/client-${i}/20260401T000000Z-${String(i).padStart(6, '0')}`;
+
+describe.skipIf(!emulatorsAvailable('--follow on the emulators', ['gcs', 'bigquery', 'pubsub']))(
+  '--topic --follow through the function',
+  () => {
+    let emus: RunningEmulator[] = [];
+    let storage: Storage;
+    let pubsub: PubSub;
+    let fn: FunctionServer;
+    let promoter: FunctionServer;
+    let env: NodeJS.ProcessEnv;
+    let promoting = false;
+    const records = mkdtempSync(join(tmpdir(), 'follow-runs-'));
+
+    const upload = async (category: string, n: number) => {
+      const slots = createLimiter(32);
+      await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          slots.run(() =>
+            storage
+              .bucket(BUCKET)
+              .file(name(category, i))
+              .save(`{"eventClass":"${category}","eventId":"${category}-${i}"}\nnot json\n`, { resumable: false }),
+          ),
+        ),
+      );
+    };
+    const backfill = (category: string, ...extra: string[]) =>
+      runCli(
+        [
+          ...['--gcs-bucket', `gs://${BUCKET}`, '--topic', TOPIC, '--gcp', 'local-project'],
+          ...['--warehouse', 'bigquery:local-project', '-e', 'live', '-c', category],
+          ...['-s', '2026-04-01', '-u', '2026-04-03', '--record-dir', records, '--yes'],
+          ...['--follow', '--follow-interval', '1s', ...extra],
+        ],
+        env,
+      );
+
+    beforeAll(async () => {
+      const [gcs, bq, ps] = await Promise.all([startGcs(), startBigQuery(), startPubSub()]);
+      emus = [gcs, bq, ps];
+      storage = emulatorStorage(gcs.endpoint);
+      pubsub = emulatorPubSub(ps.endpoint, ps.project);
+      await storage.createBucket(BUCKET);
+      env = {
+        STORAGE_EMULATOR_ENDPOINT: gcs.endpoint,
+        BIGQUERY_EMULATOR_ENDPOINT: bq.endpoint,
+        BIGQUERY_EMULATOR_GRPC: bq.grpc,
+        BIGQUERY_EMULATOR_PROJECT: bq.project,
+        PUBSUB_EMULATOR_HOST: ps.endpoint,
+        PUBSUB_PROJECT_ID: ps.project,
+        METADATA_SERVER_DETECTION: 'none',
+      };
+      const source = buildFunction();
+      const fnEnv = { ...env, ALLOWED_BUCKETS: BUCKET, JOB_NAME: 'follow-e2e', GOOGLE_CLOUD_PROJECT: bq.project };
+      fn = await serveFunction({ source, port: await freePort(), env: fnEnv });
+      promoter = await serveFunction({ source, port: await freePort(), target: 'promote', env: fnEnv });
+      const [topic] = await pubsub.createTopic(TOPIC);
+      await topic.createSubscription('follow-push', {
+        pushConfig: { pushEndpoint: fn.pushEndpoint(ps.project, TOPIC) },
+        ackDeadlineSeconds: 600,
+      });
+      await Promise.all([upload('staged', 20), upload('followed', FILES)]);
+    }, 300_000);
+
+    afterAll(async () => {
+      promoting = false;
+      await fn?.stop();
+      await promoter?.stop();
+      await pubsub?.close().catch(() => undefined);
+      await Promise.all(emus.map((e) => e.stop()));
+    });
+
+    it('with no promotion, ends at its timeout with the files staged or waiting, exit 3', async () => {
+      const r = await backfill('staged', '--follow-timeout', '3s');
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stdout).toMatch(
+        /Not all landed within 3s: \d+ landed( \(\d+ with rejected lines\))?, \d+ staged, \d+ waiting/,
+      );
+      expect(r.stderr).toMatch(/^published 20 · \d+ landed/m);
+    }, 120_000);
+
+    it(`follows ${FILES} published files until every one landed, exit 0`, async () => {
+      promoting = true;
+      // Cloud Scheduler's call to `promote`, every two seconds instead of every minute.
+      const schedule = (async () => {
+        while (promoting) {
+          await fetch(`http://127.0.0.1:${promoter.port}/`, { method: 'POST' }).catch(() => undefined);
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+      })();
+      const r = await backfill('followed', '--follow-timeout', '10m');
+      promoting = false;
+      await schedule;
+      expect(r.code, r.stderr.slice(-3000)).toBe(0);
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `Followed: ${FILES.toLocaleString('en-US')} landed \\(${FILES.toLocaleString('en-US')} with rejected lines\\) in `,
+        ),
+      );
+      // One look per interval, whatever the number of files: the run took at least one second per look.
+      const [, looks] = /\((\d+) looks? at the warehouse/.exec(r.stdout) ?? [];
+      const [, minutes, seconds] = /landed .* in (?:(\d+)m)?(\d+)s/.exec(r.stdout) ?? [];
+      expect(Number(looks), r.stdout.slice(-500)).toBeGreaterThan(0);
+      expect(Number(looks)).toBeLessThanOrEqual(Number(minutes ?? 0) * 60 + Number(seconds) + 2);
+    }, 900_000);
+  },
+);
