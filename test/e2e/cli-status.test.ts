@@ -15,7 +15,8 @@ import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { generationOf } from '../../src/local/folder/folder-read.js';
 import { runMain } from '../helpers/run-main.js';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
+import { spawn } from 'node:child_process';
 import { parseJsonLines, parseJsonOutput } from '../helpers/json-output.js';
 
 const dir = (b: string, env: string, ds: string, time: string) =>
@@ -301,6 +302,48 @@ describe('analytics-backfill status', () => {
     expect(text.stdout).toContain('live         2026-03-03  0-8      1        1         1  not landed: backfill');
     expect(Math.max(...text.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
   });
+
+  it('--watch draws the map again every interval until Ctrl-C, then ends with exit 0', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'status-watch-'));
+    const b = join(base, 'bucket');
+    put(b, 'live', '2026-03-01', '0-8', 'a');
+    const w = `duckdb:${join(base, 'w.duckdb')}`;
+    const landed = await runMain([
+      '-b',
+      b,
+      '-w',
+      w,
+      '-e',
+      'live',
+      '-c',
+      'c',
+      '-s',
+      '2026-03-01',
+      '-u',
+      '2026-03-01',
+      '--yes',
+    ]);
+    expect(landed.code, landed.stderr).toBe(0);
+    const args = ['status', '-b', b, '-w', w, '-s', '2026-03-01', '-u', '2026-03-01'];
+    const child = spawn(process.execPath, [BIN, ...args, '--watch', '--follow-interval', '1s'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const code = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    const deadline = Date.now() + 20_000;
+    while ((stdout.match(/^status at /gm) ?? []).length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    expect(await code).toBe(0);
+    const maps = stdout.split(/^status at .*\n/m).filter((m) => m.trim() !== '');
+    expect(maps.length).toBeGreaterThanOrEqual(2);
+    for (const map of maps.slice(0, 2)) expect(map).toMatch(/^live /m);
+    const refused = await runCli([...args, '--watch', '--sessions']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/status --watch redraws the map: it takes no --sessions or --partition/);
+  }, 60_000);
 
   it('refuses what would write, in one line, exit 2', async () => {
     const r = await runMain(['status', '-b', '/nowhere', '--yes']);
