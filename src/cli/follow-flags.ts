@@ -5,6 +5,8 @@ import { parseDuration } from '../core/present/format.js';
 export interface FollowFlags {
   intervalMs: number;
   timeoutMs: number;
+  /** `--dead-letter-subscription`: where dead letters are read (default TOPIC-dead-hold, as docs/function.md creates it). */
+  deadLetterSubscription?: string;
 }
 
 export const DEFAULT_FOLLOW: FollowFlags = { intervalMs: 15_000, timeoutMs: 60 * 60_000 };
@@ -13,6 +15,7 @@ interface Values {
   follow?: boolean | undefined;
   'follow-timeout'?: string | undefined;
   'follow-interval'?: string | undefined;
+  'dead-letter-subscription'?: string | undefined;
   watch?: boolean | undefined;
 }
 
@@ -32,9 +35,13 @@ export function followFlags(v: Values): { follow?: FollowFlags; watch?: { interv
     throw new UsageError('--follow-timeout and --follow-interval go with --follow (or status --watch)');
   if (v.watch && timeoutMs !== undefined)
     throw new UsageError('status --watch runs until interrupted: no --follow-timeout');
-  const flags = {
+  const dead = v['dead-letter-subscription']?.trim();
+  if (dead !== undefined && (!v.follow || dead === ''))
+    throw new UsageError('--dead-letter-subscription names a subscription, and goes with --follow');
+  const flags: FollowFlags = {
     intervalMs: intervalMs ?? DEFAULT_FOLLOW.intervalMs,
     timeoutMs: timeoutMs ?? DEFAULT_FOLLOW.timeoutMs,
+    ...(dead !== undefined ? { deadLetterSubscription: dead } : {}),
   };
   return { ...(v.follow ? { follow: flags } : {}), ...(v.watch ? { watch: { intervalMs: flags.intervalMs } } : {}) };
 }

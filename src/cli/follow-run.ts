@@ -1,10 +1,14 @@
-import { countOf, formatCount, formatDuration } from '../core/present/format.js';
+import { countOf, formatCount, formatDuration, printable } from '../core/present/format.js';
 import { parseObjectName } from '../core/layout/partition-layout.js';
 import { eventDsOf } from '../core/parse/file-context.js';
 import { followLanding, type FollowProgress } from '../engine/follow-landing.js';
 import type { RunEvent } from '../engine/run-backfill.js';
 import type { Source } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
+import type { CloudFactories } from '../ports/cloud.js';
+import type { DeadLetters } from '../ports/dead-letters.js';
+import { RunRecord } from '../engine/run-record.js';
+import { shortObjectName } from '../core/layout/partition-layout.js';
 import type { FollowFlags } from './follow-flags.js';
 
 /** The files a run published, as `--follow` needs them: ledger path, generation, day. */
@@ -46,20 +50,59 @@ export async function followRun(
     live: boolean;
     err: (text: string) => void;
     human: (text: string) => void;
+    /** The run: its id and record (dead-lettered files are added to it), its topic and project. */
+    run: { runId: string; recordPath: string; topic: string; project: string | undefined };
+    cloud: CloudFactories;
+    source: Source;
   },
 ): Promise<number> {
   if (!warehouse?.landingSince) {
     opts.err('--follow: the warehouse cannot be watched (BigQuery only); see `status` for what landed.\n');
     return FOLLOW_TIMED_OUT;
   }
+  const subscription = opts.deadLetterSubscription ?? `${opts.run.topic.split('/').at(-1)}-dead-hold`;
+  let reader: DeadLetters | undefined;
+  try {
+    reader = await opts.cloud.deadLetters?.(subscription, opts.run.project);
+  } catch (error) {
+    opts.err(
+      `--follow: dead letters not read (${printable(error instanceof Error ? error.message : String(error))}).\n`,
+    );
+  }
+  if (!reader)
+    opts.err(
+      `--follow: no dead-letter subscription ${subscription} (docs/function.md): a file Pub/Sub gives up on shows as waiting until the timeout.\n`,
+    );
+  try {
+    return await follow(files, warehouse, opts, reader);
+  } finally {
+    await reader?.close();
+  }
+}
+
+async function follow(
+  files: PublishedFiles,
+  warehouse: Warehouse,
+  opts: Parameters<typeof followRun>[2],
+  reader: DeadLetters | undefined,
+): Promise<number> {
   opts.err(
     `Following ${formatCount(files.size)} published files until they land (every ${formatDuration(opts.intervalMs)}, at most ${formatDuration(opts.timeoutMs)}):\n`,
   );
   let drawn = false;
-  const { outcome, progress } = await followLanding({
+  const { outcome, progress, failures } = await followLanding({
     warehouse,
     files,
     startedAt: opts.startedAt,
+    ...(reader
+      ? {
+          deadLetters: {
+            reader,
+            runId: opts.run.runId,
+            filePathOf: (name: string) => opts.source.filePath(name),
+          },
+        }
+      : {}),
     intervalMs: opts.intervalMs,
     timeoutMs: opts.timeoutMs,
     signal: opts.signal,
@@ -73,6 +116,29 @@ export async function followRun(
   });
   if (drawn) opts.err('\n');
   const counts = followCounts(progress);
+  if (failures.length > 0) {
+    // In the run record, so `--resume` sends exactly these again once the cause is fixed.
+    RunRecord.addTo(
+      opts.run.recordPath,
+      failures.map((f) => ({
+        type: 'file' as const,
+        name: f.name,
+        generation: f.generation,
+        status: 'failed' as const,
+        error: f.error,
+      })),
+    );
+    for (const f of failures.slice(0, 20)) opts.human(`failed: ${printable(shortObjectName(f.name))}: ${f.error}\n`);
+    if (failures.length > 20)
+      opts.human(`… and ${formatCount(failures.length - 20)} more failed files, in ${opts.run.recordPath}\n`);
+  }
+  if (outcome === 'failed') {
+    opts.human(
+      `Followed: ${formatCount(progress.landed)} landed, ${formatCount(progress.failed)} failed (dead-lettered) in ${formatDuration(progress.elapsedMs)}. ` +
+        `Once the cause is fixed, --resume ${opts.run.runId} --yes sends exactly those again.\n`,
+    );
+    return 1;
+  }
   if (outcome === 'landed') {
     const rejected = progress.rejecting > 0 ? ` (${formatCount(progress.rejecting)} with rejected lines)` : '';
     opts.human(
@@ -95,7 +161,8 @@ export async function followRun(
 /** `1,200 landed (3 with rejected lines), 500 staged, 300 waiting`. */
 function followCounts(p: FollowProgress): string {
   const rejected = p.rejecting > 0 ? ` (${formatCount(p.rejecting)} with rejected lines)` : '';
-  return `${formatCount(p.landed)} landed${rejected}, ${formatCount(p.staged)} staged, ${formatCount(p.waiting)} waiting`;
+  const failed = p.failed > 0 ? `, ${formatCount(p.failed)} failed` : '';
+  return `${formatCount(p.landed)} landed${rejected}, ${formatCount(p.staged)} staged, ${formatCount(p.waiting)} waiting${failed}`;
 }
 
 /** `published 2,000 · 1,200 landed … · 40 files/s · ~20s left`. */

@@ -57,6 +57,9 @@ How:
                          file until it lands (one line per look: landed,
                          staged for the next promotion, waiting)
       --follow-timeout D stop following after D (default 1h; 90s, 10m, 2h)
+      --dead-letter-subscription SUB
+                         where --follow reads files Pub/Sub gave up on
+                         (default TOPIC-dead-hold); each is named, exit 1
       --follow-interval D
                          look every D (default 15s); also status --watch
       --resume RUN       finish an interrupted run (its id or record path);

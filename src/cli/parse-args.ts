@@ -81,6 +81,7 @@ export const FLAGS = {
   follow: { type: 'boolean' },
   'follow-timeout': { type: 'string' },
   'follow-interval': { type: 'string' },
+  'dead-letter-subscription': { type: 'string' },
   watch: { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   'dry-run': { type: 'boolean', short: 'n' },

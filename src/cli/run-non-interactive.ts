@@ -95,6 +95,9 @@ export async function runNonInteractive(
       live: io.live === true,
       err,
       human,
+      run: { runId: summary.runId, recordPath: summary.recordPath, topic: req.topic!, project: req.project },
+      cloud: session.cloud,
+      source: opened.source,
     });
     return followed === 0 ? code : followed;
   } finally {

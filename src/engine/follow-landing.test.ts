@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DeadLetter } from '../ports/dead-letters.js';
 import { ledgerKey, type Landing, type Warehouse } from '../ports/warehouse.js';
+import { readRunRecord, RunRecord, type RunHeader } from './run-record.js';
 import { followLanding } from './follow-landing.js';
 
 /** A warehouse whose ledger gains `perLook` of the files at each look, and counts the looks. */
@@ -85,5 +90,64 @@ describe('followLanding', () => {
     });
     setTimeout(() => stop.abort(), 10);
     expect((await interrupted).outcome).toBe('interrupted');
+  });
+
+  it('names the dead-lettered files of its own run, acknowledges only those, and ends "failed" once none is waiting', async () => {
+    const files = filesOf(6);
+    const keys = files.map(ledgerKey);
+    const acked: string[] = [];
+    const letter = (i: number, runId: string): DeadLetter => ({
+      name: `f-${i}`,
+      generation: '1',
+      runId,
+      deliveries: 5,
+      ack: () => acked.push(`${runId}/${i}`),
+    });
+    let looks = 0;
+    const warehouse = {
+      landingSince: async (): Promise<Landing> => {
+        looks++;
+        return { landed: new Map(keys.slice(0, 4).map((k) => [k, false])), staged: new Set() };
+      },
+    } as unknown as Warehouse;
+    const queue = [[letter(4, 'other-run'), letter(4, 'run-1')], [letter(5, 'run-1')]];
+    const r = await followLanding({
+      warehouse,
+      files,
+      startedAt: new Date(),
+      intervalMs: 1,
+      timeoutMs: 60_000,
+      sleep: async () => undefined,
+      deadLetters: {
+        reader: { subscription: 's', take: () => queue.shift() ?? [], close: async () => undefined },
+        runId: 'run-1',
+        filePathOf: (name) => `gs://b/${name}`,
+      },
+    });
+    expect(r.outcome).toBe('failed');
+    expect(r.failures.map((f) => f.name)).toEqual(['f-4', 'f-5']);
+    expect(r.failures[0]!.error).toMatch(/^dead-lettered after 5 delivery attempts/);
+    expect(acked).toEqual(['run-1/4', 'run-1/5']);
+    expect(r.progress).toMatchObject({ landed: 4, failed: 2, waiting: 0 });
+    expect(looks).toBe(2);
+  });
+
+  it('a file marked failed after it was sent is sent again by a resume', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'follow-record-'));
+    const header = {
+      type: 'start',
+      runId: 'run-1',
+      createdAt: '',
+      source: 'gs://b',
+      publisher: 'pubsub:t',
+    } as RunHeader;
+    const record = RunRecord.create(dir, header);
+    for (const name of ['a', 'b']) record.append({ type: 'file', name, generation: '1', status: 'published' });
+    record.close();
+    expect([...readRunRecord('run-1', dir).sent].sort()).toEqual(['a#1', 'b#1']);
+    RunRecord.addTo(record.path, [
+      { type: 'file', name: 'b', generation: '1', status: 'failed', error: 'dead-lettered' },
+    ]);
+    expect([...readRunRecord('run-1', dir).sent]).toEqual(['a#1']);
   });
 });

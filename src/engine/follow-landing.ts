@@ -1,3 +1,4 @@
+import type { DeadLetters } from '../ports/dead-letters.js';
 import { ledgerKey, type Landing, type LandingWindow, type Warehouse } from '../ports/warehouse.js';
 
 /** Where `--follow` stands: every published file is in exactly one of landed, staged, waiting. */
@@ -9,6 +10,8 @@ export interface FollowProgress {
   /** Accepted whole into staging, waiting for the next promotion. */
   staged: number;
   waiting: number;
+  /** Dead-lettered: Pub/Sub gave up delivering their notification. */
+  failed: number;
   elapsedMs: number;
   /** Files landed per second so far, and the seconds left at that rate (undefined until one landed). */
   filesPerSecond: number;
@@ -17,7 +20,15 @@ export interface FollowProgress {
   looks: number;
 }
 
-export type FollowOutcome = 'landed' | 'timed-out' | 'interrupted';
+/** `failed`: every file landed or was dead-lettered, some were. */
+export type FollowOutcome = 'landed' | 'failed' | 'timed-out' | 'interrupted';
+
+/** A published file whose notification was dead-lettered, and why as far as Pub/Sub says. */
+export interface FollowFailure {
+  name: string;
+  generation: string;
+  error: string;
+}
 
 export interface FollowOptions {
   warehouse: Warehouse;
@@ -25,6 +36,8 @@ export interface FollowOptions {
   files: Iterable<{ filePath: string; generation: string; day: string | null }>;
   /** When the run began. */
   startedAt: Date;
+  /** The run's dead letters (its topic's dead-letter subscription), with the run's id and how a name becomes a ledger path. */
+  deadLetters?: { reader: DeadLetters; runId: string; filePathOf: (name: string) => string };
   intervalMs: number;
   timeoutMs: number;
   signal?: AbortSignal;
@@ -54,7 +67,7 @@ const pause = (ms: number, signal?: AbortSignal) =>
  */
 export async function followLanding(
   opts: FollowOptions,
-): Promise<{ outcome: FollowOutcome; progress: FollowProgress }> {
+): Promise<{ outcome: FollowOutcome; progress: FollowProgress; failures: FollowFailure[] }> {
   const look = opts.warehouse.landingSince?.bind(opts.warehouse);
   if (!look) throw new Error('this warehouse cannot be followed');
   const now = opts.now ?? (() => Date.now());
@@ -79,6 +92,7 @@ export async function followLanding(
   let rejecting = 0;
   let staged = 0;
   let looks = 0;
+  const failures: FollowFailure[] = [];
   const progress = (): FollowProgress => {
     const elapsedMs = now() - started;
     const filesPerSecond = elapsedMs > 0 ? (landed * 1000) / elapsedMs : 0;
@@ -89,6 +103,7 @@ export async function followLanding(
       rejecting,
       staged,
       waiting,
+      failed: failures.length,
       elapsedMs,
       filesPerSecond,
       etaSeconds: filesPerSecond > 0 ? Math.ceil(open.size / filesPerSecond) : undefined,
@@ -103,13 +118,27 @@ export async function followLanding(
       landed++;
       if (rejected) rejecting++;
     }
+    const dead = opts.deadLetters;
+    for (const letter of dead?.reader.take() ?? []) {
+      if (letter.runId !== undefined && letter.runId !== dead!.runId) continue; // another run's: left for it
+      const key = ledgerKey({ filePath: dead!.filePathOf(letter.name), generation: letter.generation });
+      letter.ack();
+      if (!open.delete(key)) continue; // landed after all, or dead-lettered twice
+      const tries = letter.deliveries !== undefined ? ` after ${letter.deliveries} delivery attempts` : '';
+      failures.push({
+        name: letter.name,
+        generation: letter.generation,
+        error: `dead-lettered${tries}: the function failed on it each time (its logs say why)`,
+      });
+    }
     staged = 0;
     for (const key of seen.staged) if (open.has(key)) staged++;
+    const end = (outcome: FollowOutcome) => ({ outcome, progress: progress(), failures });
     opts.onProgress?.(progress());
-    if (open.size === 0) return { outcome: 'landed', progress: progress() };
-    if (opts.signal?.aborted) return { outcome: 'interrupted', progress: progress() };
-    if (now() - started + opts.intervalMs > opts.timeoutMs) return { outcome: 'timed-out', progress: progress() };
+    if (open.size === 0) return end(failures.length > 0 ? 'failed' : 'landed');
+    if (opts.signal?.aborted) return end('interrupted');
+    if (now() - started + opts.intervalMs > opts.timeoutMs) return end('timed-out');
     await sleep(opts.intervalMs, opts.signal);
-    if (opts.signal?.aborted) return { outcome: 'interrupted', progress: progress() };
+    if (opts.signal?.aborted) return end('interrupted');
   }
 }

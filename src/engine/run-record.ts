@@ -72,6 +72,15 @@ export class RunRecord {
 
   private constructor(readonly path: string) {}
 
+  /** Lines added to a finished run's record (`--follow`'s dead-lettered files): the later line of a file wins. */
+  static addTo(path: string, lines: readonly FileLine[]): void {
+    const record = new RunRecord(path);
+    record.fd = openSync(path, 'a');
+    for (const line of lines) record.append(line);
+    record.close();
+    if (record.failure) throw record.failure;
+  }
+
   static create(dir: string, header: RunHeader): RunRecord {
     makeWritableFolder(dir, '--record-dir');
     const record = new RunRecord(resolve(dir, `${header.runId}.ndjson`));
@@ -181,6 +190,11 @@ export function readRunRecord(pathOrId: string, dir: string): ReadRecord {
       const key = objectKey(line);
       if (line.status === 'staged') staged.add(key);
       else if (line.status !== 'failed') sent.add(key);
+      else {
+        // Failed after it was sent (its notification dead-lettered, `--follow`): a resume sends it again.
+        sent.delete(key);
+        staged.delete(key);
+      }
     } else if (type === 'end') end = line as EndLine;
     else throw damaged(n);
   }

@@ -70,6 +70,16 @@ export function gcpCloudFactories(
         await pubsub.close().catch(() => undefined);
       }
     },
+    async deadLetters(subscription, project) {
+      const pubsub = await pubsubClient(project);
+      const { openDeadLetters } = await import('./pubsub-dead-letters.js');
+      const opened = await openDeadLetters(pubsub, subscription).catch(async (error: unknown) => {
+        await pubsub.close().catch(() => undefined);
+        throw error;
+      });
+      if (!opened) await pubsub.close().catch(() => undefined);
+      return opened;
+    },
   };
 }
 

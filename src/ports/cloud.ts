@@ -1,3 +1,4 @@
+import type { DeadLetters } from './dead-letters.js';
 import type { Publisher } from './publisher.js';
 import type { Source } from './source.js';
 import type { Warehouse } from './warehouse.js';
@@ -16,4 +17,6 @@ export interface CloudFactories {
    * credentials may publish but not look the topic up (roles/pubsub.publisher alone).
    */
   checkTopic(topic: string, project: string | undefined): Promise<void>;
+  /** A dead-letter subscription to read while following a run; undefined when it does not exist. */
+  deadLetters?(subscription: string, project: string | undefined): Promise<DeadLetters | undefined>;
 }

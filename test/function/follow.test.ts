@@ -58,7 +58,8 @@ describe.skipIf(!emulatorsAvailable('--follow on the emulators', ['gcs', 'bigque
     const backfill = (category: string, ...extra: string[]) =>
       runCli(
         [
-          ...['--gcs-bucket', `gs://${BUCKET}`, '--topic', TOPIC, '--gcp', 'local-project'],
+          ...['--gcs-bucket', `gs://${BUCKET}`, '--topic', TOPIC],
+          ...['--gcp', 'local-project'],
           ...['--warehouse', 'bigquery:local-project', '-e', 'live', '-c', category],
           ...['-s', '2026-04-01', '-u', '2026-04-03', '--record-dir', records, '--yes'],
           ...['--follow', '--follow-interval', '1s', ...extra],
@@ -110,18 +111,25 @@ describe.skipIf(!emulatorsAvailable('--follow on the emulators', ['gcs', 'bigque
       expect(r.stderr).toMatch(/^published 20 · \d+ landed/m);
     }, 120_000);
 
-    it(`follows ${FILES} published files until every one landed, exit 0`, async () => {
+    /** Cloud Scheduler's call to `promote`, every two seconds instead of every minute, while `work` runs. */
+    const promotingWhile = async <T>(work: () => Promise<T>): Promise<T> => {
       promoting = true;
-      // Cloud Scheduler's call to `promote`, every two seconds instead of every minute.
       const schedule = (async () => {
         while (promoting) {
           await fetch(`http://127.0.0.1:${promoter.port}/`, { method: 'POST' }).catch(() => undefined);
           await new Promise((r) => setTimeout(r, 2000));
         }
       })();
-      const r = await backfill('followed', '--follow-timeout', '10m');
-      promoting = false;
-      await schedule;
+      try {
+        return await work();
+      } finally {
+        promoting = false;
+        await schedule;
+      }
+    };
+
+    it(`follows ${FILES} published files until every one landed, exit 0`, async () => {
+      const r = await promotingWhile(() => backfill('followed', '--follow-timeout', '10m'));
       expect(r.code, r.stderr.slice(-3000)).toBe(0);
       expect(r.stdout).toMatch(
         new RegExp(
