@@ -140,9 +140,8 @@ async function follow(
     return 1;
   }
   if (outcome === 'landed') {
-    const rejected = progress.rejecting > 0 ? ` (${formatCount(progress.rejecting)} with rejected lines)` : '';
     opts.human(
-      `Followed: ${formatCount(progress.landed)} landed${rejected} in ${formatDuration(progress.elapsedMs)} ` +
+      `Followed: ${landedText(progress)} in ${formatDuration(progress.elapsedMs)} ` +
         `(${countOf(progress.looks, 'look')} at the warehouse, 2 queries each).\n`,
     );
     return 0;
@@ -158,11 +157,15 @@ async function follow(
   return FOLLOW_TIMED_OUT;
 }
 
+/** `1,200 landed (3 with rejected lines)`. */
+function landedText(p: FollowProgress): string {
+  return `${formatCount(p.landed)} landed${p.rejecting > 0 ? ` (${formatCount(p.rejecting)} with rejected lines)` : ''}`;
+}
+
 /** `1,200 landed (3 with rejected lines), 500 staged, 300 waiting`. */
 function followCounts(p: FollowProgress): string {
-  const rejected = p.rejecting > 0 ? ` (${formatCount(p.rejecting)} with rejected lines)` : '';
   const failed = p.failed > 0 ? `, ${formatCount(p.failed)} failed` : '';
-  return `${formatCount(p.landed)} landed${rejected}, ${formatCount(p.staged)} staged, ${formatCount(p.waiting)} waiting${failed}`;
+  return `${landedText(p)}, ${formatCount(p.staged)} staged, ${formatCount(p.waiting)} waiting${failed}`;
 }
 
 /** `published 2,000 · 1,200 landed … · 40 files/s · ~20s left`. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { openCoverageSession } from '../app/coverage-session.js';
 import { dateOfDayNumber, dayNumberOf } from '../core/calendar.js';
 import { mapDays } from './status-map-days.js';
@@ -103,23 +104,9 @@ async function watchStatus(
       if (io.interrupt.aborted) return 0;
       throw error;
     }
-    if (await stopped(io.interrupt, intervalMs)) return 0;
+    await sleep(intervalMs, undefined, { signal: io.interrupt }).catch(() => undefined);
+    if (io.interrupt.aborted) return 0;
   }
-}
-
-/** Waits `ms`; resolves true at once when the signal aborts. */
-function stopped(signal: AbortSignal, ms: number): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => finish(false), ms);
-    const onAbort = () => finish(true);
-    function finish(aborted: boolean) {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(aborted);
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 const colorOn = (io: StatusIo) => io.stdout.isTTY === true && (io.env.NO_COLOR === undefined || io.env.NO_COLOR === '');

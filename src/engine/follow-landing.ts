@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeadLetters } from '../ports/dead-letters.js';
 import { ledgerKey, type Landing, type LandingWindow, type Warehouse } from '../ports/warehouse.js';
 
@@ -49,16 +50,9 @@ export interface FollowOptions {
 /** Rows written this long before the run began still count: the function's clock is not ours. */
 const CLOCK_MARGIN_MS = 5 * 60_000;
 
-const pause = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+/** Waits `ms`, or less when `signal` aborts (Node's timer, which takes the signal). */
+const pause = (ms: number, signal?: AbortSignal): Promise<void> =>
+  sleep(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
 
 /**
  * Follows a published run until every file landed, the timeout passes or the signal aborts: one
@@ -71,7 +65,7 @@ export async function followLanding(
   const look = opts.warehouse.landingSince?.bind(opts.warehouse);
   if (!look) throw new Error('this warehouse cannot be followed');
   const now = opts.now ?? (() => Date.now());
-  const sleep = opts.sleep ?? pause;
+  const wait = opts.sleep ?? pause;
   const open = new Set<string>();
   let firstDay: string | undefined;
   let lastDay: string | undefined;
@@ -138,7 +132,7 @@ export async function followLanding(
     if (open.size === 0) return end(failures.length > 0 ? 'failed' : 'landed');
     if (opts.signal?.aborted) return end('interrupted');
     if (now() - started + opts.intervalMs > opts.timeoutMs) return end('timed-out');
-    await sleep(opts.intervalMs, opts.signal);
+    await wait(opts.intervalMs, opts.signal);
     if (opts.signal?.aborted) return end('interrupted');
   }
 }
