@@ -5,6 +5,8 @@
  * published files in BigQuery's ledger until every one landed.
  */
 import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PubSub } from '@google-cloud/pubsub';
@@ -26,6 +28,8 @@ import { buildFunction, serveFunction, type FunctionServer } from './function-se
 const BUCKET = 'followed-events';
 const TOPIC = 'analytics-follow';
 const FILES = Number(process.env.FOLLOW_TEST_FILES ?? 2000);
+const FAILING_TOPIC = 'analytics-follow-failing';
+const FAILING_FILES = 200;
 const name = (category: string, i: number) =>
   `data_type=json/analytics_environment=live/event_category=${category}/event_ds=2026-04-0${1 + (i % 3)}/` +
   `event_time=${['0-8', '8-16', '16-24'][i % 3]}/client-${i}/20260401T000000Z-${String(i).padStart(6, '0')}`;
@@ -40,6 +44,9 @@ describe.skipIf(!emulatorsAvailable('--follow on the emulators', ['gcs', 'bigque
     let promoter: FunctionServer;
     let env: NodeJS.ProcessEnv;
     let promoting = false;
+    /** Files the function fails on purpose (answered 500 before it reads them) until the test "fixes" them. */
+    const broken = new Set<string>();
+    let failing: Server;
     const records = mkdtempSync(join(tmpdir(), 'follow-runs-'));
 
     const upload = async (category: string, n: number) => {
@@ -58,7 +65,7 @@ describe.skipIf(!emulatorsAvailable('--follow on the emulators', ['gcs', 'bigque
     const backfill = (category: string, ...extra: string[]) =>
       runCli(
         [
-          ...['--gcs-bucket', `gs://${BUCKET}`, '--topic', TOPIC],
+          ...['--gcs-bucket', `gs://${BUCKET}`, '--topic', category === 'failing' ? FAILING_TOPIC : TOPIC],
           ...['--gcp', 'local-project'],
           ...['--warehouse', 'bigquery:local-project', '-e', 'live', '-c', category],
           ...['-s', '2026-04-01', '-u', '2026-04-03', '--record-dir', records, '--yes'],
@@ -91,11 +98,49 @@ describe.skipIf(!emulatorsAvailable('--follow on the emulators', ['gcs', 'bigque
         pushConfig: { pushEndpoint: fn.pushEndpoint(ps.project, TOPIC) },
         ackDeadlineSeconds: 600,
       });
-      await Promise.all([upload('staged', 20), upload('followed', FILES)]);
+      // The function behind a gate that fails the files in `broken` as a failing function does (a
+      // 500, so Pub/Sub retries, then dead-letters after the subscription's attempts) and hands every
+      // other delivery to the function unchanged.
+      failing = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const object = (JSON.parse(body.toString('utf8')) as { message?: { attributes?: Record<string, string> } })
+            .message?.attributes?.objectId;
+          if (object !== undefined && broken.has(object)) {
+            res.writeHead(500).end('failing on purpose');
+            return;
+          }
+          fetch(fn.pushEndpoint(ps.project, FAILING_TOPIC), {
+            method: 'POST',
+            headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
+            body,
+          }).then(
+            async (answer) => res.writeHead(answer.status).end(await answer.text()),
+            () => res.writeHead(502).end(),
+          );
+        });
+      });
+      await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+      // As docs/function.md sets up the trigger's subscription: a dead-letter topic, its -dead-hold
+      // subscription, and a bounded number of attempts (5, Pub/Sub's least). No retry policy here:
+      // the emulator's retry-policy delays stop redelivering once five or more messages wait to be
+      // retried (docs/emulators.md); without one it redelivers at once, as Pub/Sub does.
+      const [failingTopic] = await pubsub.createTopic(FAILING_TOPIC);
+      const [dead] = await pubsub.createTopic(`${FAILING_TOPIC}-dead`);
+      await dead.createSubscription(`${FAILING_TOPIC}-dead-hold`);
+      await failingTopic.createSubscription('failing-push', {
+        pushConfig: { pushEndpoint: `http://127.0.0.1:${(failing.address() as AddressInfo).port}/` },
+        deadLetterPolicy: { deadLetterTopic: dead.name, maxDeliveryAttempts: 5 },
+        ackDeadlineSeconds: 600,
+      });
+      await Promise.all([upload('staged', 20), upload('followed', FILES), upload('failing', FAILING_FILES)]);
     }, 300_000);
 
     afterAll(async () => {
       promoting = false;
+      failing?.close();
       await fn?.stop();
       await promoter?.stop();
       await pubsub?.close().catch(() => undefined);
@@ -141,6 +186,45 @@ describe.skipIf(!emulatorsAvailable('--follow on the emulators', ['gcs', 'bigque
       const [, minutes, seconds] = /landed .* in (?:(\d+)m)?(\d+)s/.exec(r.stdout) ?? [];
       expect(Number(looks), r.stdout.slice(-500)).toBeGreaterThan(0);
       expect(Number(looks)).toBeLessThanOrEqual(Number(minutes ?? 0) * 60 + Number(seconds) + 2);
+    }, 900_000);
+
+    it('names the files the function failed until Pub/Sub dead-lettered them, exit 1; --resume after the fix lands exactly them', async () => {
+      const failed = Array.from({ length: 10 }, (_, k) => name('failing', k * 17));
+      for (const f of failed) broken.add(f);
+      const first = await promotingWhile(() => backfill('failing', '--follow-timeout', '5m'));
+      expect(first.code, first.stderr.slice(-3000)).toBe(1);
+      const named = [
+        ...first.stdout.matchAll(
+          /^failed: (\S+): dead-lettered after 5 delivery attempts: the function failed on it/gm,
+        ),
+      ].map((m) => m[1]);
+      const short = (f: string) => f.split('/').slice(-2).join('/');
+      expect(named.map((n) => n!.split('/').slice(-2).join('/')).sort()).toEqual(failed.map(short).sort());
+      expect(first.stdout).toMatch(/Followed: 190 landed, 10 failed \(dead-lettered\) in /);
+      const [, runId] = /--resume (\S+) --yes sends exactly those again/.exec(first.stdout) ?? [];
+      expect(runId, first.stdout.slice(-1000)).toBeDefined();
+
+      broken.clear(); // the cause fixed
+      const again = await promotingWhile(() =>
+        runCli(
+          [
+            '--resume',
+            runId!,
+            '--record-dir',
+            records,
+            '--yes',
+            '--follow',
+            '--follow-interval',
+            '1s',
+            '--follow-timeout',
+            '5m',
+          ],
+          env,
+        ),
+      );
+      expect(again.code, again.stderr.slice(-3000)).toBe(0);
+      expect(again.stdout).toMatch(/Followed: 10 landed \(10 with rejected lines\) in /);
+      expect(again.stderr).toMatch(/^published 10 · /m);
     }, 900_000);
   },
 );
