@@ -42,6 +42,8 @@ export interface SessionOptions {
 export interface BackfillSession {
   source: Source;
   warehouse: Warehouse | undefined;
+  /** The warehouse, opened again when released between steps (the wizard's follow after a run); closed with the session. */
+  openWarehouse(): Promise<Warehouse | undefined>;
   plan(signal?: AbortSignal, onProgress?: (p: PlanProgress) => void): Promise<BackfillPlan>;
   run(plan: BackfillPlan, signal?: AbortSignal, onEvent?: (e: RunEvent) => void): Promise<RunSummary>;
   /** The run started last (its id and record), once `run` has begun: what a resume needs. */
@@ -91,6 +93,7 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
     get started() {
       return started;
     },
+    openWarehouse: use,
     plan: async (signal, onProgress) => {
       last?.discard();
       const w = await forPlan();

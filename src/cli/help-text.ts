@@ -55,7 +55,8 @@ How:
       --max-bytes SIZE   more files or bytes than this (SIZE: 500MB, 2GiB)
       --follow           with --topic: after publishing, watch every published
                          file until it lands (one line per look: landed,
-                         staged for the next promotion, waiting)
+                         staged for the next promotion, waiting); the
+                         wizard follows a --topic run by default
       --follow-timeout D stop following after D (default 1h; 90s, 10m, 2h)
       --dead-letter-subscription SUB
                          where --follow reads files Pub/Sub gave up on

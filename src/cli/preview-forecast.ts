@@ -2,8 +2,8 @@
  * What a backfill will cost and take, in the preview's words: said once, printed by the `--yes`
  * preview and drawn by the wizard's Preview step alike.
  */
-import { forecastCost, formatUsd } from '../core/present/cost-forecast.js';
-import { formatDuration, wrapText } from '../core/present/format.js';
+import { followCost, forecastCost, formatUsd } from '../core/present/cost-forecast.js';
+import { formatBytes, formatDuration, wrapText } from '../core/present/format.js';
 import { parseWarehouseSpec } from '../core/schema/warehouse-spec.js';
 import type { BackfillPlan } from '../engine/plan-backfill.js';
 import { forecastSeconds, timeSample } from '../engine/sample-time.js';
@@ -11,8 +11,13 @@ import type { Source } from '../ports/source.js';
 import type { BackfillRequest } from './backfill-request.js';
 
 /** The cost lines, and for a direct run the time forecast (a sample of its files read now). */
-export async function previewForecast(plan: BackfillPlan, req: BackfillRequest, source: Source): Promise<string> {
-  if (req.topic !== undefined) return forecastText(plan, req);
+export async function previewForecast(
+  plan: BackfillPlan,
+  req: BackfillRequest,
+  source: Source,
+  follow?: { intervalMs: number },
+): Promise<string> {
+  if (req.topic !== undefined) return forecastText(plan, req, follow);
   return forecastText(plan, req) + (await timeText(plan, source, parseWarehouseSpec(req.warehouse).kind));
 }
 
@@ -25,8 +30,12 @@ export async function previewForecast(plan: BackfillPlan, req: BackfillRequest, 
  */
 export const DUCKDB_WRITE_BYTES_PER_SECOND = 128 * 1024 * 1024;
 
-/** The cost on Google Cloud of sending what the plan sends, by the request's path, with the prices assumed. */
-export function forecastText(plan: BackfillPlan, req: BackfillRequest): string {
+/**
+ * The cost on Google Cloud of sending what the plan sends, by the request's path, with the prices
+ * assumed; and for a followed `--topic` run, what following costs a minute (it lasts until the
+ * files land, so it is not in the total).
+ */
+export function forecastText(plan: BackfillPlan, req: BackfillRequest, follow?: { intervalMs: number }): string {
   const path = req.topic !== undefined ? 'pubsub' : parseWarehouseSpec(req.warehouse).kind;
   const gcs = req.bucket.startsWith('gs://');
   const t = plan.totals;
@@ -35,6 +44,7 @@ export function forecastText(plan: BackfillPlan, req: BackfillRequest): string {
   return [
     `Cost on Google Cloud, about ${formatUsd(usd)} at list prices before free tiers:`,
     ...lines.map((l) => `  ${formatUsd(l.usd).padStart(9)}  ${l.what}`),
+    ...(follow !== undefined && req.topic !== undefined ? [followLine(t.matched, follow.intervalMs)] : []),
     '  (prices assumed: docs/costs.md)',
     '',
   ].join('\n');
@@ -63,4 +73,13 @@ export async function timeText(
       : `Time: about ${formatDuration(seconds * 1000)} to read and parse what is to send (${sampled}); ` +
         'writing adds to it, and the progress line refines it.';
   return `${wrapText(text, 80).join('\n')}\n`;
+}
+
+/** `--follow`'s queries: billed bytes and dollars a minute, at its interval. */
+function followLine(files: number, intervalMs: number): string {
+  const { bytesPerMinute, usdPerMinute } = followCost(files, intervalMs);
+  return (
+    `  then ${formatUsd(usdPerMinute)} a minute while following (${formatBytes(bytesPerMinute)} billed a minute: ` +
+    `2 queries every ${formatDuration(intervalMs)}, 10 MB least each)`
+  );
 }

@@ -58,7 +58,7 @@ export async function runNonInteractive(
     const plan = await opened.plan(io.interrupt);
     planned = plan;
     human(previewText(plan));
-    human(await previewForecast(plan, req, opened.source));
+    human(await previewForecast(plan, req, opened.source, io.follow));
     refuseOverLimits(plan, io.limits);
     if (session.dryRun) {
       if (io.json) out(summaryJson(plan, undefined, true));

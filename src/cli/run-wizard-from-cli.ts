@@ -15,6 +15,8 @@ import type { CliOptions } from './parse-args.js';
 import { lastRunBucket, lastRunRequest } from '../engine/run-record.js';
 import { requestOfChoices, wizardInputOf } from './wizard-request.js';
 import { previewForecast } from './preview-forecast.js';
+import { DEFAULT_FOLLOW } from './follow-flags.js';
+import { followRun, PublishedFiles } from './follow-run.js';
 
 /**
  * The interactive path: the wizard gathers what the flags left out, then plans and runs through the
@@ -56,12 +58,26 @@ export async function runWizardFromCli(
         ? { bucket: last, from: 'the last run' }
         : undefined;
   const initial = wizardInputOf(opts, io.env);
+  // A --topic run started in the wizard follows what it published until it landed, as --follow
+  // does (on by default here; Ctrl-C stops following, nothing is lost: status shows the rest).
+  const follow = opts.topic !== undefined ? (opts.follow ?? DEFAULT_FOLLOW) : undefined;
+  let published: { files: PublishedFiles; startedAt: Date } | undefined;
   const wizardDeps: WizardDeps = {
     openSource: async (bucket) => reachingSource(await openSource(bucket, opts.project, cloud)),
     plan: async (c, source, signal, onProgress) => (await sessionFor(c, source)).plan(signal, onProgress),
-    run: async (c, plan, signal, onEvent) => (await sessionFor(c, undefined)).run(plan, signal, onEvent),
+    run: async (c, plan, signal, onEvent) => {
+      const session = await sessionFor(c, undefined);
+      if (follow === undefined) return session.run(plan, signal, onEvent);
+      const files = new PublishedFiles(session.source);
+      published = { files, startedAt: new Date() };
+      return session.run(plan, signal, (e) => {
+        files.onEvent(e);
+        onEvent(e);
+      });
+    },
     // The same cost and time lines as the `--yes` preview (preview-forecast.ts).
-    forecast: async (c, plan) => previewForecast(plan, requestOf(c), (await sessionFor(c, undefined)).source),
+    forecast: async (c, plan) => previewForecast(plan, requestOf(c), (await sessionFor(c, undefined)).source, follow),
+    ...(follow !== undefined ? { follows: true } : {}),
     // The map reads the warehouse the flags name, else the bucket's default (the destination is
     // chosen after it); its session is closed at once, so a DuckDB file is not held open.
     mapWarehouse: (bucket) => {
@@ -123,8 +139,23 @@ export async function runWizardFromCli(
       const incomplete = s.counts.failed > 0 || s.counts.staged > 0 || s.notSent > 0;
       io.stdout.write(
         (incomplete ? `${RESUME_INTRO}\n${resumeCommand(s.runId, recordDir)}\n` : '') +
-          `The same backfill from a script:\n${commandLine(requestOf(result.choices))}\n`,
+          `The same backfill from a script:\n${commandLine(requestOf(result.choices))}${follow ? ' --follow' : ''}\n`,
       );
+      const s2 = result.summary;
+      if (follow !== undefined && published !== undefined && published.files.size > 0 && !s2.interrupted && current) {
+        const followed = await followRun(published.files, await current.session.openWarehouse(), {
+          ...follow,
+          startedAt: published.startedAt,
+          signal: io.interrupt,
+          live: (io.stderr as { isTTY?: boolean }).isTTY === true,
+          err: (text) => io.stderr.write(text),
+          human: (text) => io.stdout.write(text),
+          run: { runId: s2.runId, recordPath: s2.recordPath, topic: opts.topic!, project: opts.project },
+          cloud,
+          source: current.session.source,
+        });
+        if (followed !== 0) return followed;
+      }
     }
     return exitCodeOf(result);
   } finally {

@@ -225,6 +225,7 @@ export function Wizard({ initial, deps, interrupt, onExit, onFail }: WizardProps
           source={plan.source}
           destination={destination}
           reprocess={plan.reprocess}
+          follows={deps.follows === true}
           context={context}
           {...opt('error', startError)}
           onConfirm={() => {

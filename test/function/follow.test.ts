@@ -22,7 +22,8 @@ import {
   startPubSub,
   type RunningEmulator,
 } from '../helpers/emulators.js';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
+import { hasTmux, TmuxSession } from '../pty/tmux.js';
 import { buildFunction, serveFunction, type FunctionServer } from './function-server.js';
 
 const BUCKET = 'followed-events';
@@ -135,7 +136,12 @@ describe.skipIf(!emulatorsAvailable('--follow on the emulators', ['gcs', 'bigque
         deadLetterPolicy: { deadLetterTopic: dead.name, maxDeliveryAttempts: 5 },
         ackDeadlineSeconds: 600,
       });
-      await Promise.all([upload('staged', 20), upload('followed', FILES), upload('failing', FAILING_FILES)]);
+      await Promise.all([
+        upload('staged', 20),
+        upload('followed', FILES),
+        upload('failing', FAILING_FILES),
+        upload('wizard', 30),
+      ]);
     }, 300_000);
 
     afterAll(async () => {
@@ -193,6 +199,10 @@ describe.skipIf(!emulatorsAvailable('--follow on the emulators', ['gcs', 'bigque
       for (const f of failed) broken.add(f);
       const first = await promotingWhile(() => backfill('failing', '--follow-timeout', '5m'));
       expect(first.code, first.stderr.slice(-3000)).toBe(1);
+      // The preview priced the follow: two queries a look, at BigQuery's 10 MB minimum each.
+      expect(first.stdout).toMatch(
+        /then \$\S+ a minute while following \(1\.2 GiB billed a minute: 2 queries every 1s, 10 MB least each\)/,
+      );
       const named = [
         ...first.stdout.matchAll(
           /^failed: (\S+): dead-lettered after 5 delivery attempts: the function failed on it/gm,
@@ -226,5 +236,40 @@ describe.skipIf(!emulatorsAvailable('--follow on the emulators', ['gcs', 'bigque
       expect(again.stdout).toMatch(/Followed: 10 landed \(10 with rejected lines\) in /);
       expect(again.stderr).toMatch(/^published 10 · /m);
     }, 900_000);
+
+    it.skipIf(!hasTmux())(
+      'the wizard follows a --topic run by default once it published, and says so before it starts',
+      async () => {
+        const t = TmuxSession.start(
+          [
+            process.execPath,
+            BIN,
+            ...['--gcs-bucket', `gs://${BUCKET}`, '--topic', FAILING_TOPIC, '--gcp', 'local-project'],
+            ...['--warehouse', 'bigquery:local-project', '-e', 'live', '-c', 'wizard'],
+            ...['-s', '2026-04-01', '-u', '2026-04-03', '--event-time', 'all', '--record-dir', records],
+          ],
+          { cwd: records, env: { ...(env as Record<string, string>), NO_COLOR: '1' }, columns: 100, rows: 30 },
+        );
+        try {
+          let screen = await t.waitFor(/To send: 30 files[\s\S]*a minute while following/, 60_000);
+          expect(screen).toMatch(/then \$\S+ a minute while following \(80 MiB billed a minute: 2 queries every 15s/);
+          t.keys('Enter');
+          screen = await t.waitFor('Start the backfill?');
+          expect(screen).toContain('Then follows the published files until every one landed or failed');
+          const code = await promotingWhile(async () => {
+            t.keys('Enter');
+            return t.waitFor('EXIT=', 120_000);
+          });
+          expect(code, t.history().slice(-2000)).toContain('EXIT=0');
+          const history = t.history();
+          expect(history).toMatch(/Following 30 published files until they land/);
+          expect(history).toMatch(/Followed: 30 landed \(30 with rejected lines\) in /);
+          expect(t.screen(false, true)).toMatch(/^npx analytics-backfill --gcs-bucket gs:\/\/\S+ .* --yes --follow$/m);
+        } finally {
+          t.kill();
+        }
+      },
+      300_000,
+    );
   },
 );

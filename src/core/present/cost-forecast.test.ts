@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forecastCost, formatUsd, PRICES } from './cost-forecast.js';
+import { followCost, forecastCost, formatUsd, PRICES } from './cost-forecast.js';
 
 const MIB = 2 ** 20;
 
@@ -27,6 +27,15 @@ describe('the cost forecast', () => {
       usd: 0,
     });
     expect(PRICES.writeApiGiB.usd).toBe(0.025);
+  });
+
+  it("--follow's look: two queries at BigQuery's 10 MB minimum each, the ledger query more past ~35,000 files", () => {
+    const small = followCost(2000, 15_000);
+    expect(small.bytesPerMinute).toBe(4 * 2 * 10 * MIB);
+    expect(small.usdPerMinute).toBeCloseTo(((80 * MIB) / 2 ** 40) * 6.25, 9);
+    expect(followCost(2000, 60_000).bytesPerMinute).toBe(20 * MIB);
+    // A million files' days: ~286 MiB of ledger rows read per look.
+    expect(followCost(1e6, 60_000).bytesPerMinute).toBe(1e6 * 300 + 10 * MIB);
   });
 
   it('prints amounts with the digits that matter', () => {

@@ -65,6 +65,25 @@ const FUNCTION_BYTES_PER_SECOND = 20 * 2 ** 20;
 /** Promotion scans the staged rows about twice (bench:bigquery: ~150 MiB billed for 75 MiB staged). */
 const PROMOTION_SCAN_FACTOR = 2;
 
+/** BigQuery bills at least 10 MB per table a query references (cloud.google.com/bigquery/pricing, on-demand). */
+const QUERY_MINIMUM_BYTES = 10 * 2 ** 20;
+/**
+ * A ledger row's bytes in the columns a follow look reads (file path, generation, the ledger text,
+ * two timestamps): ~300 bytes for this layout's object names.
+ */
+const LEDGER_ROW_BYTES = 300;
+
+/**
+ * `--follow`'s price: each look is two queries (the ledger rows of the run's days, the staged
+ * files), each billed at least BigQuery's 10 MB minimum, the ledger query more when the days hold
+ * more ledger rows than that. `files` is every file of the selection (each has or will have a row).
+ */
+export function followCost(files: number, intervalMs: number): { bytesPerMinute: number; usdPerMinute: number } {
+  const perLook = Math.max(QUERY_MINIMUM_BYTES, files * LEDGER_ROW_BYTES) + QUERY_MINIMUM_BYTES;
+  const bytesPerMinute = perLook * (60_000 / intervalMs);
+  return { bytesPerMinute, usdPerMinute: (bytesPerMinute / TIB) * PRICES.queryTiB.usd };
+}
+
 export function forecastCost(input: CostInput): { lines: CostLine[]; usd: number } {
   const lines: CostLine[] = [];
   const add = (what: string, usd: number, price: string) => lines.push({ what, usd, price });

@@ -77,6 +77,8 @@ export interface WizardDeps {
   destinations(bucket: string): { value: string; label: string }[];
   /** The destination for a DuckDB file path typed on the Destination step (made absolute). */
   typedDestination?(path: string): string;
+  /** A --topic run follows what it published until it landed, once the wizard closes: said on the Confirm step. */
+  follows?: boolean;
   /** Prefill for the bucket when no flag fixed it, and where it came from (`ANALYTICS_BACKFILL_BUCKET`, `the last run`). */
   suggestedBucket?: { bucket: string; from: string };
   /** Today's date for the presets (tests pin it). Defaults to the clock. */

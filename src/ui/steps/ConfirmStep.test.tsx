@@ -24,8 +24,27 @@ describe('ConfirmStep', () => {
     expect(frame).toContain('Send 4 files (2.0 KiB) from /data/bucket');
     expect(frame).toContain('to duckdb:w.duckdb?');
     expect(frame).toContain('printed when the wizard ends');
+    expect(frame).not.toContain('Then follows');
     await press(stdin, KEY.enter);
     await vi.waitFor(() => expect(onConfirm).toHaveBeenCalledOnce());
+  });
+
+  it('says a --topic run is followed until its files land', async () => {
+    const { lastFrame } = render(
+      <ConfirmStep
+        totals={totals}
+        source="gs://b"
+        destination="Pub/Sub topic t"
+        reprocess={false}
+        follows
+        onConfirm={() => {}}
+        onBack={() => {}}
+      />,
+    );
+    const frame = await waitForFrame(lastFrame, 'Start the backfill?');
+    expect(frame).toMatch(
+      /Then follows the published files until every one landed or\s+failed \(Ctrl-C stops\s+following\)/,
+    );
   });
 
   it('goes back on n and on esc', async () => {

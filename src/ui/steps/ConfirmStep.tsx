@@ -11,6 +11,8 @@ export interface ConfirmStepProps {
   source: string;
   destination: string;
   reprocess: boolean;
+  /** Then follows the published files until they land (a --topic run). */
+  follows?: boolean;
   context?: string;
   onConfirm: () => void;
   onBack: () => void;
@@ -35,6 +37,9 @@ export function ConfirmStep(props: ConfirmStepProps) {
         to <Text bold>{props.destination}</Text>
         {props.reprocess ? ', sending files already ingested again (they land nothing new)' : ''}?
       </Text>
+      {props.follows === true && (
+        <Text>Then follows the published files until every one landed or failed (Ctrl-C stops following).</Text>
+      )}
       <Text dimColor>The command line for a script is printed when the wizard ends.</Text>
       {props.error !== undefined && (
         <Text color="red">Could not start: {props.error} (nothing was sent; y tries again)</Text>
