@@ -131,6 +131,7 @@ async function follow(
     for (const f of failures.slice(0, 20)) opts.human(`failed: ${printable(shortObjectName(f.name))}: ${f.error}\n`);
     if (failures.length > 20)
       opts.human(`… and ${formatCount(failures.length - 20)} more failed files, in ${opts.run.recordPath}\n`);
+    opts.human(`Why, as the function logged each attempt:\n${logsCommand(opts.run.runId, opts.run.project)}\n`);
   }
   if (outcome === 'failed') {
     opts.human(
@@ -155,6 +156,16 @@ async function follow(
       "Files still waiting may be retried by Pub/Sub or dead-lettered: see `status`, and the function's logs.\n",
   );
   return FOLLOW_TIMED_OUT;
+}
+
+/**
+ * The Cloud Logging query for the function's failed attempts on this run's files (docs/function.md,
+ * "Logs"): each names the file and the error it retried on.
+ */
+export function logsCommand(runId: string, project: string | undefined): string {
+  const filter = `resource.type="cloud_run_revision" AND jsonPayload.outcome="retry" AND jsonPayload.backfill_run_id="${runId}"`;
+  const where = project !== undefined ? ` --project=${project.replace(/[^\w.:-]/g, '')}` : '';
+  return `gcloud logging read '${filter}'${where} --format='value(jsonPayload.file,jsonPayload.error)'`;
 }
 
 /** `1,200 landed (3 with rejected lines)`. */

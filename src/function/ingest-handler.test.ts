@@ -329,8 +329,17 @@ describe('ingest handler', () => {
       },
     });
     const event = await notification(GOOD);
+    (event.data.message.attributes as Record<string, string>).backfillRunId = '20261207-010203-ab12';
     await expect(handle(event)).rejects.toThrow(/503/);
-    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ severity: 'ERROR', outcome: 'retry', transient: true });
+    // What `--follow`'s Cloud Logging query for a run's dead-lettered files finds: the run, the file, the error.
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({
+      severity: 'ERROR',
+      outcome: 'retry',
+      transient: true,
+      backfill_run_id: '20261207-010203-ab12',
+      file: expect.stringMatching(/^gs:\/\//),
+      error: expect.stringContaining('503 backend error'),
+    });
     expect(await handle(event)).toMatchObject({ status: 'ingested' });
     expect(await handle(event)).toMatchObject({ status: 'already-ingested' });
     expect(await rows('SELECT count(*) FROM events.events_function')).toEqual([[2n]]);

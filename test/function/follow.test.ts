@@ -211,6 +211,10 @@ describe.skipIf(!emulatorsAvailable('--follow on the emulators', ['gcs', 'bigque
       const short = (f: string) => f.split('/').slice(-2).join('/');
       expect(named.map((n) => n!.split('/').slice(-2).join('/')).sort()).toEqual(failed.map(short).sort());
       expect(first.stdout).toMatch(/Followed: 190 landed, 10 failed \(dead-lettered\) in /);
+      // Where the function's reasons are: its log entries of this run's failed attempts.
+      expect(first.stdout).toMatch(
+        /^Why, as the function logged each attempt:\ngcloud logging read '.*jsonPayload\.outcome="retry" AND jsonPayload\.backfill_run_id="[\w-]+"' --project=local-project /m,
+      );
       const [, runId] = /--resume (\S+) --yes sends exactly those again/.exec(first.stdout) ?? [];
       expect(runId, first.stdout.slice(-1000)).toBeDefined();
 
