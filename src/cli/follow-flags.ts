@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.js';
-import { parseDuration } from '../core/present/format.js';
+import { formatDuration, parseDuration } from '../core/present/format.js';
 
 /** How `--follow` and `status --watch` look again: every `intervalMs`, `--follow` for at most `timeoutMs`. */
 export interface FollowFlags {
@@ -44,4 +44,15 @@ export function followFlags(v: Values): { follow?: FollowFlags; watch?: { interv
     ...(dead !== undefined ? { deadLetterSubscription: dead } : {}),
   };
   return { ...(v.follow ? { follow: flags } : {}), ...(v.watch ? { watch: { intervalMs: flags.intervalMs } } : {}) };
+}
+
+/** The flags that ask for `follow` again (` --follow`, then what differs from the defaults): the wizard's script line. */
+export function followArgs(follow: FollowFlags): string {
+  let text = ' --follow';
+  if (follow.intervalMs !== DEFAULT_FOLLOW.intervalMs)
+    text += ` --follow-interval ${formatDuration(follow.intervalMs)}`;
+  if (follow.timeoutMs !== DEFAULT_FOLLOW.timeoutMs) text += ` --follow-timeout ${formatDuration(follow.timeoutMs)}`;
+  if (follow.deadLetterSubscription !== undefined)
+    text += ` --dead-letter-subscription ${follow.deadLetterSubscription}`;
+  return text;
 }

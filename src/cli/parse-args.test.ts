@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../core/errors.js';
 import { commandLine, missingFlags, requestFromOptions } from './backfill-request.js';
+import { followArgs } from './follow-flags.js';
 import { parseArgs } from './parse-args.js';
 
 const full = [
@@ -34,6 +35,22 @@ describe('parseArgs', () => {
       /--follow-timeout: "soon" is not a duration/,
     );
     expect(() => parseArgs(['--follow-interval', '5s'], {})).toThrow(/go with --follow/);
+  });
+
+  it("writes a follow back as the flags that ask for it, defaults left out (the wizard's script line)", () => {
+    const again = (args: string[]) => followArgs(parseArgs(args, {}).follow!);
+    expect(again(['--follow'])).toBe(' --follow');
+    const given = [
+      '--follow',
+      '--follow-interval',
+      '5s',
+      '--follow-timeout',
+      '1h30m',
+      '--dead-letter-subscription',
+      'dl',
+    ];
+    expect(again(given)).toBe(' --follow --follow-interval 5s --follow-timeout 1h30m --dead-letter-subscription dl');
+    expect(parseArgs(again(given).trim().split(' '), {}).follow).toEqual(parseArgs(given, {}).follow);
   });
 
   it('refuses selection flags beside --resume instead of ignoring them', () => {

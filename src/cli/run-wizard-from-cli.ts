@@ -15,7 +15,7 @@ import type { CliOptions } from './parse-args.js';
 import { lastRunBucket, lastRunRequest } from '../engine/run-record.js';
 import { requestOfChoices, wizardInputOf } from './wizard-request.js';
 import { previewForecast } from './preview-forecast.js';
-import { DEFAULT_FOLLOW } from './follow-flags.js';
+import { DEFAULT_FOLLOW, followArgs } from './follow-flags.js';
 import { followRun, PublishedFiles } from './follow-run.js';
 
 /**
@@ -139,10 +139,9 @@ export async function runWizardFromCli(
       const incomplete = s.counts.failed > 0 || s.counts.staged > 0 || s.notSent > 0;
       io.stdout.write(
         (incomplete ? `${RESUME_INTRO}\n${resumeCommand(s.runId, recordDir)}\n` : '') +
-          `The same backfill from a script:\n${commandLine(requestOf(result.choices))}${follow ? ' --follow' : ''}\n`,
+          `The same backfill from a script:\n${commandLine(requestOf(result.choices))}${follow ? followArgs(follow) : ''}\n`,
       );
-      const s2 = result.summary;
-      if (follow !== undefined && published !== undefined && published.files.size > 0 && !s2.interrupted && current) {
+      if (follow !== undefined && published !== undefined && published.files.size > 0 && !s.interrupted && current) {
         const followed = await followRun(published.files, await current.session.openWarehouse(), {
           ...follow,
           startedAt: published.startedAt,
@@ -150,7 +149,7 @@ export async function runWizardFromCli(
           live: (io.stderr as { isTTY?: boolean }).isTTY === true,
           err: (text) => io.stderr.write(text),
           human: (text) => io.stdout.write(text),
-          run: { runId: s2.runId, recordPath: s2.recordPath, topic: opts.topic!, project: opts.project },
+          run: { runId: s.runId, recordPath: s.recordPath, topic: opts.topic!, project: opts.project },
           cloud,
           source: current.session.source,
         });
