@@ -2,7 +2,7 @@ import { countOf, formatCount, formatDuration, printable } from '../core/present
 import { parseObjectName } from '../core/layout/partition-layout.js';
 import { eventDsOf } from '../core/parse/file-context.js';
 import { followLanding, type FollowProgress } from '../engine/follow-landing.js';
-import type { RunEvent } from '../engine/run-backfill.js';
+import type { RunEvent, RunSummary } from '../engine/run-backfill.js';
 import type { Source } from '../ports/source.js';
 import type { Warehouse } from '../ports/warehouse.js';
 import type { CloudFactories } from '../ports/cloud.js';
@@ -11,9 +11,10 @@ import { RunRecord } from '../engine/run-record.js';
 import { shortObjectName } from '../core/layout/partition-layout.js';
 import type { FollowFlags } from './follow-flags.js';
 
-/** The files a run published, as `--follow` needs them: ledger path, generation, day. */
+/** The files a run published, as `--follow` needs them: ledger path, generation, day; and when the run began. */
 export class PublishedFiles {
   private readonly files: { filePath: string; generation: string; day: string | null }[] = [];
+  readonly startedAt = new Date();
   constructor(private readonly source: Source) {}
 
   onEvent(e: RunEvent): void {
@@ -36,6 +37,26 @@ export class PublishedFiles {
 
 /** Exit codes of `--follow` (also in `--help`): every file landed, or the timeout passed first. */
 export const FOLLOW_TIMED_OUT = 3;
+
+/**
+ * After a run that published `files`: follows them (`--follow`, and the wizard's follow), unless the
+ * run was interrupted or published nothing. Returns the run's exit `code` when all landed, else
+ * the follow's (1 some failed, 3 timed out, 130 interrupted).
+ */
+export async function followPublished(
+  files: PublishedFiles,
+  summary: RunSummary,
+  code: number,
+  /** Opened only when there is something to follow. */
+  warehouse: () => Promise<Warehouse | undefined>,
+  opts: Omit<Parameters<typeof followRun>[2], 'startedAt' | 'run'> & { topic: string; project: string | undefined },
+): Promise<number> {
+  if (summary.interrupted || files.size === 0) return code;
+  const { topic, project, ...rest } = opts;
+  const run = { runId: summary.runId, recordPath: summary.recordPath, topic, project };
+  const followed = await followRun(files, await warehouse(), { ...rest, startedAt: files.startedAt, run });
+  return followed === 0 ? code : followed;
+}
 
 /**
  * `--follow`: one line per look (redrawn on a terminal), then what became of every published file.

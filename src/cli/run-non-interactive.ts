@@ -11,7 +11,7 @@ import { openSession, type SessionOptions } from '../app/backfill-session.js';
 import { previewText, summaryJson, summaryText } from './report.js';
 import { previewForecast } from './preview-forecast.js';
 import type { FollowFlags } from './follow-flags.js';
-import { followRun, PublishedFiles } from './follow-run.js';
+import { followPublished, PublishedFiles } from './follow-run.js';
 
 export interface NonInteractiveIo {
   stdout: Writable;
@@ -74,7 +74,6 @@ export async function runNonInteractive(
     if (io.follow && req.topic === undefined)
       throw new UsageError('--follow watches a --topic run; this run writes directly and lands its files itself');
     const progress = progressPrinter(err, io.now ?? (() => performance.now()), io.live === true);
-    const startedAt = new Date();
     const published = io.follow ? new PublishedFiles(opened.source) : undefined;
     const summary = await opened.run(plan, io.interrupt, (e) => {
       published?.onEvent(e);
@@ -87,19 +86,18 @@ export async function runNonInteractive(
       out(summaryJson(plan, summary, false));
     } else out(summaryText(summary, resume));
     const code = exitCodeOfRun(summary);
-    if (!io.follow || !published || summary.interrupted || published.size === 0) return code;
-    const followed = await followRun(published, opened.warehouse, {
+    if (!io.follow || !published) return code;
+    return await followPublished(published, summary, code, async () => opened.warehouse, {
       ...io.follow,
-      startedAt,
       signal: io.interrupt,
       live: io.live === true,
       err,
       human,
-      run: { runId: summary.runId, recordPath: summary.recordPath, topic: req.topic!, project: req.project },
+      topic: req.topic!,
+      project: req.project,
       cloud: session.cloud,
       source: opened.source,
     });
-    return followed === 0 ? code : followed;
   } finally {
     io.interrupt.removeEventListener('abort', stopping);
     await opened.close();

@@ -16,7 +16,7 @@ import { lastRunBucket, lastRunRequest } from '../engine/run-record.js';
 import { requestOfChoices, wizardInputOf } from './wizard-request.js';
 import { previewForecast } from './preview-forecast.js';
 import { DEFAULT_FOLLOW, followArgs } from './follow-flags.js';
-import { followRun, PublishedFiles } from './follow-run.js';
+import { followPublished, PublishedFiles } from './follow-run.js';
 
 /**
  * The interactive path: the wizard gathers what the flags left out, then plans and runs through the
@@ -61,15 +61,14 @@ export async function runWizardFromCli(
   // A --topic run started in the wizard follows what it published until it landed, as --follow
   // does (on by default here; Ctrl-C stops following, nothing is lost: status shows the rest).
   const follow = opts.topic !== undefined ? (opts.follow ?? DEFAULT_FOLLOW) : undefined;
-  let published: { files: PublishedFiles; startedAt: Date } | undefined;
+  let published: PublishedFiles | undefined;
   const wizardDeps: WizardDeps = {
     openSource: async (bucket) => reachingSource(await openSource(bucket, opts.project, cloud)),
     plan: async (c, source, signal, onProgress) => (await sessionFor(c, source)).plan(signal, onProgress),
     run: async (c, plan, signal, onEvent) => {
       const session = await sessionFor(c, undefined);
       if (follow === undefined) return session.run(plan, signal, onEvent);
-      const files = new PublishedFiles(session.source);
-      published = { files, startedAt: new Date() };
+      const files = (published = new PublishedFiles(session.source));
       return session.run(plan, signal, (e) => {
         files.onEvent(e);
         onEvent(e);
@@ -141,20 +140,18 @@ export async function runWizardFromCli(
         (incomplete ? `${RESUME_INTRO}\n${resumeCommand(s.runId, recordDir)}\n` : '') +
           `The same backfill from a script:\n${commandLine(requestOf(result.choices))}${follow ? followArgs(follow) : ''}\n`,
       );
-      if (follow !== undefined && published !== undefined && published.files.size > 0 && !s.interrupted && current) {
-        const followed = await followRun(published.files, await current.session.openWarehouse(), {
+      if (follow !== undefined && published !== undefined && current)
+        return await followPublished(published, s, exitCodeOf(result), () => current!.session.openWarehouse(), {
           ...follow,
-          startedAt: published.startedAt,
           signal: io.interrupt,
           live: (io.stderr as { isTTY?: boolean }).isTTY === true,
           err: (text) => io.stderr.write(text),
           human: (text) => io.stdout.write(text),
-          run: { runId: s.runId, recordPath: s.recordPath, topic: opts.topic!, project: opts.project },
+          topic: opts.topic!,
+          project: opts.project,
           cloud,
           source: current.session.source,
         });
-        if (followed !== 0) return followed;
-      }
     }
     return exitCodeOf(result);
   } finally {
