@@ -332,14 +332,15 @@ describe('analytics-backfill status', () => {
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const code = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    const deadline = Date.now() + 20_000;
-    while ((stdout.match(/^status at /gm) ?? []).length < 2 && Date.now() < deadline)
+    // Each map: its "status at" line, then its rows; two whole maps drawn before Ctrl-C.
+    const maps = () => stdout.split(/^status at .*\n/m).slice(1);
+    const deadline = Date.now() + 30_000;
+    while (maps().filter((m) => /^live /m.test(m)).length < 2 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     expect(await code).toBe(0);
-    const maps = stdout.split(/^status at .*\n/m).filter((m) => m.trim() !== '');
-    expect(maps.length).toBeGreaterThanOrEqual(2);
-    for (const map of maps.slice(0, 2)) expect(map).toMatch(/^live /m);
+    expect(maps().length, stdout).toBeGreaterThanOrEqual(2);
+    for (const map of maps().slice(0, 2)) expect(map, stdout).toMatch(/^live /m);
     const refused = await runCli([...args, '--watch', '--sessions']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/status --watch redraws the map: it takes no --sessions or --partition/);

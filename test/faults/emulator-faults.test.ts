@@ -60,6 +60,23 @@ describe.skipIf(!emulatorsAvailable('faults against the emulators', ['gcs', 'big
       const [generation, size] = [String(md.generation), String(md.size)];
       return postStorageEvent(fn.port, { bucket: BUCKET, name, generation, size, id }, 400_000);
     };
+    /**
+     * The retry once the service is back, as Pub/Sub makes it: the same event delivered again until the
+     * function accepts it, at most 5 times (the dead-letter policy's attempts, docs/function.md), a
+     * second apart. One CI run (2026-12-07) saw the first retry after BigQuery's restart answer 500
+     * (not reproduced in 8 runs here, under load or after a 60 s outage); each refusal is printed with
+     * the function's last lines, so the next such run shows why.
+     */
+    const redeliver = async (name: string, id: string): Promise<number> => {
+      let status = 0;
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        status = await deliver(name, id);
+        if (status < 300) return status;
+        console.warn(`delivery ${attempt} of ${id} answered ${status}:\n${fn.output().slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      return status;
+    };
     const count = async (sql: string) => {
       try {
         const [rows] = await bigquery.query({ query: sql, useLegacySql: false });
@@ -168,10 +185,10 @@ describe.skipIf(!emulatorsAvailable('faults against the emulators', ['gcs', 'big
       expect(await events(name)).toBe(0);
       expect(await ledger(name)).toBe(0);
 
-      expect(await deliver(name, 'bq-stop-2')).toBeLessThan(300);
+      expect(await redeliver(name, 'bq-stop-2'), fn.output().slice(-4000)).toBeLessThan(300);
       await expectLandedOnce(name, n, bad);
       // A third delivery (a late duplicate) adds nothing.
-      expect(await deliver(name, 'bq-stop-3')).toBeLessThan(300);
+      expect(await deliver(name, 'bq-stop-3'), fn.output().slice(-4000)).toBeLessThan(300);
       await expectLandedOnce(name, n, bad);
     }, 600_000);
 
@@ -195,7 +212,7 @@ describe.skipIf(!emulatorsAvailable('faults against the emulators', ['gcs', 'big
       expect(await events(name)).toBe(0);
 
       await gcs.start();
-      expect(await deliver(name, 'gcs-stop-2')).toBeLessThan(300);
+      expect(await redeliver(name, 'gcs-stop-2'), fn.output().slice(-4000)).toBeLessThan(300);
       await expectLandedOnce(name, n, bad);
     }, 600_000);
 
