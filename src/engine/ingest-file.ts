@@ -1,15 +1,19 @@
-import { parseEvents } from '../core/parse/event-parser.js';
+import { parseEvents, parseWholeFile } from '../core/parse/event-parser.js';
 import { logRow, type FileContext } from '../core/parse/file-context.js';
 import { dateToMicros } from '../core/schema/rows.js';
 import type { Source } from '../ports/source.js';
 import {
   INGESTED_EVENT,
+  type FileBatches,
   writeOneFile,
   type FileWriter,
   type RowBatch,
   type Warehouse,
   type WriteOutcome,
 } from '../ports/warehouse.js';
+
+/** A file of at most this many bytes is read and parsed at once (a folder's); a larger one is streamed. */
+const WHOLE_AT_MOST = 256 * 1024;
 
 export interface IngestFileOptions {
   source: Source;
@@ -59,10 +63,15 @@ export async function ingestFile(opts: IngestFileOptions): Promise<IngestFileRes
   };
   const counts = { events: 0, debug: 0 };
   let held = 0;
-  async function* batches(): AsyncGenerator<RowBatch> {
+  const first = (): RowBatch => ({ events: [], debug: [], logs: [logRow(ctx, 'parse_initiated')] });
+  const last = (): RowBatch => {
+    const status = `${INGESTED_EVENT}: ${counts.events} events, ${counts.debug} debug rows`;
+    return { events: [], debug: [], logs: [logRow(ctx, status)] };
+  };
+  async function* batches(read?: Iterable<Uint8Array>): AsyncGenerator<RowBatch> {
     held = 0;
-    yield { events: [], debug: [], logs: [logRow(ctx, 'parse_initiated')] };
-    for await (const batch of parseEvents(opts.source.read(opts.name, opts.generation), ctx)) {
+    yield first();
+    for await (const batch of parseEvents(read ?? opts.source.read(opts.name, opts.generation), ctx)) {
       opts.signal?.throwIfAborted();
       counts.events += batch.events.length;
       counts.debug += batch.debug.length;
@@ -70,9 +79,29 @@ export async function ingestFile(opts: IngestFileOptions): Promise<IngestFileRes
       yield { events: batch.events, debug: batch.debug, logs: [] };
     }
     opts.signal?.throwIfAborted();
-    const status = `${INGESTED_EVENT}: ${counts.events} events, ${counts.debug} debug rows`;
-    yield { events: [], debug: [], logs: [logRow(ctx, status)] };
+    yield last();
   }
+  /**
+   * A small file's batches at once (read and parsed whole: the same rows as `batches()` gives); a
+   * small gzip file, read at once, is still inflated as a stream; a large file is streamed.
+   */
+  const whole = (): FileBatches | undefined => {
+    opts.signal?.throwIfAborted();
+    const bytes = opts.source.readWhole?.(opts.name, opts.generation, WHOLE_AT_MOST);
+    if (bytes === undefined) return undefined;
+    const parsed = parseWholeFile(bytes, ctx);
+    if (parsed === undefined) return batches([bytes]);
+    const out: RowBatch[] = [first()];
+    for (const batch of parsed) {
+      counts.events += batch.events.length;
+      counts.debug += batch.debug.length;
+      held += heldBytes(batch.events, batch.debug.length);
+      out.push({ events: batch.events, debug: batch.debug, logs: [] });
+    }
+    opts.rowsHeld?.(held);
+    out.push(last());
+    return out;
+  };
   const key = { filePath: ctx.filePath, generation: ctx.generation, name: ctx.name };
   // Read again if the group it joined fails to commit: counted afresh.
   const again = () => {
@@ -81,7 +110,7 @@ export async function ingestFile(opts: IngestFileOptions): Promise<IngestFileRes
     return batches();
   };
   const outcome = opts.writer
-    ? await opts.writer.write(key, batches(), again)
+    ? await opts.writer.write(key, whole() ?? batches(), again)
     : await writeOneFile(opts.warehouse, key, batches());
   return { outcome, ...counts };
 }

@@ -34,6 +34,13 @@ export interface Source {
   /** The object's bytes as stored (no transparent decompression), streamed. */
   read(name: string, generation?: string): AsyncIterable<Uint8Array>;
   /**
+   * The object's bytes at once, synchronously, when it holds at most `atMost` bytes (`undefined`,
+   * nothing read, when it holds more: `read` streams it), under the same checks as `read`. Only a
+   * source that answers at once has it (a folder); most event files are a few KiB, and a stream
+   * costs more per file than reading one.
+   */
+  readWhole?(name: string, generation: string | undefined, atMost: number): Uint8Array | undefined;
+  /**
    * Whether `generation` has the form this source gives its objects (GCS: a positive integer; a
    * folder: `mtime:size`). A notification naming another is refused unread.
    */

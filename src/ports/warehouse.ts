@@ -56,13 +56,16 @@ export interface GroupLimits {
  * outcome is committed, so whatever the caller records after it is true even if the process dies.
  * A file whose batches throw fails alone (its promise rejects); the rest of its group still lands.
  */
+/** A file's batches: streamed, or all at hand (a small file read and parsed at once). */
+export type FileBatches = AsyncIterable<RowBatch> | Iterable<RowBatch>;
+
 export interface FileWriter {
   /**
    * Writes one file whole. `again` gives the file's batches anew (read again from its source): a
    * writer that lands many files per commit uses it when a commit failed, to write each file of the
    * group in a commit of its own, so that only a bad file fails.
    */
-  write(file: FileKey, batches: AsyncIterable<RowBatch>, again?: () => AsyncIterable<RowBatch>): Promise<WriteOutcome>;
+  write(file: FileKey, batches: FileBatches, again?: () => AsyncIterable<RowBatch>): Promise<WriteOutcome>;
   /** Commits what is gathered and waits for every write; the writer takes no more files. */
   close(): Promise<void>;
   /** Commits the files gathered so far now, without waiting for more (memory is short). */

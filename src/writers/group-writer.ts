@@ -8,7 +8,7 @@
  * commit. A write resolves only once its group committed.
  */
 import { estimateBatchBytes } from './batch-bytes.js';
-import type { FileKey, FileWriter, GroupLimits, RowBatch, WriteOutcome } from '../ports/warehouse.js';
+import type { FileBatches, FileKey, FileWriter, GroupLimits, RowBatch, WriteOutcome } from '../ports/warehouse.js';
 
 export const DEFAULT_GROUP_LIMITS: GroupLimits = { maxFiles: 1000, maxBytes: 16 * 1024 * 1024, maxWaitMs: 1000 };
 
@@ -40,7 +40,7 @@ export interface GroupCommitter {
   /** Commits group `group`: every file appended to it lands, or none. */
   commit(group: number): Promise<void>;
   /** One file in a transaction of its own, streamed: `batches` may be long. */
-  writeAlone(file: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome>;
+  writeAlone(file: FileKey, batches: FileBatches): Promise<WriteOutcome>;
 }
 
 /** Timers, passed in so tests can drive them. */
@@ -167,10 +167,20 @@ export function createGroupWriter(
 
   async function write(
     file: FileKey,
-    batches: AsyncIterable<RowBatch>,
+    batches: FileBatches,
     again?: () => AsyncIterable<RowBatch>,
   ): Promise<WriteOutcome> {
     if (closed) throw new Error('write after the writer was closed');
+    if (!(Symbol.asyncIterator in batches)) {
+      // All at hand (a small file read at once): it joins the group now, with no reading to wait for.
+      const gathered: GatheredFile = { file, batches: [...batches], bytes: 0 };
+      for (const b of gathered.batches) gathered.bytes += estimateBatchBytes(b);
+      if (gathered.bytes > max.maxBytes / ALONE_SHARE || max.maxFiles <= 1) {
+        commit();
+        return committer.writeAlone(file, gathered.batches);
+      }
+      return new Promise<WriteOutcome>((resolve, reject) => join(gathered, { file, again, resolve, reject }));
+    }
     reading++;
     const gathered: GatheredFile = { file, batches: [], bytes: 0 };
     const iterator = batches[Symbol.asyncIterator]();

@@ -1,8 +1,8 @@
-import type { FileKey, FileWriter, RowBatch, WriteOutcome } from '../ports/warehouse.js';
+import type { FileBatches, FileKey, FileWriter, WriteOutcome } from '../ports/warehouse.js';
 
 /** A writer that commits each file on its own, as `writeFile` does: for warehouses without groups. */
 export function createPerFileWriter(
-  writeFile: (file: FileKey, batches: AsyncIterable<RowBatch>) => Promise<WriteOutcome>,
+  writeFile: (file: FileKey, batches: FileBatches) => Promise<WriteOutcome>,
 ): FileWriter {
   const pending = new Set<Promise<unknown>>();
   let closed = false;

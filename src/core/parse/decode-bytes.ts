@@ -67,6 +67,23 @@ export async function* decodeText(
   }
 }
 
+/**
+ * A whole file's text at once: the pieces {@link decodeText} yields for the same bytes given as one
+ * chunk; `undefined` when the bytes are gzip, which are inflated only as a stream.
+ */
+export function decodeWhole(bytes: Uint8Array): string[] | undefined {
+  if (isGzip(bytes)) return undefined;
+  const text = new TextNormaliser();
+  const pieces: string[] = [];
+  for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
+    const s = text.push(bytes.subarray(at, Math.min(bytes.length, at + SLICE_BYTES)));
+    if (s !== '') pieces.push(s);
+  }
+  const last = text.end();
+  if (last !== '') pieces.push(last);
+  return pieces;
+}
+
 function syncToAsync(it: Iterator<Uint8Array>): AsyncIterator<Uint8Array> {
   return {
     next: () => Promise.resolve(it.next()),

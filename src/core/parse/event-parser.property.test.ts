@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ParseOptions, parseEvents } from './event-parser.js';
+import { type ParseOptions, type ParsedBatch, parseEvents, parseWholeFile } from './event-parser.js';
 import type { FileContext } from './file-context.js';
 
 const ctx: FileContext = {
@@ -160,5 +160,31 @@ describe('parseEvents (properties)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('a file parsed whole gives the same batches, rows and debug rows as the stream', async () => {
+    const streamed = async (bytes: Uint8Array, options: ParseOptions) => {
+      const out: ParsedBatch[] = [];
+      for await (const batch of parseEvents([bytes], ctx, options)) out.push(batch);
+      return out;
+    };
+    const bytesOf = fc.oneof(
+      fc.uint8Array({ maxLength: 400 }),
+      fc.array(lineText, { maxLength: 30 }).map((lines) => Buffer.from(`\ufeff${lines.join('\r\n')}`)),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        bytesOf,
+        fc.constantFrom(1, 3, 1000),
+        fc.constantFrom(undefined, 8, 40),
+        async (bytes, batchRows, maxLineBytes) => {
+          fc.pre(!(bytes[0] === 0x1f && bytes[1] === 0x8b));
+          const options = { batchRows, maxLineBytes };
+          expect(parseWholeFile(bytes, ctx, options)).toEqual(await streamed(bytes, options));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(parseWholeFile(gzipSync('{"eventId":"a"}\n'), ctx)).toBeUndefined(); // gzip: only streamed
   });
 });

@@ -4,7 +4,7 @@
  * Never throws on bad content; only a failure of the byte source itself is thrown.
  */
 import type { CandidateSink } from './candidate-sink.js';
-import { type DecodeProblem, decodeText } from './decode-bytes.js';
+import { type DecodeProblem, decodeText, decodeWhole } from './decode-bytes.js';
 import { EVENT_INDEX_KEYS, NEEDS_EXACT, type RowDefaults, toEventRow } from '../columns/event-columns.js';
 import { type FileContext, batchIdOf, logRow } from './file-context.js';
 import { isLossy, keyHasInexactNumber, mayHoldLossyNumber, parseExact, stringifyExact } from '../columns/json-exact.js';
@@ -46,22 +46,37 @@ export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_INFLATED_BYTES = 4 * 1024 * 1024 * 1024;
 export { DEFAULT_MAX_EVENT_BYTES };
 
+/** The parts one file's parse shares, streamed or whole. */
+function openParse(ctx: FileContext, options: ParseOptions) {
+  const rows = new RowCollector(
+    ctx,
+    positive(options.batchRows, DEFAULT_BATCH_ROWS),
+    positive(options.batchBytes, DEFAULT_BATCH_BYTES),
+    positive(options.maxEventBytes, DEFAULT_MAX_EVENT_BYTES),
+  );
+  const splitter = new CandidateSplitter(rows, {
+    maxLineBytes: positive(options.maxLineBytes, DEFAULT_MAX_LINE_BYTES),
+  });
+  /** The file ended (with what was wrong with its bytes, if anything): its last batches. */
+  const end = (problem: DecodeProblem | undefined): ParsedBatch[] => {
+    // A file cut short (its content past the inflate limit) drops its partial last line.
+    splitter.end(problem?.cut === true);
+    if (problem !== undefined) rows.reject(problem.message);
+    const out = rows.takeFull();
+    const last = rows.takeRest();
+    if (last !== undefined) out.push(last);
+    return out;
+  };
+  return { rows, splitter, end };
+}
+
 /** Parses one event file. A blank file yields no batch at all. */
 export async function* parseEvents(
   bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   ctx: FileContext,
   options: ParseOptions = {},
 ): AsyncGenerator<ParsedBatch> {
-  const maxEventBytes = positive(options.maxEventBytes, DEFAULT_MAX_EVENT_BYTES);
-  const rows = new RowCollector(
-    ctx,
-    positive(options.batchRows, DEFAULT_BATCH_ROWS),
-    positive(options.batchBytes, DEFAULT_BATCH_BYTES),
-    maxEventBytes,
-  );
-  const splitter = new CandidateSplitter(rows, {
-    maxLineBytes: positive(options.maxLineBytes, DEFAULT_MAX_LINE_BYTES),
-  });
+  const { rows, splitter, end } = openParse(ctx, options);
   const text = decodeText(bytes, { maxInflatedBytes: positive(options.maxInflatedBytes, DEFAULT_MAX_INFLATED_BYTES) });
   let problem: DecodeProblem | undefined;
   try {
@@ -77,12 +92,25 @@ export async function* parseEvents(
   } finally {
     await text.return(undefined);
   }
-  // A file cut short (its content past the inflate limit) drops its partial last line.
-  splitter.end(problem?.cut === true);
-  if (problem !== undefined) rows.reject(problem.message);
-  yield* rows.takeFull();
-  const last = rows.takeRest();
-  if (last !== undefined) yield last;
+  yield* end(problem);
+}
+
+/**
+ * Parses a whole file held in memory at once, without a stream: the same rows and batches as
+ * {@link parseEvents} over the same bytes, for a fraction of the work per file (most event files are
+ * a few KiB). `undefined` for gzip, which only {@link parseEvents} inflates (bounded as it goes).
+ */
+export function parseWholeFile(
+  bytes: Uint8Array,
+  ctx: FileContext,
+  options: ParseOptions = {},
+): ParsedBatch[] | undefined {
+  const pieces = decodeWhole(bytes);
+  if (pieces === undefined) return undefined;
+  const { rows, splitter, end } = openParse(ctx, options);
+  for (const piece of pieces) splitter.push(piece);
+  const full = rows.takeFull();
+  return full.length === 0 ? end(undefined) : [...full, ...end(undefined)];
 }
 
 function positive(value: number | undefined, fallback: number): number {

@@ -1,5 +1,5 @@
 import { createPipeline } from '../../core/limiter.js';
-import type { FileKey, RowBatch } from '../../ports/warehouse.js';
+import type { FileBatches, FileKey } from '../../ports/warehouse.js';
 import type { StagedKind, StagedRow, StagingAppender } from './bigquery-staging.js';
 import { encodeEvent, encodeLog } from './bigquery-rows.js';
 
@@ -31,7 +31,7 @@ export async function stageFile(
   appender: StagingAppender,
   file: FileKey,
   attemptId: string,
-  batches: AsyncIterable<RowBatch>,
+  batches: FileBatches,
   limits: Partial<StageLimits> = {},
 ): Promise<number> {
   const { maxRequestBytes, maxRequestRows, inFlight } = { ...DEFAULTS, ...limits };

@@ -16,8 +16,8 @@ import {
 import { createGroupWriter, type GroupCommitter } from '../../writers/group-writer.js';
 import {
   ledgerMatcher,
+  type FileBatches,
   type FileKey,
-  type RowBatch,
   type Warehouse,
   type WriteOutcome,
 } from '../../ports/warehouse.js';
@@ -111,7 +111,7 @@ export async function createDuckDbWarehouse(
   const readOnlyError = () => new Error(`${file} was opened read-only`);
 
   /** One file in its own transaction, its rows streamed to the worker a few batches ahead. */
-  const writeAlone = async (fileKey: FileKey, batches: AsyncIterable<RowBatch>): Promise<WriteOutcome> => {
+  const writeAlone = async (fileKey: FileKey, batches: FileBatches): Promise<WriteOutcome> => {
     if (!(await call('begin', fileKey))) return 'already-ingested';
     const appends = createPipeline(IN_FLIGHT);
     const send = async (kind: TableKind, rows: readonly (EventRow | LogRow)[], columns: readonly Column[]) => {

@@ -17,13 +17,7 @@ export const generationOf = (s: BigIntStats): string => localGeneration(s.mtimeN
  */
 export async function* readFile(fd: number, where: string, generation?: string): AsyncGenerator<Uint8Array> {
   try {
-    const before = fstatSync(fd, { bigint: true });
-    if (!before.isFile())
-      throw new PermanentFileError(
-        `${where} is not a regular file (${before.isDirectory() ? 'a folder' : 'a FIFO, socket or device'})`,
-      );
-    if (generation !== undefined && generationOf(before) !== generation)
-      throw changed(where, 'changed since it was listed');
+    const before = openedAsListed(fd, where, generation);
     let left = Number(before.size);
     while (left > 0) {
       const buffer = Buffer.allocUnsafe(Math.min(left, READ_CHUNK));
@@ -32,12 +26,55 @@ export async function* readFile(fd: number, where: string, generation?: string):
       left -= bytesRead;
       yield buffer.subarray(0, bytesRead);
     }
-    const after = fstatSync(fd, { bigint: true });
-    if (after.size !== before.size || after.mtimeNs !== before.mtimeNs)
-      throw changed(where, 'changed while being read');
+    unchangedSince(fd, where, before);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * An open file's bytes at once, then closes it, under the same rules as {@link readFile}; `undefined`
+ * (nothing read) when it holds more than `atMost` bytes: that one is streamed instead.
+ */
+export function readWholeFile(
+  fd: number,
+  where: string,
+  generation: string | undefined,
+  atMost: number,
+): Uint8Array | undefined {
+  try {
+    const before = openedAsListed(fd, where, generation);
+    const size = Number(before.size);
+    if (size > atMost) return undefined;
+    const buffer = Buffer.allocUnsafe(size);
+    for (let at = 0; at < size;) {
+      const bytesRead = readSync(fd, buffer, at, size - at, null);
+      if (bytesRead === 0) throw changed(where, 'was truncated while being read');
+      at += bytesRead;
+    }
+    unchangedSince(fd, where, before);
+    return buffer;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The open file's status, once it is known to be a regular file of the listed generation. */
+function openedAsListed(fd: number, where: string, generation: string | undefined): BigIntStats {
+  const before = fstatSync(fd, { bigint: true });
+  if (!before.isFile())
+    throw new PermanentFileError(
+      `${where} is not a regular file (${before.isDirectory() ? 'a folder' : 'a FIFO, socket or device'})`,
+    );
+  if (generation !== undefined && generationOf(before) !== generation)
+    throw changed(where, 'changed since it was listed');
+  return before;
+}
+
+/** Throws unless the file still has the size and time it had before it was read. */
+function unchangedSince(fd: number, where: string, before: BigIntStats): void {
+  const after = fstatSync(fd, { bigint: true });
+  if (after.size !== before.size || after.mtimeNs !== before.mtimeNs) throw changed(where, 'changed while being read');
 }
 
 function changed(where: string, what: string): PermanentFileError {

@@ -5,7 +5,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PermanentFileError, UsageError, UserError } from '../../core/errors.js';
 import type { Source } from '../../ports/source.js';
-import { readFile } from './folder-read.js';
+import { readFile, readWholeFile } from './folder-read.js';
 import { discoverFolder } from './folder-discover.js';
 import { walkFolder } from './folder-walk.js';
 
@@ -37,8 +37,8 @@ export async function createFolderSource(location: string): Promise<Source> {
     return path;
   };
 
-  /** Real paths of the folders files were read from, so each file costs no path resolution. */
-  const realDirs = new Map<string, string>();
+  /** Real paths of the folders files were read from (undefined: outside), so each file costs no path resolution. */
+  const realDirs = new Map<string, string | undefined>();
   const inside = (real: string) => !relative(realRoot, real).startsWith('..');
 
   /**
@@ -49,15 +49,17 @@ export async function createFolderSource(location: string): Promise<Source> {
   const openInside = (path: string, name: string): number => {
     const dir = dirname(path);
     let realDir = realDirs.get(dir);
-    if (realDir === undefined) {
-      realDir = realpathSync.native(dir);
+    if (realDir === undefined && !realDirs.has(dir)) {
+      const real = realpathSync.native(dir);
+      realDir = inside(real) ? real : undefined;
       if (realDirs.size >= 10_000) realDirs.clear();
       realDirs.set(dir, realDir);
     }
-    if (!inside(realDir)) throw new UserError(`object "${name}" links outside ${realRoot}`);
+    if (realDir === undefined) throw new UserError(`object "${name}" links outside ${realRoot}`);
+    const base = path.slice(dir.length + 1);
     try {
       return openSync(
-        join(realDir, path.slice(dir.length + 1)),
+        sep === '/' ? `${realDir === '/' ? '' : realDir}/${base}` : join(realDir, base),
         constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
       );
     } catch (error) {
@@ -65,6 +67,15 @@ export async function createFolderSource(location: string): Promise<Source> {
       const real = realpathSync.native(path);
       if (!inside(real)) throw new UserError(`object "${name}" links outside ${realRoot}`);
       return openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+    }
+  };
+
+  const open = (path: string, name: string): number => {
+    try {
+      return openInside(path, name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new PermanentFileError(`${path} no longer exists`);
+      throw error;
     }
   };
 
@@ -99,16 +110,12 @@ export async function createFolderSource(location: string): Promise<Source> {
     read(name, generation) {
       const path = pathOf(name); // a name that leaves the folder is refused before anything is opened
       return (async function* () {
-        let fd: number;
-        try {
-          fd = openInside(path, name);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-            throw new PermanentFileError(`${path} no longer exists`);
-          throw error;
-        }
-        yield* readFile(fd, path, generation);
+        yield* readFile(open(path, name), path, generation);
       })();
+    },
+    readWhole(name, generation, atMost) {
+      const path = pathOf(name);
+      return readWholeFile(open(path, name), path, generation, atMost);
     },
     filePath(name) {
       return pathOf(name);

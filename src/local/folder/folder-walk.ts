@@ -1,7 +1,7 @@
 import { lstatSync, type Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { setImmediate } from 'node:timers/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { SourceObject } from '../../ports/source.js';
 import { generationOf } from './folder-read.js';
 
@@ -43,8 +43,9 @@ async function* walk(
       await setImmediate();
     }
     const name = entry.name.toString('utf8');
-    const full = join(dir, name);
-    if (!Buffer.from(name, 'utf8').equals(entry.name)) {
+    const full = sep === '/' ? (dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`) : join(dir, name);
+    // Bytes that are not UTF-8 decode to U+FFFD; only a name holding one is compared with its bytes.
+    if (name.includes('\uFFFD') && !Buffer.from(name, 'utf8').equals(entry.name)) {
       yield problem(root, full, `name is not UTF-8 (bytes ${entry.name.toString('hex')}): rename it to ingest it`);
     } else if (name.startsWith('.')) {
       // A dotfile is a syncing mirror's temporary (rsync's `.name.XXXXXX`); a hidden folder is said.
