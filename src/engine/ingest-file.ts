@@ -1,4 +1,4 @@
-import { parseEvents, parseWholeFile } from '../core/parse/event-parser.js';
+import { type ParsedBatch, parseEvents, parseWholeFile } from '../core/parse/event-parser.js';
 import { logRow, type FileContext } from '../core/parse/file-context.js';
 import { dateToMicros } from '../core/schema/rows.js';
 import type { Source } from '../ports/source.js';
@@ -68,15 +68,21 @@ export async function ingestFile(opts: IngestFileOptions): Promise<IngestFileRes
     const status = `${INGESTED_EVENT}: ${counts.events} events, ${counts.debug} debug rows`;
     return { events: [], debug: [], logs: [logRow(ctx, status)] };
   };
+  /** A parsed batch counted, as the writer takes it. */
+  const tally = (batch: ParsedBatch): RowBatch => {
+    counts.events += batch.events.length;
+    counts.debug += batch.debug.length;
+    held += heldBytes(batch.events, batch.debug.length);
+    return { events: batch.events, debug: batch.debug, logs: [] };
+  };
   async function* batches(read?: Iterable<Uint8Array>): AsyncGenerator<RowBatch> {
     held = 0;
     yield first();
     for await (const batch of parseEvents(read ?? opts.source.read(opts.name, opts.generation), ctx)) {
       opts.signal?.throwIfAborted();
-      counts.events += batch.events.length;
-      counts.debug += batch.debug.length;
-      opts.rowsHeld?.((held += heldBytes(batch.events, batch.debug.length)));
-      yield { events: batch.events, debug: batch.debug, logs: [] };
+      const counted = tally(batch);
+      opts.rowsHeld?.(held);
+      yield counted;
     }
     opts.signal?.throwIfAborted();
     yield last();
@@ -91,15 +97,8 @@ export async function ingestFile(opts: IngestFileOptions): Promise<IngestFileRes
     if (bytes === undefined) return undefined;
     const parsed = parseWholeFile(bytes, ctx);
     if (parsed === undefined) return batches([bytes]);
-    const out: RowBatch[] = [first()];
-    for (const batch of parsed) {
-      counts.events += batch.events.length;
-      counts.debug += batch.debug.length;
-      held += heldBytes(batch.events, batch.debug.length);
-      out.push({ events: batch.events, debug: batch.debug, logs: [] });
-    }
+    const out = [first(), ...parsed.map(tally), last()];
     opts.rowsHeld?.(held);
-    out.push(last());
     return out;
   };
   const key = { filePath: ctx.filePath, generation: ctx.generation, name: ctx.name };
