@@ -33,12 +33,16 @@ export async function* mapConcurrent<T, R>(
     w?.();
   };
   const take = async () => {
-    const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : toAsync(items as Iterable<T>);
+    // A synchronous source (the plan's journal) is taken without a promise per item.
+    const sync = !(Symbol.asyncIterator in items);
+    const iterator: Iterator<T> | AsyncIterator<T> = sync
+      ? (items as Iterable<T>)[Symbol.iterator]()
+      : (items as AsyncIterable<T>)[Symbol.asyncIterator]();
     try {
       for (;;) {
         await slots.acquire();
         if (stopped || signal?.aborted) break;
-        const step = await iterator.next();
+        const step = sync ? (iterator as Iterator<T>).next() : await iterator.next();
         if (step.done === true) break;
         started++;
         work(step.value).then(
@@ -78,8 +82,4 @@ export async function* mapConcurrent<T, R>(
     stopped = true;
     slots.release();
   }
-}
-
-async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
-  yield* items;
 }

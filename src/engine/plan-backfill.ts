@@ -63,7 +63,7 @@ export interface BackfillPlan {
    * The files to send, read back from the plan's journal on disk (never all in memory). Absent
    * for a plan made for a preview only (no `journalDir`).
    */
-  files?: () => AsyncIterable<SourceObject>;
+  files?: () => Iterable<SourceObject> | AsyncIterable<SourceObject>;
   /** Removes the journal; the plan can no longer be run. */
   discard(): void;
   /** A few of the files to send, chosen uniformly, and the largest few: what a time forecast reads (`sample-time.ts`). */

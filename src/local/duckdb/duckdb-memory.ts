@@ -7,11 +7,17 @@ import { CHECKPOINT_MEMORY, ROW_GROUP_SIZE, memoryBytes } from './duckdb-connect
  */
 const ROW_GROUP_ROOM = 3;
 /**
- * Files committed between checkpoints. Until a checkpoint, committed rows (and their bookkeeping)
- * stay in DuckDB's memory: 100,000 one-event files peaked at 345-368 MiB checkpointing every 20,000
- * files, 250-271 MiB every 1,000, at the same speed (a checkpoint of 1,000 small files is brief).
+ * Rows committed between checkpoints (every table's: a one-event file is three, an event and two
+ * ledger rows). Until a checkpoint, committed rows (and their bookkeeping) stay in DuckDB's memory,
+ * and a checkpoint costs ~50 ms however little it writes (2 cores, 2026-12-07: one every 1,000
+ * files took 5.2 s of a 100,000-file run of 11 s, and the main thread waited for it). Counted in
+ * files before: 100,000 one-event files peaked at 345-368 MiB checkpointing every 20,000 files,
+ * 250-271 MiB every 1,000. Now, paired runs (the CLI as its shebang runs it): 100,000 one-event files
+ * 10.7-12.9 s at 227-238 MiB every 1,000 files → 8.1-8.9 s at 232-239 MiB every 12,000 rows (8,000
+ * rows: 9.1-10.0 s at 253-261; 4,000 files, i.e. 12,000 rows: 7.7-7.8 s); 10,000 files of 10 events
+ * unchanged (2.7 s: 12 rows a file), while 4,000 of them between checkpoints took 274 MiB.
  */
-const CHECKPOINT_EVERY_FILES = 1_000;
+const CHECKPOINT_EVERY_ROWS = 12_000;
 /**
  * Committed rows stay in DuckDB's memory until a checkpoint writes them into the file, and a commit
  * that cannot pin its blocks fails ("failed to pin block"): so a checkpoint also comes once the
@@ -28,6 +34,7 @@ export class MemoryBudget {
   private filesSinceCheckpoint = 0;
   /** About the bytes of rows appended since the last checkpoint (text lengths, 16 per other value). */
   private bytesSinceCheckpoint = 0;
+  private rowsSinceCheckpoint = 0;
   /** The memory limit in bytes while a transaction of wide rows is open (0: the configured one). */
   private raisedTo = 0;
   private readonly limitBytes: number;
@@ -51,6 +58,7 @@ export class MemoryBudget {
    */
   async appending(bytes: number, rows: number): Promise<void> {
     this.bytesSinceCheckpoint += bytes;
+    this.rowsSinceCheckpoint += rows;
     const need = ((bytes * ROW_GROUP_SIZE) / rows) * ROW_GROUP_ROOM + 16 * 2 ** 20;
     if (need <= Math.max(this.limitBytes, this.raisedTo)) return;
     this.raisedTo = need;
@@ -77,7 +85,7 @@ export class MemoryBudget {
   async committed(files: number): Promise<void> {
     this.filesSinceCheckpoint += files;
     const due =
-      this.filesSinceCheckpoint >= CHECKPOINT_EVERY_FILES ||
+      this.rowsSinceCheckpoint >= CHECKPOINT_EVERY_ROWS ||
       this.bytesSinceCheckpoint >= CHECKPOINT_SHARE_OF_MEMORY * this.limitBytes;
     if (due) await this.checkpoint().catch(() => undefined);
   }
@@ -86,6 +94,7 @@ export class MemoryBudget {
   async checkpoint(): Promise<void> {
     this.filesSinceCheckpoint = 0;
     this.bytesSinceCheckpoint = 0;
+    this.rowsSinceCheckpoint = 0;
     await this.run(`SET memory_limit = '${CHECKPOINT_MEMORY}'`);
     try {
       await this.run('CHECKPOINT');
