@@ -79,6 +79,11 @@ const freePort = () =>
       'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})',
     ]).toString(),
   );
+/** CPU seconds (user + system) a process has used so far: its share of a file's cost, whatever the emulators' speed. */
+const cpuSecondsOf = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ: 100 on Linux)
+};
 const peakRssMiB = (pid) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 
 /** `scripts/serve-function.js ENTRY` on PORT; its JSON log lines are kept. */
@@ -207,6 +212,7 @@ try {
   await Promise.all(uploads);
   let ingest = await serve('ingest', ingestPort, fnEnv);
   servers.push(ingest);
+  const smallIdleCpu = cpuSecondsOf(ingest.child.pid);
   log('publishing them with the backfill (--topic)');
   const smallStart = performance.now();
   await backfill('small');
@@ -217,6 +223,7 @@ try {
   await waitLanded('small', FILES, 10 * 60_000);
   const landedSeconds = (performance.now() - smallStart) / 1000;
   const smallRss = peakRssMiB(ingest.child.pid);
+  const smallCpu = cpuSecondsOf(ingest.child.pid) - smallIdleCpu;
   // Half the sample events are in the replaced pipeline's snake_case shape: count every row, not a column's value.
   const [counts] = await query(`SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM events.events_function`);
   const [debugRows] = await query(`SELECT count(*) AS n FROM logs.events_debug_function`);
@@ -249,11 +256,13 @@ try {
   ingest = await serve('ingest', ingestPort, fnEnv);
   servers.push(ingest);
   const idleRss = peakRssMiB(ingest.child.pid);
+  const bigIdleCpu = cpuSecondsOf(ingest.child.pid);
   const bigStart = performance.now();
   await backfill('large');
   await waitLanded('large', 1, 60 * 60_000);
   const bigSeconds = (performance.now() - bigStart) / 1000;
   const bigRss = peakRssMiB(ingest.child.pid);
+  const bigCpu = cpuSecondsOf(ingest.child.pid) - bigIdleCpu;
   const [all] = await query(`SELECT count(*) AS n FROM events.events_function`);
   const big = { n: Number(all.n) - Number(counts.n) };
   await ingest.stop();
@@ -334,6 +343,9 @@ try {
       scheduledPromotions: promotions.length,
       failedScheduledPromotions: refusedPromotions,
       peakRssMiB: Math.round(smallRss),
+      functionCpuSeconds: +smallCpu.toFixed(2),
+      functionCpuMsPerFile: +((smallCpu * 1000) / FILES).toFixed(2),
+      eventsPerFunctionCpuSecond: Math.round(Number(counts.n) / smallCpu),
     },
     largeFile: {
       fileMiB: MIB,
@@ -343,6 +355,8 @@ try {
       mibPerSecond: +(MIB / bigSeconds).toFixed(2),
       idleRssMiB: Math.round(idleRss),
       peakRssMiB: Math.round(bigRss),
+      functionCpuSeconds: +bigCpu.toFixed(2),
+      eventsPerFunctionCpuSecond: Math.round(bigEvents / bigCpu),
       nodeOptions: NODE_OPTIONS,
     },
     memory,
