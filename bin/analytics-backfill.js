@@ -29,17 +29,23 @@ if (Number(process.versions.node.split('.')[0]) < 20) {
 const { launchHints } = await import('../dist/cli/launch-hints.js');
 const hints = launchHints(args);
 
+// A setting the operator gave (on node's command line or in NODE_OPTIONS) is theirs: only the others
+// are added, so `NODE_OPTIONS=--max-old-space-size=2048` still raises the heap. After the restart
+// every flag is given, so it happens once.
+const flagName = (flag) => flag.split('=')[0].replace(/_/g, '-');
+const given = new Set([...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].map(flagName));
+const tuning = TUNING.filter((flag) => !given.has(flagName(flag)));
 if (
   typeof process.execve === 'function' &&
   !hints.printsOnly &&
-  !TUNING.every((flag) => process.execArgv.includes(flag))
+  (tuning.length > 0 || process.env.MALLOC_ARENA_MAX === undefined)
 ) {
   process.execve(
     process.execPath,
-    [process.execPath, ...process.execArgv, ...TUNING, fileURLToPath(import.meta.url), ...args],
+    [process.execPath, ...process.execArgv, ...tuning, fileURLToPath(import.meta.url), ...args],
     {
       ...process.env,
-      MALLOC_ARENA_MAX: '1',
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '1',
     },
   );
 }

@@ -62,34 +62,29 @@ describe('the Node a machine has', () => {
     },
   );
 
-  it('tunes its heap with a plain `env node` shebang: same process, flags and one malloc arena', async () => {
-    expect(readFileSync(BIN, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
-    // A run that waits a long while: a bucket whose endpoint answers nothing.
-    const cli = spawn(
-      BIN,
-      [
-        '-b',
-        'gs://my-events',
-        '-t',
-        't',
-        '-p',
-        'my-project',
-        '-e',
-        'all',
-        '-c',
-        'all',
-        '-s',
-        '2026-03-01',
-        '-u',
-        '2026-03-01',
-        '--yes',
-      ],
-      {
-        env: { ...process.env, STORAGE_EMULATOR_ENDPOINT: 'http://127.0.0.1:1', PUBSUB_EMULATOR_HOST: '127.0.0.1:1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        cwd: tmpdir(),
+  /**
+   * The CLI started as a user starts it (its shebang, or `node …` with `nodeArgs`) on a run that
+   * waits a long while (a bucket whose endpoint answers nothing): the process's command line and
+   * environment once it waits, and its children.
+   */
+  async function waitingRun(env: NodeJS.ProcessEnv = {}, nodeArgs?: string[]) {
+    const args = ['-b', 'gs://my-events', '-t', 't', '-p', 'my-project', '-e', 'all', '-c', 'all'].concat([
+      '-s',
+      '2026-03-01',
+      '-u',
+      '2026-03-01',
+      '--yes',
+    ]);
+    const cli = spawn(nodeArgs ? process.execPath : BIN, nodeArgs ? [...nodeArgs, BIN, ...args] : args, {
+      env: {
+        ...process.env,
+        STORAGE_EMULATOR_ENDPOINT: 'http://127.0.0.1:1',
+        PUBSUB_EMULATOR_HOST: '127.0.0.1:1',
+        ...env,
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: tmpdir(),
+    });
     let err = '';
     await new Promise<void>((resolve, reject) => {
       cli.stderr.on('data', (d: Buffer) => {
@@ -102,8 +97,28 @@ describe('the Node a machine has', () => {
     const environ = readFileSync(`/proc/${cli.pid}/environ`, 'utf8').split('\0');
     const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(cli.pid)], { encoding: 'utf8' }).stdout.trim();
     cli.kill('SIGKILL');
+    return { cmdline, environ, children };
+  }
+
+  it('tunes its heap with a plain `env node` shebang: same process, flags and one malloc arena', async () => {
+    expect(readFileSync(BIN, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    const { cmdline, environ, children } = await waitingRun();
     expect(cmdline).toEqual(expect.arrayContaining(['--max-semi-space-size=4', '--max-old-space-size=512', BIN]));
     expect(environ).toContain('MALLOC_ARENA_MAX=1');
     expect(children, 'no second process to outlive a kill -9').toBe('');
+  }, 30_000);
+
+  it("keeps the operator's own heap settings (NODE_OPTIONS, node's flags, MALLOC_ARENA_MAX) and adds only the others", async () => {
+    const viaEnv = await waitingRun({ NODE_OPTIONS: '--max-old-space-size=1536', MALLOC_ARENA_MAX: '2' });
+    expect(viaEnv.cmdline).toContain('--max-semi-space-size=4');
+    expect(viaEnv.cmdline.filter((a) => a.startsWith('--max-old-space-size'))).toEqual([]);
+    expect(viaEnv.environ).toContain('NODE_OPTIONS=--max-old-space-size=1536');
+    expect(viaEnv.environ).toContain('MALLOC_ARENA_MAX=2');
+    const viaFlag = await waitingRun({}, ['--max_semi_space_size=8']);
+    expect(viaFlag.cmdline.filter((a) => /^--max[-_]semi[-_]space[-_]size/.test(a))).toEqual([
+      '--max_semi_space_size=8',
+    ]);
+    expect(viaFlag.cmdline).toContain('--max-old-space-size=512');
+    expect(viaFlag.children).toBe('');
   }, 30_000);
 });
