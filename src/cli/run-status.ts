@@ -58,8 +58,10 @@ export async function runStatus(
       return await statusOfPartition(opts.partition, request.selection.dataType, session, io, opts.json, failed);
     if (opts.watch && (opts.sessions || opts.partition !== undefined))
       throw new UsageError('status --watch redraws the map: it takes no --sessions or --partition');
-    const draw = async () => {
+    // `lead` writes what comes just before the map (--watch: its time), once the map is ready.
+    const draw = async (lead?: () => void) => {
       const plan = await session.plan(io.interrupt);
+      lead?.();
       if (opts.sessions) return sessionReport(plan, session.warehouse, io, opts.json);
       if (opts.json) io.stdout.write(`${JSON.stringify(statusJson(plan))}\n`);
       else
@@ -74,7 +76,6 @@ export async function runStatus(
     };
     if (!opts.watch) return await draw();
     return await watchStatus(draw, opts.watch.intervalMs, io, opts.json);
-    return 0;
   } finally {
     await session.close();
   }
@@ -83,10 +84,12 @@ export async function runStatus(
 /**
  * `status --watch`: the map again every interval until interrupted (exit 0). On a terminal each
  * map replaces the last (the screen cleared); in a log or a pipe, each follows the last under the
- * time it was drawn.
+ * time its look began. The screen is cleared and the time written only once the map is ready, so
+ * the last map stays on screen while the next is read, and a Ctrl-C meanwhile leaves no time line
+ * without its map.
  */
 async function watchStatus(
-  draw: () => Promise<number>,
+  draw: (lead: () => void) => Promise<number>,
   intervalMs: number,
   io: StatusIo,
   json: boolean,
@@ -94,12 +97,13 @@ async function watchStatus(
   const terminal = !json && io.stdout.isTTY === true && io.env.TERM !== 'dumb';
   const header = json ? io.stderr : io.stdout; // --json: stdout holds only JSON, one object per look
   for (;;) {
-    if (terminal) io.stdout.write('\u001B[H\u001B[2J');
-    header.write(
-      `status at ${(io.now?.() ?? new Date()).toISOString().slice(0, 19)}Z (every ${intervalMs / 1000} s; Ctrl-C stops)\n`,
-    );
+    const at = (io.now?.() ?? new Date()).toISOString().slice(0, 19);
+    const lead = () => {
+      if (terminal) io.stdout.write('\u001B[H\u001B[2J');
+      header.write(`status at ${at}Z (every ${intervalMs / 1000} s; Ctrl-C stops)\n`);
+    };
     try {
-      await draw();
+      await draw(lead);
     } catch (error) {
       if (io.interrupt.aborted) return 0;
       throw error;
