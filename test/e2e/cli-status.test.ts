@@ -333,12 +333,17 @@ describe('analytics-backfill status', () => {
     // Each map: its "status at" line, then its rows. Ctrl-C the moment the second time line shows:
     // it comes with its map, never alone (a log would end on a time with nothing under it).
     const maps = () => stdout.split(/^status at .*\n/m).slice(1);
+    let stopped = false;
+    const stop = () => {
+      if (!stopped) child.kill('SIGINT'); // once: a second Ctrl-C quits at once
+      stopped = true;
+    };
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (maps().length >= 2) child.kill('SIGINT');
+      if (maps().length >= 2) stop();
     });
     const code = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    const timer = setTimeout(() => child.kill('SIGINT'), 30_000);
+    const timer = setTimeout(stop, 30_000);
     expect(await code).toBe(0);
     clearTimeout(timer);
     expect(maps().length, stdout).toBeGreaterThanOrEqual(2);
