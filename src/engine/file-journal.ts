@@ -1,14 +1,13 @@
-import { closeSync, openSync, readSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { UserError } from '../core/errors.js';
 import type { SourceObject } from '../ports/source.js';
 import { makeWritableFolder } from './make-folder.js';
 
 /** Bytes gathered before one write. */
 const FLUSH_BYTES = 256 * 1024;
-/** Bytes read back at once. */
-const READ_BYTES = 256 * 1024;
 
 /**
  * The files a plan will send, on disk rather than in memory: one JSON line per file
@@ -52,26 +51,13 @@ export class FileJournal {
     this.fd = undefined;
   }
 
-  /**
-   * The files, in the order they were appended, read synchronously a chunk at a time (memory holds
-   * one chunk): the run takes them one by one as it sends, and a read through the thread pool kept
-   * the sending waiting on a busy machine (100,000 one-event files: the main thread idle a quarter of
-   * the run).
-   */
-  *read(): Generator<SourceObject> {
-    const fd = openSync(this.path, 'r');
-    try {
-      const chunk = Buffer.allocUnsafe(READ_BYTES);
-      let carried: Buffer | undefined;
-      for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) {
-        const bytes = carried ? Buffer.concat([carried, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-        const end = bytes.lastIndexOf(10) + 1;
-        carried = end < bytes.length ? Buffer.from(bytes.subarray(end)) : undefined;
-        for (const line of bytes.toString('utf8', 0, end).split('\n')) if (line !== '') yield objectOf(line);
-      }
-      if (carried) yield objectOf(carried.toString('utf8'));
-    } finally {
-      closeSync(fd);
+  /** The files, in the order they were appended. */
+  async *read(): AsyncGenerator<SourceObject> {
+    const lines = createInterface({ input: createReadStream(this.path), crlfDelay: Infinity });
+    for await (const line of lines) {
+      if (line === '') continue;
+      const [name, size, generation, updated, problem] = JSON.parse(line) as [string, number, string, string, string?];
+      yield problem === undefined ? { name, size, generation, updated } : { name, size, generation, updated, problem };
     }
   }
 
@@ -99,12 +85,6 @@ export class FileJournal {
     this.pending = [];
     this.pendingBytes = 0;
   }
-}
-
-/** A journal line's file. */
-function objectOf(line: string): SourceObject {
-  const [name, size, generation, updated, problem] = JSON.parse(line) as [string, number, string, string, string?];
-  return problem === undefined ? { name, size, generation, updated } : { name, size, generation, updated, problem };
 }
 
 /** A day: a journal of the earlier naming (no process id) older than this is stale. */
