@@ -7,7 +7,8 @@ import type { CandidateSink } from './candidate-sink.js';
 import { type DecodeProblem, decodeText, decodeWhole } from './decode-bytes.js';
 import { EVENT_INDEX_KEYS, NEEDS_EXACT, type RowDefaults, toEventRow } from '../columns/event-columns.js';
 import { type FileContext, batchIdOf, logRow } from './file-context.js';
-import { isLossy, keyHasInexactNumber, mayHoldLossyNumber, parseExact, stringifyExact } from '../columns/json-exact.js';
+import { keyHasInexactNumber } from '../columns/json-exact.js';
+import { ExactCandidates } from './exact-candidates.js';
 import { DEFAULT_MAX_EVENT_BYTES, certainlyFits, oversizeText, rowBytes } from './row-size.js';
 import type { EventRow, LogRow } from '../schema/rows.js';
 import { CandidateSplitter } from './split-candidates.js';
@@ -125,6 +126,7 @@ class RowCollector implements CandidateSink {
   private bytes = 0;
   private full: ParsedBatch[] = [];
   private readonly defaults: RowDefaults;
+  private readonly exact = new ExactCandidates();
   private readonly debugTemplate: LogRow;
 
   constructor(
@@ -143,22 +145,23 @@ class RowCollector implements CandidateSink {
   }
 
   candidate(value: unknown, source: string, index: number): void {
+    this.exact.forget(source);
     try {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        this.reject(candidateText(value, source, index));
+        this.reject(this.exact.text(value, source, index));
         return;
       }
       let row = toEventRow(value as Record<string, unknown>, this.defaults, false);
       // An integer index written as `1.0000000000000001` parses as 1: checked exactly (then NULL).
       if (row === NEEDS_EXACT || (row !== null && row.event_index !== null && this.inexactIndexIn(source))) {
-        row = toEventRow(exactCandidate(source, index) as Record<string, unknown>, this.defaults, true);
+        row = toEventRow(this.exact.of(source, index) as Record<string, unknown>, this.defaults, true);
       }
-      if (row === null || row === NEEDS_EXACT) this.reject(candidateText(value, source, index));
+      if (row === null || row === NEEDS_EXACT) this.reject(this.exact.text(value, source, index));
       else if (certainlyFits(source.length, this.maxEventBytes)) this.add(row);
       else this.addIfFits(row, value, source, index);
     } catch {
       // A safety net only: nothing above is known to throw on any JSON value.
-      this.reject(candidateText(value, source, index));
+      this.reject(this.exact.text(value, source, index));
     }
   }
 
@@ -202,7 +205,7 @@ class RowCollector implements CandidateSink {
   private addIfFits(row: EventRow, value: unknown, source: string, index: number): void {
     const size = rowBytes(row);
     if (size <= this.maxEventBytes) this.add(row);
-    else this.reject(oversizeText(candidateText(value, source, index), this.maxEventBytes, 'the event', size));
+    else this.reject(oversizeText(this.exact.text(value, source, index), this.maxEventBytes, 'the event', size));
   }
 
   private add(row: EventRow): void {
@@ -218,25 +221,5 @@ class RowCollector implements CandidateSink {
     this.debug = [];
     this.count = 0;
     this.bytes = 0;
-  }
-}
-
-/** The candidate again, with numbers whose digits `JSON.parse` lost kept as their source text. */
-function exactCandidate(source: string, index: number): unknown {
-  const exact = parseExact(source);
-  return index < 0 ? exact : (exact as unknown[])[index];
-}
-
-/** A rejected candidate's text: its source, or for an element of an array line, its compact JSON. */
-function candidateText(value: unknown, source: string, index: number): string {
-  if (index < 0) return source;
-  try {
-    const text = JSON.stringify(value);
-    if ((typeof value === 'number' && isLossy(value)) || mayHoldLossyNumber(text)) {
-      return stringifyExact(exactCandidate(source, index));
-    }
-    return text;
-  } catch {
-    return source; // nested too deep to write again: the whole line, which holds it, is kept instead
   }
 }
