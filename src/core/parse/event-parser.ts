@@ -89,6 +89,13 @@ export async function* parseEvents(
       }
       splitter.push(piece.value);
       yield* rows.takeFull();
+      while (splitter.resume()) yield* rows.takeFull();
+    }
+    // A last line without a newline is complete: its rows come in batches like the others'.
+    if (problem?.cut !== true) {
+      splitter.push('\n');
+      yield* rows.takeFull();
+      while (splitter.resume()) yield* rows.takeFull();
     }
   } finally {
     await text.return(undefined);
@@ -109,7 +116,10 @@ export function parseWholeFile(
   const pieces = decodeWhole(bytes);
   if (pieces === undefined) return undefined;
   const { splitter, end } = openParse(ctx, options);
-  for (const piece of pieces) splitter.push(piece);
+  for (const piece of pieces) {
+    splitter.push(piece);
+    while (splitter.resume());
+  }
   return end(undefined); // every batch: none was taken before the end
 }
 
@@ -183,6 +193,10 @@ class RowCollector implements CandidateSink {
     }
     this.debug.push(row);
     this.bump(row.event.length);
+  }
+
+  holdsFull(): boolean {
+    return this.full.length > 0;
   }
 
   takeFull(): ParsedBatch[] {

@@ -11,9 +11,11 @@ import { trimJsonSpace, utf8Exceeds } from '../text-limits.js';
  * `failed`: it is not a well-formed document after all; `rest` is the text from where nothing has
  * been taken yet (the document's start if nothing was), to be read as NDJSON lines.
  */
-export type DocumentState = { state: 'open' } | { state: 'done' | 'failed'; rest: string };
+export type DocumentState = { state: 'open' } | { state: 'paused' } | { state: 'done' | 'failed'; rest: string };
 
 const OPEN: DocumentState = { state: 'open' };
+/** A full batch of rows waits (`CandidateSink.holdsFull`): `push('')` goes on from here. */
+const PAUSED: DocumentState = { state: 'paused' };
 
 export class JsonDocument {
   /** Text from the first character not yet taken (the document's start until an element is taken). */
@@ -32,7 +34,7 @@ export class JsonDocument {
     private readonly maxBytes: number,
   ) {}
 
-  /** More text; the first text given starts with `[` or `{`. */
+  /** More text (or `''` to go on after a pause); the first text given starts with `[` or `{`. */
   push(text: string): DocumentState {
     this.buf += text;
     this.isArray ??= this.buf.charCodeAt(0) === 91;
@@ -69,6 +71,14 @@ export class JsonDocument {
       } else if (c === 44 && depth === 1) {
         if (!this.element(buf.slice(this.elementStart, i))) return this.failed(buf);
         this.elementStart = i + 1;
+        if (this.sink.holdsFull()) {
+          // The rest of a long text stays as it is: cutting it here would copy it once per pause.
+          this.depth = depth;
+          this.inString = false;
+          this.escaped = false;
+          this.pos = i + 1;
+          return PAUSED;
+        }
       }
     }
     this.depth = depth;

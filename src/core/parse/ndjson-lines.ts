@@ -19,6 +19,8 @@ export class NdjsonLines {
    * never handed over again.
    */
   keepNextLine = false;
+  /** An array line whose elements stopped at a full batch: where they resume, and the text after the line. */
+  private paused: { value: unknown[]; source: string; next: number; after: string } | undefined;
 
   constructor(
     private readonly sink: CandidateSink,
@@ -50,7 +52,7 @@ export class NdjsonLines {
       this.carry = '';
       this.carryBytes = 0;
       if (long && this.handsOver(line)) return line + text.slice(nl);
-      this.line(line);
+      if (!this.line(line)) return this.pause(text, nl + 1);
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
@@ -58,7 +60,7 @@ export class NdjsonLines {
       const line = text.slice(start, nl);
       if (nl - start > this.maxLineBytes / 3 && utf8Exceeds(line, this.maxLineBytes) && this.handsOver(line))
         return text.slice(start);
-      this.line(line);
+      if (!this.line(line)) return this.pause(text, nl + 1);
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
@@ -70,16 +72,44 @@ export class NdjsonLines {
     return undefined;
   }
 
+  /** Whether an array line's elements stopped at a full batch (`resume` goes on). */
+  get isPaused(): boolean {
+    return this.paused !== undefined;
+  }
+
+  /** Goes on after a pause: the array line's other elements, then the text after it, as `push`. */
+  resume(): string | undefined {
+    const p = this.paused;
+    if (p === undefined) return undefined;
+    this.paused = undefined;
+    if (!this.elements(p.value, p.source, p.next)) {
+      this.paused!.after = p.after;
+      return undefined;
+    }
+    return p.after === '' ? undefined : this.push(p.after);
+  }
+
+  private pause(text: string, from: number): undefined {
+    this.paused!.after = text.slice(from);
+    return undefined;
+  }
+
   /** The text ended. `discardPartial`: the last line was cut by the reader, drop it. */
   end(discardPartial: boolean): void {
     if (!discardPartial) {
       if (this.overlong !== undefined) this.flushOverlong();
       else if (this.carry !== '') this.line(this.carry);
+      // At the end nothing is taken between batches any more: the elements left all come now.
+      for (let p = this.paused; p !== undefined; p = this.paused) {
+        this.paused = undefined;
+        this.elements(p.value, p.source, p.next);
+      }
     }
     this.carry = '';
     this.carryBytes = 0;
     this.overlong = undefined;
     this.keepNextLine = false;
+    this.paused = undefined;
   }
 
   /** Whether a line past the limit is an array to stream (the text then leaves this reader). */
@@ -107,25 +137,36 @@ export class NdjsonLines {
     this.keepNextLine = false;
   }
 
-  private line(s: string): void {
+  /** One line; false when it holds an array whose elements stopped at a full batch. */
+  private line(s: string): boolean {
     this.keepNextLine = false;
     const c = s.charCodeAt(0);
-    if (c !== 123 && c !== 91 && isBlank(s)) return;
+    if (c !== 123 && c !== 91 && isBlank(s)) return true;
     if (utf8Exceeds(s, this.maxLineBytes)) {
       this.sink.reject(truncatedText(s, this.maxLineBytes, 'the line'));
-      return;
+      return true;
     }
     let value: unknown;
     try {
       value = JSON.parse(s);
     } catch {
       this.sink.reject(s);
-      return;
+      return true;
     }
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) this.sink.candidate(value[i], s, i);
-    } else {
-      this.sink.candidate(value, s, -1);
+    if (Array.isArray(value)) return this.elements(value, s, 0);
+    this.sink.candidate(value, s, -1);
+    return true;
+  }
+
+  /** An array line's elements from `from`; false (and `paused` set) when a full batch stopped them. */
+  private elements(value: unknown[], source: string, from: number): boolean {
+    for (let i = from; i < value.length; i++) {
+      this.sink.candidate(value[i], source, i);
+      if (i + 1 < value.length && this.sink.holdsFull()) {
+        this.paused = { value, source, next: i + 1, after: '' };
+        return false;
+      }
     }
+    return true;
   }
 }

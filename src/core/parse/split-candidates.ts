@@ -34,6 +34,8 @@ export class CandidateSplitter {
   private first = new FirstObject();
   private readonly lines: NdjsonLines;
   private document: JsonDocument | undefined;
+  /** The document stopped at a full batch: `resume` goes on. */
+  private documentPaused = false;
 
   constructor(
     private readonly sink: CandidateSink,
@@ -43,24 +45,42 @@ export class CandidateSplitter {
   }
 
   push(text: string): void {
-    while (text !== '') {
+    this.run(text, false);
+  }
+
+  /**
+   * Goes on after a full batch stopped a long text (`CandidateSink.holdsFull`); false when
+   * nothing was waiting. Call it until false before the next `push`.
+   */
+  resume(): boolean {
+    if (this.mode === 'lines' && this.lines.isPaused) {
+      const array = this.lines.resume();
+      if (array !== undefined) this.run(this.streamArray(array), false);
+      return true;
+    }
+    if (this.mode === 'document' && this.documentPaused) {
+      this.run('', true);
+      return true;
+    }
+    return false;
+  }
+
+  private run(text: string, resuming: boolean): void {
+    while (text !== '' || resuming) {
       if (this.mode === 'lines') {
         const array = this.lines.push(text);
         if (array === undefined) return;
-        // A line holding an array too long to parse at once: its elements stream, as a first line's do.
-        this.mode = 'document';
-        let i = 0;
-        while (isJsonSpace(array.charCodeAt(i))) i++;
-        this.document = new JsonDocument(this.sink, this.options.maxLineBytes);
-        text = array.slice(i);
+        text = this.streamArray(array);
         continue;
       }
       if (this.mode === 'detect') {
         text = this.detect(text);
         continue;
       }
+      resuming = false;
       const state = this.document!.push(text);
-      if (state.state === 'open') return;
+      this.documentPaused = state.state === 'paused';
+      if (state.state === 'open' || state.state === 'paused') return;
       this.document = undefined;
       this.mode = state.state === 'done' ? 'detect' : 'lines';
       this.sameLine = state.state === 'done';
@@ -70,16 +90,27 @@ export class CandidateSplitter {
     }
   }
 
+  /** A line holding an array too long to parse at once: its elements stream, as a first line's do. */
+  private streamArray(array: string): string {
+    this.mode = 'document';
+    let i = 0;
+    while (isJsonSpace(array.charCodeAt(i))) i++;
+    this.document = new JsonDocument(this.sink, this.options.maxLineBytes);
+    return array.slice(i);
+  }
+
   /** The text ended. `discardPartial`: the reader stopped mid-text, drop whatever is unfinished. */
   end(discardPartial: boolean): void {
+    while (this.resume());
     if (discardPartial) {
       this.lines.end(true);
     } else {
       this.push('\n'); // completes a last line without one; blank for a document
+      while (this.resume());
       if (this.mode === 'document') {
         const state = this.document!.end();
         this.mode = 'lines';
-        if (state.state !== 'open') {
+        if ('rest' in state) {
           this.lines.keepNextLine = true;
           this.lines.push(state.rest);
         }
@@ -93,6 +124,7 @@ export class CandidateSplitter {
     this.indent = '';
     this.sameLine = false;
     this.document = undefined;
+    this.documentPaused = false;
   }
 
   /** Detect mode: consumes text, may switch mode; returns the text the new mode should read. */
