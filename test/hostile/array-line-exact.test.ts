@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { parseAll, stream } from './parse-stream.js';
 
 const N = 20_000;
-const element = (i: number) => `{"eventClass":"c","eventId":"${i}","eventIndex":1.0000000000000001,"eventAttributes":{"n":${i}}}`;
+const element = (i: number) =>
+  `{"eventClass":"c","eventId":"${i}","eventIndex":1.0000000000000001,"eventAttributes":{"n":${i}}}`;
 const rejected = '{"eventClass":"","big":12345678901234567890123}';
 
 describe('an array line whose elements need the exact re-parse', () => {

@@ -35,7 +35,10 @@ const events = (n: number, from = 0) =>
 describe('a long text gives its rows a batch at a time', () => {
   for (const [name, text] of [
     ['a first line holding an array (a document)', `[${events(5000)}]\n{"eventClass":"c","eventId":"after"}\n`],
-    ['an NDJSON line holding an array', `{"eventClass":"c","eventId":"before"}\n[${events(5000)}]\n{"eventClass":"c","eventId":"after"}\n`],
+    [
+      'an NDJSON line holding an array',
+      `{"eventClass":"c","eventId":"before"}\n[${events(5000)}]\n{"eventClass":"c","eventId":"after"}\n`,
+    ],
     ['a pretty-printed document', `[\n${events(5000).replace(/,/g, ',\n')}\n]\n`],
   ] as const) {
     it(`${name}: at most one batch per step, every candidate once and in order`, () => {
