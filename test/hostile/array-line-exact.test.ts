@@ -23,3 +23,17 @@ describe('an array line whose elements need the exact re-parse', () => {
     expect(inArray.debug).toEqual(['{"eventClass":"","big":12345678901234567890123}']);
   }, 60_000);
 });
+
+describe('an unclosed document whose rest holds a long array line', () => {
+  it('every candidate after the array line still comes out (the rest is read as lines, a batch at a time)', async () => {
+    const many = Array.from({ length: 2500 }, (_, i) => `{"eventClass":"c","eventId":"${i}"}`).join(',');
+    // The document `[` never closes: its rest, from the element that never ends, is read as lines.
+    const t = await parseAll(
+      stream(`[\n{"eventClass":"a","eventId":"a"},\n{"x":\n[${many}]\n{"eventClass":"b","eventId":"b"}\n`),
+      undefined,
+      3000,
+    );
+    expect(t.eventCount).toBe(2502);
+    expect(t.events.at(-1)?.event_id).toBe('b');
+  });
+});

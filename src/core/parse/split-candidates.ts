@@ -107,12 +107,17 @@ export class CandidateSplitter {
     } else {
       this.push('\n'); // completes a last line without one; blank for a document
       while (this.resume());
-      if (this.mode === 'document') {
+      // A document the text ended inside: what it did not take is read as lines, through the same
+      // steps as any text (an array line there may stream, and stop at full batches, in turn).
+      while (this.mode === 'document') {
         const state = this.document!.end();
+        this.document = undefined;
+        this.documentPaused = false;
         this.mode = 'lines';
         if ('rest' in state) {
           this.lines.keepNextLine = true;
-          this.lines.push(state.rest);
+          this.run(state.rest, false);
+          while (this.resume());
         }
       }
       this.lines.end(false);
