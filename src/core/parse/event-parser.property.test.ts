@@ -162,6 +162,35 @@ describe('parseEvents (properties)', () => {
     );
   });
 
+  it('gives the same rows, in order, whatever the batch size (a full batch stops a long text)', async () => {
+    const arrayLine = fc.array(fc.oneof(fc.jsonValue(), eventLike), { maxLength: 12 }).map((a) => JSON.stringify(a));
+    const texts = fc.oneof(
+      fc.array(fc.oneof(lineText, arrayLine), { maxLength: 12 }).map((lines) => lines.join('\n')),
+      fc.array(fc.oneof(fc.jsonValue(), eventLike)).map((a) => JSON.stringify(a, null, 2)),
+      fc.tuple(fc.array(eventLike), fc.nat(), fc.array(arrayLine, { maxLength: 3 })).map(([a, n, rest]) => {
+        const t = JSON.stringify(a, null, 1);
+        return [t.slice(0, n % (t.length + 1)), ...rest].join('\n'); // documents cut short, lines after
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        texts,
+        fc.array(fc.nat()),
+        fc.constantFrom(1, 2, 3),
+        fc.constantFrom(undefined, 8, 40, 200),
+        async (text, offsets, batchRows, maxLineBytes) => {
+          const bytes = Buffer.from(text);
+          const unbatched = await parse([bytes], { maxLineBytes, batchRows: 1_000_000 });
+          expect(await parse(cut(bytes, offsets), { maxLineBytes, batchRows })).toEqual(unbatched);
+          expect(parseWholeFile(bytes, ctx, { maxLineBytes, batchRows })?.flatMap((b) => b.events)).toEqual(
+            unbatched.events,
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('a file parsed whole gives the same batches, rows and debug rows as the stream', async () => {
     const streamed = async (bytes: Uint8Array, options: ParseOptions) => {
       const out: ParsedBatch[] = [];
