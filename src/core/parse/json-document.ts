@@ -28,17 +28,26 @@ export class JsonDocument {
   private elementStart = 1;
   private tookAny = false;
   private isArray: boolean | undefined;
+  /** UTF-8 bytes of the current element (an array) or of the object so far, as of the last scan. */
+  private elementBytes = 0;
 
   constructor(
     private readonly sink: CandidateSink,
     private readonly maxBytes: number,
   ) {}
 
-  /** More text (or `''` to go on after a pause); the first text given starts with `[` or `{`. */
+  /**
+   * More text (or `''` to go on after a pause); the first text given starts with `[` or `{`. Only
+   * the text not yet scanned is read (`buf` grows as a rope, flattened once a candidate is taken
+   * from it), and its bytes are counted as it comes: re-reading the text so far on every piece made
+   * an 11 MiB object in 1 KiB pieces take 50 s.
+   */
   push(text: string): DocumentState {
+    const from = this.pos;
+    const tail = from === this.buf.length ? text : this.buf.slice(from) + text;
     this.buf += text;
-    this.isArray ??= this.buf.charCodeAt(0) === 91;
-    return this.isArray ? this.scanArray() : this.scanObject();
+    this.isArray ??= tail.charCodeAt(0) === 91;
+    return this.isArray ? this.scanArray(tail, from) : this.scanObject(tail, from);
   }
 
   /** The text ended inside the document. */
@@ -46,14 +55,15 @@ export class JsonDocument {
     return { state: 'failed', rest: this.buf };
   }
 
-  private scanArray(): DocumentState {
+  /** Scans `tail`, the text of `buf` from `from` on. */
+  private scanArray(tail: string, from: number): DocumentState {
     const buf = this.buf;
-    const n = buf.length;
     let depth = this.depth;
     let inString = this.inString;
     let escaped = this.escaped;
-    for (let i = this.pos; i < n; i++) {
-      const c = buf.charCodeAt(i);
+    for (let j = 0; j < tail.length; j++) {
+      const c = tail.charCodeAt(j);
+      const i = from + j;
       if (inString) {
         if (escaped) escaped = false;
         else if (c === 92) escaped = true;
@@ -84,6 +94,11 @@ export class JsonDocument {
     this.depth = depth;
     this.inString = inString;
     this.escaped = escaped;
+    // The current element's bytes: counted from its start if it starts in this text, else this text's more.
+    this.elementBytes =
+      this.elementStart >= from
+        ? Buffer.byteLength(tail.slice(this.elementStart - from))
+        : this.elementBytes + Buffer.byteLength(tail);
     if (this.tookAny && this.elementStart > 0) {
       // Forget what was taken: only the current element's text is kept.
       this.buf = buf.slice(this.elementStart);
@@ -91,9 +106,7 @@ export class JsonDocument {
     }
     this.pos = this.buf.length;
     // Only the current element's text is held (plus, before the first element, the `[` and any empty ones).
-    if (this.elementStart > this.maxBytes || utf8Exceeds(this.buf.slice(this.elementStart), this.maxBytes)) {
-      return this.failed(this.buf);
-    }
+    if (this.elementStart > this.maxBytes || this.elementBytes > this.maxBytes) return this.failed(this.buf);
     return OPEN;
   }
 
@@ -119,14 +132,15 @@ export class JsonDocument {
     return true;
   }
 
-  private scanObject(): DocumentState {
+  /** Scans `tail`, the text of `buf` from `from` on. */
+  private scanObject(tail: string, from: number): DocumentState {
     const buf = this.buf;
-    const n = buf.length;
     let depth = this.depth;
     let inString = this.inString;
     let escaped = this.escaped;
-    for (let i = this.pos; i < n; i++) {
-      const c = buf.charCodeAt(i);
+    for (let j = 0; j < tail.length; j++) {
+      const c = tail.charCodeAt(j);
+      const i = from + j;
       if (inString) {
         if (escaped) escaped = false;
         else if (c === 92) escaped = true;
@@ -151,8 +165,9 @@ export class JsonDocument {
     this.depth = depth;
     this.inString = inString;
     this.escaped = escaped;
-    this.pos = n;
-    if (utf8Exceeds(buf, this.maxBytes)) return { state: 'failed', rest: buf };
+    this.pos = buf.length;
+    this.elementBytes += Buffer.byteLength(tail);
+    if (this.elementBytes > this.maxBytes) return { state: 'failed', rest: buf };
     return OPEN;
   }
 }
