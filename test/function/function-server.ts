@@ -19,6 +19,13 @@ const frameworkOf = (source: string) =>
  * Builds the deployable folder (scripts/build-function.js) into a temporary directory. Uses the
  * compiled dist/ that `npm test` builds first; compiles only when dist/ lacks the function.
  */
+/** NODE_OPTIONS as docs/function.md deploys the function (its `function.env.yaml`). */
+export function documentedNodeOptions(): string {
+  const options = /^NODE_OPTIONS: (.+)$/m.exec(readFileSync(join(ROOT, 'docs', 'function.md'), 'utf8'))?.[1];
+  if (!options) throw new Error('docs/function.md deploys no NODE_OPTIONS');
+  return options;
+}
+
 export function buildFunction(): string {
   const out = join(mkdtempSync(join(tmpdir(), 'ingest-fn-')), 'function');
   const args = [join(ROOT, 'scripts', 'build-function.js'), '--out', out];

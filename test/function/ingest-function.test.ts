@@ -24,7 +24,13 @@ import {
   type RunningEmulator,
 } from '../helpers/emulators.js';
 import { runCli } from '../helpers/run-cli.js';
-import { buildFunction, serveFunction, type FunctionServer, type LogEntry } from './function-server.js';
+import {
+  buildFunction,
+  documentedNodeOptions,
+  serveFunction,
+  type FunctionServer,
+  type LogEntry,
+} from './function-server.js';
 import { until } from '../helpers/until.js';
 import { parseJsonOutput } from '../helpers/json-output.js';
 import { postStorageEvent } from './storage-event.js';
@@ -147,7 +153,7 @@ describe.skipIf(!emulatorsAvailable('ingest function end to end', ['gcs', 'bigqu
           ALLOWED_BUCKETS: BUCKET,
           JOB_NAME: JOB,
           GOOGLE_CLOUD_PROJECT: bqEmu.project,
-          NODE_OPTIONS: '--max-semi-space-size=4',
+          NODE_OPTIONS: documentedNodeOptions(),
         },
       });
       promoter = await serveFunction({

@@ -2,10 +2,11 @@ import { createPipeline } from '../../core/limiter.js';
 import type { FileBatches, FileKey } from '../../ports/warehouse.js';
 import type { StagedKind, StagedRow, StagingAppender } from './bigquery-staging.js';
 import { encodeEvent, encodeLog } from './bigquery-rows.js';
+import { RequestBuilder } from './staged-row-encoder.js';
 
 export interface StageLimits {
   /**
-   * Bytes of one append request. Default 3.5 MiB: BigQuery takes requests up to 10 MB, but the
+   * Bytes of one append request's serialized rows. Default 3.5 MiB: BigQuery takes requests up to 10 MB, but the
    * emulator's gRPC server refuses messages over 4 MiB (Go's default), and requests this size are
    * already far from any limit that counts requests.
    */
@@ -17,15 +18,13 @@ export interface StageLimits {
 }
 
 const DEFAULTS: StageLimits = { maxRequestBytes: 3.5 * 1024 * 1024, maxRequestRows: 10_000, inFlight: 2 };
-/** What a staged row costs beyond its payload and path (other columns, protobuf framing). */
-const ROW_OVERHEAD = 96;
 
 /**
  * Stages one file as one attempt: every row (events, debug rows, log rows, in the order they come,
  * numbered from 0), cut into requests under the Write API's size limit, and the completion marker
  * with the attempt's row count, last (in the same request when the file fits one). Memory holds at most
- * `inFlight` requests plus the one being filled, whatever the file's size. Resolves with the
- * attempt's row count.
+ * `inFlight` requests plus the one being filled, whatever the file's size, each serialized as its
+ * rows come (`RequestBuilder`). Resolves with the attempt's row count.
  */
 export async function stageFile(
   appender: StagingAppender,
@@ -38,8 +37,7 @@ export async function stageFile(
   const stagedAt = new Date();
   const sending = createPipeline(inFlight);
   let sent = 0;
-  let request: StagedRow[] = [];
-  let requestBytes = 0;
+  const request = new RequestBuilder();
   let rowNumber = 0;
 
   const row = (kind: StagedKind, payload: string | null, expected: number | null): StagedRow => ({
@@ -53,19 +51,16 @@ export async function stageFile(
     staged_at: stagedAt,
   });
   const send = async () => {
-    if (request.length === 0) return;
-    const full = request;
+    if (request.count === 0) return;
+    const full = request.take();
     sent++;
-    request = [];
-    requestBytes = 0;
     await sending.push(() => appender.append(full));
   };
   const add = async (kind: StagedKind, payload: string) => {
-    const bytes = payload.length + file.filePath.length + ROW_OVERHEAD;
-    if (request.length > 0 && (requestBytes + bytes > maxRequestBytes || request.length >= maxRequestRows))
-      await send();
-    request.push(row(kind, payload, null));
-    requestBytes += bytes;
+    const staged = row(kind, payload, null);
+    const size = RequestBuilder.size(staged);
+    if (request.count > 0 && (request.bytes + size > maxRequestBytes || request.count >= maxRequestRows)) await send();
+    request.add(staged, size);
     rowNumber++;
   };
 
@@ -87,7 +82,7 @@ export async function stageFile(
     throw err;
   }
   const rows = rowNumber;
-  request.push(row('done', null, rows));
-  await appender.append(request);
+  request.add(row('done', null, rows));
+  await appender.append(request.take());
   return rows;
 }

@@ -38,11 +38,11 @@ export function openStagingWriter(deps: StagingWriterDeps): FileWriter {
   let landed = false;
   const { usage } = deps;
   const counting: StagingAppender = {
-    append: async (rows) => {
-      await deps.appender().append(rows);
+    append: async (request) => {
+      await deps.appender().append(request);
       usage.appends++;
-      usage.rowsAppended += rows.length;
-      usage.bytesAppended += rows.reduce((n, r) => n + (r.payload?.length ?? 0) + r.file_path.length + 96, 0);
+      usage.rowsAppended += request.rows.length;
+      usage.bytesAppended += request.bytes;
     },
     close: async () => undefined, // the warehouse's close closes it
   };

@@ -8,13 +8,14 @@ import {
 } from '../../core/schema/table-schemas.js';
 import { field, qualified } from './bigquery-ddl.js';
 import { alreadyExists } from './bigquery-errors.js';
+import type { StagedRequest } from './staged-row-encoder.js';
 
 /** Staged rows expire with their partition (no DELETE: mutating DML on streamed rows is unsupported). */
 export const STAGING_EXPIRY_DAYS = 7;
 
 export type StagedKind = 'event' | 'debug' | 'log' | 'done';
 
-/** One row of the staging table, as the Write API takes it. */
+/** One row of the staging table (serialized for the Write API by `staged-row-encoder.ts`). */
 export interface StagedRow {
   file_path: string;
   file_generation: string;
@@ -32,7 +33,7 @@ export interface StagedRow {
  * rows re-sent with the same row number).
  */
 export interface StagingAppender {
-  append(rows: StagedRow[]): Promise<void>;
+  append(request: StagedRequest): Promise<void>;
   close(): Promise<void>;
 }
 
