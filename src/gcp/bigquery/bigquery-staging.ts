@@ -8,7 +8,6 @@ import {
 } from '../../core/schema/table-schemas.js';
 import { field, qualified } from './bigquery-ddl.js';
 import { alreadyExists } from './bigquery-errors.js';
-import type { StagedRequest } from './staged-row-encoder.js';
 
 /** Staged rows expire with their partition (no DELETE: mutating DML on streamed rows is unsupported). */
 export const STAGING_EXPIRY_DAYS = 7;
@@ -25,6 +24,13 @@ export interface StagedRow {
   payload: string | null;
   expected_rows: number | null;
   staged_at: Date;
+}
+
+/** One append request's rows, serialized (`staged-row-encoder.ts`): views of one buffer. */
+export interface StagedRequest {
+  rows: Uint8Array[];
+  /** The rows' bytes (what the Write API's request size limit counts, less a few bytes of framing a row). */
+  bytes: number;
 }
 
 /**

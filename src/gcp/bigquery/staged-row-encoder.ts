@@ -1,5 +1,5 @@
 import { STAGING_COLUMNS } from '../../core/schema/table-schemas.js';
-import type { StagedRow } from './bigquery-staging.js';
+import type { StagedRequest, StagedRow } from './bigquery-staging.js';
 
 /**
  * The staging row's fields in the Write API's serialized form (proto2, field `i + 1` is
@@ -50,13 +50,6 @@ function writeVarint(buf: Buffer, at: number, v: number): number {
   }
   buf[at++] = v;
   return at;
-}
-
-/** One append request's rows, serialized: views of one buffer. */
-export interface StagedRequest {
-  rows: Uint8Array[];
-  /** The rows' bytes (what the Write API's request size limit counts, less a few bytes of framing a row). */
-  bytes: number;
 }
 
 /**
