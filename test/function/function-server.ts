@@ -15,10 +15,6 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const frameworkOf = (source: string) =>
   join(source, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
 
-/**
- * Builds the deployable folder (scripts/build-function.js) into a temporary directory. Uses the
- * compiled dist/ that `npm test` builds first; compiles only when dist/ lacks the function.
- */
 /** NODE_OPTIONS as docs/function.md deploys the function (its `function.env.yaml`). */
 export function documentedNodeOptions(): string {
   const options = /^NODE_OPTIONS: (.+)$/m.exec(readFileSync(join(ROOT, 'docs', 'function.md'), 'utf8'))?.[1];
@@ -26,6 +22,10 @@ export function documentedNodeOptions(): string {
   return options;
 }
 
+/**
+ * Builds the deployable folder (scripts/build-function.js) into a temporary directory. Uses the
+ * compiled dist/ that `npm test` builds first; compiles only when dist/ lacks the function.
+ */
 export function buildFunction(): string {
   const out = join(mkdtempSync(join(tmpdir(), 'ingest-fn-')), 'function');
   const args = [join(ROOT, 'scripts', 'build-function.js'), '--out', out];

@@ -6,9 +6,9 @@ import { RequestBuilder } from './staged-row-encoder.js';
 
 export interface StageLimits {
   /**
-   * Bytes of one append request's serialized rows. Default 3.5 MiB: BigQuery takes requests up to 10 MB, but the
-   * emulator's gRPC server refuses messages over 4 MiB (Go's default), and requests this size are
-   * already far from any limit that counts requests.
+   * Bytes of one append request's serialized rows. Default 3.5 MiB: BigQuery takes requests up to
+   * 10 MB, but the emulator's gRPC server refuses messages over 4 MiB (Go's default), and requests
+   * this size are already far from any limit that counts requests.
    */
   maxRequestBytes: number;
   /** Rows of one append request. Default 10,000. */

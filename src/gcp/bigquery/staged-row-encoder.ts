@@ -120,6 +120,7 @@ export class RequestBuilder {
     this.length = need;
     this.ends.push(need);
   }
+
   /** The rows gathered so far, as a request; the builder starts again empty. */
   take(): StagedRequest {
     const { buffer, ends, length } = this;

@@ -36,12 +36,12 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 
 /**
  * The staging appender over the Storage Write API's default stream, through the client's managed
- * `Writer`, each request's rows serialized into one buffer (`staged-row-encoder.ts`). Why the default stream: it exists for every table (no
+ * `Writer`, each request's rows serialized into one buffer (`staged-row-encoder.ts`; not the
+ * client's `JSONWriter`, which copies and encodes each row on its own: that cost the function its
+ * memory bound, docs/function.md#memory). Why the default stream: it exists for every table (no
  * CreateWriteStream, whose quota is 10,000 per hour), commits each request as it is acknowledged,
  * and is at-least-once, which the promoter makes exactly-once (one attempt per file version,
- * re-sent rows dropped by row number). The rows are
- * not handed to the client's `JSONWriter`: it copies and re-encodes each row on its own, which
- * cost the function its memory bound (docs/function.md#memory).
+ * re-sent rows dropped by row number).
  *
  * One connection is kept and reused (short-lived connections inflate the connection quota); a
  * connection that errors is dropped and the next request opens another. A request that fails is
