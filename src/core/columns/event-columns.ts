@@ -84,6 +84,14 @@ export function toIntegerColumn(v: unknown, seen: Seen = { lossy: false }): bigi
 export const EVENT_INDEX_KEYS = ['eventIndex', 'event_index'] as const;
 
 /**
+ * Whether the candidate's `event_index` was read from a JSON number: only then can `JSON.parse`
+ * have rounded what was written (`1.0000000000000001` to 1); a string index is read from its text.
+ */
+export function indexIsNumber(o: JsonObject): boolean {
+  return typeof pick(o, ...EVENT_INDEX_KEYS) === 'number';
+}
+
+/**
  * The row for one candidate object; null when its event class is missing, null or "" (a debug row);
  * NEEDS_EXACT when `exact` is false and a column read a number whose digits `JSON.parse` lost.
  */

@@ -5,7 +5,13 @@
  */
 import type { CandidateSink } from './candidate-sink.js';
 import { type DecodeProblem, decodeText, decodeWhole } from './decode-bytes.js';
-import { EVENT_INDEX_KEYS, NEEDS_EXACT, type RowDefaults, toEventRow } from '../columns/event-columns.js';
+import {
+  EVENT_INDEX_KEYS,
+  NEEDS_EXACT,
+  type RowDefaults,
+  indexIsNumber,
+  toEventRow,
+} from '../columns/event-columns.js';
 import { type FileContext, batchIdOf, logRow } from './file-context.js';
 import { keyHasInexactNumber } from '../columns/json-exact.js';
 import { ExactCandidates } from './exact-candidates.js';
@@ -161,9 +167,11 @@ class RowCollector implements CandidateSink {
         this.reject(this.exact.text(value, source, index));
         return;
       }
-      let row = toEventRow(value as Record<string, unknown>, this.defaults, false);
+      const object = value as Record<string, unknown>;
+      let row = toEventRow(object, this.defaults, false);
       // An integer index written as `1.0000000000000001` parses as 1: checked exactly (then NULL).
-      if (row === NEEDS_EXACT || (row !== null && row.event_index !== null && this.inexactIndexIn(source))) {
+      const numericIndex = row !== null && row !== NEEDS_EXACT && row.event_index !== null && indexIsNumber(object);
+      if (row === NEEDS_EXACT || (numericIndex && this.inexactIndexIn(source))) {
         row = toEventRow(this.exact.of(source, index) as Record<string, unknown>, this.defaults, true);
       }
       if (row === null || row === NEEDS_EXACT) this.reject(this.exact.text(value, source, index));

@@ -73,6 +73,27 @@ describe('DuckDB warehouse', () => {
     expect(types['logs.events_debug_function.file_path']).toBe('VARCHAR');
   });
 
+  it('writes JSON text without FSST, the compression that took a quarter of a large file, and reads it back whole', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
+    const wh = await createDuckDbWarehouse(file);
+    const attributes = (i: number) =>
+      JSON.stringify({ level: i % 97, coins: (i * 7919) % 10_000, item: `sword-${i % 13}` });
+    async function* wide(): AsyncGenerator<RowBatch> {
+      const events = Array.from({ length: 20_000 }, (_, i) => ({ ...event(`e${i}`), event_attributes: attributes(i) }));
+      yield { events, debug: [], logs: [log('/b/wide', 'ingested: 20000 events')] };
+    }
+    expect(await writeOneFile(wh, { filePath: '/b/wide', generation: '1' }, wide())).toBe('written');
+    await wh.close();
+    const methods = await query(
+      file,
+      "SELECT DISTINCT compression FROM pragma_storage_info('events.events_function') WHERE column_name = 'event_attributes'",
+    );
+    expect(methods.flat()).not.toContain('FSST');
+    expect(methods.flat().length).toBeGreaterThan(0);
+    const back = await query(file, "SELECT event_attributes FROM events.events_function WHERE event_id = 'e12345'");
+    expect(back).toEqual([[attributes(12_345)]]);
+  });
+
   it('lands a group in one commit, leaving out files the ledger has and a file given twice', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
     const wh = await createDuckDbWarehouse(file);
