@@ -1,7 +1,7 @@
-import { DuckDBDateValue, DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Column } from '../../core/schema/table-schemas.js';
 import type { TableLayout } from './duckdb-layout.js';
-import type { ColumnType } from '../../core/schema/table-schemas.js';
+import { fillChunk, type ChunkColumn } from './chunk-fill.js';
 
 const CHUNK_ROWS = 2048; // DuckDB's vector size: one data chunk holds at most this many rows.
 
@@ -33,28 +33,24 @@ export async function appendColumns(
 ): Promise<void> {
   const { chunk, source } = layout;
   const rows = columns[0]?.length ?? 0;
+  const chunkColumns = source.map((k): ChunkColumn => {
+    if (k < 0) return { type: 'STRING', values: null }; // a column of the table's own: NULL
+    return { type: schema[k]!.type, values: columns[k] ?? [] };
+  });
   for (let start = 0; start < rows; start += CHUNK_ROWS) {
     const n = Math.min(CHUNK_ROWS, rows - start);
     let bytes = 0;
-    const values = source.map((k): readonly DuckDBValue[] => {
-      if (k < 0) return new Array<DuckDBValue>(n).fill(null); // a column of the table's own
-      const type = schema[k]!.type;
-      const column = columns[k] ?? [];
-      const part = start === 0 && n === column.length ? column : column.slice(start, start + n);
-      if (type === 'STRING') {
-        // Strings (or null) already: handed over as they are, no copy converted value by value.
-        for (const v of part) bytes += typeof v === 'string' ? v.length : 16;
-        return part as (string | null)[];
-      }
-      bytes += 16 * n;
-      return part.map((v): DuckDBValue => toDuckValue(type, v));
-    });
+    for (const { type, values } of chunkColumns) {
+      if (type !== 'STRING' || values === null) bytes += 16 * n;
+      else for (let r = start; r < start + n; r++) bytes += stringBytes(values[r]);
+    }
     await before(bytes, n);
-    chunk.reset();
-    chunk.setColumns(values as DuckDBValue[][]);
+    fillChunk(chunk, chunkColumns, start, n);
     appender.appendDataChunk(chunk);
   }
 }
+
+const stringBytes = (v: unknown): number => (typeof v === 'string' ? v.length : 16);
 
 /** The rows of the files marked in `keep`, given each file's row count, in order. */
 export function keepRows(columns: Columns, counts: readonly number[], keep: readonly boolean[]): Columns {
@@ -67,21 +63,4 @@ export function keepRows(columns: Columns, counts: readonly number[], keep: read
     });
     return out;
   });
-}
-
-const DAY_MS = 86_400_000;
-
-/** Converts a row value of the shared row shapes to the DuckDB value of its column type. */
-export function toDuckValue(type: ColumnType, value: unknown): DuckDBValue {
-  if (value === null || value === undefined) return null;
-  switch (type) {
-    case 'STRING':
-      return String(value);
-    case 'INTEGER':
-      return typeof value === 'bigint' ? value : BigInt(value as number);
-    case 'TIMESTAMP':
-      return new DuckDBTimestampTZValue(value as bigint);
-    case 'DATE':
-      return new DuckDBDateValue(Math.round(Date.parse(`${String(value)}T00:00:00Z`) / DAY_MS));
-  }
 }

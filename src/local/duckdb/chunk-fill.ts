@@ -1,0 +1,109 @@
+import duckdb from '@duckdb/node-bindings';
+import type { DuckDBDataChunk } from '@duckdb/node-api';
+import type { ColumnType } from '../../core/schema/table-schemas.js';
+
+/**
+ * Fills a data chunk's vectors from our columns with one memory copy per column, instead of the
+ * node API's value by value (`setColumns`). DuckDB's strings are 16-byte entries (`duckdb_string_t`
+ * in duckdb.h: a 32-bit length, then up to 12 bytes inline or a prefix and a pointer): an ASCII
+ * string of at most 12 bytes (an event's class, type, source, build, environment, most ids) is
+ * written inline here, and only a longer one costs a native call, which copies it into the vector's
+ * own heap. Integers, timestamps (microseconds) and dates (days) are the vectors' own 64- and 32-bit
+ * values. A null clears its row's validity bit.
+ */
+
+/** The values of one of the chunk's columns (n of them from `start`), or null for a column of NULLs. */
+export interface ChunkColumn {
+  type: ColumnType;
+  values: readonly unknown[] | null;
+}
+
+const STRING_BYTES = 16;
+const INLINE_BYTES = 12;
+const DAY_MS = 86_400_000;
+
+export function fillChunk(chunk: DuckDBDataChunk, columns: readonly ChunkColumn[], start: number, n: number): void {
+  chunk.reset();
+  columns.forEach((column, i) => {
+    const vector = duckdb.data_chunk_get_vector(chunk.chunk, i);
+    const values = column.values;
+    if (values === null) return setNulls(vector, n, () => true);
+    switch (column.type) {
+      case 'STRING':
+        return fillStrings(vector, values, start, n);
+      case 'INTEGER':
+      case 'TIMESTAMP':
+        return fillInt64(vector, values, start, n);
+      case 'DATE':
+        return fillDates(vector, values, start, n);
+    }
+  });
+  chunk.rowCount = n;
+}
+
+function fillStrings(vector: duckdb.Vector, values: readonly unknown[], start: number, n: number): void {
+  const bytes = new Uint8Array(n * STRING_BYTES);
+  const lengths = new Uint32Array(bytes.buffer);
+  let long: number[] | undefined;
+  let nulls = false;
+  for (let r = 0; r < n; r++) {
+    const v = values[start + r];
+    if (typeof v !== 'string') {
+      nulls = true;
+      continue;
+    }
+    if (!inline(v, bytes, r * STRING_BYTES)) (long ??= []).push(r);
+    else lengths[r * 4] = v.length;
+  }
+  duckdb.copy_data_to_vector(vector, 0, bytes.buffer, 0, bytes.byteLength);
+  if (long) for (const r of long) duckdb.vector_assign_string_element(vector, r, values[start + r] as string);
+  if (nulls) setNulls(vector, n, (r) => typeof values[start + r] !== 'string');
+}
+
+/** Writes `s` into its 16-byte entry at `at` when it is ASCII of at most 12 bytes; false otherwise. */
+function inline(s: string, bytes: Uint8Array, at: number): boolean {
+  const length = s.length;
+  if (length > INLINE_BYTES) return false;
+  for (let j = 0; j < length; j++) {
+    const c = s.charCodeAt(j);
+    if (c > 0x7f) return false;
+    bytes[at + 4 + j] = c;
+  }
+  return true;
+}
+
+function fillInt64(vector: duckdb.Vector, values: readonly unknown[], start: number, n: number): void {
+  const items = new BigInt64Array(n);
+  let nulls = false;
+  for (let r = 0; r < n; r++) {
+    const v = values[start + r];
+    if (typeof v === 'bigint') {
+      if (BigInt.asIntN(64, v) !== v) throw new RangeError(`${v} is out of BIGINT's range`);
+      items[r] = v;
+    } else if (typeof v === 'number') items[r] = BigInt(v);
+    else nulls = true;
+  }
+  duckdb.copy_data_to_vector(vector, 0, items.buffer, 0, items.byteLength);
+  if (nulls) setNulls(vector, n, (r) => values[start + r] === null || values[start + r] === undefined);
+}
+
+function fillDates(vector: duckdb.Vector, values: readonly unknown[], start: number, n: number): void {
+  const items = new Int32Array(n);
+  let nulls = false;
+  for (let r = 0; r < n; r++) {
+    const v = values[start + r];
+    if (v === null || v === undefined) nulls = true;
+    else items[r] = Math.round(Date.parse(`${String(v)}T00:00:00Z`) / DAY_MS);
+  }
+  duckdb.copy_data_to_vector(vector, 0, items.buffer, 0, items.byteLength);
+  if (nulls) setNulls(vector, n, (r) => values[start + r] === null || values[start + r] === undefined);
+}
+
+/** Clears the validity bit of every row `isNull` names. */
+function setNulls(vector: duckdb.Vector, n: number, isNull: (r: number) => boolean): void {
+  const words = Math.ceil(n / 64);
+  const mask = new BigUint64Array(words).fill(0xffff_ffff_ffff_ffffn);
+  for (let r = 0; r < n; r++) if (isNull(r)) mask[r >> 6]! &= ~(1n << BigInt(r & 63));
+  duckdb.vector_ensure_validity_writable(vector);
+  duckdb.copy_data_to_vector_validity(vector, 0, mask.buffer, 0, mask.byteLength);
+}
