@@ -27,6 +27,8 @@ const hasOwn = Object.prototype.hasOwnProperty;
 /** What the coercions below saw while building one row: a number whose digits `JSON.parse` lost. */
 interface Seen {
   lossy: boolean;
+  /** The object came from plain `JSON.parse`: it holds no number kept as its source text. */
+  plain?: boolean;
 }
 
 /** The first non-null of two own keys, else null. */
@@ -50,7 +52,8 @@ export function toStringColumn(v: unknown, seen: Seen = { lossy: false }): strin
     case 'object': {
       if (v === null) return null;
       if (isRawJson(v)) return spelled(v.rawJSON);
-      const text = stringifyExact(v);
+      // Without a kept number inside, the replacer that respells them is only a cost (a call per key).
+      const text = seen.plain ? JSON.stringify(v) : stringifyExact(v);
       if (mayHoldLossyNumber(text)) seen.lossy = true;
       return text;
     }
@@ -94,9 +97,10 @@ export function indexIsNumber(o: JsonObject): boolean {
 /**
  * The row for one candidate object; null when its event class is missing, null or "" (a debug row);
  * NEEDS_EXACT when `exact` is false and a column read a number whose digits `JSON.parse` lost.
+ * `exact`: `o` came from the exact parse (`parseExact`); false, from plain `JSON.parse`.
  */
 export function toEventRow(o: JsonObject, defaults: RowDefaults, exact: boolean): EventRow | null | typeof NEEDS_EXACT {
-  const seen: Seen = { lossy: false };
+  const seen: Seen = { lossy: false, plain: !exact };
   const eventClass = toStringColumn(pick(o, 'eventClass', 'event_class'), seen);
   if (eventClass === null || eventClass === '') return null;
   const row: EventRow = {
