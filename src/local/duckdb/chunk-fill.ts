@@ -99,11 +99,13 @@ function fillDates(vector: duckdb.Vector, values: readonly unknown[], start: num
   if (nulls) setNulls(vector, n, (r) => values[start + r] === null || values[start + r] === undefined);
 }
 
-/** Clears the validity bit of every row `isNull` names. */
+/**
+ * Clears the validity bit of every row `isNull` names: the mask's 64-bit words as pairs of 32-bit
+ * halves, low half first (every platform DuckDB's Node bindings ship for is little-endian).
+ */
 function setNulls(vector: duckdb.Vector, n: number, isNull: (r: number) => boolean): void {
-  const words = Math.ceil(n / 64);
-  const mask = new BigUint64Array(words).fill(0xffff_ffff_ffff_ffffn);
-  for (let r = 0; r < n; r++) if (isNull(r)) mask[r >> 6]! &= ~(1n << BigInt(r & 63));
+  const mask = new Uint32Array(2 * Math.ceil(n / 64)).fill(0xffff_ffff);
+  for (let r = 0; r < n; r++) if (isNull(r)) mask[r >>> 5]! &= ~(1 << (r & 31));
   duckdb.vector_ensure_validity_writable(vector);
   duckdb.copy_data_to_vector_validity(vector, 0, mask.buffer, 0, mask.byteLength);
 }
