@@ -125,6 +125,22 @@ describe('fillChunk', () => {
     expect(back.map((row) => row[2])).toEqual(ints);
   });
 
+  it('refuses a date it cannot read rather than writing 1970-01-01', async () => {
+    const one = (type: 'STRING' | 'DATE', value: unknown): ChunkColumn => ({ type, values: [value] });
+    await expect(
+      roundTrip(
+        [
+          one('STRING', 'x'),
+          { type: 'INTEGER', values: [1n] },
+          { type: 'TIMESTAMP', values: [0n] },
+          one('DATE', '2026-02-30x'),
+          { type: 'STRING', values: null },
+        ],
+        1,
+      ),
+    ).rejects.toThrow(/is not a date/);
+  });
+
   it('refuses an integer beyond BIGINT rather than wrapping it', async () => {
     const big = 2n ** 63n;
     await expect(

@@ -93,7 +93,11 @@ function fillDates(vector: duckdb.Vector, values: readonly unknown[], start: num
   for (let r = 0; r < n; r++) {
     const v = values[start + r];
     if (v === null || v === undefined) nulls = true;
-    else items[r] = Math.round(Date.parse(`${String(v)}T00:00:00Z`) / DAY_MS);
+    else {
+      const ms = Date.parse(`${String(v)}T00:00:00Z`);
+      if (Number.isNaN(ms)) throw new RangeError(`${String(v)} is not a date (YYYY-MM-DD)`);
+      items[r] = Math.round(ms / DAY_MS);
+    }
   }
   duckdb.copy_data_to_vector(vector, 0, items.buffer, 0, items.byteLength);
   if (nulls) setNulls(vector, n, (r) => values[start + r] === null || values[start + r] === undefined);
