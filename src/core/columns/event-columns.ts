@@ -87,11 +87,15 @@ export function toIntegerColumn(v: unknown, seen: Seen = { lossy: false }): bigi
 export const EVENT_INDEX_KEYS = ['eventIndex', 'event_index'] as const;
 
 /**
- * Whether the candidate's `event_index` was read from a JSON number: only then can `JSON.parse`
- * have rounded what was written (`1.0000000000000001` to 1); a string index is read from its text.
+ * The key the candidate's `event_index` was read from when its value is a JSON number, else null:
+ * only a number can have been rounded by `JSON.parse` (`1.0000000000000001` to 1); a string index
+ * is read from its text. Only that key's spelling matters (`pick` reads the other only when it is absent).
  */
-export function indexIsNumber(o: JsonObject): boolean {
-  return typeof pick(o, ...EVENT_INDEX_KEYS) === 'number';
+export function numericIndexKey(o: JsonObject): (typeof EVENT_INDEX_KEYS)[number] | null {
+  const [camel, snake] = EVENT_INDEX_KEYS;
+  const v = hasOwn.call(o, camel) ? o[camel] : undefined;
+  if (v !== undefined && v !== null) return typeof v === 'number' ? camel : null;
+  return hasOwn.call(o, snake) && typeof o[snake] === 'number' ? snake : null;
 }
 
 /**

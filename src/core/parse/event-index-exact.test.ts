@@ -34,4 +34,16 @@ describe('event_index', () => {
     expect(events.map((e) => e.event_index)).toEqual([null, 3n]);
     expect(events[1]!.event_attributes).toBe('{"eventIndex":1.5}');
   });
+
+  it('reads the snake_case key exactly too, and only the key the column is read from', async () => {
+    const lines = [
+      '{"eventClass":"c","event_index":1.0000000000000001}', // snake only: rounded, so NULL
+      '{"eventClass":"c","eventIndex":null,"event_index":1.0000000000000001}', // camel null: snake read
+      '{"eventClass":"c","eventIndex":3,"event_index":1.0000000000000001}', // camel wins: 3
+      '{"eventClass":"c","eventIndex":"4","event_index":1.0000000000000001}', // a string index: its text
+      '{"eventClass":"c","event_index":5.0}',
+    ];
+    const { events } = await parse(lines.join('\n'));
+    expect(events.map((e) => e.event_index)).toEqual([null, null, 3n, 4n, 5n]);
+  });
 });

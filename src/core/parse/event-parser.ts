@@ -5,13 +5,7 @@
  */
 import type { CandidateSink } from './candidate-sink.js';
 import { type DecodeProblem, decodeText, decodeWhole } from './decode-bytes.js';
-import {
-  EVENT_INDEX_KEYS,
-  NEEDS_EXACT,
-  type RowDefaults,
-  indexIsNumber,
-  toEventRow,
-} from '../columns/event-columns.js';
+import { NEEDS_EXACT, type RowDefaults, numericIndexKey, toEventRow } from '../columns/event-columns.js';
 import { type FileContext, batchIdOf, logRow } from './file-context.js';
 import { keyHasInexactNumber } from '../columns/json-exact.js';
 import { ExactCandidates } from './exact-candidates.js';
@@ -170,8 +164,8 @@ class RowCollector implements CandidateSink {
       const object = value as Record<string, unknown>;
       let row = toEventRow(object, this.defaults, false);
       // An integer index written as `1.0000000000000001` parses as 1: checked exactly (then NULL).
-      const numericIndex = row !== null && row !== NEEDS_EXACT && row.event_index !== null && indexIsNumber(object);
-      if (row === NEEDS_EXACT || (numericIndex && this.inexactIndexIn(source))) {
+      const key = row !== null && row !== NEEDS_EXACT && row.event_index !== null ? numericIndexKey(object) : null;
+      if (row === NEEDS_EXACT || (key !== null && this.inexactIndexIn(source, key))) {
         row = toEventRow(this.exact.of(source, index) as Record<string, unknown>, this.defaults, true);
       }
       if (row === null || row === NEEDS_EXACT) this.reject(this.exact.text(value, source, index));
@@ -184,11 +178,11 @@ class RowCollector implements CandidateSink {
   }
 
   /** The last line scanned for an inexact index: an array line's elements share its text, scanned once. */
-  private scanned: { source: string; inexact: boolean } = { source: '', inexact: false };
+  private scanned: { source: string; key: string; inexact: boolean } = { source: '', key: '', inexact: false };
 
-  private inexactIndexIn(source: string): boolean {
-    if (this.scanned.source !== source)
-      this.scanned = { source, inexact: keyHasInexactNumber(source, EVENT_INDEX_KEYS) };
+  private inexactIndexIn(source: string, key: string): boolean {
+    if (this.scanned.source !== source || this.scanned.key !== key)
+      this.scanned = { source, key, inexact: keyHasInexactNumber(source, [key]) };
     return this.scanned.inexact;
   }
 
