@@ -93,9 +93,9 @@ export const EVENT_INDEX_KEYS = ['eventIndex', 'event_index'] as const;
  */
 export function numericIndexKey(o: JsonObject): (typeof EVENT_INDEX_KEYS)[number] | null {
   const [camel, snake] = EVENT_INDEX_KEYS;
-  const v = hasOwn.call(o, camel) ? o[camel] : undefined;
-  if (v !== undefined && v !== null) return typeof v === 'number' ? camel : null;
-  return hasOwn.call(o, snake) && typeof o[snake] === 'number' ? snake : null;
+  const v = pick(o, camel, snake);
+  if (typeof v !== 'number') return null;
+  return hasOwn.call(o, camel) && o[camel] === v ? camel : snake;
 }
 
 /**

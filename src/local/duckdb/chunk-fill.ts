@@ -22,42 +22,48 @@ const STRING_BYTES = 16;
 const INLINE_BYTES = 12;
 const DAY_MS = 86_400_000;
 
-export function fillChunk(chunk: DuckDBDataChunk, columns: readonly ChunkColumn[], start: number, n: number): void {
+/**
+ * Fills `chunk` with rows `start` to `start + n` of `columns`; returns about their bytes (text
+ * lengths, 16 per other value), what the store's memory budget counts.
+ */
+export function fillChunk(chunk: DuckDBDataChunk, columns: readonly ChunkColumn[], start: number, n: number): number {
   chunk.reset();
+  let size = 0;
   columns.forEach((column, i) => {
     const vector = duckdb.data_chunk_get_vector(chunk.chunk, i);
     const values = column.values;
+    if (column.type === 'STRING' && values !== null) return (size += fillStrings(vector, values, start, n));
+    size += 16 * n;
     if (values === null) return setNulls(vector, n, () => true);
-    switch (column.type) {
-      case 'STRING':
-        return fillStrings(vector, values, start, n);
-      case 'INTEGER':
-      case 'TIMESTAMP':
-        return fillInt64(vector, values, start, n);
-      case 'DATE':
-        return fillDates(vector, values, start, n);
-    }
+    if (column.type === 'DATE') return fillDates(vector, values, start, n);
+    return fillInt64(vector, values, start, n); // INTEGER, TIMESTAMP
   });
   chunk.rowCount = n;
+  return size;
 }
 
-function fillStrings(vector: duckdb.Vector, values: readonly unknown[], start: number, n: number): void {
+/** Writes the strings; returns their length in all (16 for a null). */
+function fillStrings(vector: duckdb.Vector, values: readonly unknown[], start: number, n: number): number {
   const bytes = new Uint8Array(n * STRING_BYTES);
   const lengths = new Uint32Array(bytes.buffer);
   let long: number[] | undefined;
   let nulls = false;
+  let size = 0;
   for (let r = 0; r < n; r++) {
     const v = values[start + r];
     if (typeof v !== 'string') {
       nulls = true;
+      size += 16;
       continue;
     }
+    size += v.length;
     if (!inline(v, bytes, r * STRING_BYTES)) (long ??= []).push(r);
     else lengths[r * 4] = v.length;
   }
   duckdb.copy_data_to_vector(vector, 0, bytes.buffer, 0, bytes.byteLength);
   if (long) for (const r of long) duckdb.vector_assign_string_element(vector, r, values[start + r] as string);
   if (nulls) setNulls(vector, n, (r) => typeof values[start + r] !== 'string');
+  return size;
 }
 
 /** Writes `s` into its 16-byte entry at `at` when it is ASCII of at most 12 bytes; false otherwise. */

@@ -39,18 +39,12 @@ export async function appendColumns(
   });
   for (let start = 0; start < rows; start += CHUNK_ROWS) {
     const n = Math.min(CHUNK_ROWS, rows - start);
-    let bytes = 0;
-    for (const { type, values } of chunkColumns) {
-      if (type !== 'STRING' || values === null) bytes += 16 * n;
-      else for (let r = start; r < start + n; r++) bytes += stringBytes(values[r]);
-    }
+    // Filled first (the chunk is ours until appended), so its strings are walked once.
+    const bytes = fillChunk(chunk, chunkColumns, start, n);
     await before(bytes, n);
-    fillChunk(chunk, chunkColumns, start, n);
     appender.appendDataChunk(chunk);
   }
 }
-
-const stringBytes = (v: unknown): number => (typeof v === 'string' ? v.length : 16);
 
 /** The rows of the files marked in `keep`, given each file's row count, in order. */
 export function keepRows(columns: Columns, counts: readonly number[], keep: readonly boolean[]): Columns {
