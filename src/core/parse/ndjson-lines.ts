@@ -22,6 +22,9 @@ export class NdjsonLines {
   /** An array line whose elements stopped at a full batch: where they resume, and the text after the line. */
   private paused: { value: unknown[]; source: string; next: number; after: string } | undefined;
 
+  /** A line the splitter already parsed (the first line it decided by), and its value. */
+  private known: { line: string; value: unknown } | undefined;
+
   constructor(
     private readonly sink: CandidateSink,
     private readonly maxLineBytes: number,
@@ -72,6 +75,11 @@ export class NdjsonLines {
     return undefined;
   }
 
+  /** The next line, if it is `line`, parses to `value` (already parsed): it is not parsed again. */
+  parsed(line: string, value: unknown): void {
+    this.known = { line, value };
+  }
+
   /** Whether an array line's elements stopped at a full batch (`resume` goes on). */
   get isPaused(): boolean {
     return this.paused !== undefined;
@@ -110,6 +118,7 @@ export class NdjsonLines {
     this.overlong = undefined;
     this.keepNextLine = false;
     this.paused = undefined;
+    this.known = undefined;
   }
 
   /** Whether a line past the limit is an array to stream (the text then leaves this reader). */
@@ -147,12 +156,16 @@ export class NdjsonLines {
       return true;
     }
     let value: unknown;
-    try {
-      value = JSON.parse(s);
-    } catch {
-      this.sink.reject(s);
-      return true;
-    }
+    const known = this.known;
+    this.known = undefined;
+    if (known !== undefined && known.line === s) value = known.value;
+    else
+      try {
+        value = JSON.parse(s);
+      } catch {
+        this.sink.reject(s);
+        return true;
+      }
     if (Array.isArray(value)) return this.elements(value, s, 0);
     this.sink.candidate(value, s, -1);
     return true;

@@ -169,8 +169,13 @@ export class CandidateSplitter {
       return this.start('document'); // a first line this long can only be a streamed document
     }
     const first = this.head.slice(0, nl);
-    const alone = !utf8Exceeds(first, this.options.maxLineBytes) && parsesAlone(first);
-    return this.start(alone ? 'lines' : 'document');
+    const parsed = utf8Exceeds(first, this.options.maxLineBytes) ? NOT_JSON : parseAlone(first);
+    if (parsed === NOT_JSON) return this.start('document');
+    // The line reader gets the value with the line: a file of one short line is parsed once, not twice.
+    const indent = this.indent;
+    const rest = this.start('lines');
+    this.lines.parsed(indent + first, parsed);
+    return rest;
   }
 
   private takeIndent(): string {
@@ -191,12 +196,13 @@ export class CandidateSplitter {
   }
 }
 
-function parsesAlone(line: string): boolean {
+const NOT_JSON = Symbol('not JSON');
+
+function parseAlone(line: string): unknown {
   try {
-    JSON.parse(line);
-    return true;
+    return JSON.parse(line) as unknown;
   } catch {
-    return false;
+    return NOT_JSON;
   }
 }
 
