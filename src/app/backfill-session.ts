@@ -9,7 +9,7 @@ import type { CloudFactories } from '../ports/cloud.js';
 import { existsSync } from 'node:fs';
 import { checkPlaces } from './check-places.js';
 import { duckDbFile } from '../core/schema/warehouse-spec.js';
-import { openPublisher, openSource, openWarehouse } from './open-ports.js';
+import { openPublisher, openSource, prepareWarehouse } from './open-ports.js';
 import { persist, reach } from './reach.js';
 
 export interface SessionOptions {
@@ -57,19 +57,31 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
   const source = opts.source ?? (await openSource(req.bucket, req.project, opts.cloud));
   // What cannot work is refused before anything is created (no DuckDB file, no record): a bucket
   // that does not answer, a value it does not hold, a topic that does not exist.
-  const service = source.url.startsWith('gs://') ? 'storage' : 'cloud';
-  await reach(service, source.url, () => resolveSelection(source, req.selection), notify);
-  if (req.topic !== undefined) {
-    const topic = req.topic;
-    await reach('pubsub', topic, () => opts.cloud.checkTopic(topic, req.project), notify);
+  // DuckDB loads on its worker meanwhile (nothing is opened or created before the checks pass).
+  const warehouses = await prepareWarehouse(req.warehouse, req.project, opts.cloud, { readOnly: opts.dryRun });
+  try {
+    const service = source.url.startsWith('gs://') ? 'storage' : 'cloud';
+    await reach(service, source.url, () => resolveSelection(source, req.selection), notify);
+    if (req.topic !== undefined) {
+      const topic = req.topic;
+      await reach('pubsub', topic, () => opts.cloud.checkTopic(topic, req.project), notify);
+    }
+    checkPlaces(source, req.warehouse, opts.recordDir, opts.dryRun);
+  } catch (error) {
+    await warehouses.dispose();
+    throw error;
   }
-  checkPlaces(source, req.warehouse, opts.recordDir, opts.dryRun);
-  const openIt = () => openWarehouse(req.warehouse, req.project, opts.cloud, { readOnly: opts.dryRun });
+  const openIt = () => warehouses.open();
   // A DuckDB file that does not exist yet holds no ledger: it is created when the run starts, not
   // while planning, so a plan that is refused (--max-files) or never confirmed creates nothing.
   const file = duckDbFile(req.warehouse);
   const notYet = () => !opts.dryRun && file !== undefined && !existsSync(file);
-  let warehouse = notYet() ? undefined : await openIt();
+  let warehouse = notYet()
+    ? undefined
+    : await openIt().catch(async (error: unknown) => {
+        await warehouses.dispose();
+        throw error;
+      });
   const use = async () => (warehouse ??= await openIt());
   const forPlan = async () => warehouse ?? (notYet() ? undefined : await use());
   const release = async () => {
@@ -83,6 +95,7 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
   const closeAll = async () => {
     last?.discard();
     await warehouse?.close();
+    await warehouses.dispose();
   };
   let started: BackfillSession['started'];
   return {

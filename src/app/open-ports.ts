@@ -24,25 +24,45 @@ export async function openSource(bucket: string, project: string | undefined, cl
   return createFolderSource(bucket);
 }
 
+/** The warehouse of a session: opened when asked (again after a close); `dispose` ends what was started for it. */
+export interface WarehouseOpener {
+  open(): Promise<Warehouse | undefined>;
+  dispose(): Promise<void>;
+}
+
 /**
- * Opens the warehouse named by `--warehouse`. For a dry run nothing may be written: a DuckDB file
- * is opened read-only, and one that does not exist yet means nothing is ingested (undefined).
+ * The warehouse named by `--warehouse`. For a dry run nothing may be written: a DuckDB file is
+ * opened read-only, and one that does not exist yet means nothing is ingested (undefined). A DuckDB
+ * file's worker starts now, before the file is opened or created, so DuckDB loads while the source
+ * is listed (a tenth of a second of every run).
  */
-export async function openWarehouse(
+export async function prepareWarehouse(
   spec: string,
   project: string | undefined,
   cloud: CloudFactories,
   options: { readOnly: boolean },
-): Promise<Warehouse | undefined> {
+): Promise<WarehouseOpener> {
   const w = parseWarehouseSpec(spec);
-  if (w.kind === 'duckdb') {
-    const path = w.path;
-    if (options.readOnly && !existsSync(path)) return undefined;
-    // Loaded on use: DuckDB's native library is not needed for --help or the wizard's first screen.
-    const { createDuckDbWarehouse } = await import('../local/duckdb/duckdb-warehouse.js');
-    return createDuckDbWarehouse(path, undefined, options);
-  }
-  return cloud.bigQueryWarehouse(w.project ?? project, options);
+  if (w.kind !== 'duckdb')
+    return { open: () => cloud.bigQueryWarehouse(w.project ?? project, options), dispose: async () => {} };
+  const path = w.path;
+  const willOpen = () => !(options.readOnly && !existsSync(path));
+  // Loaded on use: DuckDB's native library is not needed for --help or the wizard's first screen.
+  const { createDuckDbWarehouse, startDuckDbWorker } = await import('../local/duckdb/duckdb-warehouse.js');
+  let spare = willOpen() ? startDuckDbWorker() : undefined;
+  return {
+    async open() {
+      const started = willOpen() ? (spare ?? startDuckDbWorker()) : undefined;
+      if (started === spare) spare = undefined;
+      await spare?.worker.terminate(); // a dry run's file that went away meanwhile
+      spare = undefined;
+      return started && createDuckDbWarehouse(path, undefined, options, started);
+    },
+    async dispose() {
+      await spare?.worker.terminate();
+      spare = undefined;
+    },
+  };
 }
 
 /** `--topic` → Pub/Sub notifications; otherwise direct ingestion into the warehouse. */

@@ -8,10 +8,10 @@
  */
 import { BugError, PermanentFileError, TransientError, UserError } from '../../core/errors.js';
 import type { EventRow, LogRow } from '../../core/schema/rows.js';
-import { EVENT_COLUMNS, LOG_COLUMNS, type Column } from '../../core/schema/table-schemas.js';
+import { EVENT_COLUMNS, LOG_COLUMNS, type Column, type TableNames } from '../../core/schema/table-schemas.js';
 import type { GatheredFile } from '../../writers/group-writer.js';
 import type { Columns, GroupPayload, TableKind } from './duckdb-append.js';
-import type { DuckDbStore } from './duckdb-store.js';
+import type { DuckDbStore, StoreOptions } from './duckdb-store.js';
 
 export type StoreOps = Pick<
   DuckDbStore,
@@ -44,6 +44,11 @@ export interface WireError {
   message: string;
   hint?: string;
   exitCode?: number;
+}
+
+/** The worker's first message: the file it opens (it answers with id 0). */
+export interface Open {
+  open: { file: string; names: TableNames; options: StoreOptions };
 }
 
 /** Id 0 is the file's opening; every other id answers the request that carried it. */

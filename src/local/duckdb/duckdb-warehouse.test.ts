@@ -5,7 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import type { EventRow, LogRow } from '../../core/schema/rows.js';
 import { writeOneFile, type RowBatch } from '../../ports/warehouse.js';
-import { createDuckDbWarehouse } from './duckdb-warehouse.js';
+import { createDuckDbWarehouse, startDuckDbWorker } from './duckdb-warehouse.js';
 
 const event = (id: string): EventRow => ({
   analytics_environment: 'testing',
@@ -313,6 +313,28 @@ describe('DuckDB warehouse', () => {
         debugTable: 'd',
       }),
     ).rejects.toThrow(/invalid eventsDataset/);
+    expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('a DuckDB worker started before its file', () => {
+  it('opens the file it is given later, and writes to it', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
+    const started = startDuckDbWorker();
+    expect(existsSync(file)).toBe(false); // started, nothing created
+    const wh = await createDuckDbWarehouse(file, undefined, {}, started);
+    expect(await writeOneFile(wh, { filePath: '/a', generation: '1' }, batches('/a', 3))).toBe('written');
+    await wh.close();
+    expect(await query(file, 'SELECT count(*) FROM events.events_function')).toEqual([[3n]]);
+  });
+
+  it('that stopped before it was used is an error naming the file, not a wait for ever', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
+    const started = startDuckDbWorker();
+    await started.worker.terminate();
+    await expect(createDuckDbWarehouse(file, undefined, {}, started)).rejects.toThrow(
+      /duckdb:.*w\.duckdb: cannot open \(the DuckDB worker stopped/,
+    );
     expect(existsSync(file)).toBe(false);
   });
 });

@@ -28,6 +28,7 @@ import {
   groupPayload,
   toColumns,
   type Op,
+  type Open,
   type Reply,
   type Request,
   type Result,
@@ -55,20 +56,30 @@ export async function createDuckDbWarehouse(
   path: string,
   names: TableNames = DEFAULT_TABLE_NAMES,
   options: { readOnly?: boolean; memoryLimit?: string } = {},
+  /** A worker started earlier (`startDuckDbWorker`); it is ended if the file cannot be opened. */
+  started?: DuckDbWorker,
 ): Promise<Warehouse> {
-  validateTableNames(names);
   const file = resolve(path);
   const readOnly = options.readOnly ?? false;
-  if (!readOnly) mkdirSync(dirname(file), { recursive: true });
-
-  const worker = new Worker(new URL('./duckdb-worker.js', import.meta.url), {
-    workerData: { file, names, options: { readOnly, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT } },
-    // The young generation sized as the CLI's: the worker's garbage is short-lived too.
-    resourceLimits: { maxYoungGenerationSizeMb: 24 },
-  });
+  try {
+    validateTableNames(names);
+    if (!readOnly) mkdirSync(dirname(file), { recursive: true });
+  } catch (error) {
+    await started?.worker.terminate();
+    throw error;
+  }
+  const own = started ?? startDuckDbWorker();
+  const worker = own.worker;
+  worker.ref();
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let opened: ((error?: string) => void) | undefined;
+  const openError = new Promise<string | undefined>((r) => (opened = r));
+  const stopped = (error: Error) => {
+    opened?.(error.message);
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
   worker.on('message', (m: Reply) => {
     if (m.id === 0) return opened?.(m.error?.message);
     const p = pending.get(m.id);
@@ -76,11 +87,13 @@ export async function createDuckDbWarehouse(
     if (m.error !== undefined) p?.reject(fromWire(m.error));
     else p?.resolve(m.result);
   });
-  worker.on('error', (error) => {
-    opened?.(error.message);
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
-  });
+  worker.on('error', stopped);
+  worker.on('exit', () => stopped(new Error('the DuckDB worker stopped')));
+  if (own.failure !== undefined) stopped(own.failure);
+  const open: Open = {
+    open: { file, names, options: { readOnly, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT } },
+  };
+  worker.postMessage(open);
   const call = <K extends Op>(op: K, ...args: Parameters<StoreOps[K]>): Promise<Result<K>> =>
     new Promise<Result<K>>((resolveCall, reject) => {
       const id = nextId++;
@@ -89,10 +102,10 @@ export async function createDuckDbWarehouse(
       worker.postMessage(request);
     });
 
-  const openError = await new Promise<string | undefined>((r) => (opened = r));
-  if (openError !== undefined) {
+  const failed = await openError;
+  if (failed !== undefined) {
     await worker.terminate();
-    throw openFailure(path, openError);
+    throw openFailure(path, failed);
   }
 
   let queue: Promise<unknown> = Promise.resolve();
@@ -191,6 +204,29 @@ export async function createDuckDbWarehouse(
       await worker.terminate();
     },
   };
+}
+
+/** A DuckDB worker, started before its file is opened; `failure` if it stopped before that. */
+export interface DuckDbWorker {
+  worker: Worker;
+  failure?: Error;
+}
+
+/**
+ * Starts the worker that will own a DuckDB file, before the file is known: loading DuckDB (about a
+ * tenth of a second) then overlaps with planning. Until `createDuckDbWarehouse` takes it, it does
+ * not keep the process alive; one never taken is `terminate`d.
+ */
+export function startDuckDbWorker(): DuckDbWorker {
+  const worker = new Worker(new URL('./duckdb-worker.js', import.meta.url), {
+    // The young generation sized as the CLI's: the worker's garbage is short-lived too.
+    resourceLimits: { maxYoungGenerationSizeMb: 24 },
+  });
+  const started: DuckDbWorker = { worker };
+  worker.unref();
+  worker.once('error', (error) => (started.failure ??= error));
+  worker.once('exit', () => (started.failure ??= new Error('the DuckDB worker stopped before the file was opened')));
+  return started;
 }
 
 /** Why the file could not be opened, as DuckDB said it, with what to do about that cause. */
