@@ -135,6 +135,26 @@ describe('ISO 8601 and `YYYY-MM-DD HH:MM:SS UTC` strings', () => {
     expect(toTimestamp(text)).toBeNull();
   });
 
+  it.each([
+    [1772336149.401, 1772336149401000n],
+    [12.3456789, 12345678n],
+    [0.5, 500000n],
+    [1714521600123.4567, 1714521600123456n],
+    [99999999999.5, 99999999999500000n], // past 2^53 µs: the exact decimal path
+    [99999999999999.9, 99999999999999900n],
+  ])('reads the number %d with a fraction as %d µs, the digits past the microsecond dropped', (n, micros) => {
+    expect(toTimestamp(n)).toBe(micros);
+  });
+
+  it('reads a number with a fraction as its shortest text reads (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1e15, noNaN: true }), (n) => {
+        expect(toTimestamp(n)).toBe(toTimestamp(String(n)));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('matches Date for every millisecond instant in range (property)', () => {
     const msMin = Number(MIN_MICROS / 1000n);
     const msMax = Number(MAX_MICROS / 1000n);

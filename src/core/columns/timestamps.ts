@@ -36,7 +36,27 @@ function fromNumber(n: number): Micros | null {
   }
   if (!Number.isFinite(n)) return null;
   // The shortest text that reads back as this double: the digits the sender wrote, in practice.
-  return fromDecimal(parseDecimal(String(n)));
+  const text = String(n);
+  return plainMicros(text) ?? fromDecimal(parseDecimal(text));
+}
+
+/**
+ * The common case of `fromDecimal` without big-integer arithmetic: positive seconds (at most 11
+ * digits) or milliseconds (12-14) with a fraction and no exponent, as `1772336149.401`, when the
+ * microseconds are a safe integer. The fraction's digits past the microsecond are dropped (floor).
+ * Undefined for anything else.
+ */
+function plainMicros(text: string): Micros | undefined {
+  const dot = text.indexOf('.');
+  if (dot < 1 || dot > 14) return undefined;
+  const whole = digits(text, 0, dot);
+  const scale = dot <= 11 ? 6 : 3;
+  const frac = digitRun(text, dot + 1);
+  if (whole < 0 || frac === 0 || dot + 1 + frac !== text.length) return undefined;
+  const kept = Math.min(frac, scale);
+  const part = digits(text, dot + 1, kept) * 10 ** (scale - kept);
+  const micros = whole * 10 ** scale + part;
+  return Number.isSafeInteger(micros) ? BigInt(micros) : undefined;
 }
 
 /** Unix time of an exact decimal: seconds below 1e11, ms below 1e14, µs below 1e17, else ns. */
