@@ -1,6 +1,10 @@
 import { BIGINT, DATE, DuckDBDataChunk, DuckDBInstance, TIMESTAMPTZ, VARCHAR } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { fillChunk, type ChunkColumn } from './chunk-fill.js';
+import { keepRows } from './duckdb-append.js';
+import { toColumns } from './duckdb-protocol.js';
+import type { Column } from '../../core/schema/table-schemas.js';
+import type { EventRow } from '../../core/schema/rows.js';
 
 /** Appends `columns` (rows `start` to `start + n`, in chunks as the store does) and reads the table back. */
 async function roundTrip(columns: ChunkColumn[], rows: number, chunkRows = rows) {
@@ -155,5 +159,46 @@ describe('fillChunk', () => {
         1,
       ),
     ).rejects.toThrow(/out of BIGINT's range/);
+  });
+
+  it('64-bit columns handed over as typed arrays (cloned between threads, a file left out) read back as the values given', async () => {
+    const rows = 5_000;
+    const ints = Array.from({ length: rows }, (_, r) =>
+      r % 7 === 0 ? null : r % 11 === 0 ? -(2n ** 63n) : r % 13 === 0 ? 2n ** 63n - 1n : BigInt(r * 1_000_003),
+    );
+    const micros = Array.from({ length: rows }, (_, r) =>
+      r >= 4_000 && r % 5 === 0 ? null : 1_772_323_200_123_456n + BigInt(r),
+    );
+    const schema: Column[] = [
+      { name: 'i', type: 'INTEGER', mode: 'NULLABLE' },
+      { name: 't', type: 'TIMESTAMP', mode: 'NULLABLE' },
+    ];
+    const asRows = ints.map((i, r) => ({ i, t: micros[r] }) as unknown as EventRow);
+    // Three "files" of 1,000, 2,500 and 1,500 rows; the second left out, as a group drops a file the ledger has.
+    const counts = [1_000, 2_500, 1_500];
+    const keep = [true, false, true];
+    const [i, t] = keepRows(structuredClone(toColumns([asRows], schema)), counts, keep);
+    const kept = (values: unknown[]) => [...values.slice(0, 1_000), ...values.slice(3_500)];
+    const n = 2_500;
+    const back = await roundTrip(
+      [
+        { type: 'STRING', values: Array.from({ length: n }, () => 's') },
+        { type: 'INTEGER', values: i! },
+        { type: 'TIMESTAMP', values: t! },
+        { type: 'DATE', values: Array.from({ length: n }, () => '2026-03-01') },
+        { type: 'STRING', values: null },
+      ],
+      n,
+      2_048,
+    );
+    expect(back.map((row) => row[1])).toEqual(kept(ints));
+    expect(back.map((row) => row[2])).toEqual(kept(micros));
+  });
+
+  it('refuses, when it hands rows over, an integer beyond BIGINT rather than wrapping it', () => {
+    const schema: Column[] = [{ name: 'i', type: 'INTEGER', mode: 'NULLABLE' }];
+    const row = (i: bigint) => ({ i }) as unknown as EventRow;
+    expect(() => toColumns([[row(2n ** 63n)]], schema)).toThrow(/out of BIGINT's range/);
+    expect(() => toColumns([[row(-(2n ** 63n) - 1n)]], schema)).toThrow(/out of BIGINT's range/);
   });
 });

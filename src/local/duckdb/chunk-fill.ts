@@ -12,10 +12,23 @@ import type { ColumnType } from '../../core/schema/table-schemas.js';
  * values. A null clears its row's validity bit.
  */
 
-/** The values of one of the chunk's columns (n of them from `start`), or null for a column of NULLs. */
+/**
+ * An INTEGER or TIMESTAMP column as the worker takes it: the 64-bit values DuckDB's vector holds
+ * (cloned between threads as one copy, where an array of BigInts is a value at a time) and which
+ * rows are NULL (1), if any is.
+ */
+export interface Int64Column {
+  int64: BigInt64Array;
+  nulls: Uint8Array | null;
+}
+
+/**
+ * The values of one of the chunk's columns (n of them from `start`), or null for a column of NULLs;
+ * an INTEGER or TIMESTAMP column may come as its 64-bit values.
+ */
 export interface ChunkColumn {
   type: ColumnType;
-  values: readonly unknown[] | null;
+  values: readonly unknown[] | Int64Column | null;
 }
 
 const STRING_BYTES = 16;
@@ -32,9 +45,16 @@ export function fillChunk(chunk: DuckDBDataChunk, columns: readonly ChunkColumn[
   columns.forEach((column, i) => {
     const vector = duckdb.data_chunk_get_vector(chunk.chunk, i);
     const values = column.values;
-    if (column.type === 'STRING' && values !== null) return (size += fillStrings(vector, values, start, n));
+    if (values === null) {
+      size += 16 * n;
+      return setNulls(vector, n, () => true);
+    }
+    if (!Array.isArray(values)) {
+      size += 16 * n;
+      return copyInt64(vector, values as Int64Column, start, n);
+    }
+    if (column.type === 'STRING') return (size += fillStrings(vector, values, start, n));
     size += 16 * n;
-    if (values === null) return setNulls(vector, n, () => true);
     if (column.type === 'DATE') return fillDates(vector, values, start, n);
     return fillInt64(vector, values, start, n); // INTEGER, TIMESTAMP
   });
@@ -91,6 +111,16 @@ function fillInt64(vector: duckdb.Vector, values: readonly unknown[], start: num
   }
   duckdb.copy_data_to_vector(vector, 0, items.buffer, 0, items.byteLength);
   if (nulls) setNulls(vector, n, (r) => values[start + r] === null || values[start + r] === undefined);
+}
+
+/** 64-bit values already laid out as the vector holds them: one copy, and the nulls marked. */
+function copyInt64(vector: duckdb.Vector, values: Int64Column, start: number, n: number): void {
+  const { int64, nulls } = values;
+  duckdb.copy_data_to_vector(vector, 0, int64.buffer as ArrayBuffer, int64.byteOffset + start * 8, n * 8);
+  if (nulls === null) return;
+  let any = false;
+  for (let r = 0; r < n && !any; r++) any = nulls[start + r] === 1;
+  if (any) setNulls(vector, n, (r) => nulls[start + r] === 1);
 }
 
 function fillDates(vector: duckdb.Vector, values: readonly unknown[], start: number, n: number): void {

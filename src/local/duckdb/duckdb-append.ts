@@ -1,14 +1,25 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Column } from '../../core/schema/table-schemas.js';
 import type { TableLayout } from './duckdb-layout.js';
-import { fillChunk, type ChunkColumn } from './chunk-fill.js';
+import { fillChunk, type ChunkColumn, type Int64Column } from './chunk-fill.js';
+
+export type { Int64Column };
 
 const CHUNK_ROWS = 2048; // DuckDB's vector size: one data chunk holds at most this many rows.
 
 export type TableKind = 'events' | 'debug' | 'logs';
 
+/** One column's values: plain values, or an INTEGER or TIMESTAMP column's 64-bit ones. */
+export type ColumnValues = unknown[] | Int64Column;
+
 /** Rows of one table as columns (in the shared schema's order), the shape DuckDB appends fastest. */
-export type Columns = unknown[][];
+export type Columns = ColumnValues[];
+
+/** How many rows a column holds. */
+export function columnLength(values: ColumnValues | undefined): number {
+  if (values === undefined) return 0;
+  return Array.isArray(values) ? values.length : values.int64.length;
+}
 
 /** A group of files for one transaction: each file's row counts, then every row as columns. */
 export interface GroupPayload {
@@ -32,7 +43,7 @@ export async function appendColumns(
   before: (bytes: number, rows: number) => Promise<void>,
 ): Promise<void> {
   const { chunk, source } = layout;
-  const rows = columns[0]?.length ?? 0;
+  const rows = columnLength(columns[0]);
   const chunkColumns = source.map((k): ChunkColumn => {
     if (k < 0) return { type: 'STRING', values: null }; // a column of the table's own: NULL
     return { type: schema[k]!.type, values: columns[k] ?? [] };
@@ -48,7 +59,8 @@ export async function appendColumns(
 
 /** The rows of the files marked in `keep`, given each file's row count, in order. */
 export function keepRows(columns: Columns, counts: readonly number[], keep: readonly boolean[]): Columns {
-  return columns.map((values) => {
+  return columns.map((values): ColumnValues => {
+    if (!Array.isArray(values)) return keepInt64(values, counts, keep);
     const out: unknown[] = [];
     let at = 0;
     counts.forEach((n, i) => {
@@ -57,4 +69,20 @@ export function keepRows(columns: Columns, counts: readonly number[], keep: read
     });
     return out;
   });
+}
+
+function keepInt64(values: Int64Column, counts: readonly number[], keep: readonly boolean[]): Int64Column {
+  const kept = counts.reduce((sum, n, i) => sum + (keep[i] ? n : 0), 0);
+  const out: Int64Column = { int64: new BigInt64Array(kept), nulls: values.nulls && new Uint8Array(kept) };
+  let at = 0;
+  let to = 0;
+  counts.forEach((n, i) => {
+    if (keep[i]) {
+      out.int64.set(values.int64.subarray(at, at + n), to);
+      out.nulls?.set(values.nulls!.subarray(at, at + n), to);
+      to += n;
+    }
+    at += n;
+  });
+  return out;
 }

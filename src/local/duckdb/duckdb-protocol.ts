@@ -10,7 +10,7 @@ import { BugError, PermanentFileError, TransientError, UserError } from '../../c
 import type { EventRow, LogRow } from '../../core/schema/rows.js';
 import { EVENT_COLUMNS, LOG_COLUMNS, type Column, type TableNames } from '../../core/schema/table-schemas.js';
 import type { GatheredFile } from '../../writers/group-writer.js';
-import type { Columns, GroupPayload, TableKind } from './duckdb-append.js';
+import type { Columns, GroupPayload, Int64Column, TableKind } from './duckdb-append.js';
 import type { DuckDbStore, StoreOptions } from './duckdb-store.js';
 
 export type StoreOps = Pick<
@@ -90,14 +90,40 @@ export function perform<K extends Op>(store: StoreOps, request: Request<K>): Pro
   return operation.apply(store, request.args);
 }
 
-/** Row lists as one set of columns in the schema's order: plain values, cheap to hand to the worker. */
+/**
+ * Row lists as one set of columns in the schema's order, cheap to hand to the worker: plain values,
+ * and INTEGER and TIMESTAMP columns as 64-bit arrays.
+ */
 export function toColumns(lists: readonly (readonly (EventRow | LogRow)[])[], columns: readonly Column[]): Columns {
+  let rows = 0;
+  for (const list of lists) rows += list.length;
   return columns.map((c) => {
+    if (c.type === 'INTEGER' || c.type === 'TIMESTAMP') return toInt64(lists, c.name, rows);
     const values: unknown[] = [];
-    for (const rows of lists)
-      for (const row of rows) values.push((row as unknown as Record<string, unknown>)[c.name] ?? null);
+    for (const list of lists)
+      for (const row of list) values.push((row as unknown as Record<string, unknown>)[c.name] ?? null);
     return values;
   });
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function toInt64(lists: readonly (readonly (EventRow | LogRow)[])[], name: string, rows: number): Int64Column {
+  const out: Int64Column = { int64: new BigInt64Array(rows), nulls: null };
+  let r = 0;
+  for (const list of lists)
+    for (const row of list) {
+      const v = (row as unknown as Record<string, unknown>)[name];
+      if (typeof v === 'bigint') {
+        // A BigInt64Array would wrap it silently.
+        if (v < INT64_MIN || v > INT64_MAX) throw new RangeError(`${v} is out of BIGINT's range`);
+        out.int64[r] = v;
+      } else if (typeof v === 'number') out.int64[r] = BigInt(v);
+      else (out.nulls ??= new Uint8Array(rows))[r] = 1;
+      r++;
+    }
+  return out;
 }
 
 /** A gathered group as the worker takes it: each file's row counts, then all rows as columns. */
