@@ -76,12 +76,8 @@ export async function openSession(req: BackfillRequest, opts: SessionOptions): P
   // while planning, so a plan that is refused (--max-files) or never confirmed creates nothing.
   const file = duckDbFile(req.warehouse);
   const notYet = () => !opts.dryRun && file !== undefined && !existsSync(file);
-  let warehouse = notYet()
-    ? undefined
-    : await openIt().catch(async (error: unknown) => {
-        await warehouses.dispose();
-        throw error;
-      });
+  // open() takes the started worker whatever comes of it: nothing is left to dispose of here.
+  let warehouse = notYet() ? undefined : await openIt();
   const use = async () => (warehouse ??= await openIt());
   const forPlan = async () => warehouse ?? (notYet() ? undefined : await use());
   const release = async () => {

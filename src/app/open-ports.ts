@@ -52,11 +52,13 @@ export async function prepareWarehouse(
   let spare = willOpen() ? startDuckDbWorker() : undefined;
   return {
     async open() {
-      const started = willOpen() ? (spare ?? startDuckDbWorker()) : undefined;
-      if (started === spare) spare = undefined;
-      await spare?.worker.terminate(); // a dry run's file that went away meanwhile
+      const started = spare;
       spare = undefined;
-      return started && createDuckDbWarehouse(path, undefined, options, started);
+      if (!willOpen()) {
+        await started?.worker.terminate(); // a dry run's file that went away meanwhile
+        return undefined;
+      }
+      return createDuckDbWarehouse(path, undefined, options, started ?? startDuckDbWorker());
     },
     async dispose() {
       await spare?.worker.terminate();

@@ -1,6 +1,6 @@
 import duckdb from '@duckdb/node-bindings';
 import type { DuckDBDataChunk } from '@duckdb/node-api';
-import type { ColumnType } from '../../core/schema/table-schemas.js';
+import { BugError } from '../../core/errors.js';
 
 /**
  * Fills a data chunk's vectors from our columns with one memory copy per column, instead of the
@@ -23,13 +23,12 @@ export interface Int64Column {
 }
 
 /**
- * The values of one of the chunk's columns (n of them from `start`), or null for a column of NULLs;
- * an INTEGER or TIMESTAMP column may come as its 64-bit values.
+ * The values of one of the chunk's columns (n of them from `start`), or null for a column of NULLs:
+ * an INTEGER or TIMESTAMP column as its 64-bit values, a STRING or DATE column as plain values.
  */
-export interface ChunkColumn {
-  type: ColumnType;
-  values: readonly unknown[] | Int64Column | null;
-}
+export type ChunkColumn =
+  | { type: 'INTEGER' | 'TIMESTAMP'; values: Int64Column | null }
+  | { type: 'STRING' | 'DATE'; values: readonly unknown[] | null };
 
 const STRING_BYTES = 16;
 const INLINE_BYTES = 12;
@@ -44,19 +43,17 @@ export function fillChunk(chunk: DuckDBDataChunk, columns: readonly ChunkColumn[
   let size = 0;
   columns.forEach((column, i) => {
     const vector = duckdb.data_chunk_get_vector(chunk.chunk, i);
-    const values = column.values;
-    if (values === null) {
+    if (column.values === null) {
       size += 16 * n;
       return setNulls(vector, n, () => true);
     }
-    if (!Array.isArray(values)) {
-      size += 16 * n;
-      return copyInt64(vector, values as Int64Column, start, n);
-    }
-    if (column.type === 'STRING') return (size += fillStrings(vector, values, start, n));
+    if (column.type === 'STRING') return (size += fillStrings(vector, column.values, start, n));
     size += 16 * n;
-    if (column.type === 'DATE') return fillDates(vector, values, start, n);
-    return fillInt64(vector, values, start, n); // INTEGER, TIMESTAMP
+    if (column.type === 'DATE') return fillDates(vector, column.values, start, n);
+    const values = column.values as Int64Column;
+    // The type says so, but the values crossed a thread: anything else would be copied as garbage.
+    if (!(values.int64 instanceof BigInt64Array)) throw new BugError(`a ${column.type} column not as 64-bit values`);
+    return copyInt64(vector, values, start, n);
   });
   chunk.rowCount = n;
   return size;
@@ -96,21 +93,6 @@ function inline(s: string, bytes: Uint8Array, at: number): boolean {
     bytes[at + 4 + j] = c;
   }
   return true;
-}
-
-function fillInt64(vector: duckdb.Vector, values: readonly unknown[], start: number, n: number): void {
-  const items = new BigInt64Array(n);
-  let nulls = false;
-  for (let r = 0; r < n; r++) {
-    const v = values[start + r];
-    if (typeof v === 'bigint') {
-      if (BigInt.asIntN(64, v) !== v) throw new RangeError(`${v} is out of BIGINT's range`);
-      items[r] = v;
-    } else if (typeof v === 'number') items[r] = BigInt(v);
-    else nulls = true;
-  }
-  duckdb.copy_data_to_vector(vector, 0, items.buffer, 0, items.byteLength);
-  if (nulls) setNulls(vector, n, (r) => values[start + r] === null || values[start + r] === undefined);
 }
 
 /** 64-bit values already laid out as the vector holds them: one copy, and the nulls marked. */

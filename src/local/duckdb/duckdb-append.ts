@@ -1,6 +1,7 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Column } from '../../core/schema/table-schemas.js';
 import type { TableLayout } from './duckdb-layout.js';
+import { BugError } from '../../core/errors.js';
 import { fillChunk, type ChunkColumn, type Int64Column } from './chunk-fill.js';
 
 export type { Int64Column };
@@ -46,7 +47,14 @@ export async function appendColumns(
   const rows = columnLength(columns[0]);
   const chunkColumns = source.map((k): ChunkColumn => {
     if (k < 0) return { type: 'STRING', values: null }; // a column of the table's own: NULL
-    return { type: schema[k]!.type, values: columns[k] ?? [] };
+    const type = schema[k]!.type;
+    const values = columns[k];
+    if (type === 'INTEGER' || type === 'TIMESTAMP') {
+      if (values === undefined || Array.isArray(values)) throw new BugError(`${type} column ${k} not as 64-bit values`);
+      return { type, values };
+    }
+    if (!Array.isArray(values)) throw new BugError(`${type} column ${k} not as plain values`);
+    return { type, values };
   });
   for (let start = 0; start < rows; start += CHUNK_ROWS) {
     const n = Math.min(CHUNK_ROWS, rows - start);
