@@ -43,7 +43,7 @@ export async function readLayout(
   const rows = reader.getRowsJS().map(([name, type]) => [String(name), String(type)] as const);
   const types: DuckDBType[] = [];
   const source = rows.map(([name, type], i) => {
-    const k = columns.findIndex((c) => c.name === name);
+    const k = columns.findIndex((c) => c.name === name.toLowerCase()); // DuckDB's names ignore case
     types.push(appender.columnType(i));
     if (k < 0) return -1;
     const want = DUCKDB_TYPES[columns[k]!.type].sql;

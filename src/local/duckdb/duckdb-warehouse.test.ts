@@ -73,6 +73,44 @@ describe('DuckDB warehouse', () => {
     expect(types['logs.events_debug_function.file_path']).toBe('VARCHAR');
   });
 
+  it('adds the columns a table made earlier lacks, and fills a column named in other case (not NULL)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
+    const made = await DuckDBInstance.create(file);
+    const c = await made.connect();
+    await c.run('CREATE SCHEMA logs');
+    // The ledger table as it was before file_generation, with the columns in the contract's order.
+    await c.run(
+      'CREATE TABLE logs.events_logs_function (job_name VARCHAR, processed_timestamp TIMESTAMPTZ, batch_id VARCHAR, analytics_environment VARCHAR, event_category VARCHAR, event_time VARCHAR, event_ds DATE, event VARCHAR, "FILE_PATH" VARCHAR)',
+    );
+    c.closeSync();
+    made.closeSync();
+    const wh = await createDuckDbWarehouse(file);
+    expect(await writeOneFile(wh, { filePath: 'a/f.json', generation: '1' }, batches('a/f.json', 2))).toBe('written');
+    await wh.close();
+    const cols = await query(
+      file,
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'events_logs_function' ORDER BY ordinal_position",
+    );
+    expect(cols.map(([name]) => name)).toEqual([
+      'job_name',
+      'processed_timestamp',
+      'batch_id',
+      'analytics_environment',
+      'event_category',
+      'event_time',
+      'event_ds',
+      'event',
+      'FILE_PATH', // kept as it was named: DuckDB's names ignore case
+      'file_generation',
+    ]);
+    expect(
+      await query(file, 'SELECT event, file_path, file_generation FROM logs.events_logs_function ORDER BY event'),
+    ).toEqual([
+      ['ingested: n events', 'a/f.json', '1'],
+      ['parse_initiated', 'a/f.json', '1'],
+    ]);
+  });
+
   it('writes JSON text without FSST, the compression that took a quarter of a large file, and reads it back whole', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wh-')), 'w.duckdb');
     const wh = await createDuckDbWarehouse(file);
