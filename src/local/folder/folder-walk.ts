@@ -1,9 +1,9 @@
-import { lstatSync, type Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
 import { setImmediate } from 'node:timers/promises';
 import { join, sep } from 'node:path';
 import type { SourceObject } from '../../ports/source.js';
 import { generationOf } from './folder-read.js';
+import { entryOf, listFolder } from './folder-listing.js';
 
 /**
  * Lists a folder of a bucket mirror at any depth, in name order, as objects named relative to the
@@ -24,17 +24,16 @@ async function* walk(
   state: { sinceYield: number },
   signal?: AbortSignal,
 ): AsyncGenerator<SourceObject> {
-  let entries: Dirent<Buffer>[];
+  let entries: string[];
   try {
-    entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
+    entries = await listFolder(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return; // no such partition folder: nothing there
     yield problem(root, dir, `folder cannot be read (${reason(error)})`);
     return;
   }
-  entries.sort((a, b) => Buffer.compare(a.name, b.name));
-  for (const entry of entries) {
+  for (const listed of entries) {
     signal?.throwIfAborted();
     // The listing runs on microtasks alone between folders: let sockets and timers have a turn
     // (a ledger query's request to BigQuery stalled behind 100,000 synchronous lstats and timed out).
@@ -42,18 +41,18 @@ async function* walk(
       state.sinceYield = 0;
       await setImmediate();
     }
-    const name = entry.name.toString('utf8');
+    const { bytes, name, kind } = entryOf(listed);
     const full = sep === '/' ? (dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`) : join(dir, name);
     // Bytes that are not UTF-8 decode to U+FFFD; only a name holding one is compared with its bytes.
-    if (name.includes('\uFFFD') && !Buffer.from(name, 'utf8').equals(entry.name)) {
-      yield problem(root, full, `name is not UTF-8 (bytes ${entry.name.toString('hex')}): rename it to ingest it`);
+    if (name.includes('\uFFFD') && !Buffer.from(name, 'utf8').equals(bytes)) {
+      yield problem(root, full, `name is not UTF-8 (bytes ${bytes.toString('hex')}): rename it to ingest it`);
     } else if (name.startsWith('.')) {
       // A dotfile is a syncing mirror's temporary (rsync's `.name.XXXXXX`); a hidden folder is said.
-      if (entry.isDirectory())
+      if (kind === 'folder')
         yield problem(root, full, 'is a hidden folder (not walked: rename it to ingest its files)');
-    } else if (entry.isDirectory()) {
+    } else if (kind === 'folder') {
       yield* walk(root, full, state, signal);
-    } else if (entry.isFile()) {
+    } else if (kind === 'file') {
       try {
         // Synchronous: a local lstat takes microseconds, a thread-pool round trip costs more than that.
         const s = lstatSync(full, { bigint: true });
@@ -71,9 +70,7 @@ async function* walk(
       yield problem(
         root,
         full,
-        entry.isSymbolicLink()
-          ? 'is a symbolic link (not followed: a bucket holds plain files)'
-          : 'is not a regular file',
+        kind === 'link' ? 'is a symbolic link (not followed: a bucket holds plain files)' : 'is not a regular file',
       );
     }
   }
