@@ -1,17 +1,19 @@
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { formerGeneration } from '../../core/layout/file-generation.js';
 import { INGESTED_EVENT, ledgerKey, ledgerMatcher, type FileKey } from '../../ports/warehouse.js';
+import { HashFilter } from './hash-filter.js';
 import { ledgerHash } from './ledger-hash.js';
 
 /**
  * Whether the ledger holds a file, asked inside the transaction that would write it. 48-bit hashes
- * of every ledger key in the file are loaded once: DuckDB lets one process open a file for writing
- * and every write goes through the store, so a key missing here is not in the ledger and the check
- * costs no query (a scan of the logs table, which grows with every file). A hash that is present is
- * confirmed by a query. A file's former generation (core/layout/file-generation.ts) counts as the file.
+ * of every ledger key in the file are loaded once, into a filter of 4-8 bytes a key
+ * (hash-filter.ts): DuckDB lets one process open a file for writing and every write goes through
+ * the store, so a key the filter has not seen is not in the ledger and the check costs no query (a
+ * scan of the logs table, which grows with every file). A key it may have seen is confirmed by a
+ * query. A file's former generation (core/layout/file-generation.ts) counts as the file.
  */
 export class LedgerGuard {
-  private hashes: Set<number> | undefined;
+  private hashes: HashFilter | undefined;
 
   constructor(
     /** The ledger table as SQL names it. */
@@ -21,7 +23,7 @@ export class LedgerGuard {
   /** Reads the ledger's keys once, chunk by chunk, keeping only their hashes. */
   async load(connection: DuckDBConnection): Promise<void> {
     if (this.hashes) return;
-    const hashes = new Set<number>();
+    const hashes = new HashFilter();
     const result = await connection.stream(
       `SELECT file_path, file_generation FROM ${this.ledger} WHERE starts_with(event, $mark)`,
       { mark: INGESTED_EVENT },
@@ -72,7 +74,7 @@ export class LedgerGuard {
     return new Set(candidates.filter((i) => landed.has(ledgerKey(files[i]!))));
   }
 
-  private loaded(): Set<number> {
+  private loaded(): HashFilter {
     if (!this.hashes) throw new Error('the ledger guard was asked before load()');
     return this.hashes;
   }
