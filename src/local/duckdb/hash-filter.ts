@@ -27,13 +27,8 @@ export class HashFilter {
   /** False when `hash` was certainly never added; true when it may have been. */
   has(hash: number): boolean {
     const step = Math.floor(hash / TWO_24) | 1;
-    return this.filters.some((f) => {
-      for (let i = 0; i < PROBES; i++) {
-        const bit = (hash + i * step) % f.size;
-        if ((f.bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
-      }
-      return true;
-    });
+    for (const f of this.filters) if (holds(f, hash, step)) return true;
+    return false;
   }
 
   /** The memory its filters hold. */
@@ -54,6 +49,15 @@ const TWO_24 = 2 ** 24;
 const PROBES = 16;
 /** A filter of 16 million entries at most (64 MiB); more take more filters. */
 const MAX_CAPACITY = 2 ** 24;
+
+/** Whether every probe of `hash` finds its bit set in `f`. */
+function holds(f: Filter, hash: number, step: number): boolean {
+  for (let i = 0; i < PROBES; i++) {
+    const bit = (hash + i * step) % f.size;
+    if ((f.bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
+  }
+  return true;
+}
 
 function filter(capacity: number): Filter {
   const words = capacity; // 32 bits an entry

@@ -41,12 +41,12 @@ function kindLetter(entry: Dirent): string {
   return 'o';
 }
 
-/** An entry of `listFolder`: its name's bytes, its name as UTF-8 text, and its kind. */
-export function entryOf(listed: string): { bytes: Buffer; name: string; kind: EntryKind } {
+/** An entry of `listFolder`: its name as UTF-8 text, its kind, and (asked only when needed) its name's bytes. */
+export function entryOf(listed: string): { name: string; kind: EntryKind; bytes: () => Buffer } {
   const cut = listed.length - 2;
   const latin1 = listed.slice(0, cut);
-  const bytes = Buffer.from(latin1, 'latin1');
+  const bytes = () => Buffer.from(latin1, 'latin1');
   // A name of printable ASCII reads the same either way; any other is decoded from its bytes.
-  const name = /[^ -~]/.test(latin1) ? bytes.toString('utf8') : latin1;
-  return { bytes, name, kind: KINDS[listed[cut + 1]!]! };
+  const name = /[^ -~]/.test(latin1) ? bytes().toString('utf8') : latin1;
+  return { name, kind: KINDS[listed[cut + 1]!]!, bytes };
 }

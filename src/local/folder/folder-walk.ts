@@ -44,8 +44,8 @@ async function* walk(
     const { bytes, name, kind } = entryOf(listed);
     const full = sep === '/' ? (dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`) : join(dir, name);
     // Bytes that are not UTF-8 decode to U+FFFD; only a name holding one is compared with its bytes.
-    if (name.includes('\uFFFD') && !Buffer.from(name, 'utf8').equals(bytes)) {
-      yield problem(root, full, `name is not UTF-8 (bytes ${bytes.toString('hex')}): rename it to ingest it`);
+    if (name.includes('\uFFFD') && !Buffer.from(name, 'utf8').equals(bytes())) {
+      yield problem(root, full, `name is not UTF-8 (bytes ${bytes().toString('hex')}): rename it to ingest it`);
     } else if (name.startsWith('.')) {
       // A dotfile is a syncing mirror's temporary (rsync's `.name.XXXXXX`); a hidden folder is said.
       if (kind === 'folder')
